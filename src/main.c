@@ -1,0 +1,37 @@
+/* The `duijie` command: finds the subcommand and hands it the rest of argv. Nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"uscc", cli_uscc, "uscc CODE...            check 统一社会信用代码, one JSON object per code"},
+    {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
+    {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
+};
+
+static void usage(FILE *f) {
+    fprintf(f, "duijie — 惠企政策精准匹配平台 / precision matching of enterprises and policies\n\n"
+               "usage: duijie COMMAND [ARGS]\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  duijie %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "duijie: 未知命令 “%s” / unknown command \"%s\"\n\n", argv[1], argv[1]);
+    usage(stderr);
+    return 2;
+}
