@@ -22,7 +22,7 @@ char *test_read_file(const char *path, size_t *len);
 
 #define TEST(name)                                                                                 \
     static void name(void);                                                                        \
-    __attribute__((constructor)) static void test_reg_##name(void) {                              \
+    __attribute__((constructor)) static void test_reg_##name(void) {                               \
         test_register(#name, name, __FILE__);                                                      \
     }                                                                                              \
     static void name(void)

@@ -1,5 +1,6 @@
-/* The test runner's main: runs every registered test (or those whose name starts with $TEST_FILTER),
- * prints each failure with file:line, and ends with "N passed, N failed[, N skipped]". */
+/* The test runner's main: runs every registered test (or those whose name starts with
+ * $TEST_FILTER), prints each failure with file:line, and ends with "N passed, N failed[, N
+ * skipped]". */
 #include "test.h"
 
 #include <stdarg.h>
@@ -32,9 +33,12 @@ void test_register(const char *name, test_fn fn, const char *file) {
 
 static void end_case(void) {
     if (!in_case) return;
-    if (case_skipped) n_skipped++;
-    else if (case_failed) n_failed++;
-    else n_passed++;
+    if (case_skipped)
+        n_skipped++;
+    else if (case_failed)
+        n_failed++;
+    else
+        n_passed++;
     in_case = false;
 }
 
@@ -55,8 +59,10 @@ void test_skip(const char *why) {
 static void fail_prefix(const char *file, int line) {
     printf("FAIL %s%s%s at %s:%d: ", cur_test, in_case && cur_case[0] ? "/" : "",
            in_case ? cur_case : "", file, line);
-    if (in_case) case_failed = true;
-    else test_failed = true;
+    if (in_case)
+        case_failed = true;
+    else
+        test_failed = true;
 }
 
 bool test_check(bool ok, const char *file, int line, const char *expr) {
@@ -122,12 +128,16 @@ int main(void) {
         end_case();
         /* A test with no sub-cases counts once; failures outside any case count against it too. */
         if (n_passed + n_failed + n_skipped == before || test_failed) {
-            if (test_failed) n_failed++;
-            else if (n_passed + n_failed + n_skipped == before) n_passed++;
+            if (test_failed)
+                n_failed++;
+            else if (n_passed + n_failed + n_skipped == before)
+                n_passed++;
         }
     }
     free(tests);
-    if (n_skipped) printf("%d passed, %d failed, %d skipped\n", n_passed, n_failed, n_skipped);
-    else printf("%d passed, %d failed\n", n_passed, n_failed);
+    if (n_skipped)
+        printf("%d passed, %d failed, %d skipped\n", n_passed, n_failed, n_skipped);
+    else
+        printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }

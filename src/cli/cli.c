@@ -6,13 +6,15 @@
 
 void cli_print_error(const char *prefix, const struct error *e) {
     char buf[900];
-    fprintf(stderr, "%s%s%s\n", prefix ? prefix : "", prefix ? ": " : "", error_format(e, buf, sizeof buf));
+    fprintf(stderr, "%s%s%s\n", prefix ? prefix : "", prefix ? ": " : "",
+            error_format(e, buf, sizeof buf));
 }
 
 long cli_read_line(FILE *f, char **line, size_t *cap) {
     ssize_t n = getline(line, cap, f);
     if (n < 0) return -1;
-    while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r')) (*line)[--n] = 0;
+    while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
+        (*line)[--n] = 0;
     return (long)n;
 }
 

@@ -1,5 +1,5 @@
-/* The `duijie` subcommands. Each takes argc/argv after the command name and returns the process exit
- * status. Shared helpers for reading JSON lines and printing errors live here too. */
+/* The `duijie` subcommands. Each takes argc/argv after the command name and returns the process
+ * exit status. Shared helpers for reading JSON lines and printing errors live here too. */
 #ifndef DUIJIE_CLI_H
 #define DUIJIE_CLI_H
 

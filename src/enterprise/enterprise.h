@@ -17,9 +17,9 @@
 /* ---- 统一社会信用代码 ---- */
 
 struct uscc_result {
-    char code[64];       /* normalised: NFKC/full-width folded, upper-case, spaces removed */
+    char code[64]; /* normalised: NFKC/full-width folded, upper-case, spaces removed */
     bool is_valid;
-    char error_zh[160];  /* why it is invalid; "" when valid */
+    char error_zh[160]; /* why it is invalid; "" when valid */
     char error_en[160];
     int n_warnings;
     char warnings[2][200]; /* inner 组织机构代码 check, unknown position-1/2 pair ("zh / en") */
@@ -35,9 +35,10 @@ char uscc_check_char(const char *first17);
 #define PROFILE_HISTORY 2 /* years kept before the fiscal year: enough for 近三年 */
 
 struct profile {
-    struct value v[F_COUNT];  /* current values; a yearly field holds the fiscal year's value */
-    int fiscal_year;          /* the year yearly values refer to; 0 = the year before evaluation */
-    struct value hist[PROFILE_HISTORY][F_COUNT]; /* hist[k] = fiscal_year − 1 − k, yearly fields only */
+    struct value v[F_COUNT]; /* current values; a yearly field holds the fiscal year's value */
+    int fiscal_year;         /* the year yearly values refer to; 0 = the year before evaluation */
+    struct value hist[PROFILE_HISTORY]
+                     [F_COUNT]; /* hist[k] = fiscal_year − 1 − k, yearly fields only */
 };
 
 /* One rejected input value. */
@@ -54,11 +55,12 @@ struct field_errors {
 };
 
 void profile_init(struct profile *p);
-/* Fills p from a JSON object whose keys are dictionary keys, labels or aliases (Chinese or English).
- * Money: a number of yuan or a string with a unit; ratios: "5%" or a fraction; dates: "2025-01-01".
- * "fiscal_year": 2025 and "history": {"2024": {...}, "2023": {...}} give earlier years. Derived fields
- * in the input are ignored (they are computed). Every bad value is recorded in errs and skipped;
- * returns the number of bad values (0 = all good). Text values are copied into arena a. */
+/* Fills p from a JSON object whose keys are dictionary keys, labels or aliases (Chinese or
+ * English). Money: a number of yuan or a string with a unit; ratios: "5%" or a fraction; dates:
+ * "2025-01-01". "fiscal_year": 2025 and "history": {"2024": {...}, "2023": {...}} give earlier
+ * years. Derived fields in the input are ignored (they are computed). Every bad value is recorded
+ * in errs and skipped; returns the number of bad values (0 = all good). Text values are copied into
+ * arena a. */
 int profile_from_json(struct profile *p, json_t *obj, struct arena *a, struct field_errors *errs);
 /* Sets one field from text as a person typed it (import, forms). */
 int profile_set_text(struct profile *p, enum field_id f, const char *s, size_t len, struct arena *a,
@@ -67,13 +69,15 @@ int profile_set_text(struct profile *p, enum field_id f, const char *s, size_t l
 /* ---- derived fields ---- */
 
 struct size_result {
-    int size;             /* enum size_class, or -1 when it cannot be decided */
-    const char *group;    /* 划型行业 row name ("工业", "零售业", …) or NULL when not covered */
-    char reason[400];     /* e.g. "工业: 从业人员 250人 → 小型; 营业收入 3,000万元 → 中型; 取较小 → 小型" */
+    int size;          /* enum size_class, or -1 when it cannot be decided */
+    const char *group; /* 划型行业 row name ("工业", "零售业", …) or NULL when not decided */
+    bool is_covered; /* false when the 办法 does not apply (金融业, 教育, 卫生, 铁路, 704 …) */
+    char reason[400]; /* e.g. "工业: 从业人员 250人 → 小型; 营业收入 3,000万元 → 中型; 取较小 →
+                         小型" */
 };
 
-/* Size class under 《统计上大中小微型企业划分办法（2017）》. industry is a refdata index (-1 = missing);
- * a missing indicator needed by the row gives size -1 with the reason. */
+/* Size class under 《统计上大中小微型企业划分办法（2017）》. industry is a refdata index (-1 =
+ * missing); a missing indicator needed by the row gives size -1 with the reason. */
 void size_classify(int industry, const struct value *employees, const struct value *revenue,
                    const struct value *assets, struct size_result *out);
 
@@ -81,11 +85,13 @@ struct derive_explain {
     char text[F_COUNT][400]; /* for each derived field: how it was computed, or why it is missing */
 };
 
-/* Computes every derived field of p for evaluation date `today` (days since 1970). ex may be NULL. */
+/* Computes every derived field of p for evaluation date `today` (days since 1970). ex may be NULL.
+ */
 void profile_derive(struct profile *p, int32_t today, struct derive_explain *ex);
 
-/* The profile as JSON: every field with a value (money in fen as integers, ratios as "num/den" and a
- * percentage text, regions and industries as code and name). Derived explanations when ex != NULL. */
+/* The profile as JSON: every field with a value (money in fen as integers, ratios as "num/den" and
+ * a percentage text, regions and industries as code and name). Derived explanations when ex !=
+ * NULL. */
 json_t *profile_to_json(const struct profile *p, const struct derive_explain *ex);
 
 #endif

@@ -49,8 +49,10 @@ static int next_row(char **cursor, char **fields, int max) {
 
 static void put_name(struct strmap *m, const char *name, size_t len, int idx) {
     int64_t old;
-    if (strmap_get(m, name, len, &old) && old != idx) strmap_put(m, name, len, AMBIGUOUS);
-    else strmap_put(m, name, len, idx);
+    if (strmap_get(m, name, len, &old) && old != idx)
+        strmap_put(m, name, len, AMBIGUOUS);
+    else
+        strmap_put(m, name, len, idx);
 }
 
 /* "崂山区" → also "崂山"; "沙子口街道" → "沙子口". Only where the short form stays meaningful. */
@@ -98,9 +100,8 @@ static int load_regions(char *text) {
         int64_t parent = -1;
         char key[32];
         if (f[3][0]) {
-            int64_t pc = strtoll(f[3], NULL, 10);
-            if (!strmap_get(&region_codes, code_key(pc, key, sizeof key), strlen(key), &parent))
-                parent = -1;
+            code_key(strtoll(f[3], NULL, 10), key, sizeof key);
+            if (!strmap_get(&region_codes, key, strlen(key), &parent)) parent = -1;
         }
         r->parent = (int)parent;
         code_key(r->code, key, sizeof key);
@@ -108,8 +109,10 @@ static int load_regions(char *text) {
         n_regions++;
     }
     /* Names after all rows exist, so short forms never shadow a full name. */
-    for (int i = 0; i < n_regions; i++) put_name(&region_names, regions[i].name, strlen(regions[i].name), i);
-    for (int i = 0; i < n_regions; i++) put_short_name(regions[i].name, i);
+    for (int i = 0; i < n_regions; i++)
+        put_name(&region_names, regions[i].name, strlen(regions[i].name), i);
+    for (int i = 0; i < n_regions; i++)
+        put_short_name(regions[i].name, i);
     return 0;
 }
 
@@ -121,8 +124,8 @@ static int load_historic(char *text) {
     while ((n = next_row(&cur, f, 5)) >= 0) {
         if (n < 3 || !f[0][0]) continue;
         int64_t succ;
-        int64_t sc = strtoll(f[2], NULL, 10);
-        if (!strmap_get(&region_codes, code_key(sc, key, sizeof key), strlen(key), &succ)) continue;
+        code_key(strtoll(f[2], NULL, 10), key, sizeof key);
+        if (!strmap_get(&region_codes, key, strlen(key), &succ)) continue;
         strmap_put(&region_codes, f[0], strlen(f[0]), succ);
         int64_t existing;
         if (!strmap_get(&region_names, f[1], strlen(f[1]), &existing))
@@ -247,10 +250,10 @@ static int lookup_within(int parent, const char *s, size_t n) {
 }
 
 static int find_path(const char *s, size_t n) {
+    if (n < 4) return -1;
     /* Longest prefix that names a region, then the rest within it. */
-    for (size_t cut = n; cut > 3; cut--) {
-        if (((unsigned char)s[cut - 1] & 0xC0) == 0x80) continue;
-        if (cut == n) continue;
+    for (size_t cut = n - 1; cut >= 3; cut--) {
+        if (((unsigned char)s[cut] & 0xC0) == 0x80) continue; /* not a character boundary */
         int head = lookup_name(s, cut);
         if (head < 0) continue;
         size_t rest = n - cut;
@@ -287,8 +290,8 @@ int region_find(const char *s, size_t len, struct error *err) {
         if (idx < 0) idx = find_path(p, tl);
     }
     if (idx < 0)
-        error_set(err, ERR_INVALID, "未知地区:“%.*s”", "unknown region: \"%.*s\"", (int)(tl > 60 ? 60 : tl),
-                  p);
+        error_set(err, ERR_INVALID, "未知地区:“%.*s”", "unknown region: \"%.*s\"",
+                  (int)(tl > 60 ? 60 : tl), p);
     free(t);
     return idx < 0 ? ERR_INVALID : idx;
 }
@@ -307,7 +310,8 @@ int region_ancestor(int idx, enum region_level level) {
 
 const char *region_path(int idx, char *buf, size_t n) {
     int chain[8], k = 0;
-    for (int i = idx; i >= 0 && k < 8; i = regions[i].parent) chain[k++] = i;
+    for (int i = idx; i >= 0 && k < 8; i = regions[i].parent)
+        chain[k++] = i;
     size_t o = 0;
     buf[0] = 0;
     for (int j = k - 1; j >= 0; j--) {

@@ -63,18 +63,19 @@ static const char *const qualification_aliases[] = {
 };
 
 static const char *const ownership_values[] = {"民营企业", "国有企业", "外资企业", "港澳台资企业",
-                                               "集体企业", "其他", NULL};
-static const char *const ownership_aliases[] = {"民营=民营企业", "私营企业=民营企业", "国企=国有企业",
-                                                "外商投资企业=外资企业", "外资=外资企业", NULL};
+                                               "集体企业", "其他",     NULL};
+static const char *const ownership_aliases[] = {"民营=民营企业", "私营企业=民营企业",
+                                                "国企=国有企业", "外商投资企业=外资企业",
+                                                "外资=外资企业", NULL};
 static const char *const tax_credit_values[] = {"A", "B", "M", "C", "D", NULL};
 static const char *const tax_credit_aliases[] = {"A级=A", "B级=B", "M级=M", "C级=C", "D级=D", NULL};
 static const char *const listing_values[] = {"储备", "孵化", "辅导", "上市", NULL};
-static const char *const listing_aliases[] = {"储备企业=储备", "孵化企业=孵化", "辅导备案=辅导",
-                                              "辅导(待审)=辅导", "已上市=上市", NULL};
+static const char *const listing_aliases[] = {"储备企业=储备",   "孵化企业=孵化", "辅导备案=辅导",
+                                              "辅导(待审)=辅导", "已上市=上市",   NULL};
 static const char *const size_values[] = {"大型", "中型", "小型", "微型", NULL};
 static const char *const size_aliases[] = {"大型企业=大型", "中型企业=中型", "小型企业=小型",
-                                           "微型企业=微型", "大=大型", "中=中型", "小=小型", "微=微型",
-                                           NULL};
+                                           "微型企业=微型", "大=大型",       "中=中型",
+                                           "小=小型",       "微=微型",       NULL};
 
 #define BASE(id_, key_, label_, aliases_, type_, unit_, doc_)                                      \
     [id_] = {id_, key_, label_, aliases_, type_, unit_, NULL, NULL, false, false, doc_}
@@ -96,10 +97,10 @@ static struct field_def fields[F_COUNT] = {
          "营业执照上的成立日期"),
     BASE(F_OWNERSHIP, "ownership", "企业性质", "企业类型|所有制|登记注册类型", FT_ENUM, "",
          "民营、国有、外资、港澳台资、集体"),
-    YEARLY(F_EMPLOYEES, "employees", "从业人员", "从业人数|员工人数|职工总数|职工人数|人数", FT_INT, "人",
-           "期末从业人员数"),
-    YEARLY(F_REVENUE, "revenue", "营业收入", "主营业务收入|销售收入|年营业收入|营收", FT_MONEY, "元",
-           "最近一个完整会计年度的营业收入"),
+    YEARLY(F_EMPLOYEES, "employees", "从业人员", "从业人数|员工人数|职工总数|职工人数|人数", FT_INT,
+           "人", "期末从业人员数"),
+    YEARLY(F_REVENUE, "revenue", "营业收入", "主营业务收入|销售收入|年营业收入|营收", FT_MONEY,
+           "元", "最近一个完整会计年度的营业收入"),
     YEARLY(F_ASSETS, "assets", "资产总额", "资产|总资产|资产总计", FT_MONEY, "元", "年末资产总额"),
     YEARLY(F_LIABILITIES, "liabilities", "负债总额", "负债|总负债|负债合计", FT_MONEY, "元",
            "年末负债总额"),
@@ -111,24 +112,25 @@ static struct field_def fields[F_COUNT] = {
            "年度实际缴纳税款"),
     YEARLY(F_EQUIPMENT_INVESTMENT, "equipment_investment", "设备投资额",
            "设备投资|设备购置额|技改设备投资|设备投入", FT_MONEY, "元", "年度生产性设备投资额"),
-    BASE(F_INVENTION_PATENTS, "invention_patents", "发明专利", "发明专利数|有效发明专利|发明专利数量",
-         FT_INT, "项", "有效发明专利数量"),
+    BASE(F_INVENTION_PATENTS, "invention_patents", "发明专利",
+         "发明专利数|有效发明专利|发明专利数量", FT_INT, "项", "有效发明专利数量"),
     BASE(F_QUALIFICATIONS, "qualifications", "资质", "资格|荣誉|认定|企业资质|资质荣誉", FT_SET, "",
          "已获得的资质与称号(可多个,用顿号或逗号分隔)"),
     BASE(F_TAX_CREDIT, "tax_credit", "纳税信用等级", "纳税信用|信用等级", FT_ENUM, "",
          "税务部门评定的纳税信用等级 A/B/M/C/D"),
     BASE(F_LISTING_STAGE, "listing_stage", "上市阶段", "上市梯队|上市进程", FT_ENUM, "",
          "上市梯队所处阶段:储备、孵化、辅导、上市"),
-    BASE(F_DISHONEST, "dishonest", "失信", "失信企业|严重失信|失信被执行人|列入失信名单", FT_BOOL, "",
-         "是否列入严重违法失信名单"),
+    BASE(F_DISHONEST, "dishonest", "失信", "失信企业|严重失信|失信被执行人|列入失信名单", FT_BOOL,
+         "", "是否列入严重违法失信名单"),
     DERIVED(F_AGE_YEARS, "age_years", "成立年限", "经营年限|成立年数|注册年限", FT_INT, "年",
             "成立日期到评估日的整年数"),
     DERIVED(F_RD_RATIO, "rd_ratio", "研发费用占比",
             "研发投入占比|研发费用比例|研发费用占营业收入比例|研发强度", FT_RATIO, "%",
             "研发费用 ÷ 营业收入,精确比较"),
-    DERIVED(F_RD_STAFF_RATIO, "rd_staff_ratio", "研发人员占比", "科技人员占比|研发人员比例", FT_RATIO,
-            "%", "研发人员 ÷ 从业人员"),
-    DERIVED(F_DEBT_RATIO, "debt_ratio", "资产负债率", "负债率", FT_RATIO, "%", "负债总额 ÷ 资产总额"),
+    DERIVED(F_RD_STAFF_RATIO, "rd_staff_ratio", "研发人员占比", "科技人员占比|研发人员比例",
+            FT_RATIO, "%", "研发人员 ÷ 从业人员"),
+    DERIVED(F_DEBT_RATIO, "debt_ratio", "资产负债率", "负债率", FT_RATIO, "%",
+            "负债总额 ÷ 资产总额"),
     DERIVED(F_REVENUE_GROWTH, "revenue_growth", "营业收入增长率", "营收增长率|收入增长率", FT_RATIO,
             "%", "(本年营业收入 − 上年营业收入) ÷ 上年营业收入"),
     DERIVED(F_RD_EXPENSE_3Y, "rd_expense_3y", "近三年研发费用", "近三年研发费用总额|近三年研发投入",
@@ -181,7 +183,8 @@ const struct field_def *schema_find(const char *name, size_t len) {
     for (int i = 0; i < F_COUNT; i++) {
         const struct field_def *f = &fields[i];
         if ((strlen(f->key) == tl && strncasecmp(f->key, s, tl) == 0) ||
-            (strlen(f->label) == tl && memcmp(f->label, s, tl) == 0) || alias_matches(f->aliases, s, tl))
+            (strlen(f->label) == tl && memcmp(f->label, s, tl) == 0) ||
+            alias_matches(f->aliases, s, tl))
             return f;
     }
     return NULL;
@@ -191,10 +194,13 @@ const struct field_def *schema_find(const char *name, size_t len) {
 static int edit_distance(const char *a, size_t al, const char *b, size_t bl) {
     int32_t ca[64], cb[64];
     int na = 0, nb = 0;
-    for (const char *p = a; p < a + al && na < 64;) ca[na++] = utf8_next(&p, a + al);
-    for (const char *p = b; p < b + bl && nb < 64;) cb[nb++] = utf8_next(&p, b + bl);
+    for (const char *p = a; p < a + al && na < 64;)
+        ca[na++] = utf8_next(&p, a + al);
+    for (const char *p = b; p < b + bl && nb < 64;)
+        cb[nb++] = utf8_next(&p, b + bl);
     int row[65];
-    for (int j = 0; j <= nb; j++) row[j] = j;
+    for (int j = 0; j <= nb; j++)
+        row[j] = j;
     for (int i = 1; i <= na; i++) {
         int prev = row[0];
         row[0] = i;
@@ -245,7 +251,8 @@ const struct field_def *schema_suggest(const char *name, size_t len) {
 int schema_value_count(const struct field_def *f) {
     int n = 0;
     if (f->values)
-        while (f->values[n]) n++;
+        while (f->values[n])
+            n++;
     return n;
 }
 
@@ -267,23 +274,35 @@ int schema_value_index(const struct field_def *f, const char *s, size_t len) {
 
 const char *schema_type_name(enum field_type t) {
     switch (t) {
-    case FT_INT: return "int";
-    case FT_MONEY: return "money";
-    case FT_RATIO: return "ratio";
-    case FT_DATE: return "date";
-    case FT_ENUM: return "enum";
-    case FT_SET: return "set";
-    case FT_REGION: return "region";
-    case FT_INDUSTRY: return "industry";
-    case FT_BOOL: return "bool";
-    case FT_TEXT: return "text";
+    case FT_INT:
+        return "int";
+    case FT_MONEY:
+        return "money";
+    case FT_RATIO:
+        return "ratio";
+    case FT_DATE:
+        return "date";
+    case FT_ENUM:
+        return "enum";
+    case FT_SET:
+        return "set";
+    case FT_REGION:
+        return "region";
+    case FT_INDUSTRY:
+        return "industry";
+    case FT_BOOL:
+        return "bool";
+    case FT_TEXT:
+        return "text";
     }
     return "?";
 }
 
 static int parse_bool(const char *s, size_t len, struct value *out, struct error *err) {
-    static const char *yes[] = {"是", "有", "1", "true", "TRUE", "True", "Y", "y", "yes", "YES", "√"};
-    static const char *no[] = {"否", "无", "0", "false", "FALSE", "False", "N", "n", "no", "NO", "×"};
+    static const char *yes[] = {"是", "有", "1",   "true", "TRUE", "True",
+                                "Y",  "y",  "yes", "YES",  "√"};
+    static const char *no[] = {"否", "无", "0",  "false", "FALSE", "False",
+                               "N",  "n",  "no", "NO",    "×"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
         if (strlen(yes[i]) == len && memcmp(yes[i], s, len) == 0) return out->i = 1, 0;
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
@@ -336,13 +355,20 @@ int schema_parse_value(const struct field_def *f, const char *s, size_t len, str
     }
     size_t tl = len;
     const char *t = utf8_trim(s, &tl);
-    if (!tl || (tl == 1 && t[0] == '-') || (tl == 3 && memcmp(t, "无", 3) == 0 && f->type != FT_BOOL))
+    if (!tl || (tl == 1 && t[0] == '-') ||
+        (tl == 3 && memcmp(t, "无", 3) == 0 && f->type != FT_BOOL))
         return 0; /* missing */
     int rc = 0;
     switch (f->type) {
-    case FT_INT: rc = text_parse_count(t, tl, &out->i, err); break;
-    case FT_MONEY: rc = text_parse_money(t, tl, &out->i, err); break;
-    case FT_RATIO: rc = text_parse_ratio(t, tl, &out->r, err); break;
+    case FT_INT:
+        rc = text_parse_count(t, tl, &out->i, err);
+        break;
+    case FT_MONEY:
+        rc = text_parse_money(t, tl, &out->i, err);
+        break;
+    case FT_RATIO:
+        rc = text_parse_ratio(t, tl, &out->r, err);
+        break;
     case FT_DATE: {
         int32_t d = 0;
         rc = date_parse(t, tl, &d, err);
@@ -352,12 +378,14 @@ int schema_parse_value(const struct field_def *f, const char *s, size_t len, str
     case FT_ENUM: {
         int idx = schema_value_index(f, t, tl);
         if (idx < 0)
-            rc = error_set(err, ERR_INVALID, "未知的%s:“%.*s”", "unknown %s value: \"%.*s\"", f->label,
-                           (int)(tl > 40 ? 40 : tl), t);
+            rc = error_set(err, ERR_INVALID, "未知的%s:“%.*s”", "unknown %s value: \"%.*s\"",
+                           f->label, (int)(tl > 40 ? 40 : tl), t);
         out->i = idx;
         break;
     }
-    case FT_SET: rc = parse_set(f, t, tl, out, err); break;
+    case FT_SET:
+        rc = parse_set(f, t, tl, out, err);
+        break;
     case FT_REGION: {
         int idx = region_find(t, tl, err);
         rc = idx < 0 ? idx : 0;
@@ -370,12 +398,15 @@ int schema_parse_value(const struct field_def *f, const char *s, size_t len, str
         rc = idx < 0 ? idx : 0;
         out->i = idx;
         if (!rc && fallback && warning)
-            snprintf(warning, warning_len, "行业代码 %.*s 不在 GB/T 4754-2017 小类表中,按大类 %s 处理 / "
+            snprintf(warning, warning_len,
+                     "行业代码 %.*s 不在 GB/T 4754-2017 小类表中,按大类 %s 处理 / "
                      "industry class %.*s not in the list; using division %s",
                      (int)tl, t, industry_at(idx)->code, (int)tl, t, industry_at(idx)->code);
         break;
     }
-    case FT_BOOL: rc = parse_bool(t, tl, out, err); break;
+    case FT_BOOL:
+        rc = parse_bool(t, tl, out, err);
+        break;
     case FT_TEXT:
         out->s = arena_strndup(a, t, tl);
         if (!out->s) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
@@ -391,17 +422,28 @@ int schema_parse_value(const struct field_def *f, const char *s, size_t len, str
     return 0;
 }
 
-const char *schema_format_value(const struct field_def *f, const struct value *v, char *buf, size_t n) {
+const char *schema_format_value(const struct field_def *f, const struct value *v, char *buf,
+                                size_t n) {
     if (!v->has) {
         snprintf(buf, n, "(缺失)");
         return buf;
     }
     switch (f->type) {
-    case FT_INT: snprintf(buf, n, "%lld%s", (long long)v->i, f->unit); break;
-    case FT_MONEY: money_format(v->i, buf, n); break;
-    case FT_RATIO: ratio_format_percent(v->r, buf, n); break;
-    case FT_DATE: date_format((int32_t)v->i, buf, n); break;
-    case FT_ENUM: snprintf(buf, n, "%s", v->i >= 0 && v->i < schema_value_count(f) ? f->values[v->i] : "?"); break;
+    case FT_INT:
+        snprintf(buf, n, "%lld%s", (long long)v->i, f->unit);
+        break;
+    case FT_MONEY:
+        money_format(v->i, buf, n);
+        break;
+    case FT_RATIO:
+        ratio_format_percent(v->r, buf, n);
+        break;
+    case FT_DATE:
+        date_format((int32_t)v->i, buf, n);
+        break;
+    case FT_ENUM:
+        snprintf(buf, n, "%s", v->i >= 0 && v->i < schema_value_count(f) ? f->values[v->i] : "?");
+        break;
     case FT_SET: {
         size_t o = 0;
         buf[0] = 0;
@@ -420,12 +462,18 @@ const char *schema_format_value(const struct field_def *f, const struct value *v
     }
     case FT_INDUSTRY: {
         const struct industry *ind = industry_at((int)v->i);
-        if (ind) snprintf(buf, n, "%s %s", ind->code, ind->name);
-        else snprintf(buf, n, "?");
+        if (ind)
+            snprintf(buf, n, "%s %s", ind->code, ind->name);
+        else
+            snprintf(buf, n, "?");
         break;
     }
-    case FT_BOOL: snprintf(buf, n, "%s", v->i ? "是" : "否"); break;
-    case FT_TEXT: snprintf(buf, n, "%s", v->s ? v->s : ""); break;
+    case FT_BOOL:
+        snprintf(buf, n, "%s", v->i ? "是" : "否");
+        break;
+    case FT_TEXT:
+        snprintf(buf, n, "%s", v->s ? v->s : "");
+        break;
     }
     return buf;
 }

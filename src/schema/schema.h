@@ -65,16 +65,16 @@ enum size_class { SIZE_LARGE = 0, SIZE_MEDIUM, SIZE_SMALL, SIZE_MICRO };
 
 struct field_def {
     enum field_id id;
-    const char *key;            /* English key: "rd_expense" */
-    const char *label;          /* Chinese label: "研发费用" */
-    const char *aliases;        /* '|'-separated other names: "研发投入|研发经费" */
+    const char *key;     /* English key: "rd_expense" */
+    const char *label;   /* Chinese label: "研发费用" */
+    const char *aliases; /* '|'-separated other names: "研发投入|研发经费" */
     enum field_type type;
-    const char *unit;           /* display unit: "元", "人", "年", "%", "" */
-    const char *const *values;  /* FT_ENUM/FT_SET: allowed values, NULL-terminated; else NULL */
+    const char *unit;          /* display unit: "元", "人", "年", "%", "" */
+    const char *const *values; /* FT_ENUM/FT_SET: allowed values, NULL-terminated; else NULL */
     const char *const *value_aliases; /* "alias=value" pairs, NULL-terminated; may be NULL */
-    bool is_derived;            /* computed, not imported */
-    bool is_yearly;             /* kept per fiscal year (the profile's current value is the latest) */
-    const char *doc;            /* one line for FIELDS.md and forms */
+    bool is_derived;                  /* computed, not imported */
+    bool is_yearly;  /* kept per fiscal year (the profile's current value is the latest) */
+    const char *doc; /* one line for FIELDS.md and forms */
 };
 
 /* One field's value for one enterprise. */
@@ -98,11 +98,13 @@ int schema_value_count(const struct field_def *f);
 const char *schema_type_name(enum field_type t);
 
 /* Parses one value of field f from text as people type it (amounts with units, dates in Chinese,
- * region names, industry codes, 是/否). Text values are copied into arena a. An empty string gives a
- * missing value. *warning (if not NULL) gets a message for accepted-with-caveat input, else "". */
+ * region names, industry codes, 是/否). Text values are copied into arena a. An empty string gives
+ * a missing value. *warning (if not NULL) gets a message for accepted-with-caveat input, else "".
+ */
 int schema_parse_value(const struct field_def *f, const char *s, size_t len, struct arena *a,
                        struct value *out, char *warning, size_t warning_len, struct error *err);
 /* The value for people: "4,200万元", "5%", "2025-01-01", "崂山区", "高新技术企业、瞪羚企业". */
-const char *schema_format_value(const struct field_def *f, const struct value *v, char *buf, size_t n);
+const char *schema_format_value(const struct field_def *f, const struct value *v, char *buf,
+                                size_t n);
 
 #endif

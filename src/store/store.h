@@ -38,12 +38,12 @@ int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, s
 int64_t store_count_enterprises(struct store *s);
 
 struct enterprise_query {
-    const char *q;  /* substring of name or USCC prefix; NULL = any */
-    int region;     /* refdata region index (matches it and everything within); -1 = any */
-    int industry;   /* refdata industry index (any level); -1 = any */
-    int size;       /* enum size_class; -1 = any */
-    int page;       /* 1-based */
-    int page_size;  /* rows per page (1..200) */
+    const char *q; /* substring of name or USCC prefix; NULL = any */
+    int region;    /* refdata region index (matches it and everything within); -1 = any */
+    int industry;  /* refdata industry index (any level); -1 = any */
+    int size;      /* enum size_class; -1 = any */
+    int page;      /* 1-based */
+    int page_size; /* rows per page (1..200) */
 };
 
 struct enterprise_row {

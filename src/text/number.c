@@ -97,7 +97,8 @@ static size_t parse_arabic(const char *s, size_t len, struct ratio *out) {
             /* a thousands separator only when three digits follow */
             size_t j = i + adv, a2;
             int k = 0;
-            while (k < 3 && (peek(s, len, j, &a2) >= '0' && peek(s, len, j, &a2) <= '9')) j += a2, k++;
+            while (k < 3 && (peek(s, len, j, &a2) >= '0' && peek(s, len, j, &a2) <= '9'))
+                j += a2, k++;
             int32_t after = peek(s, len, j, &a2);
             if (k != 3 || (after >= '0' && after <= '9')) break;
             i += adv;
@@ -121,13 +122,18 @@ size_t text_parse_number(const char *s, size_t len, struct ratio *out) {
     size_t adv;
     int32_t cp = peek(s, len, 0, &adv);
     size_t n;
-    if (cp >= '0' && cp <= '9') n = parse_arabic(s, len, out);
-    else n = parse_cn(s, len, out);
+    if (cp >= '0' && cp <= '9')
+        n = parse_arabic(s, len, out);
+    else
+        n = parse_cn(s, len, out);
     if (!n) return 0;
     /* multipliers after a number: 1.5万, 2千万, 3亿 */
     for (;;) {
         cp = peek(s, len, n, &adv);
-        int64_t mult = cp == CP_WAN ? 10000 : cp == CP_YI ? 100000000 : small_unit(cp) == 1000 ? 1000 : 0;
+        int64_t mult = cp == CP_WAN             ? 10000
+                       : cp == CP_YI            ? 100000000
+                       : small_unit(cp) == 1000 ? 1000
+                                                : 0;
         if (!mult) break;
         struct ratio r;
         if (!ratio_mul(*out, (struct ratio){mult, 1}, &r)) return 0;
@@ -157,7 +163,8 @@ size_t text_parse_quantity(const char *s, size_t len, struct quantity *q) {
     if (!n) return 0;
     i = n;
     size_t adv;
-    while (i < len && (s[i] == ' ')) i++;
+    while (i < len && (s[i] == ' '))
+        i++;
     int32_t cp = peek(s, len, i, &adv);
     struct ratio r;
     if (cp == '%' || cp == 0xFF05) {
@@ -218,7 +225,8 @@ static int trailing_error(const char *s, size_t len, struct error *err, const ch
 int text_parse_money(const char *s, size_t len, int64_t *fen, struct error *err) {
     size_t bad;
     if (!utf8_is_valid(s, len, &bad))
-        return error_set(err, ERR_UTF8, "第 %zu 字节不是有效的 UTF-8", "invalid UTF-8 at byte %zu", bad);
+        return error_set(err, ERR_UTF8, "第 %zu 字节不是有效的 UTF-8", "invalid UTF-8 at byte %zu",
+                         bad);
     size_t tl = len;
     const char *p = utf8_trim(s, &tl);
     bool neg = false;
@@ -246,8 +254,8 @@ int text_parse_money(const char *s, size_t len, int64_t *fen, struct error *err)
         return error_set(err, ERR_RANGE, "金额超出范围:“%.*s”", "amount out of range: \"%.*s\"",
                          (int)(len > 60 ? 60 : len), s);
     if (ratio_cmp(f, (struct ratio){v, 1}) != 0)
-        return error_set(err, ERR_INVALID, "金额精确到分:“%.*s”", "amount finer than one fen: \"%.*s\"",
-                         (int)(len > 60 ? 60 : len), s);
+        return error_set(err, ERR_INVALID, "金额精确到分:“%.*s”",
+                         "amount finer than one fen: \"%.*s\"", (int)(len > 60 ? 60 : len), s);
     *fen = neg ? -v : v;
     return 0;
 }

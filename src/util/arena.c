@@ -60,6 +60,7 @@ char *arena_strdup(struct arena *a, const char *s) {
 
 size_t arena_bytes(const struct arena *a) {
     size_t n = 0;
-    for (const struct arena_block *b = a->head; b; b = b->next) n += b->cap + sizeof *b;
+    for (const struct arena_block *b = a->head; b; b = b->next)
+        n += b->cap + sizeof *b;
     return n;
 }

@@ -76,8 +76,8 @@ int date_parse(const char *s, size_t len, int32_t *out, struct error *err) {
     free(t);
     if (!ok || np != 3 || !date_is_valid_ymd(y, m, d))
         return error_set(err, ERR_INVALID, "不是有效日期:“%.*s”(应如 2025-01-01)",
-                         "not a valid date: \"%.*s\" (expected e.g. 2025-01-01)", (int)(len > 40 ? 40 : len),
-                         s);
+                         "not a valid date: \"%.*s\" (expected e.g. 2025-01-01)",
+                         (int)(len > 40 ? 40 : len), s);
     *out = date_from_ymd(y, m, d);
     return 0;
 }

@@ -67,19 +67,32 @@ const char *error_format(const struct error *e, char *buf, size_t n) {
 
 const char *error_code_name(int code) {
     switch (code) {
-    case ERR_OK: return "ok";
-    case ERR_NOMEM: return "nomem";
-    case ERR_INVALID: return "invalid";
-    case ERR_PARSE: return "parse";
-    case ERR_IO: return "io";
-    case ERR_NOTFOUND: return "not_found";
-    case ERR_DB: return "db";
-    case ERR_RANGE: return "range";
-    case ERR_CONFLICT: return "conflict";
-    case ERR_TOO_LARGE: return "too_large";
-    case ERR_FORBIDDEN: return "forbidden";
-    case ERR_UTF8: return "utf8";
-    case ERR_UNSUPPORTED: return "unsupported";
+    case ERR_OK:
+        return "ok";
+    case ERR_NOMEM:
+        return "nomem";
+    case ERR_INVALID:
+        return "invalid";
+    case ERR_PARSE:
+        return "parse";
+    case ERR_IO:
+        return "io";
+    case ERR_NOTFOUND:
+        return "not_found";
+    case ERR_DB:
+        return "db";
+    case ERR_RANGE:
+        return "range";
+    case ERR_CONFLICT:
+        return "conflict";
+    case ERR_TOO_LARGE:
+        return "too_large";
+    case ERR_FORBIDDEN:
+        return "forbidden";
+    case ERR_UTF8:
+        return "utf8";
+    case ERR_UNSUPPORTED:
+        return "unsupported";
     }
     return "error";
 }

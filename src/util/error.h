@@ -1,5 +1,6 @@
-/* Errors: one enum of codes for the whole project, and a caller-provided struct error that carries a
- * message in Chinese and in English and, where there is one, a position (line, col, byte offset, field). */
+/* Errors: one enum of codes for the whole project, and a caller-provided struct error that carries
+ * a message in Chinese and in English and, where there is one, a position (line, col, byte offset,
+ * field). */
 #ifndef DUIJIE_UTIL_ERROR_H
 #define DUIJIE_UTIL_ERROR_H
 
@@ -34,8 +35,9 @@ struct error {
 
 /* Clears an error to "no error, no position". */
 void error_clear(struct error *e);
-/* Sets code and both messages; zh and en are printf formats that take the same arguments (positional
- * %1$s forms are allowed). Returns code so a caller can `return error_set(...)`. Safe with e == NULL. */
+/* Sets code and both messages; zh and en are printf formats that take the same arguments
+ * (positional %1$s forms are allowed). Returns code so a caller can `return error_set(...)`. Safe
+ * with e == NULL. */
 int error_set(struct error *e, int code, const char *zh, const char *en, ...);
 /* Sets code and two ready-made messages (no formatting). */
 int error_set_text(struct error *e, int code, const char *zh, const char *en);

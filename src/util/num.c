@@ -85,14 +85,16 @@ const char *ratio_format(struct ratio a, int places, char *buf, size_t n) {
     bool neg = num < 0;
     if (neg) num = -num;
     i128 scale = 1;
-    for (int i = 0; i < places; i++) scale *= 10;
+    for (int i = 0; i < places; i++)
+        scale *= 10;
     i128 scaled = (num * scale * 2 + den) / (den * 2); /* half up */
     i128 ip = scaled / scale, fp = scaled % scale;
     char frac[40] = "";
     if (places > 0 && fp) {
         snprintf(frac, sizeof frac, ".%0*lld", places, (long long)fp);
         size_t l = strlen(frac);
-        while (l > 1 && frac[l - 1] == '0') frac[--l] = 0;
+        while (l > 1 && frac[l - 1] == '0')
+            frac[--l] = 0;
     }
     snprintf(buf, n, "%s%lld%s", neg && scaled ? "-" : "", (long long)ip, frac);
     return buf;
@@ -126,8 +128,10 @@ const char *money_format(int64_t fen, char *buf, size_t n) {
         snprintf(buf, n, "%s%s万元", neg ? "-" : "", g);
     } else {
         group_thousands(v / 100, g, sizeof g);
-        if (v % 100) snprintf(buf, n, "%s%s.%02llu元", neg ? "-" : "", g, v % 100);
-        else snprintf(buf, n, "%s%s元", neg ? "-" : "", g);
+        if (v % 100)
+            snprintf(buf, n, "%s%s.%02llu元", neg ? "-" : "", g, v % 100);
+        else
+            snprintf(buf, n, "%s%s元", neg ? "-" : "", g);
     }
     return buf;
 }

@@ -26,12 +26,14 @@ bool ratio_div(struct ratio a, struct ratio b, struct ratio *out);
 bool ratio_round(struct ratio a, int64_t *out);
 /* Floor to an integer. */
 int64_t ratio_floor(struct ratio a);
-/* Decimal text of a with at most `places` decimals, trailing zeros trimmed ("5", "4.5", "0.333333"). */
+/* Decimal text of a with at most `places` decimals, trailing zeros trimmed ("5", "4.5",
+ * "0.333333"). */
 const char *ratio_format(struct ratio a, int places, char *buf, size_t n);
 /* A ratio as a percentage text: {1,20} → "5%", {1,3} → "33.33%". */
 const char *ratio_format_percent(struct ratio a, char *buf, size_t n);
 
-/* Money for people: "420万元" when a whole number of 万元, else "12,345.67元"; negative with '-'. */
+/* Money for people: "420万元" when a whole number of 万元, else "12,345.67元"; negative with '-'.
+ */
 const char *money_format(int64_t fen, char *buf, size_t n);
 /* Plain yuan with two decimals and no separators: "12345.67" (for CSV, JSON strings). */
 const char *money_format_yuan(int64_t fen, char *buf, size_t n);

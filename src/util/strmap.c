@@ -26,7 +26,8 @@ void strmap_init(struct strmap *m) {
 }
 
 void strmap_release(struct strmap *m) {
-    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
     free(m->slots);
     strmap_init(m);
 }

@@ -1,4 +1,5 @@
-/* A string → int64 hash map (open addressing), for name and code look-ups built once and read often. */
+/* A string → int64 hash map (open addressing), for name and code look-ups built once and read
+ * often. */
 #ifndef DUIJIE_UTIL_STRMAP_H
 #define DUIJIE_UTIL_STRMAP_H
 

@@ -16,8 +16,8 @@ int32_t utf8_next(const char **p, const char *end);
 int utf8_encode(int32_t cp, char *out);
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t utf8_count(const char *s, size_t len);
-/* Full-width ASCII (U+FF01..FF5E) and the ideographic space folded to ASCII, into a malloc'd string.
- * Other text unchanged. Input must be valid UTF-8. */
+/* Full-width ASCII (U+FF01..FF5E) and the ideographic space folded to ASCII, into a malloc'd
+ * string. Other text unchanged. Input must be valid UTF-8. */
 char *utf8_fold_width(const char *s, size_t len, size_t *out_len);
 /* Trims ASCII whitespace and U+3000 from both ends: returns the new start and sets *len. */
 const char *utf8_trim(const char *s, size_t *len);
