@@ -113,7 +113,7 @@ static void derive_line(const char *json, const char *date, struct profile *p, s
                         struct derive_explain *ex, struct field_errors *errs) {
     json_error_t je;
     json_t *o = json_loads(json, 0, &je);
-    profile_init(p);
+    profile_clear(p);
     profile_from_json(p, o, a, errs);
     json_decref(o);
     int32_t d;

@@ -116,7 +116,7 @@ int cli_derive(int argc, char **argv) {
         struct arena a;
         arena_init(&a, 4096);
         struct profile p;
-        profile_init(&p);
+        profile_clear(&p);
         struct field_errors errs;
         memset(&errs, 0, sizeof errs);
         json_error_t jerr;

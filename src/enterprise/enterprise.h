@@ -54,7 +54,9 @@ struct field_errors {
     int n_total; /* how many there were */
 };
 
-void profile_init(struct profile *p);
+/* Empties p (every value missing). Not profile_init: libkrb5, which libpq pulls in, exports that
+ * name and the dynamic linker would bind libpq to ours. */
+void profile_clear(struct profile *p);
 /* Fills p from a JSON object whose keys are dictionary keys, labels or aliases (Chinese or
  * English). Money: a number of yuan or a string with a unit; ratios: "5%" or a fraction; dates:
  * "2025-01-01". "fiscal_year": 2025 and "history": {"2024": {...}, "2023": {...}} give earlier

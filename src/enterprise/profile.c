@@ -16,7 +16,7 @@ static void value_clear(struct value *v) {
     v->r.den = 1;
 }
 
-void profile_init(struct profile *p) {
+void profile_clear(struct profile *p) {
     memset(p, 0, sizeof *p);
     for (int f = 0; f < F_COUNT; f++) {
         value_clear(&p->v[f]);
