@@ -35,6 +35,10 @@ int store_begin(struct store *s, struct error *err) {
     return s->ops->begin(s, err);
 }
 
+int store_begin_bulk(struct store *s, struct error *err) {
+    return s->ops->begin_bulk(s, err);
+}
+
 int store_commit(struct store *s, struct error *err) {
     return s->ops->commit(s, err);
 }

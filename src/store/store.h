@@ -31,6 +31,10 @@ int store_schema_version(struct store *s);
  * their own transaction; a write that fails inside it is undone alone (a savepoint), and
  * store_rollback undoes everything since store_begin. */
 int store_begin(struct store *s, struct error *err);
+/* store_begin for loading many enterprises: the enterprise table's secondary indexes are dropped
+ * and rebuilt by store_commit inside the same transaction (a rollback restores them). Worth it when
+ * the load is comparable to the table's size (a first import, `duijie demo`). */
+int store_begin_bulk(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 int store_rollback(struct store *s);
 

@@ -10,6 +10,7 @@ struct store_ops {
     void (*close)(struct store *s);
     int (*schema_version)(struct store *s);
     int (*begin)(struct store *s, struct error *err);
+    int (*begin_bulk)(struct store *s, struct error *err);
     int (*commit)(struct store *s, struct error *err);
     int (*rollback)(struct store *s);
 

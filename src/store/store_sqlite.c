@@ -2,6 +2,7 @@
  * connection settings (WAL, foreign keys), the cache of prepared statements, and the mapping
  * between struct profile / struct policy / struct clause and the tables of docs/STORE.md. Argument
  * checks are store.c's; nothing here knows HTTP, rules or the index. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,7 @@ enum stmt_id {
     ST_SAVEPOINT,
     ST_RELEASE,
     ST_ROLLBACK_TO,
+    ST_INSERT_ENT,
     ST_PUT_ENT,
     ST_DEL_QUAL,
     ST_PUT_QUAL,
@@ -204,8 +206,12 @@ struct sqlite_store {
     char *sql[ST_COUNT];          /* owned; statements whose text is built from the tables above */
     struct strmap industry_codes; /* "3911" → refdata index, built at open for fast reads */
     int version;
-    bool in_tx; /* inside store_begin … store_commit/rollback */
+    bool in_tx;           /* inside store_begin … store_commit/rollback */
+    char **bulk_indexes;  /* owned: CREATE INDEX statements dropped by store_begin_bulk */
+    int n_bulk_indexes;
 };
+
+static void free_bulk_indexes(struct sqlite_store *ss);
 
 static struct sqlite_store *ss_of(struct store *s) {
     return (struct sqlite_store *)s;
@@ -218,14 +224,19 @@ static int db_error(struct sqlite_store *ss, struct error *err, const char *what
                      sqlite3_errmsg(ss->db));
 }
 
-static void ent_put_sql(struct buf *b) {
+static void ent_insert_sql(struct buf *b) {
     buf_puts(b, "INSERT INTO enterprise (");
     for (int c = 0; c < N_ENT_COLS; c++)
         buf_printf(b, "%s%s", c ? ", " : "", ent_col_name(c));
     buf_puts(b, ") VALUES (");
     for (int c = 0; c < N_ENT_COLS; c++)
         buf_printf(b, "%s?%d", c ? ", " : "", c + 1);
-    buf_puts(b, ") ON CONFLICT (uscc) DO UPDATE SET (");
+    buf_puts(b, ")");
+}
+
+static void ent_put_sql(struct buf *b) {
+    ent_insert_sql(b);
+    buf_puts(b, " ON CONFLICT (uscc) DO UPDATE SET (");
     for (int c = 1; c < N_ENT_COLS; c++)
         buf_printf(b, "%s%s", c > 1 ? ", " : "", ent_col_name(c));
     buf_puts(b, ") = (");
@@ -252,18 +263,21 @@ static void year_put_sql(struct buf *b) {
 }
 
 static int build_sql(struct sqlite_store *ss) {
-    struct buf b[4];
-    for (int i = 0; i < 4; i++)
+    static const enum stmt_id ids[] = {ST_INSERT_ENT, ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT,
+                                       ST_PUT_YEAR};
+    struct buf b[5];
+    for (int i = 0; i < 5; i++)
         buf_init(&b[i]);
-    ent_put_sql(&b[0]);
-    ent_select_sql(&b[1], "WHERE uscc = ?1");
-    ent_select_sql(&b[2], "ORDER BY id");
-    year_put_sql(&b[3]);
-    bool is_oom = b[0].is_oom || b[1].is_oom || b[2].is_oom || b[3].is_oom;
-    ss->sql[ST_PUT_ENT] = buf_detach(&b[0]);
-    ss->sql[ST_GET_ENT] = buf_detach(&b[1]);
-    ss->sql[ST_SCAN_ENT] = buf_detach(&b[2]);
-    ss->sql[ST_PUT_YEAR] = buf_detach(&b[3]);
+    ent_insert_sql(&b[0]);
+    ent_put_sql(&b[1]);
+    ent_select_sql(&b[2], "WHERE uscc = ?1");
+    ent_select_sql(&b[3], "ORDER BY id");
+    year_put_sql(&b[4]);
+    bool is_oom = false;
+    for (int i = 0; i < 5; i++) {
+        is_oom |= b[i].is_oom;
+        ss->sql[ids[i]] = buf_detach(&b[i]);
+    }
     return is_oom ? ERR_NOMEM : 0;
 }
 
@@ -388,6 +402,7 @@ static void sqlite_close(struct store *s) {
         free(ss->sql[i]);
     }
     strmap_release(&ss->industry_codes);
+    free_bulk_indexes(ss);
     sqlite3_close(ss->db);
     free(ss);
 }
@@ -402,7 +417,14 @@ static int configure(struct sqlite_store *ss, struct error *err) {
                 err);
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation; nothing here reads them. */
+static void sqlite_global_init(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(const char *path, struct store **out, struct error *err) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_global_init);
     int rc = refdata_load(err);
     if (rc) return rc;
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -439,11 +461,67 @@ static int sqlite_begin(struct store *s, struct error *err) {
     return rc;
 }
 
+static void free_bulk_indexes(struct sqlite_store *ss) {
+    for (int i = 0; i < ss->n_bulk_indexes; i++)
+        free(ss->bulk_indexes[i]);
+    free(ss->bulk_indexes);
+    ss->bulk_indexes = NULL;
+    ss->n_bulk_indexes = 0;
+}
+
+/* Remembers the enterprise table's index definitions as they are in the file (not as this build
+ * would write them) and drops them. */
+static int drop_indexes(struct sqlite_store *ss, struct error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = 'enterprise' AND sql IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(ss, err, "indexes");
+    struct buf drops;
+    buf_init(&drops);
+    ss->bulk_indexes = calloc(64, sizeof *ss->bulk_indexes);
+    while (ss->bulk_indexes && ss->n_bulk_indexes < 64 && sqlite3_step(st) == SQLITE_ROW) {
+        buf_printf(&drops, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
+        ss->bulk_indexes[ss->n_bulk_indexes++] = strdup((const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    int rc = !ss->bulk_indexes || drops.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
+             : drops.len                      ? exec(ss, buf_str(&drops), err)
+                                              : 0;
+    buf_release(&drops);
+    return rc;
+}
+
+static int sqlite_begin_bulk(struct store *s, struct error *err) {
+    struct sqlite_store *ss = ss_of(s);
+    int rc = sqlite_begin(s, err);
+    if (!rc) rc = drop_indexes(ss, err);
+    if (rc && ss->in_tx) {
+        exec(ss, "ROLLBACK", NULL);
+        ss->in_tx = false;
+        free_bulk_indexes(ss);
+    }
+    return rc;
+}
+
+static int recreate_indexes(struct sqlite_store *ss, struct error *err) {
+    int rc = 0;
+    for (int i = 0; !rc && i < ss->n_bulk_indexes; i++)
+        rc = ss->bulk_indexes[i] ? exec(ss, ss->bulk_indexes[i], err)
+                                 : error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    return rc;
+}
+
 static int sqlite_commit(struct store *s, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
     if (!ss->in_tx) return error_set(err, ERR_CONFLICT, "没有进行中的事务", "no open transaction");
-    int rc = exec(ss, "COMMIT", err);
-    if (!rc) ss->in_tx = false;
+    int rc = recreate_indexes(ss, err);
+    if (!rc) rc = exec(ss, "COMMIT", err);
+    if (!rc) {
+        ss->in_tx = false;
+        free_bulk_indexes(ss);
+    }
     return rc;
 }
 
@@ -451,6 +529,7 @@ static int sqlite_rollback(struct store *s) {
     struct sqlite_store *ss = ss_of(s);
     if (!ss->in_tx) return ERR_CONFLICT;
     ss->in_tx = false;
+    free_bulk_indexes(ss); /* the rollback restores the dropped indexes */
     return exec(ss, "ROLLBACK", NULL);
 }
 
@@ -535,22 +614,36 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
     }
 }
 
+/* A plain INSERT first: it is the common case (a first import, the demo), needs no RETURNING and
+ * tells us the row is new, so there are no old qualifications or years to delete. Only when the
+ * USCC is taken (the one UNIQUE constraint) does the upsert run. */
 static int put_row(struct sqlite_store *ss, const struct profile *p, const struct ent_derived *d,
-                   int64_t *id, struct error *err) {
+                   int64_t *id, bool *is_new, struct error *err) {
+    sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
+    if (!ins) return ERR_DB;
+    bind_enterprise(ins, p, d);
+    int rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc == SQLITE_DONE) {
+        *id = sqlite3_last_insert_rowid(ss->db);
+        *is_new = true;
+        return 0;
+    }
+    if (sqlite3_extended_errcode(ss->db) != SQLITE_CONSTRAINT_UNIQUE)
+        return db_error(ss, err, "insert enterprise");
     sqlite3_stmt *st = stmt(ss, ST_PUT_ENT, err);
     if (!st) return ERR_DB;
     bind_enterprise(st, p, d);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    if (sqlite3_step(st) == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
     return run(ss, st, err, "put enterprise");
 }
 
 static int put_qualifications(struct sqlite_store *ss, const struct profile *p, int64_t id,
-                              struct error *err) {
+                              bool is_new, struct error *err) {
     sqlite3_stmt *del = stmt(ss, ST_DEL_QUAL, err), *ins = stmt(ss, ST_PUT_QUAL, err);
     if (!del || !ins) return ERR_DB;
     sqlite3_bind_int64(del, 1, id);
-    int rc = run(ss, del, err, "delete qualifications");
+    int rc = is_new ? 0 : run(ss, del, err, "delete qualifications");
     uint64_t mask = p->v[F_QUALIFICATIONS].has ? (uint64_t)p->v[F_QUALIFICATIONS].i : 0;
     for (int k = 0; !rc && k < 64; k++) {
         if (!(mask >> k & 1)) continue;
@@ -575,11 +668,11 @@ static int put_year(struct sqlite_store *ss, sqlite3_stmt *ins, int64_t id, int 
 }
 
 static int put_years(struct sqlite_store *ss, const struct profile *p, int fy, int64_t id,
-                     struct error *err) {
+                     bool is_new, struct error *err) {
     sqlite3_stmt *del = stmt(ss, ST_DEL_YEARS, err), *ins = stmt(ss, ST_PUT_YEAR, err);
     if (!del || !ins) return ERR_DB;
     sqlite3_bind_int64(del, 1, id);
-    int rc = run(ss, del, err, "delete years");
+    int rc = is_new ? 0 : run(ss, del, err, "delete years");
     if (!rc) rc = put_year(ss, ins, id, fy, p->v, err);
     for (int k = 0; !rc && k < PROFILE_HISTORY; k++)
         rc = put_year(ss, ins, id, fy - 1 - k, p->hist[k], err);
@@ -594,9 +687,10 @@ static int sqlite_put_enterprise(struct store *s, const struct profile *p, int64
     int64_t row = 0;
     int rc = write_begin(ss, err);
     if (rc) return rc;
-    rc = put_row(ss, p, &d, &row, err);
-    if (!rc) rc = put_qualifications(ss, p, row, err);
-    if (!rc) rc = put_years(ss, p, d.fiscal_year, row, err);
+    bool is_new = false;
+    rc = put_row(ss, p, &d, &row, &is_new, err);
+    if (!rc) rc = put_qualifications(ss, p, row, is_new, err);
+    if (!rc) rc = put_years(ss, p, d.fiscal_year, row, is_new, err);
     rc = write_end(ss, rc, err);
     if (!rc && id) *id = row;
     return rc;
@@ -1073,6 +1167,7 @@ static const struct store_ops sqlite_ops = {
     .close = sqlite_close,
     .schema_version = sqlite_version,
     .begin = sqlite_begin,
+    .begin_bulk = sqlite_begin_bulk,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .put_enterprise = sqlite_put_enterprise,
