@@ -1,7 +1,8 @@
 /* Benchmark of the SQLite store: bulk put of BENCH_N demo enterprises in one transaction (indexes
  * rebuilt at the end; and, as a second figure, with the indexes kept up row by row) and a full
  * scan in id order, each next to the naive way (one autocommit INSERT per enterprise; one lookup by
- * USCC per enterprise), measured on a sample and scaled per row. Figures go to bench/tmp/store.json. */
+ * USCC per enterprise), measured on a sample and scaled per row. Figures go to
+ * bench/tmp/store.json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,8 @@ static double lookup_sample(struct store *s, int64_t n, struct profile *p) {
     return ms;
 }
 
-static void figure(FILE *f, bool is_first, const char *name, double ms, double naive_ms, int64_t n) {
+static void figure(FILE *f, bool is_first, const char *name, double ms, double naive_ms,
+                   int64_t n) {
     printf("%-16s duijie %10.1f ms   naive %12.1f ms   ratio %7.1fx   (%lld rows)\n", name, ms,
            naive_ms, naive_ms / ms, (long long)n);
     fprintf(f, "%s{\"name\": \"%s\", \"duijie_ms\": %.1f, \"naive_ms\": %.1f, \"ratio\": %.2f}",

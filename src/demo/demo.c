@@ -187,13 +187,10 @@ static int64_t pick_employees(struct rng *r, int tier, const char *division) {
 }
 
 static bool is_tech_division(const char *code) {
-    return code[0] >= '2' && code[0] <= '4' ? strcmp(code, "44") != 0 && strcmp(code, "46") != 0
-                                            : strcmp(code, "63") == 0 ||
-                                                  strcmp(code, "64") == 0 ||
-                                                  strcmp(code, "65") == 0 ||
-                                                  strcmp(code, "73") == 0 ||
-                                                  strcmp(code, "74") == 0 ||
-                                                  strcmp(code, "75") == 0;
+    return code[0] >= '2' && code[0] <= '4'
+               ? strcmp(code, "44") != 0 && strcmp(code, "46") != 0
+               : strcmp(code, "63") == 0 || strcmp(code, "64") == 0 || strcmp(code, "65") == 0 ||
+                     strcmp(code, "73") == 0 || strcmp(code, "74") == 0 || strcmp(code, "75") == 0;
 }
 
 static bool is_manufacturing(const char *code) {
@@ -252,7 +249,7 @@ static void finances(struct rng *r, const struct draft *d, struct value *v, bool
     set_maybe(r, &v[F_ASSETS], assets, 3000);
     set_maybe(r, &v[F_LIABILITIES], scale(r, assets, 100, 800), 5000);
     set_maybe(r, &v[F_TAX_PAID], chance(r, 8000) ? 0 : scale(r, revenue, 10, 60), 3000);
-    int64_t rd = is_rd ? scale(r, revenue, 30, 120)
+    int64_t rd = is_rd              ? scale(r, revenue, 30, 120)
                  : chance(r, 70000) ? 0
                                     : scale(r, revenue, 5, 30);
     set_maybe(r, &v[F_RD_EXPENSE], rd, 4000);
@@ -355,9 +352,10 @@ static void qualifications(struct rng *r, const struct draft *d, struct profile 
     uint64_t q = innovation_quals(r, d) | scale_quals(r, d);
     listing(r, d, p, &q);
     set_maybe(r, &p->v[F_QUALIFICATIONS], (int64_t)q, 1000);
-    int64_t patents = q & 1 ? between(r, 1, 40) : q & 2 ? between(r, 0, 5)
-                                              : chance(r, 3000) ? between(r, 1, 3)
-                                                                : 0;
+    int64_t patents = q & 1             ? between(r, 1, 40)
+                      : q & 2           ? between(r, 0, 5)
+                      : chance(r, 3000) ? between(r, 1, 3)
+                                        : 0;
     set_maybe(r, &p->v[F_INVENTION_PATENTS], patents, 3000);
 }
 
@@ -427,8 +425,8 @@ static void make_name(struct rng *r, const struct draft *d, char *out, size_t ca
     char word[64];
     nth_word(words, below(r, n_words), word, sizeof word);
     const char *form = d->tier <= TIER_MEDIUM && chance(r, 40000) ? "股份有限公司"
-                       : chance(r, 8000)                         ? "有限责任公司"
-                                                                 : "有限公司";
+                       : chance(r, 8000)                          ? "有限责任公司"
+                                                                  : "有限公司";
     snprintf(out, cap, "青岛%s%s%s%s", trade_chars[below(r, N_TRADE)],
              trade_chars[below(r, N_TRADE)], word, form);
 }

@@ -149,28 +149,29 @@ struct clause_template {
 static const struct clause_template templates[] = {
     {"高企认定奖励", "科学技术局", "奖励", true,
      "对注册在{R}、首次通过认定的高新技术企业,给予一次性奖励{A}万元。",
-     "注册地 属于 {R} 且 资质 包含 \"高新技术企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 5, 50, 0,
-     0, 0, 0},
+     "注册地 属于 {R} 且 资质 包含 \"高新技术企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 5, 50, 0, 0,
+     0, 0},
     {"专精特新中小企业奖励", "工业和信息化局", "奖励", true,
      "对新认定的省级专精特新中小企业,给予一次性奖励{A}万元。",
-     "注册地 属于 {R} 且 资质 包含 \"专精特新中小企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 10,
-     50, 0, 0, 0, 0},
+     "注册地 属于 {R} 且 资质 包含 \"专精特新中小企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 10, 50,
+     0, 0, 0, 0},
     {"专精特新“小巨人”企业奖励", "工业和信息化局", "奖励", true,
      "对新认定的国家级专精特新“小巨人”企业,给予一次性奖励{A}万元。",
-     "注册地 属于 {R} 且 资质 包含 \"专精特新\\\"小巨人\\\"企业\"" NOT_DISHONEST
-     "\n奖励 = {A}万元",
+     "注册地 属于 {R} 且 资质 包含 \"专精特新\\\"小巨人\\\"企业\"" NOT_DISHONEST "\n奖励 = {A}万元",
      50, 200, 0, 0, 0, 0},
     {"上市奖励", "地方金融监督管理局", "奖励", false,
      "对在境内外证券交易所首发上市的企业,给予奖励{A}万元。",
      "注册地 属于 {R} 且 上市阶段 = \"上市\"" NOT_DISHONEST "\n奖励 = {A}万元", 100, 500, 0, 0, 0,
      0},
     {"技改补助", "工业和信息化局", "补助", false,
-     "对制造业企业年度设备投资额达到{T}万元以上的技术改造项目,按设备投资额的{P}%给予补助,最高{A}万元。",
+     "对制造业企业年度设备投资额达到{T}万元以上的技术改造项目,按设备投资额的{P}%给予补助,最高{A}"
+     "万元。",
      "注册地 属于 {R} 且 行业 属于 制造业 且 设备投资额 >= {T}万元" NOT_DISHONEST
      "\n奖励 = 设备投资额 × {P}%，最高 {A}万元",
      100, 500, 100, 1000, 5, 15},
     {"研发费用补助", "科学技术局", "补助", false,
-     "对年度研发费用{T}万元以上、研发费用占营业收入比例不低于{Y}%的企业,按研发费用的{P}%给予补助,最高{A}万元。",
+     "对年度研发费用{T}万元以上、研发费用占营业收入比例不低于{Y}%的企业,按研发费用的{P}%给予补助,"
+     "最高{A}万元。",
      "注册地 属于 {R} 且 研发费用 >= {T}万元 且 研发费用占比 >= {Y}%" NOT_DISHONEST
      "\n奖励 = 研发费用 × {P}%，最高 {A}万元",
      50, 300, 100, 1000, 5, 20},
@@ -185,8 +186,7 @@ static const struct clause_template templates[] = {
      50, 300, 500, 5000, 1, 5},
     {"重点行业营收奖励", "发展和改革局", "奖励", false,
      "对{D}类企业年度营业收入首次达到{T}万元的,给予一次性奖励{A}万元。",
-     "注册地 属于 {R} 且 行业 属于 \"{D}\" 且 营业收入 >= {T}万元" NOT_DISHONEST
-     "\n奖励 = {A}万元",
+     "注册地 属于 {R} 且 行业 属于 \"{D}\" 且 营业收入 >= {T}万元" NOT_DISHONEST "\n奖励 = {A}万元",
      10, 100, 1000, 50000, 0, 0},
     {"小微企业吸纳就业补贴", "人力资源和社会保障局", "补贴", true,
      "对吸纳就业{N}人以上的小型微型企业,给予一次性补贴{A}万元。",
@@ -194,10 +194,11 @@ static const struct clause_template templates[] = {
      "\n奖励 = {A}万元",
      1, 5, 0, 0, 0, 0},
     {"瞪羚企业奖励", "科学技术局", "奖励", true, "对新认定的瞪羚企业,给予一次性奖励{A}万元。",
-     "注册地 属于 {R} 且 资质 包含 \"瞪羚企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 10, 50, 0, 0,
-     0, 0},
+     "注册地 属于 {R} 且 资质 包含 \"瞪羚企业\"" NOT_DISHONEST "\n奖励 = {A}万元", 10, 50, 0, 0, 0,
+     0},
     {"重点企业综合扶持", "工业和信息化局", "奖励", false,
-     "对{D}类、具有{Q}资质、年营业收入{T}万元以上、从业人员{N}人以上、成立{Y}年以上的企业,给予奖励{A}万元。",
+     "对{D}类、具有{Q}资质、年营业收入{T}万元以上、从业人员{N}人以上、成立{Y}年以上的企业,给予奖励{"
+     "A}万元。",
      "注册地 属于 {R} 且 行业 属于 \"{D}\" 且 资质 包含 \"{Q}\" 且 营业收入 >= {T}万元 且 "
      "从业人员 >= {N}人 且 成立年限 >= {Y}年" NOT_DISHONEST "\n奖励 = {A}万元",
      20, 200, 500, 20000, 0, 0},
@@ -215,13 +216,14 @@ static const struct clause_template templates[] = {
 #define N_TEMPLATES ((int)(sizeof templates / sizeof *templates))
 
 static const char *const template_regions[] = {
-    "青岛市", "青岛市", "青岛市", "市南区", "市北区", "李沧区", "崂山区",
+    "青岛市",     "青岛市", "青岛市", "市南区", "市北区", "李沧区", "崂山区",
     "西海岸新区", "城阳区", "即墨区", "胶州市", "平度市", "莱西市",
 };
 static const char *const template_divisions[] = {"65", "39", "37", "34", "35", "36", "38",
                                                  "26", "29", "51", "52", "72", "74", "75"};
-static const char *const template_quals[] = {"高新技术企业", "科技型中小企业", "专精特新中小企业",
-                                             "创新型中小企业", "瞪羚企业", "规模以上工业企业"};
+static const char *const template_quals[] = {"高新技术企业",     "科技型中小企业",
+                                             "专精特新中小企业", "创新型中小企业",
+                                             "瞪羚企业",         "规模以上工业企业"};
 
 #define PICK(r, arr) (arr[below(r, (int64_t)(sizeof arr / sizeof *arr))])
 
@@ -238,15 +240,32 @@ static void expand(struct buf *b, const char *tpl, const struct fill *f) {
             continue;
         }
         switch (c[1]) {
-        case 'R': buf_puts(b, f->region); break;
-        case 'D': buf_puts(b, f->division); break;
-        case 'Q': buf_puts(b, f->qual); break;
-        case 'A': buf_printf(b, "%lld", (long long)f->a); break;
-        case 'T': buf_printf(b, "%lld", (long long)f->t); break;
-        case 'P': buf_printf(b, "%lld", (long long)f->p); break;
-        case 'N': buf_printf(b, "%lld", (long long)f->n); break;
-        case 'Y': buf_printf(b, "%lld", (long long)f->y); break;
-        default: buf_append(b, c, 3);
+        case 'R':
+            buf_puts(b, f->region);
+            break;
+        case 'D':
+            buf_puts(b, f->division);
+            break;
+        case 'Q':
+            buf_puts(b, f->qual);
+            break;
+        case 'A':
+            buf_printf(b, "%lld", (long long)f->a);
+            break;
+        case 'T':
+            buf_printf(b, "%lld", (long long)f->t);
+            break;
+        case 'P':
+            buf_printf(b, "%lld", (long long)f->p);
+            break;
+        case 'N':
+            buf_printf(b, "%lld", (long long)f->n);
+            break;
+        case 'Y':
+            buf_printf(b, "%lld", (long long)f->y);
+            break;
+        default:
+            buf_append(b, c, 3);
         }
         c += 2;
     }

@@ -206,8 +206,8 @@ struct sqlite_store {
     char *sql[ST_COUNT];          /* owned; statements whose text is built from the tables above */
     struct strmap industry_codes; /* "3911" → refdata index, built at open for fast reads */
     int version;
-    bool in_tx;           /* inside store_begin … store_commit/rollback */
-    char **bulk_indexes;  /* owned: CREATE INDEX statements dropped by store_begin_bulk */
+    bool in_tx;          /* inside store_begin … store_commit/rollback */
+    char **bulk_indexes; /* owned: CREATE INDEX statements dropped by store_begin_bulk */
     int n_bulk_indexes;
 };
 
@@ -486,9 +486,10 @@ static int drop_indexes(struct sqlite_store *ss, struct error *err) {
         ss->bulk_indexes[ss->n_bulk_indexes++] = strdup((const char *)sqlite3_column_text(st, 1));
     }
     sqlite3_finalize(st);
-    int rc = !ss->bulk_indexes || drops.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
-             : drops.len                      ? exec(ss, buf_str(&drops), err)
-                                              : 0;
+    int rc = !ss->bulk_indexes || drops.is_oom
+                 ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
+             : drops.len ? exec(ss, buf_str(&drops), err)
+                         : 0;
     buf_release(&drops);
     return rc;
 }
