@@ -68,7 +68,10 @@ static int read_all(int fd, off_t size, struct http_response *res) {
 
 void static_serve(struct http_request *req, struct http_response *res) {
     struct http_server *s = req->server;
-    if (!s->web_root) return not_found(res);
+    if (!s->web_root) {
+        not_found(res);
+        return;
+    }
     struct buf path;
     buf_init(&path);
     buf_puts(&path, s->web_root);
@@ -78,7 +81,8 @@ void static_serve(struct http_request *req, struct http_response *res) {
         /* hidden files and anything a decoded segment could smuggle in */
         if (seg[0] == '.' || strchr(seg, '/') || strchr(seg, '\\')) {
             buf_release(&path);
-            return not_found(res);
+            not_found(res);
+            return;
         }
         buf_putc(&path, '/');
         buf_puts(&path, seg);
@@ -93,7 +97,8 @@ void static_serve(struct http_request *req, struct http_response *res) {
         !S_ISREG(st.st_mode) || st.st_size > STATIC_MAX_FILE) {
         if (fd >= 0) close(fd);
         buf_release(&path);
-        return not_found(res);
+        not_found(res);
+        return;
     }
     buf_release(&path);
     char etag[80];
