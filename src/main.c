@@ -16,6 +16,9 @@ static const struct command commands[] = {
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"demo", cli_demo,
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
+    {"serve", cli_serve,
+     "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
+     "                          the JSON API and web UI (port 0 = any free port)"},
 };
 
 static void usage(FILE *f) {
