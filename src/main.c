@@ -14,6 +14,9 @@ static const struct command commands[] = {
     {"uscc", cli_uscc, "uscc CODE...            check 统一社会信用代码, one JSON object per code"},
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
+    {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
+    {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
+    {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
 };
 
 static void usage(FILE *f) {
