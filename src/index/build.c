@@ -2,8 +2,11 @@
  * arrive, then per field the missing bitmap and either value bitmaps (enum, bool, set, region and
  * industry at every level) or the bit-sliced ranks of numeric values (radix-sorted, ratios ordered
  * exactly). Does not own generations or queries (gen.c, query.c). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index/segment.h"
 #include "refdata/refdata.h"
@@ -11,6 +14,8 @@
 /* Staging for one field: values of every row so far. */
 struct stage {
     enum col_kind kind;
+    enum field_type type;
+    int64_t n_values; /* COL_CAT: values allowed; COL_TREE: nodes */
     uint8_t *has;     /* per row */
     int64_t *iv;      /* COL_INT value, COL_CAT index, COL_SET mask, COL_TREE node */
     struct ratio *rv; /* COL_RATIO */
@@ -53,8 +58,17 @@ int index_builder_new_at(int32_t today, uint32_t base, struct index_builder **ou
     if (!b) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     b->today = today;
     b->base = base;
-    for (int f = 0; f < F_COUNT; f++)
-        b->st[f].kind = index_col_kind(schema_field((enum field_id)f)->type);
+    for (int f = 0; f < F_COUNT; f++) {
+        const struct field_def *d = schema_field((enum field_id)f);
+        struct stage *st = &b->st[f];
+        st->kind = index_col_kind(d->type);
+        st->type = d->type;
+        st->n_values = d->type == FT_BOOL       ? 2
+                       : d->type == FT_REGION   ? region_count()
+                       : d->type == FT_INDUSTRY ? industry_count()
+                                                : schema_value_count(d);
+        if (st->kind == COL_TREE && st->n_values > INT16_MAX) st->n_values = INT16_MAX;
+    }
     *out = b;
     return 0;
 }
@@ -103,11 +117,6 @@ static int reserve(struct index_builder *b) {
     return 0;
 }
 
-static bool tree_value_ok(enum field_type t, int64_t v) {
-    int n = t == FT_REGION ? region_count() : industry_count();
-    return v >= 0 && v < n && v < INT16_MAX;
-}
-
 int index_builder_add(struct index_builder *b, int64_t id, const struct profile *p,
                       struct error *err) {
     const struct value *u = &p->v[F_USCC];
@@ -124,21 +133,14 @@ int index_builder_add(struct index_builder *b, int64_t id, const struct profile 
         struct stage *s = &b->st[f];
         const struct value *v = &p->v[f];
         if (s->kind == COL_NONE) continue;
-        enum field_type t = schema_field((enum field_id)f)->type;
         bool has = v->has;
         if (has && s->kind == COL_RATIO && v->r.den <= 0) has = false;
-        if (has && s->kind == COL_CAT) {
-            int nv = t == FT_BOOL ? 2 : schema_value_count(schema_field((enum field_id)f));
-            if (v->i < 0 || v->i >= nv)
-                return error_set(err, ERR_INVALID, "字段 %s 的取值超出范围",
-                                 "value of field %s out of range", schema_field(f)->key);
-        }
-        if (has && s->kind == COL_TREE && !tree_value_ok(t, v->i))
+        if (has && (s->kind == COL_CAT || s->kind == COL_TREE) && (v->i < 0 || v->i >= s->n_values))
             return error_set(err, ERR_INVALID, "字段 %s 的取值超出范围",
                              "value of field %s out of range", schema_field(f)->key);
         s->has[r] = has;
         if (s->kind == COL_RATIO)
-            s->rv[r] = has ? ratio_reduce(v->r) : (struct ratio){0, 1};
+            s->rv[r] = has ? v->r : (struct ratio){0, 1};
         else
             s->iv[r] = has ? v->i : 0;
     }
@@ -263,8 +265,7 @@ static int build_missing(const struct index_builder *b, const struct stage *s, s
 }
 
 /* Sorted distinct values and each row's rank, then the bit slices of the ranks. */
-static int build_numeric(const struct index_builder *b, const struct stage *s, struct col *c,
-                         uint32_t *buf) {
+static int build_numeric(const struct index_builder *b, const struct stage *s, struct col *c) {
     size_t m = 0;
     struct kv *a = malloc((b->n ? b->n : 1) * sizeof *a);
     uint32_t *rank = malloc((b->n ? b->n : 1) * sizeof *rank);
@@ -316,13 +317,25 @@ static int build_numeric(const struct index_builder *b, const struct stage *s, s
     c->n_slices = bits;
     c->slices = calloc((size_t)(bits ? bits : 1), sizeof *c->slices);
     if (!c->slices) goto out;
-    for (int bit = 0; bit < bits; bit++) {
-        size_t k = 0;
-        for (uint32_t r = 0; r < b->n; r++)
-            if (s->has[r] && (rank[r] >> bit) & 1) buf[k++] = b->base + r;
-        if (!(c->slices[bit] = bitmap_of(buf, k))) goto out;
-    }
+    /* one pass counts the rows of each slice, one fills them: work in proportion to set bits */
+    size_t count[32] = {0}, fill[32] = {0};
+    uint32_t *rows[32] = {0};
+    for (uint32_t r = 0; r < b->n; r++)
+        for (uint32_t x = s->has[r] ? rank[r] : 0; x; x &= x - 1)
+            count[__builtin_ctz(x)]++;
+    for (int bit = 0; bit < bits; bit++)
+        if (!(rows[bit] = malloc((count[bit] ? count[bit] : 1) * sizeof **rows))) goto slices_out;
+    for (uint32_t r = 0; r < b->n; r++)
+        for (uint32_t x = s->has[r] ? rank[r] : 0; x; x &= x - 1) {
+            int bit = __builtin_ctz(x);
+            rows[bit][fill[bit]++] = b->base + r;
+        }
+    for (int bit = 0; bit < bits; bit++)
+        if (!(c->slices[bit] = bitmap_of(rows[bit], count[bit]))) goto slices_out;
     rc = 0;
+slices_out:
+    for (int bit = 0; bit < bits; bit++)
+        free(rows[bit]);
 out:
     free(a);
     free(rank);
@@ -400,6 +413,63 @@ static size_t col_bytes(const struct col *c, uint32_t n) {
     return s;
 }
 
+/* Builds column f and frees its staging (which dominates the builder's peak memory). */
+static int build_col(struct index_builder *b, struct seg *s, int f, uint32_t *buf) {
+    struct stage *st = &b->st[f];
+    struct col *c = &s->col[f];
+    c->kind = st->kind;
+    if (c->kind == COL_NONE) return 0;
+    int rc = build_missing(b, st, c, buf);
+    if (!rc && (c->kind == COL_INT || c->kind == COL_RATIO))
+        rc = build_numeric(b, st, c);
+    else if (!rc && c->kind == COL_TREE)
+        rc = build_tree(b, st, c, (enum field_id)f);
+    else if (!rc)
+        rc = build_values(b, st, c, (enum field_id)f);
+    free(st->has);
+    free(st->iv);
+    free(st->rv);
+    st->has = NULL;
+    st->iv = NULL;
+    st->rv = NULL;
+    return rc;
+}
+
+struct col_job {
+    struct index_builder *b;
+    struct seg *s;
+    atomic_int next; /* the next field to build */
+    atomic_int rc;   /* the first failure */
+};
+
+static void *col_worker(void *arg) {
+    struct col_job *j = arg;
+    uint32_t *buf = malloc((j->b->n ? j->b->n : 1) * sizeof *buf);
+    for (int f; (f = atomic_fetch_add(&j->next, 1)) < F_COUNT;) {
+        int rc = buf ? build_col(j->b, j->s, f, buf) : ERR_NOMEM;
+        if (rc) atomic_store(&j->rc, rc);
+    }
+    free(buf);
+    return NULL;
+}
+
+/* Columns are independent: small segments build them in this thread, big ones on a few. */
+static int build_columns(struct index_builder *b, struct seg *s) {
+    struct col_job j = {.b = b, .s = s};
+    atomic_init(&j.next, 0);
+    atomic_init(&j.rc, 0);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n_threads = b->n < 100000 ? 0 : (int)(cpus > 4 ? 4 : cpus < 1 ? 1 : cpus) - 1;
+    pthread_t th[4];
+    int started = 0;
+    for (; started < n_threads; started++)
+        if (pthread_create(&th[started], NULL, col_worker, &j)) break;
+    col_worker(&j);
+    for (int k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    return atomic_load(&j.rc);
+}
+
 static int cmp_uscc_ctx(const void *x, const void *y, void *ctx) {
     const struct seg *s = ctx;
     return strcmp(s->uscc[*(const uint32_t *)x], s->uscc[*(const uint32_t *)y]);
@@ -407,8 +477,7 @@ static int cmp_uscc_ctx(const void *x, const void *y, void *ctx) {
 
 int index_builder_finish_seg(struct index_builder *b, struct seg **out, struct error *err) {
     struct seg *s = calloc(1, sizeof *s);
-    uint32_t *buf = malloc((b->n ? b->n : 1) * sizeof *buf);
-    int rc = s && buf ? 0 : ERR_NOMEM;
+    int rc = s ? 0 : ERR_NOMEM;
     if (!rc) {
         atomic_init(&s->refs, 1);
         s->base = b->base;
@@ -422,27 +491,7 @@ int index_builder_finish_seg(struct index_builder *b, struct seg **out, struct e
         if (!s->all || !s->by_uscc) rc = ERR_NOMEM;
     }
     if (!rc && b->n) roaring_bitmap_add_range(s->all, b->base, (uint64_t)b->base + b->n);
-    for (int f = 0; !rc && f < F_COUNT; f++) {
-        struct stage *st = &b->st[f];
-        struct col *c = &s->col[f];
-        c->kind = st->kind;
-        if (c->kind == COL_NONE) continue;
-        rc = build_missing(b, st, c, buf);
-        if (rc) break;
-        if (c->kind == COL_INT || c->kind == COL_RATIO)
-            rc = build_numeric(b, st, c, buf);
-        else if (c->kind == COL_TREE)
-            rc = build_tree(b, st, c, (enum field_id)f);
-        else
-            rc = build_values(b, st, c, (enum field_id)f);
-        /* staging memory goes as soon as the column exists: it dominates the builder's peak */
-        free(st->has);
-        free(st->iv);
-        free(st->rv);
-        st->has = NULL;
-        st->iv = NULL;
-        st->rv = NULL;
-    }
+    if (!rc) rc = build_columns(b, s);
     if (!rc) {
         for (uint32_t r = 0; r < s->n; r++)
             s->by_uscc[r] = r;
@@ -452,7 +501,6 @@ int index_builder_finish_seg(struct index_builder *b, struct seg **out, struct e
         for (int f = 0; f < F_COUNT; f++)
             s->bytes += col_bytes(&s->col[f], s->n);
     }
-    free(buf);
     index_builder_free(b);
     if (rc) {
         index_seg_release(s);

@@ -24,7 +24,7 @@ struct col {
      * row's rank among them (slices[b] = rows whose rank has bit b set) */
     uint32_t n_distinct;
     int64_t *ivals;      /* COL_INT; owned */
-    struct ratio *rvals; /* COL_RATIO; owned, reduced */
+    struct ratio *rvals; /* COL_RATIO; owned (not reduced: equal values compare equal) */
     int n_slices;
     roaring_bitmap_t **slices; /* owned, n_slices */
     /* COL_CAT (enum, bool) / COL_SET: one bitmap per value */
