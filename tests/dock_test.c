@@ -107,3 +107,132 @@ TEST(dock_loan_bad_input) {
     CHECK_INT(t.rate_bp, 435);
     json_decref(o);
 }
+
+/* ---- meeting schedules ---- */
+
+struct sched_case {
+    struct sched_instance in;
+    struct sched_request req[64];
+    uint64_t avail[64];
+};
+
+static bool sched_case_from_json(json_t *c, struct sched_case *k) {
+    memset(k, 0, sizeof *k);
+    k->in.n_participants = (int)json_integer_value(json_object_get(c, "participants"));
+    k->in.n_slots = (int)json_integer_value(json_object_get(c, "slots"));
+    k->in.n_tables = (int)json_integer_value(json_object_get(c, "tables"));
+    json_t *reqs = json_object_get(c, "requests"), *av = json_object_get(c, "availability");
+    if (json_array_size(reqs) > 64 || k->in.n_participants > 64) return false;
+    size_t i;
+    json_t *r;
+    json_array_foreach(reqs, i, r) {
+        k->req[i].a = (int)json_integer_value(json_object_get(r, "a"));
+        k->req[i].b = (int)json_integer_value(json_object_get(r, "b"));
+        k->req[i].priority = (int)json_integer_value(json_object_get(r, "priority"));
+    }
+    k->in.n_req = (int)json_array_size(reqs);
+    k->in.req = k->req;
+    if (json_is_array(av)) {
+        json_array_foreach(av, i, r) k->avail[i] = (uint64_t)json_integer_value(r);
+        k->in.avail = k->avail;
+    }
+    return true;
+}
+
+TEST(dock_schedule_brute_force_cases) {
+    json_t *j = load_json("schedule.json");
+    json_t *cases = json_object_get(j, "cases");
+    CHECK(json_array_size(cases) >= 40);
+    size_t i;
+    json_t *c;
+    int heur = 0, heur_opt = 0;
+    json_array_foreach(cases, i, c) {
+        test_case(json_string_value(json_object_get(c, "name")));
+        struct sched_case k;
+        CHECK(sched_case_from_json(c, &k));
+        json_t *opt = json_object_get(c, "optimum");
+        int placed = (int)json_integer_value(json_object_get(opt, "placed"));
+        int covered = (int)json_integer_value(json_object_get(opt, "covered"));
+        int prio = (int)json_integer_value(json_object_get(opt, "priority"));
+        struct sched_result r, g;
+        struct error err;
+        CHECK_INT(sched_solve(&k.in, &r, &err), 0);
+        CHECK_INT(sched_check(&k.in, &r, &err), 0);
+        CHECK_INT(sched_greedy(&k.in, &g, &err), 0);
+        CHECK_INT(sched_check(&k.in, &g, &err), 0);
+        CHECK(g.n_placed <= placed);
+        CHECK(r.upper_bound >= placed);
+        if (json_is_true(json_object_get(c, "exact"))) {
+            CHECK(r.is_optimal);
+            CHECK_INT(r.n_placed, placed);
+            CHECK_INT(r.n_covered, covered);
+            CHECK_INT(r.priority_sum, prio);
+        } else {
+            CHECK(r.n_placed <= placed);
+            CHECK(!r.is_optimal || r.n_placed == placed);
+            heur++;
+            heur_opt += r.n_placed == placed;
+        }
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+    /* the local search is not exact, but on these small cases it should nearly always be */
+    CHECK(heur_opt * 10 >= heur * 8);
+    json_decref(j);
+}
+
+static uint64_t rng_state = 88172645463325252ULL;
+static int rnd(int n) {
+    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+    return (int)(rng_state % (uint64_t)n);
+}
+
+/* Larger random bipartite events: the schedule is valid, reaches the flow bound, every unplaced
+ * request has a reason that holds, and nobody who could have a meeting is left without one. */
+TEST(dock_schedule_random_invariants) {
+    static struct sched_request req[4000];
+    for (int round = 0; round < 20; round++) {
+        int nl = 20 + rnd(200), nr = 5 + rnd(60), n = nl + nr, m = 50 + rnd(3900);
+        struct sched_instance in = {n, 1 + rnd(16), 1 + rnd(40), NULL, req, m};
+        for (int k = 0; k < m; k++) {
+            /* skewed: a few investors are asked far more often */
+            int b = rnd(4) == 0 ? rnd(nr < 5 ? nr : 5) : rnd(nr);
+            req[k] = (struct sched_request){rnd(nl), nl + b, rnd(3)};
+        }
+        struct sched_result r, g;
+        struct error err;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        CHECK_INT(sched_check(&in, &r, &err), 0);
+        CHECK(r.is_optimal);
+        CHECK_INT(r.n_placed, r.upper_bound);
+        CHECK_INT(sched_greedy(&in, &g, &err), 0);
+        CHECK(g.n_placed <= r.n_placed);
+        CHECK(g.n_covered <= r.n_covered || g.n_placed < r.n_placed);
+        int cnt[400] = {0};
+        for (int k = 0; k < m; k++)
+            if (r.slot[k] >= 0) cnt[req[k].a]++, cnt[req[k].b]++;
+        for (int k = 0; k < m; k++) {
+            if (r.slot[k] >= 0) continue;
+            int a = req[k].a, b = req[k].b;
+            switch (r.reason[k]) {
+            case SCHED_A_FULL:
+                CHECK_INT(cnt[a], in.n_slots);
+                break;
+            case SCHED_B_FULL:
+                CHECK_INT(cnt[b], in.n_slots);
+                break;
+            case SCHED_TABLES_FULL:
+                CHECK_INT(r.n_placed, in.n_slots * in.n_tables);
+                break;
+            case SCHED_DUPLICATE:
+                break;
+            default:
+                CHECK(0);
+            }
+            /* nobody left out who could have had a meeting: an uncovered participant's partner is
+             * full with everyone else being covered, or the hall is full */
+        }
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+}

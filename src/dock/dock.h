@@ -111,4 +111,72 @@ int loan_from_json(json_t *o, struct loan_terms *t, struct loan_fees *fees,
 json_t *loan_to_json(const struct loan_terms *t, const struct loan_schedule *s,
                      const struct loan_cost *c);
 
+/* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
+
+#define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */
+#define SCHED_MAX_PRIORITY 9
+
+struct sched_request {
+    int a, b;     /* participant indices, 0 .. n_participants − 1 */
+    int priority; /* 0 .. SCHED_MAX_PRIORITY; only breaks ties after meetings and coverage */
+};
+
+struct sched_instance {
+    int n_participants;
+    int n_slots;           /* 1 .. SCHED_MAX_SLOTS */
+    int n_tables;          /* ≥ 1: meetings that can run in one slot */
+    const uint64_t *avail; /* per participant: bit s set = can attend slot s; NULL = all */
+    const struct sched_request *req;
+    int n_req;
+};
+
+enum sched_reason {
+    SCHED_PLACED = 0,
+    SCHED_SELF,           /* a == b */
+    SCHED_DUPLICATE,      /* the same pair was requested before */
+    SCHED_NO_COMMON_SLOT, /* the two have no slot both can attend */
+    SCHED_A_FULL,         /* a meets others in every slot a can attend */
+    SCHED_B_FULL,
+    SCHED_TABLES_FULL, /* every table is taken in every slot both could use */
+    SCHED_NOT_CHOSEN,  /* each could still meet, but not at the same time: placing it would
+                          displace more meetings than it adds (heuristic path only) */
+};
+
+const char *sched_reason_key(enum sched_reason r);
+const char *sched_reason_zh(enum sched_reason r);
+
+struct sched_result {
+    int *slot;  /* owned (malloc), per request: 0 .. n_slots − 1, or −1 when not placed */
+    int *table; /* owned, per request: 0 .. n_tables − 1, or −1 */
+    enum sched_reason *reason; /* owned, per request */
+    int n_placed;
+    int n_covered; /* participants with at least one meeting */
+    int n_wanting; /* participants with at least one request that could be placed */
+    int64_t priority_sum;
+    int upper_bound;    /* no schedule places more meetings than this */
+    bool is_optimal;    /* n_placed == the optimum, and coverage is the most possible with it */
+    int n_moved;        /* sched_repair: meetings of the previous schedule that moved */
+    const char *method; /* "flow+edge-colouring", "flow-bound+local-search", "greedy" */
+};
+
+/* The best schedule duijie can prove or find. When the request graph is bipartite (two sides,
+ * e.g. enterprises and investors) and nobody's availability is limited it is exact: a min-cost
+ * max-flow picks the most meetings that fit (each participant at most n_slots, in all at most
+ * n_slots × n_tables) and, among those, the most participants with at least one meeting, then the
+ * highest priority sum; a bipartite edge colouring (König) balanced across slots (de Werra) turns
+ * it into slots and tables. Otherwise the flow bound is reported and a local search places what
+ * it can. */
+int sched_solve(const struct sched_instance *in, struct sched_result *out, struct error *err);
+/* The obvious alternative: first fit in request order (the baseline in bench/schedule.c). */
+int sched_greedy(const struct sched_instance *in, struct sched_result *out, struct error *err);
+/* Late changes: prev_slot / prev_table give each request's previous place (−1 = none, e.g. a new
+ * request; set a cancelled request's pair to a == b or drop it). Keeps every previous meeting
+ * where it was unless moving it lets a new one in; out->n_moved counts moves. */
+int sched_repair(const struct sched_instance *in, const int *prev_slot, const int *prev_table,
+                 struct sched_result *out, struct error *err);
+/* Checks a result against the instance: nobody in two meetings at once, no table twice in a
+ * slot, availability, counts. 0 when valid. */
+int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err);
+void sched_result_release(struct sched_result *r);
+
 #endif
