@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
+    {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
 };
 
 static void usage(FILE *f) {

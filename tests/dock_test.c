@@ -236,3 +236,54 @@ TEST(dock_schedule_random_invariants) {
         sched_result_release(&g);
     }
 }
+
+/* Late changes: cancel some meetings, add new requests; the repair keeps every other meeting in
+ * its slot unless it counts it as moved, and the result stays valid. With availability limits the
+ * local search is checked for validity and against the flow bound. */
+TEST(dock_schedule_repair_and_availability) {
+    static struct sched_request req[3000];
+    static uint64_t av[300];
+    static int prev_slot[3000], prev_table[3000];
+    for (int round = 0; round < 10; round++) {
+        int nl = 100 + rnd(100), nr = 20 + rnd(80), n = nl + nr, m = 1000 + rnd(1500);
+        int S = 4 + rnd(12);
+        for (int k = 0; k < m; k++)
+            req[k] = (struct sched_request){rnd(nl), nl + rnd(nr), 0};
+        for (int v = 0; v < n; v++)
+            av[v] = (uint64_t)rnd(1 << 16) | 1;
+        struct sched_instance in = {n, S, 5 + rnd(60), NULL, req, m - 100};
+        struct sched_result r, fixed;
+        struct error err;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        for (int k = 0; k < in.n_req; k++) {
+            prev_slot[k] = r.slot[k], prev_table[k] = r.table[k];
+            if (rnd(10) == 0) req[k].b = req[k].a, prev_slot[k] = prev_table[k] = -1; /* cancel */
+        }
+        for (int k = in.n_req; k < m; k++)
+            prev_slot[k] = prev_table[k] = -1;
+        in.n_req = m;
+        CHECK_INT(sched_repair(&in, prev_slot, prev_table, &fixed, &err), 0);
+        CHECK_INT(sched_check(&in, &fixed, &err), 0);
+        int moved = 0, added = 0, dropped = 0;
+        for (int k = 0; k < m; k++) {
+            moved += prev_slot[k] >= 0 && fixed.slot[k] != prev_slot[k];
+            added += prev_slot[k] < 0 && fixed.slot[k] >= 0;
+            dropped += prev_slot[k] >= 0 && fixed.slot[k] < 0;
+        }
+        CHECK_INT(moved, fixed.n_moved);
+        CHECK_INT(dropped, 0);     /* a confirmed meeting is never dropped */
+        CHECK(moved <= 2 * added); /* a meeting moves only to let a new one in */
+        sched_result_release(&r);
+        sched_result_release(&fixed);
+
+        in.avail = av;
+        struct sched_result g;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        CHECK_INT(sched_check(&in, &r, &err), 0);
+        CHECK_INT(sched_greedy(&in, &g, &err), 0);
+        CHECK(r.n_placed <= r.upper_bound);
+        CHECK(r.n_placed >= g.n_placed);
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+}

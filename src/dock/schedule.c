@@ -461,14 +461,16 @@ static bool cover(struct state *st, int r, int u, int *moved) {
     return false;
 }
 
-static void local_search(struct state *st, const bool *chosen, int *moved) {
+/* Places what it can; with is_repair, never takes a placed meeting's place (cover) so confirmed
+ * meetings only move, never drop. */
+static void local_search(struct state *st, const bool *chosen, bool is_repair, int *moved) {
     const struct prep *p = st->p;
     const struct sched_instance *in = p->in;
     for (int pass = 0; pass < 2; pass++)
         for (int r = 0; r < in->n_req; r++)
             if (p->is_live[r] && st->slot[r] < 0 && (pass == 1 || chosen[r]))
                 if (!place_direct(st, r)) place_eject(st, r, moved);
-    for (int r = 0; r < in->n_req; r++) {
+    for (int r = 0; r < in->n_req && !is_repair; r++) {
         if (!p->is_live[r] || st->slot[r] >= 0) continue;
         const struct sched_request *q = &in->req[r];
         if (st->cnt[q->a] == 0 && st->cnt[q->b] > 0)
@@ -593,10 +595,10 @@ static int solve(const struct sched_instance *in, const int *prev_slot, const in
             if (s >= 0 && s < p.S && p.is_live[r] && (open_slots(&st, r) >> s & 1))
                 place(&st, r, s);
         }
-        local_search(&st, chosen, &moved);
+        local_search(&st, chosen, prev_slot != NULL, &moved);
         out->method = prev_slot ? "repair" : "flow-bound+local-search";
         for (int r = 0; prev_slot && r < in->n_req; r++)
-            out->n_moved += prev_slot[r] >= 0 && out->slot[r] != prev_slot[r];
+            out->n_moved += p.is_live[r] && prev_slot[r] >= 0 && out->slot[r] != prev_slot[r];
     }
     rc = finish(&p, &st, out, prev_slot, prev_table, err);
     if (!prev_slot && out->n_placed == out->upper_bound && p.is_bipartite) out->is_optimal = true;
