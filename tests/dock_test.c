@@ -287,3 +287,82 @@ TEST(dock_schedule_repair_and_availability) {
         sched_result_release(&g);
     }
 }
+
+/* ---- 贷比三家 ---- */
+
+/* Every tests/data/dock/compare_*.json has a compare_*.expect.json next to it. */
+TEST(dock_loan_compare_cases) {
+    const char *names[] = {"compare_laoshan"};
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        test_case(names[n]);
+        char in_name[128], exp_name[128];
+        snprintf(in_name, sizeof in_name, "%s.json", names[n]);
+        snprintf(exp_name, sizeof exp_name, "%s.expect.json", names[n]);
+        json_t *in = load_json(in_name), *exp = load_json(exp_name);
+        struct error err;
+        error_clear(&err);
+        json_t *out = loan_compare(in, &err);
+        CHECK(out != NULL);
+        if (!out) {
+            test_failf(__FILE__, __LINE__, "%s", err.en);
+            continue;
+        }
+        CHECK_INT(json_integer_value(json_object_get(out, "n_eligible")),
+                  json_integer_value(json_object_get(exp, "n_eligible")));
+        json_t *got = json_object_get(out, "offers"), *want = json_object_get(exp, "offers");
+        CHECK_INT(json_array_size(got), json_array_size(want));
+        for (size_t i = 0; i < json_array_size(want) && i < json_array_size(got); i++) {
+            json_t *g = json_array_get(got, i), *w = json_array_get(want, i);
+            CHECK_STR(json_string_value(json_object_get(g, "product")),
+                      json_string_value(json_object_get(w, "product")));
+            CHECK_STR(json_string_value(json_object_get(g, "eligibility")),
+                      json_string_value(json_object_get(w, "eligibility")));
+            CHECK(json_equal(json_object_get(g, "quota_fen"), json_object_get(w, "quota_fen")));
+            CHECK_INT(json_integer_value(json_object_get(g, "amount_fen")),
+                      json_integer_value(json_object_get(w, "amount_fen")));
+            CHECK_INT(json_integer_value(
+                          json_object_get(json_object_get(g, "at_max_rate"), "total_interest_fen")),
+                      json_integer_value(json_object_get(w, "total_interest_fen_max")));
+            json_t *sub = json_object_get(g, "subsidy");
+            const char *wsub = json_string_value(json_object_get(w, "subsidy"));
+            CHECK_STR(sub && !json_is_null(sub) ? json_string_value(json_object_get(sub, "id"))
+                                                : "",
+                      wsub ? wsub : "");
+            CHECK_INT(sub && !json_is_null(sub)
+                          ? json_integer_value(json_object_get(sub, "subsidy_fen"))
+                          : 0,
+                      json_integer_value(json_object_get(w, "subsidy_fen")));
+            CHECK_INT(json_integer_value(json_object_get(g, "net_cost_fen")),
+                      json_integer_value(json_object_get(w, "net_cost_fen")));
+        }
+        CHECK(json_equal(json_object_get(out, "subsidies_needing_data"),
+                         json_object_get(exp, "subsidies_needing_data")));
+        json_decref(out), json_decref(in), json_decref(exp);
+    }
+}
+
+TEST(dock_criteria_errors) {
+    struct arena a;
+    arena_init(&a, 4096);
+    struct criterion c;
+    struct error err;
+    const char *bad[] = {
+        "{\"field\":\"不存在的字段\",\"op\":\"in\",\"values\":[\"x\"]}",
+        "{\"field\":\"资质\",\"op\":\">=\",\"value\":1}",
+        "{\"field\":\"纳税信用等级\",\"op\":\"in\",\"values\":[\"Z\"]}",
+        "{\"field\":\"成立年限\",\"op\":\">=\"}",
+        "{\"field\":\"注册地\",\"op\":\"in\",\"values\":[\"火星\"]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_t *o = json_loads(bad[i], 0, NULL);
+        error_clear(&err);
+        CHECK(criterion_from_json(o, &c, &a, &err) < 0);
+        CHECK(err.zh[0] != 0);
+        json_decref(o);
+    }
+    json_t *in = json_loads("{\"enterprise\":{\"营业收入\":\"很多\"},\"products\":[]}", 0, NULL);
+    CHECK(loan_compare(in, &err) == NULL);
+    CHECK_INT(err.code, ERR_INVALID);
+    json_decref(in);
+    arena_release(&a);
+}

@@ -83,7 +83,34 @@ static int loan_one(int argc, char **argv) {
     return 0;
 }
 
+static int loan_compare_file(int argc, char **argv) {
+    if (argc < 1) return loan_usage();
+    json_error_t je;
+    json_t *in =
+        strcmp(argv[0], "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(argv[0], 0, &je);
+    struct error err;
+    error_clear(&err);
+    if (!in) {
+        error_set(&err, ERR_PARSE, "无法读取 %s：%s", "cannot read %s: %s", argv[0], je.text);
+        error_at(&err, je.line, je.column);
+        cli_print_error("duijie loan compare", &err);
+        return 2;
+    }
+    json_t *out = loan_compare(in, &err);
+    json_decref(in);
+    if (!out) {
+        cli_print_error("duijie loan compare", &err);
+        return 2;
+    }
+    char *s = json_dumps(out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    if (s) puts(s);
+    free(s);
+    json_decref(out);
+    return 0;
+}
+
 int cli_loan(int argc, char **argv) {
+    if (argc >= 1 && strcmp(argv[0], "compare") == 0) return loan_compare_file(argc - 1, argv + 1);
     if (argc < 1 || cli_flag(argc, argv, "--help")) return loan_usage();
     return loan_one(argc, argv);
 }

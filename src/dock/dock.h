@@ -111,6 +111,48 @@ int loan_from_json(json_t *o, struct loan_terms *t, struct loan_fees *fees,
 json_t *loan_to_json(const struct loan_terms *t, const struct loan_schedule *s,
                      const struct loan_cost *c);
 
+/* ---- who may apply: criteria on an enterprise profile ---- */
+
+/* Until the rule language (src/rules) lands, a product's or a subsidy's eligibility is a list of
+ * criteria, all of which must hold (AND), evaluated in three-valued logic: a missing value gives
+ * unknown, never false. */
+enum crit_op {
+    CRIT_IN, /* enum/region/industry: the value is (within) one of values */
+    CRIT_NOT_IN,
+    CRIT_HAS,   /* set: has one of values (资质 包含 …) */
+    CRIT_LACKS, /* set: has none of values */
+    CRIT_GE,
+    CRIT_LE,
+    CRIT_GT,
+    CRIT_LT,
+    CRIT_EQ,
+};
+
+#define CRIT_MAX_VALUES 16
+
+struct criterion {
+    enum field_id field;
+    enum crit_op op;
+    struct value values[CRIT_MAX_VALUES];
+    int n_values;
+    const char *source; /* as written, for explanations; in the caller's arena */
+};
+
+/* {"field": "纳税信用等级", "op": "in", "values": ["A", "B"]} or {"field": "成立年限", "op": ">=",
+ * "value": 2}; ops: in, not-in, has, lacks, >=, <=, >, <, =. Text is copied into a. */
+int criterion_from_json(json_t *o, struct criterion *c, struct arena *a, struct error *err);
+/* One criterion on a derived profile; why (if not NULL) gets "纳税信用等级 A ∈ {A, B}". */
+enum tri criterion_eval(const struct criterion *c, const struct profile *p, char *why, size_t n);
+
+/* ---- 贷比三家: products an enterprise qualifies for, side by side ---- */
+
+/* `duijie loan compare` input: {"date", "enterprise": {profile}, "request": {"amount", "months"},
+ * "products": [...], "subsidies": [...]} (docs/DOCK.md). Output: every product with eligibility
+ * and reasons, the quota (线上测额), the schedule's monthly payment and total interest at the
+ * lowest and highest rate, fees, the best 贴息 subsidy the enterprise qualifies for and the real
+ * annual cost before and after it; eligible first, then by real cost. */
+json_t *loan_compare(json_t *input, struct error *err);
+
 /* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
 
 #define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */
