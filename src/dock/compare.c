@@ -110,8 +110,11 @@ static int product_of(json_t *o, struct product *p, struct arena *a, struct erro
         (rc = int_of(o, "months_min", 1, LOAN_MAX_MONTHS, 1, &p->months_min, err)) ||
         (rc = int_of(o, "months_max", 1, LOAN_MAX_MONTHS, 12, &p->months_max, err)))
         return rc;
-    if (p->rate_min < 0 || p->rate_max < p->rate_min || p->months_max < p->months_min ||
-        p->amount_max < p->amount_min)
+    if (p->rate_min < 0)
+        return error_set(
+            err, ERR_INVALID, "产品 “%s” 缺少利率（rate_bp 或 rate_min_bp/rate_max_bp）",
+            "product \"%s\": rate missing (rate_bp or rate_min_bp/rate_max_bp)", p->id);
+    if (p->rate_max < p->rate_min || p->months_max < p->months_min || p->amount_max < p->amount_min)
         return error_set(err, ERR_INVALID, "产品 “%s” 的利率、期限或额度区间无效",
                          "product \"%s\": bad rate, term or amount range", p->id);
     if ((rc = loan_method_parse(str_or(o, "method", "等额本息"), &p->method, err))) return rc;

@@ -35,8 +35,10 @@ check "loan compare exits 0" '[ $rc -eq 0 ]'
 check "loan compare eligible first" '[ "$(echo "$out" | grep -o "\"product\": \"[a-z-]*\"" | head -1)" = "\"product\": \"qdb-kjd\"" ]'
 check "loan compare explains" 'echo "$out" | grep -q "纳税信用等级 ∈ A、B：纳税信用等级 为 A ✓"'
 check "loan compare subsidy" 'echo "$out" | grep -q "\"subsidy_fen\": 5381184"'
-echo '{"enterprise":{}, "products":[{"id":"x","criteria":[{"field":"资质","op":">=","value":1}]}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
+echo '{"enterprise":{}, "products":[{"id":"x","rate_bp":400,"criteria":[{"field":"资质","op":">=","value":1}]}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
 check "loan compare bad criterion exits 2" '[ $rc -eq 2 ] && grep -q "不能用运算" "$T/err"'
+echo '{"enterprise":{}, "products":[{"id":"x"}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
+check "loan compare product without rate" '[ $rc -eq 2 ] && grep -q "缺少利率" "$T/err"'
 
 # ---- schedule ----
 cat >"$T/req.jsonl" <<'J'
