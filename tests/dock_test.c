@@ -366,3 +366,84 @@ TEST(dock_criteria_errors) {
     json_decref(in);
     arena_release(&a);
 }
+
+/* ---- 双向选择 ---- */
+
+/* Random lists; the result must respect capacities, pair only partners who listed each other, and
+ * leave no blocking pair (checked here from scratch); every pair gets an explanation. */
+TEST(dock_stable_no_blocking_pair) {
+    enum { NA = 60, NB = 25 };
+    static int pref_a[NA * NB], start_a[NA + 1], pref_b[NA * NB], start_b[NB + 1];
+    static int cap_a[NA], cap_b[NB], perm[NA > NB ? NA : NB];
+    static int rank_a[NA][NB], rank_b[NB][NA], cnt_a[NA], cnt_b[NB], worst_a[NA], worst_b[NB];
+    static bool matched[NA][NB];
+    for (int round = 0; round < 40; round++) {
+        int na = 1 + rnd(NA), nb = 1 + rnd(NB);
+        int k = 0;
+        for (int a = 0; a < na; a++) {
+            start_a[a] = k;
+            cap_a[a] = rnd(4);
+            for (int b = 0; b < nb; b++)
+                perm[b] = b, rank_a[a][b] = -1;
+            for (int b = nb - 1; b > 0; b--) {
+                int j = rnd(b + 1), t = perm[b];
+                perm[b] = perm[j], perm[j] = t;
+            }
+            int len = rnd(nb + 1);
+            for (int i = 0; i < len; i++)
+                rank_a[a][perm[i]] = i, pref_a[k++] = perm[i];
+        }
+        start_a[na] = k, k = 0;
+        for (int b = 0; b < nb; b++) {
+            start_b[b] = k;
+            cap_b[b] = rnd(6);
+            for (int a = 0; a < na; a++)
+                perm[a] = a, rank_b[b][a] = -1;
+            for (int a = na - 1; a > 0; a--) {
+                int j = rnd(a + 1), t = perm[a];
+                perm[a] = perm[j], perm[j] = t;
+            }
+            int len = rnd(na + 1);
+            for (int i = 0; i < len; i++)
+                rank_b[b][perm[i]] = i, pref_b[k++] = perm[i];
+        }
+        start_b[nb] = k;
+        struct stable_input in = {na, nb, cap_a, cap_b, pref_a, start_a, pref_b, start_b};
+        struct stable_result r;
+        struct error err;
+        CHECK_INT(stable_match(&in, &r, &err), 0);
+        memset(matched, 0, sizeof matched);
+        memset(cnt_a, 0, sizeof cnt_a), memset(cnt_b, 0, sizeof cnt_b);
+        memset(worst_a, 0xff, sizeof worst_a), memset(worst_b, 0xff, sizeof worst_b);
+        for (int p = 0; p < r.n_pairs; p++) {
+            int a = r.pairs[p].a, b = r.pairs[p].b;
+            CHECK(!matched[a][b]);
+            matched[a][b] = true;
+            CHECK(rank_a[a][b] >= 0 && rank_b[b][a] >= 0);
+            CHECK_INT(r.pairs[p].rank_a, rank_a[a][b]);
+            cnt_a[a]++, cnt_b[b]++;
+            if (rank_a[a][b] > worst_a[a]) worst_a[a] = rank_a[a][b];
+            if (rank_b[b][a] > worst_b[b]) worst_b[b] = rank_b[b][a];
+        }
+        for (int a = 0; a < na; a++)
+            CHECK(cnt_a[a] <= cap_a[a]);
+        for (int b = 0; b < nb; b++)
+            CHECK(cnt_b[b] <= cap_b[b]);
+        for (int a = 0; a < na; a++)
+            for (int b = 0; b < nb; b++) {
+                if (matched[a][b] || rank_a[a][b] < 0 || rank_b[b][a] < 0) continue;
+                bool a_wants = cnt_a[a] < cap_a[a] || rank_a[a][b] < worst_a[a];
+                bool b_wants = cnt_b[b] < cap_b[b] || rank_b[b][a] < worst_b[b];
+                CHECK(!(a_wants && b_wants));
+                char why[400];
+                stable_explain(&in, &r, a, b, why, sizeof why);
+                CHECK(strstr(why, "已满") != NULL);
+            }
+        stable_result_release(&r);
+    }
+    int bad_pref[] = {0, 0}, bad_start[] = {0, 2}, one[] = {1}, b_start[] = {0, 0};
+    struct stable_input bad = {1, 1, one, one, bad_pref, bad_start, bad_pref, b_start};
+    struct stable_result r;
+    struct error err;
+    CHECK_INT(stable_match(&bad, &r, &err), ERR_INVALID); /* b listed twice */
+}

@@ -221,4 +221,39 @@ int sched_repair(const struct sched_instance *in, const int *prev_slot, const in
 int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err);
 void sched_result_release(struct sched_result *r);
 
+/* ---- 双向选择: two-way selection, stable with capacities ---- */
+
+/* Side a (e.g. projects) and side b (e.g. investors) each rank the partners they accept, best
+ * first, as CSR lists: a's list is pref_a[start_a[i] .. start_a[i + 1]). cap_* are how many
+ * partners each may take. */
+struct stable_input {
+    int n_a, n_b;
+    const int *cap_a, *cap_b;
+    const int *pref_a, *start_a;
+    const int *pref_b, *start_b;
+};
+
+struct stable_pair {
+    int a, b;
+    int rank_a; /* where b stands on a's list, 0 = first */
+    int rank_b;
+};
+
+struct stable_result {
+    struct stable_pair *pairs; /* owned (malloc) */
+    int n_pairs;
+    int n_proposals; /* work done, for the benchmark and the curious */
+};
+
+/* Many-to-many deferred acceptance (Gale–Shapley, a proposes): the result has no blocking pair —
+ * no a and b who list each other, are not matched, and would each rather have the other than
+ * their worst partner (or have room). Lists naming a partner twice or out of range are errors. */
+int stable_match(const struct stable_input *in, struct stable_result *out, struct error *err);
+void stable_result_release(struct stable_result *r);
+
+/* Why a and b were (not) matched, for people: "双方互选（a 排第 1，b 排第 2）", "b 未将 a
+ * 列入意向", "b 已满（2 个名额），且更偏好已选的 …" with English after " / ". */
+void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
+                    char *buf, size_t n);
+
 #endif
