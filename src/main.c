@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
     {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
+    {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
+    {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
 };
 
 static void usage(FILE *f) {
