@@ -510,7 +510,7 @@ static int drop_indexes(struct sqlite_store *ss, struct error *err) {
  * written to the log and again at the checkpoint. Switching needs no other connection open; when
  * one is, the load simply stays in WAL mode. */
 static void bulk_settings(struct sqlite_store *ss) {
-    exec(ss, "PRAGMA cache_size = -262144", NULL);
+    exec(ss, "PRAGMA cache_size = -262144; PRAGMA threads = 4", NULL); /* threads: index sorts */
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ss->db, "PRAGMA journal_mode = TRUNCATE", -1, &st, NULL) != SQLITE_OK)
         return;
@@ -521,7 +521,7 @@ static void bulk_settings(struct sqlite_store *ss) {
 
 static void end_bulk(struct sqlite_store *ss) {
     if (ss->is_journal_switched) exec(ss, "PRAGMA journal_mode = WAL", NULL);
-    if (ss->is_bulk) exec(ss, "PRAGMA cache_size = -65536", NULL);
+    if (ss->is_bulk) exec(ss, "PRAGMA cache_size = -65536; PRAGMA threads = 0", NULL);
     ss->is_journal_switched = ss->is_bulk = ss->is_bulk_failed = false;
     free_bulk_indexes(ss);
 }
