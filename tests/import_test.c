@@ -550,3 +550,24 @@ TEST(import_issue_limit_and_callback) {
     import_result_release(&r);
     buf_release(&b);
 }
+
+/* Inputs `make fuzz` (fuzz/amount.c) found overflowing int64 in src/text/number.c; under the
+ * sanitizer build these failed as undefined behaviour. Each must now be a clean error. */
+TEST(import_amount_overflow_regressions) {
+    static const char *bad[] = {"九千九百万亿亿亿亿元", "一千亿亿亿", "百分之1.0000000000000000001",
+                                "1.00000000000000001%"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        test_case(bad[i]);
+        int64_t fen = 0;
+        struct error err;
+        error_clear(&err);
+        CHECK(text_parse_money(bad[i], strlen(bad[i]), &fen, &err) != 0);
+        struct ratio r;
+        text_parse_ratio(bad[i], strlen(bad[i]), &r, NULL);
+    }
+    int64_t fen = 0;
+    test_case("largest");
+    CHECK_INT(text_parse_money("92233720368547758元", strlen("92233720368547758元"), &fen, NULL),
+              0);
+    CHECK_INT(fen, 9223372036854775800);
+}

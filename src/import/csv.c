@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
 
 #include "import/import.h"
 #include "util/buf.h"
@@ -24,7 +25,8 @@ struct csv {
     const char *mem;
     size_t mem_len, mem_pos;
     int64_t total, consumed;
-    char *sniff; /* the first raw bytes, replayed before reading on */
+    const char *sniff; /* the first raw bytes, replayed before reading on */
+    char *sniff_buf;   /* owned: where a stream's first bytes were read to */
     size_t sniff_len, sniff_pos;
     bool is_raw_eof;
     /* decoding */
@@ -154,11 +156,18 @@ static bool mostly_utf8(const char *s, size_t len) {
 
 /* Reads the first bytes and decides the encoding; strips a UTF-8 BOM. */
 static int sniff(struct csv *c, struct error *err) {
-    c->sniff = malloc(CSV_SNIFF);
-    if (!c->sniff) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     size_t n = 0, got;
-    while (n < CSV_SNIFF && (got = raw_read(c, c->sniff + n, CSV_SNIFF - n)) > 0)
-        n += got;
+    if (c->f) {
+        c->sniff_buf = malloc(CSV_SNIFF);
+        if (!c->sniff_buf) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+        while (n < CSV_SNIFF && (got = raw_read(c, c->sniff_buf + n, CSV_SNIFF - n)) > 0)
+            n += got;
+        c->sniff = c->sniff_buf;
+    } else { /* in memory: look at the bytes where they are */
+        n = c->mem_len < CSV_SNIFF ? c->mem_len : CSV_SNIFF;
+        c->sniff = c->mem;
+        c->mem_pos = n;
+    }
     c->is_raw_eof = false;
     c->sniff_len = n;
     const char *enc = "UTF-8";
@@ -408,7 +417,7 @@ static int run(struct csv *c, struct error *err) {
 }
 
 static void csv_release(struct csv *c) {
-    free(c->sniff);
+    free(c->sniff_buf);
     free(c->in);
     free(c->ends);
     free(c->cells);
