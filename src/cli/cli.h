@@ -17,6 +17,7 @@ int cli_serve(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_fmt(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

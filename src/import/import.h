@@ -137,6 +137,13 @@ int import_run_buffer(const char *data, size_t len, const char *filename,
                       const struct import_options *o, const struct import_sink *sink,
                       struct import_result *r, struct error *err);
 
+/* The same into the store (s may be NULL only for a dry run): one transaction, insert or update
+ * by USCC, inserted vs updated counted. For the CLI and for HTTP uploads (import_buffer). */
+int import_file(struct store *s, const char *path, const struct import_options *o,
+                struct import_result *r, struct error *err);
+int import_buffer(struct store *s, const char *data, size_t len, const char *filename,
+                  const struct import_options *o, struct import_result *r, struct error *err);
+
 /* Writes an Excel template: one column per importable field with its Chinese label as the header
  * (a comment on each header gives the key, type and unit) and one example row that imports. */
 int import_write_template(const char *path, struct error *err);
