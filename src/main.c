@@ -22,7 +22,8 @@ static const struct command commands[] = {
     {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
     {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
-    {"import", cli_import, "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
+    {"import", cli_import,
+     "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
 };
 
 static void usage(FILE *f) {
