@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "import/import.h"
 #include "refdata/refdata.h"
@@ -570,4 +571,144 @@ TEST(import_amount_overflow_regressions) {
     CHECK_INT(text_parse_money("92233720368547758元", strlen("92233720368547758元"), &fen, NULL),
               0);
     CHECK_INT(fen, 9223372036854775800);
+}
+
+/* ---- XLSX written by hand: what other producers (Excel, WPS) put in a package ---- */
+
+static bool write_package(const char *path, const char *const *parts) {
+    int zerr = 0;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    if (!z) return false;
+    for (int i = 0; parts[i]; i += 2) {
+        zip_source_t *src = zip_source_buffer(z, parts[i + 1], strlen(parts[i + 1]), 0);
+        if (!src || zip_file_add(z, parts[i], src, ZIP_FL_ENC_UTF_8) < 0) {
+            zip_source_free(src);
+            zip_discard(z);
+            return false;
+        }
+    }
+    return zip_close(z) == 0;
+}
+
+#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+/* A 1904-dated workbook whose first sheet sits at an absolute, unusual path under an unusual
+ * relationship prefix; rich text with phonetic runs; inline, formula and ISO date strings; a
+ * number in E notation and one with binary noise; a cellStyleXfs list that must not count; cells
+ * without references; an error cell. */
+static const char *const hand_parts[] = {
+    "_rels/.rels",
+    "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+    "relationships\"><Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" "
+    "Target=\"xl/workbook.xml\"/></Relationships>",
+    "xl/workbook.xml",
+    "<?xml version=\"1.0\"?><workbook xmlns=\"" NS_MAIN "\" xmlns:rel=\"" NS_REL "\">"
+    "<workbookPr date1904=\"1\"/><sheets><sheet name=\"名单\" sheetId=\"3\" rel:id=\"rId7\"/>"
+    "<sheet name=\"other\" sheetId=\"1\" rel:id=\"rId1\"/></sheets></workbook>",
+    "xl/_rels/workbook.xml.rels",
+    "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+    "relationships\"><Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" "
+    "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId7\" Type=\"" NS_REL "/worksheet\" "
+    "Target=\"/xl/data/list.xml\"/></Relationships>",
+    "xl/sharedStrings.xml",
+    "<?xml version=\"1.0\"?><sst xmlns=\"" NS_MAIN "\"><si><r><t>青岛</t></r><r><rPr/><t "
+    "xml:space=\"preserve\">海岸</t></r><rPh sb=\"0\" eb=\"2\"><t>チンタオ</t></rPh></si></sst>",
+    "xl/styles.xml",
+    "<?xml version=\"1.0\"?><styleSheet xmlns=\"" NS_MAIN "\"><numFmts>"
+    "<numFmt numFmtId=\"164\" formatCode=\"yyyy/m/d;@\"/><numFmt numFmtId=\"165\" "
+    "formatCode=\"#,##0.00&quot;元&quot;\"/></numFmts><cellStyleXfs><xf numFmtId=\"14\"/>"
+    "<xf numFmtId=\"14\"/></cellStyleXfs><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/>"
+    "<xf numFmtId=\"165\"/></cellXfs></styleSheet>",
+    "xl/worksheets/sheet1.xml",
+    "<?xml version=\"1.0\"?><worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\"><c r=\"A1\" "
+    "t=\"inlineStr\"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>",
+    "xl/data/list.xml",
+    "<?xml version=\"1.0\"?><worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>统一社会信用代码</t></is></c>"
+    "<c r=\"B1\" t=\"inlineStr\"><is><t>企业名称</t></is></c><c r=\"C1\" t=\"inlineStr\"><is>"
+    "<t>成立日期</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>营业收入</t></is></c>"
+    "<c r=\"E1\" t=\"inlineStr\"><is><t>从业人员</t></is></c><c r=\"F1\" t=\"inlineStr\"><is>"
+    "<t>失信</t></is></c></row>"
+    "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>91370212MA3C000013</t></is></c>"
+    "<c r=\"B2\" t=\"s\"><v>0</v></c><c r=\"C2\" s=\"1\"><v>366</v></c>"
+    "<c r=\"D2\" s=\"2\"><v>1.5E7</v></c><c r=\"E2\"><v>12</v></c><c r=\"F2\" t=\"b\"><v>0</v>"
+    "</c></row>"
+    "<row r=\"3\"><c t=\"inlineStr\"><is><t>91370212MA3C000026</t></is></c>"
+    "<c t=\"str\"><f>\"乙\"</f><v>乙</v></c><c t=\"d\"><v>2020-05-06T00:00:00</v></c>"
+    "<c><v>0.30000000000000004</v></c><c s=\"2\"><v>7</v></c><c t=\"b\"><v>1</v></c></row>"
+    "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>91370211MA3C00003T</t></is></c>"
+    "<c r=\"D5\" t=\"e\"><v>#N/A</v></c></row>"
+    "</sheetData></worksheet>",
+    NULL};
+
+TEST(import_xlsx_by_hand) {
+    char path[256];
+    tmp_path(path, sizeof path, "hand.xlsx");
+    if (!CHECK(write_package(path, hand_parts))) return;
+    struct mem_sink m;
+    struct import_sink sink;
+    mem_init(&m, &sink);
+    struct import_options o = {0};
+    struct import_result r;
+    import_result_init(&r);
+    struct error err;
+    error_clear(&err);
+    CHECK_INT(import_run_file(path, &o, &sink, &r, &err), 0);
+    CHECK_STR(r.info.sheet, "名单");
+    CHECK_INT(r.rows_read, 3);
+    CHECK_INT(r.rows_valid, 2);
+    CHECK_INT(m.n, 2);
+    char buf[32];
+    if (m.n == 2) {
+        CHECK_STR(m.rows[0].v[F_NAME].s, "青岛海岸");
+        CHECK_STR(date_format((int32_t)m.rows[0].v[F_ESTABLISHED].i, buf, sizeof buf),
+                  "1905-01-01");
+        CHECK_INT(m.rows[0].v[F_REVENUE].i, 1500000000);
+        CHECK_INT(m.rows[0].v[F_EMPLOYEES].i, 12);
+        CHECK_INT(m.rows[0].v[F_DISHONEST].i, 0);
+        CHECK_STR(m.rows[1].v[F_NAME].s, "乙");
+        CHECK_STR(date_format((int32_t)m.rows[1].v[F_ESTABLISHED].i, buf, sizeof buf),
+                  "2020-05-06");
+        CHECK_INT(m.rows[1].v[F_REVENUE].i, 30);
+        CHECK_INT(m.rows[1].v[F_EMPLOYEES].i, 7);
+        CHECK_INT(m.rows[1].v[F_DISHONEST].i, 1);
+    }
+    CHECK_INT(r.n_issues_kept, 1);
+    if (r.n_issues_kept == 1) {
+        CHECK_INT(r.errors[0].row, 5);
+        CHECK_STR(r.errors[0].column, "D");
+        CHECK_STR(r.errors[0].field, "revenue");
+    }
+    import_result_release(&r);
+    mem_release(&m);
+    unlink(path);
+}
+
+TEST(import_xlsx_broken_packages) {
+    char path[256];
+    tmp_path(path, sizeof path, "broken.xlsx");
+    /* no workbook; a sheet with bad XML; a workbook without sheets */
+    const char *const no_workbook[] = {"xl/styles.xml", "<styleSheet/>", NULL};
+    const char *const bad_xml[] = {
+        hand_parts[0], hand_parts[1], hand_parts[2],      hand_parts[3],
+        hand_parts[4], hand_parts[5], "xl/data/list.xml", "<worksheet><sheetData><row r=\"1\"><c>",
+        NULL};
+    const char *const no_sheet[] = {"xl/workbook.xml", "<workbook><sheets/></workbook>", NULL};
+    const char *const *cases[] = {no_workbook, bad_xml, no_sheet};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "case %zu", i);
+        test_case(name);
+        if (!CHECK(write_package(path, cases[i]))) continue;
+        struct import_options o = {.is_dry_run = true};
+        struct import_result r;
+        import_result_init(&r);
+        struct error err;
+        error_clear(&err);
+        CHECK(import_run_file(path, &o, NULL, &r, &err) < 0);
+        CHECK(err.zh[0] != 0 && err.en[0] != 0);
+        import_result_release(&r);
+    }
+    unlink(path);
 }
