@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
+    {"import", cli_import,
+     "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
 };
 
 static void usage(FILE *f) {
