@@ -113,6 +113,8 @@ int index_find_uscc(const struct index_gen *g, const char *uscc, uint32_t *row);
 int64_t index_row_id(const struct index_gen *g, uint32_t row);
 /* The USCC of a row into buf (19 bytes at least). */
 const char *index_row_uscc(const struct index_gen *g, uint32_t row, char *buf, size_t n);
+/* One field of a row rebuilt from its column (text fields: only the USCC). */
+void index_row_value(const struct index_gen *g, uint32_t row, enum field_id f, struct value *v);
 /* The row's values rebuilt from the columns (every field but the name; no history years). */
 void index_row_profile(const struct index_gen *g, uint32_t row, struct profile *p);
 

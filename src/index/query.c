@@ -258,6 +258,16 @@ void index_seg_value(const struct seg *s, uint32_t row, enum field_id f, struct 
     }
 }
 
+void index_row_value(const struct index_gen *g, uint32_t row, enum field_id f, struct value *v) {
+    const struct seg *s = index_seg_of(g, row);
+    if (s) {
+        index_seg_value(s, row, f, v);
+        return;
+    }
+    memset(v, 0, sizeof *v);
+    v->r.den = 1;
+}
+
 void index_row_profile(const struct index_gen *g, uint32_t row, struct profile *p) {
     profile_clear(p);
     const struct seg *s = index_seg_of(g, row);
