@@ -100,6 +100,11 @@ int index_gen_segments(const struct index_gen *g);
  * U. ERR_INVALID when the operator does not fit the field's type. */
 int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roaring_bitmap_t **t,
                     roaring_bitmap_t **u, struct error *err);
+/* The same, on the rows of `within` only (NULL = every row): both results are subsets of it. Plans
+ * pass the rows still undecided, so a range over a small candidate set costs little. */
+int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
+                           const roaring_bitmap_t *within, roaring_bitmap_t **t,
+                           roaring_bitmap_t **u, struct error *err);
 /* The same atom for one row (what index_eval_atom would say about it). */
 enum tri index_row_atom(const struct index_gen *g, uint32_t row, const struct index_atom *a);
 
