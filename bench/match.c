@@ -536,7 +536,10 @@ int main(void) {
     sqlite3_exec(db, "PRAGMA cache_size = -1000000; PRAGMA mmap_size = 8000000000;", NULL, NULL,
                  NULL);
     char pgdir[300];
-    snprintf(pgdir, sizeof pgdir, "bench/tmp/pg-match-%d", (int)getpid());
+    char cwd[200];
+    /* absolute: the server puts its socket there, and it runs from its data directory */
+    snprintf(pgdir, sizeof pgdir, "%s/bench/tmp/pg-match-%d", getcwd(cwd, sizeof cwd) ? cwd : ".",
+             (int)getpid());
     double pg_load = -1;
     PGconn *pg = pg_connect(pgdir);
     if (pg) {
