@@ -24,6 +24,10 @@ static const struct command commands[] = {
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
+    {"match", cli_match,
+     "match clause RULEFILE [--status eligible|unknown|nearly] [--limit N] [--db PATH] [--json]\n"
+     "                          who qualifies for a rule, by status, district, industry, size\n"
+     "  duijie match enterprise USCC [--db PATH] [--json]  every published clause, ranked"},
 };
 
 static void usage(FILE *f) {

@@ -63,6 +63,10 @@ int index_builder_add(struct index_builder *b, int64_t id, const struct profile 
 int index_builder_finish(struct index_builder *b, struct index_gen **out, struct error *err);
 void index_builder_free(struct index_builder *b);
 
+struct store;
+/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). */
+int index_load(struct store *s, int32_t today, struct index_gen **out, struct error *err);
+
 /* ---- generations: lock-free readers ---- */
 
 /* A holder with an empty generation. NULL when out of memory. */

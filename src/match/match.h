@@ -5,7 +5,8 @@
  *
  * Walks the rules module's public tree (rules.h) and asks the index for atoms; an atom the index
  * cannot answer (arithmetic over fields) is evaluated row by row with the rules evaluator, so every
- * answer is the evaluator's answer. Knows nothing of storage or HTTP. */
+ * answer is the evaluator's answer. Reads the store only to load the published clauses (catalog);
+ * knows nothing of HTTP. */
 #ifndef DUIJIE_MATCH_H
 #define DUIJIE_MATCH_H
 
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <roaring/roaring.h>
 
 #include "enterprise/enterprise.h"
@@ -107,5 +109,41 @@ int match_enterprise(const struct match_clauses *cs, const struct profile *p,
 /* The rules evaluator's full explanation of one hit (per-condition outcome and award text). */
 int match_explain(const struct match_clauses *cs, int clause, const struct profile *p,
                   struct rule_eval *out, struct error *err);
+
+/* ---- the published clauses of a store ---- */
+
+struct store;
+struct clause;
+
+struct match_catalog {
+    struct arena arena;     /* the clause rows (titles, rule sources) */
+    struct clause *clauses; /* published clauses in id order (in arena) */
+    int n_clauses;
+    struct rule **rules;        /* per clause: compiled, NULL when it does not compile (owned) */
+    int n_failed;               /* clauses whose rule did not compile */
+    struct match_clause_in *in; /* the clauses with a version in force on `today` (owned) */
+    int *clause_of;             /* in[k] is clauses[clause_of[k]] (owned) */
+    int n_in;
+    struct match_clauses *set; /* in, compiled (owned) */
+};
+
+/* ---- JSON for the CLI and the API ---- */
+
+/* {"total": n, "by_district": [{"code", "name", "count"}], "by_section": [...], "by_size": [...]}
+ */
+json_t *match_breakdown_json(const struct match_breakdown *b);
+/* {"counts": {"eligible", "unknown", "ineligible", "nearly"}, "eligible": breakdown, "unknown":
+ * breakdown, "nearly": [{"condition", "count"}]} for a condition over g. */
+int match_preview_json(const struct index_gen *g, const struct rule_cond *c, json_t **out,
+                       struct error *err);
+/* One hit for an enterprise: clause id, title, status, award (fen and text), deadline, and the
+ * evaluator's explanation when explain is set. */
+json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,
+                       const struct profile *p, bool explain);
+
+/* Loads and compiles every published clause. */
+int match_catalog_load(struct store *s, int32_t today, struct match_catalog **out,
+                       struct error *err);
+void match_catalog_free(struct match_catalog *c);
 
 #endif
