@@ -26,6 +26,10 @@ static const struct command commands[] = {
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
     {"import", cli_import,
      "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
+    {"match", cli_match,
+     "match clause RULEFILE [--status eligible|unknown|nearly] [--limit N] [--db PATH] [--json]\n"
+     "                          who qualifies for a rule, by status, district, industry, size\n"
+     "  duijie match enterprise USCC [--db PATH] [--json]  every published clause, ranked"},
 };
 
 static void usage(FILE *f) {

@@ -20,6 +20,7 @@ int cli_fmt(int argc, char **argv);
 int cli_loan(int argc, char **argv);
 int cli_schedule(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_match(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);
