@@ -321,7 +321,9 @@ static const char *per_for(const struct work *w) {
             const struct lex_entry *e;
             size_t p = lex_find(LK_PER, w->s, i, w->segs[k].b, &e);
             if (p >= w->segs[k].b) break;
-            for (int o = 0; o < 6; o++)
+            bool past = p > w->segs[k].a && (xends(w->s, w->segs[k].a, p, "上") ||
+                                              xends(w->s, w->segs[k].a, p, "上一"));
+            for (int o = 0; o < 6 && !past; o++)
                 if (strcmp(e->value, order[o]) == 0) found[o] = true;
             i = p + e->len;
         }
@@ -363,7 +365,12 @@ static const char *basis_for(struct work *w, const struct qty *q) {
                 if (x < end && x > from) end = x;
             }
             if (xstarts(s, from, end, "其")) from += 3;
-            if (end <= from) return NULL;
+            if (end <= from) { /* "对企业…的研发费用按照最高不超过10%" */
+                size_t de = xrfind(s, sg.a, p, "的");
+                if (de >= p) return NULL;
+                from = de + 3;
+                end = p;
+            }
             return xdup(w->ar, s, from, end);
         }
     }
@@ -403,8 +410,10 @@ void work_benefits(struct work *w) {
         }
         bool is_cap = word_before(LK_CAP, w, sg.a, q->a, 6) < q->a;
         bool is_floor = word_before(LK_FLOOR, w, sg.a, q->a, 3) < q->a;
-        size_t before2 = q->a > sg.a ? xprev(s, q->a) : q->a;
-        if (later_year_parts && before2 < q->a && xstarts(s, before2, q->a, "共")) continue;
+        size_t lo3 = q->a;
+        for (int c = 0; c < 3 && lo3 > sg.a; c++)
+            lo3 = xprev(s, lo3);
+        if (later_year_parts && xfind(s, lo3, q->a, "共") < q->a) continue;
         if (!q->has_hi && is_cap && rate_ben && !rate_ben->has_cap) {
             to_fen(q->v, &rate_ben->cap_fen);
             rate_ben->has_cap = true;
@@ -437,10 +446,12 @@ void work_benefits(struct work *w) {
         rate_ben = NULL;
     }
     if (!w->n_ben) { /* a benefit with no amount still has a kind: "给予一定比例奖补" */
-        const struct lex_entry *e;
-        size_t g = lex_find(LK_GRANT, s, w->a, w->b, NULL);
-        size_t at = g < w->b ? lex_find(LK_KIND, s, g, w->b, &e) : w->b;
-        if (at < w->b && (has_word(w, w->a, w->b, "给予") || has_word(w, w->a, w->b, "予以"))) {
+        const struct lex_entry *e = NULL;
+        size_t g = xfind(s, w->a, w->b, "给予");
+        if (g >= w->b) g = xfind(s, w->a, w->b, "予以");
+        size_t lim = g + 30 < w->b ? g + 30 : w->b;
+        size_t at = g < w->b ? lex_find(LK_KIND, s, g + 6, lim, &e) : w->b;
+        if (at < lim && e) {
             struct extract_benefit *b = &w->ben[w->n_ben++];
             memset(b, 0, sizeof *b);
             b->kind = e->value;

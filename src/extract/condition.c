@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "extract/extract_int.h"
+#include "refdata/refdata.h"
 #include "util/date.h"
 
 static bool is_open(int32_t cp) {
@@ -24,6 +25,18 @@ static bool has_word(const struct work *w, size_t a, size_t b, const char *word)
 
 static size_t skip_word(const char *s, size_t a, size_t b, const char *word) {
     return xstarts(s, a, b, word) ? a + strlen(word) : a;
+}
+
+/* True when the name at s[i] opens with a known place ("济南高新区", "青岛自贸片区"). */
+static bool known_place_prefix(const char *s, size_t i, size_t end) {
+    size_t adv, j = i;
+    struct error err;
+    for (int n = 0; n < 3 && j < end; n++) {
+        xcp(s, end, j, &adv);
+        j += adv;
+        if (n >= 1 && region_find(s + i, j - i, &err) >= 0) return true;
+    }
+    return false;
 }
 
 size_t region_name_at(const char *s, size_t i, size_t end) {
@@ -44,6 +57,7 @@ size_t region_name_at(const char *s, size_t i, size_t end) {
         n++;
         j += adv;
         if (n >= 3 && (cp == 0x5E02 || cp == 0x533A || cp == 0x53BF || cp == 0x5DDE)) {
+            if (n >= 5 && !known_place_prefix(s, i, end)) return 0;
             /* 市 区 县 州 */
             size_t a2;
             int32_t nx = xcp(s, end, j, &a2);
@@ -118,6 +132,17 @@ static int seg_index(const struct work *w, size_t pos) {
     return -1;
 }
 
+static bool in_brackets(const char *s, size_t a, size_t pos) {
+    int depth = 0;
+    size_t adv;
+    for (size_t i = a; i < pos; i += adv) {
+        int32_t cp = xcp(s, pos, i, &adv);
+        if (is_open(cp)) depth++;
+        if (is_close(cp) && depth > 0) depth--;
+    }
+    return depth > 0;
+}
+
 /* Where the subject that starts at a ends. */
 static size_t subject_end(const struct work *w, size_t a) {
     const char *s = w->s;
@@ -179,7 +204,7 @@ static void find_subject(struct work *w) {
     size_t grant = lex_find(LK_GRANT, s, w->a, limit, NULL);
     for (size_t d = xfind(s, w->a, limit, "对"); d < limit; d = xfind(s, d + 3, limit, "对")) {
         if (d > grant) break;
-        if (!valid_dui(s, d, w->b, w->a)) continue;
+        if (!valid_dui(s, d, w->b, w->a) || in_brackets(s, w->a, d)) continue;
         size_t a = d + 3;
         a = skip_word(s, a, w->b, "于");
         w->subj_a = a;
@@ -188,6 +213,15 @@ static void find_subject(struct work *w) {
     }
     {
         size_t a = w->a;
+        /* skip opening segments that introduce ("加上省市奖励", "其中") or act ("X县建立…库") */
+        for (int k = 0; k + 1 < w->n_segs && !w->seg_benefit[k]; k++) {
+            size_t sa = w->segs[k].a, sb = w->segs[k].b;
+            size_t t = sa + region_name_at(s, sa, sb);
+            bool intro = lex_at(LK_PREAMBLE, s, sa, sb) || xstarts(s, sa, sb, "加上") ||
+                         xstarts(s, t, sb, "建立") || xstarts(s, t, sb, "实施");
+            if (!intro) break;
+            a = w->segs[k + 1].a;
+        }
         size_t r = region_name_at(s, skip_word(s, a, w->b, "如"), w->b);
         if (r && xstarts(s, skip_word(s, a, w->b, "如") + r, w->b, "凡"))
             a = skip_word(s, a, w->b, "如") + r;
@@ -206,6 +240,9 @@ refine:
         w->subj_b = w->subj_a;
         return;
     }
+    /* "除X外,其他…企业": the subject is who remains */
+    size_t wai = xfind(s, w->subj_a, w->subj_b, "外,");
+    if (wai < w->subj_b && has_word(w, w->subj_a, wai, "除")) w->subj_a = wai + 4;
     /* a tier list in the subject: the subject is the head after the last 的 */
     int n_money = 0;
     for (int k = 0; k < w->n_q; k++)
@@ -618,23 +655,25 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
     int n_mods = 0;
     const char *level = NULL;
     size_t ha = a;
-    if (de < b) {
+    bool is_head = lex_has(LK_QUALKW, s, a, b) || xends(s, a, b, "企业");
+    if (de == b && !is_head) de = b; /* no head: every piece is a condition */
+    if (de < b || !is_head) {
         /* modifier pieces at top-level 且 并 、 , */
         size_t start = a;
         depth = 0;
         for (size_t i = a; i <= de; i += adv) {
             int32_t cp = i < de ? xcp(s, b, i, &adv) : -1;
+            if (i >= de) i = de;
             if (i == de) adv = 1;
             if (is_open(cp)) depth++;
             if (is_close(cp) && depth > 0) depth--;
-            bool cut = i == de || (!depth && (cp == 0x3001 || cp == ',' || cp == 0x4E14 ||
-                                              (cp == 0x5E76 && i > start)));
+            bool cut = i == de || (!depth && (cp == 0x3001 || cp == ',' || cp == 0x4E14));
             if (!cut) continue;
             if (i > start) analyze_piece(w, start, i, mods, &n_mods, &level);
             start = i + adv;
             if (i == de) break;
         }
-        ha = de + 3;
+        ha = de < b ? de + 3 : b;
     }
     if (ha < b) analyze_head(w, ha, b, mods, n_mods, level, a, b);
 }
@@ -858,7 +897,7 @@ void work_conditions(struct work *w) {
         struct seg sg = w->segs[k];
         if (sg.a >= lim) break;
         size_t a = sg.a, b = sg.b;
-        if (b <= w->subj_b && a >= w->subj_a) continue;
+        if (w->seg_benefit[k] || (b <= w->subj_b && a >= w->subj_a)) continue;
         if (a < w->subj_b && b > w->subj_a) { /* the subject's segment: what follows it */
             if (w->subj_b >= b) continue;
             a = w->subj_b;

@@ -213,8 +213,13 @@ static void trim_group(const struct work *w, int k0, int k1, size_t *ca, size_t 
     /* a later segment opening with 对 (or 如X市对) before the benefit, after prose */
     for (int k = k0 + 1; k <= first_ben && k < k1; k++) {
         bool prose = true;
-        for (int j = k0; j < k; j++)
-            if (seg_has_qty(w, j)) prose = false;
+        for (int j = k0; j < k; j++) {
+            size_t ja = w->segs[j].a, jb = w->segs[j].b;
+            if (seg_has_qty(w, j) ||
+                !(lex_at(LK_PREAMBLE, s, ja, jb) || !lex_has(LK_QUALKW, s, ja, jb) ||
+                  xfind(s, ja, jb, "的") >= jb))
+                prose = false;
+        }
         if (!prose) break;
         size_t a = w->segs[k].a;
         size_t a2 = xstarts(s, a, w->b, "如") ? a + 3 : a;
@@ -230,7 +235,10 @@ static void trim_group(const struct work *w, int k0, int k1, size_t *ca, size_t 
     size_t fb = w->segs[start].b;
     for (size_t d = xfind(s, *ca, fb, "对"); d < fb; d = xfind(s, d + 3, fb, "对")) {
         if (d == *ca || !is_valid_dui(s, d, w->b)) continue;
-        if (lex_has(LK_GRANT, s, *ca, d)) break;
+        bool amount_before = false;
+        for (int j = 0; j < w->n_q; j++)
+            if (w->q[j].a >= *ca && w->q[j].a < d) amount_before = true;
+        if (amount_before || xfind(s, *ca, d, "给予") < d) break;
         size_t rs = region_ending_at(s, *ca, d);
         if (rs < d) {
             if (rs >= *ca + 3 && xstarts(s, rs - 3, d, "如")) rs -= 3;
@@ -320,7 +328,8 @@ static int emit_clause(struct emit *e, size_t a, size_t b) {
                (w->n_cond > 0 &&
                 (heading_says(e, e->t->heading, cond_words, 4) || xfind(s, a, b, "适用") < b ||
                  xfind(s, a, b, "优先") < b || xfind(s, a, b, "申报") < b ||
-                 xfind(s, a, b, "不再重复") < b || xfind(s, a, b, "追回") < b));
+                 xfind(s, a, b, "不再重复") < b || xfind(s, a, b, "追回") < b ||
+                 xfind(s, a, b, "需") < b || xfind(s, a, b, "须") < b));
     if (!cue) {
         free(w);
         return 0;
