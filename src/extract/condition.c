@@ -189,6 +189,7 @@ static void find_subject(struct work *w) {
             if (p < e && p > x && lex_at(LK_KIND, s, p + strlen(who[t]), w->b)) {
                 w->subj_a = x;
                 w->subj_b = p + strlen(who[t]);
+                w->subject_is_beneficiary = true;
                 return;
             }
         }
@@ -397,6 +398,8 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     a = skip_word(s, a, b, "且");
     a = skip_word(s, a, b, "并");
     a = skip_word(s, a, b, "同时");
+    a = skip_word(s, a, b, "其他");
+    a = skip_word(s, a, b, "企业");
     if (xends(s, a, b, "后")) b -= 3;
     if (xends(s, a, b, "的")) b -= 3;
     if (b <= a || xchars(s, a, b) < 2) return;
@@ -404,8 +407,10 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     if (has_word(w, a, b, "注册") && (xstarts(s, a, b, "在") || has_word(w, a, b, "登记")))
         return; /* a place: region_conditions */
     if (xstarts(s, a, b, "符合") || xstarts(s, a, b, "申请") || xstarts(s, a, b, "可") ||
-        xstarts(s, a, b, "依法纳税") || xstarts(s, a, b, "其他"))
-        return;
+        xstarts(s, a, b, "依法纳税") || xstarts(s, a, b, "按") || xstarts(s, a, b, "参照") ||
+        xstarts(s, a, b, "根据") || xstarts(s, a, b, "将") || xstarts(s, a, b, "建立") ||
+        xstarts(s, a, b, "在申报") || has_word(w, a, b, "优先") || lex_has(LK_KIND, s, a, b))
+        return; /* procedure, basis or the benefit itself, not a condition */
     /* 信用良好 */
     if (has_word(w, a, b, "信用") && has_word(w, a, b, "良好")) {
         add_str(w, "信用", "=", "良好", a, b);
@@ -453,6 +458,15 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         if (*n_mods < 4) mods[(*n_mods)++] = m;
         return;
     }
+    /* 通过高新技术企业复审, 通过X认定 */
+    if (xstarts(s, a, b, "通过") && (xends(s, a, b, "复审") || xends(s, a, b, "认定"))) {
+        size_t qa = a + strlen("通过"), qe = b - strlen("复审");
+        if (qe > qa && lex_has(LK_QUALKW, s, qa, qe)) {
+            const char *mod2 = xends(s, a, b, "复审") ? "复审通过" : NULL;
+            add_str(w, "资质", "has", with_mod(w, canonical_qual(w, qa, qe), mod2), a, b);
+            return;
+        }
+    }
     /* 经山东省认定: a level for the head */
     if (xstarts(s, a, b, "经") && xends(s, a, b, "认定")) {
         *level = xdup(w->ar, s, a + 3, b - strlen("认定"));
@@ -495,7 +509,9 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         add_str(w, is_qual ? "资质" : "其他", "has", xdup(w->ar, s, o, b), a, b);
         return;
     }
-    if (lex_has(LK_QUALKW, s, a, b) && !has_word(w, a, b, "申报")) {
+    bool is_act = xstarts(s, a, b, "在") || has_word(w, a, b, "实现") ||
+                  xends(s, a, b, "挂牌") || xends(s, a, b, "上市") || xends(s, a, b, "转板");
+    if (lex_has(LK_QUALKW, s, a, b) && !has_word(w, a, b, "申报") && !is_act) {
         add_str(w, "资质", "has", canonical_qual(w, a, b), a, b);
         return;
     }
@@ -566,6 +582,7 @@ static void analyze_head(struct work *w, size_t a, size_t b, const char **mods, 
             continue;
         }
         if (!v) continue;
+        w->last_qual = v;
         if (level) {
             size_t n1 = strlen(level) + strlen(v) + 1;
             char *out = arena_alloc(w->ar, n1);
@@ -605,8 +622,111 @@ static void analyze_head(struct work *w, size_t a, size_t b, const char **mods, 
     }
 }
 
-/* A noun phrase (a subject or a condition segment): modifiers before the last 的, head after. */
+/* "实现新三板挂牌、沪深交易所或境外主要交易所上市", "拟在国内主板、创业板、科创板上市": the
+ * alternatives, each with the verb. */
+static bool listing_list(struct work *w, size_t a, size_t b) {
+    const char *s = w->s;
+    static const char *const verbs[] = {"上市", "挂牌"};
+    const char *verb = NULL;
+    for (size_t t = 0; t < 2; t++)
+        if (xends(s, a, b, verbs[t])) verb = verbs[t];
+    size_t la = a;
+    static const char *const opens[] = {"实现", "拟在", "拟", "在"};
+    for (size_t t = 0; t < 4; t++)
+        if (xstarts(s, la, b, opens[t])) {
+            la += strlen(opens[t]);
+            break;
+        }
+    if (!verb || la == a) return false;
+    struct seg items[16];
+    int n = split_items(w, la, b, items, 16);
+    if (n < 2) { /* 或 splits too: 沪深交易所或境外主要交易所 */
+        return false;
+    }
+    struct seg all[32];
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        size_t o = xfind(s, items[k].a, items[k].b, "或");
+        if (o < items[k].b && m + 2 <= 32) {
+            all[m++] = (struct seg){items[k].a, o};
+            all[m++] = (struct seg){o + 3, items[k].b};
+        } else if (m < 32) {
+            all[m++] = items[k];
+        }
+    }
+    struct extract_condition *c = add_cond(w, "其他", "in", a, b);
+    if (!c) return true;
+    c->type = EV_LIST;
+    c->list = arena_alloc(w->ar, (size_t)m * sizeof *c->list);
+    if (!c->list) return true;
+    for (int k = 0; k < m; k++) {
+        bool has_verb = xends(s, all[k].a, all[k].b, "上市") || xends(s, all[k].a, all[k].b, "挂牌");
+        size_t n1 = (all[k].b - all[k].a) + (has_verb ? 0 : strlen(verb));
+        char *v = arena_alloc(w->ar, n1 + 1);
+        if (!v) return true;
+        memcpy(v, s + all[k].a, all[k].b - all[k].a);
+        if (!has_verb) memcpy(v + (all[k].b - all[k].a), verb, strlen(verb));
+        v[n1] = 0;
+        c->list[k] = v;
+    }
+    c->n_list = m;
+    return true;
+}
+
+static void analyze_np1(struct work *w, size_t a, size_t b);
+
+/* A noun phrase: "新认定的X和重新认定的X" is two, merged into one list of qualifications. */
 static void analyze_np(struct work *w, size_t a, size_t b) {
+    const char *s = w->s;
+    int depth = 0;
+    size_t adv, cut = b;
+    for (size_t i = a; i < b; i += adv) {
+        int32_t cp = xcp(s, b, i, &adv);
+        if (is_open(cp)) depth++;
+        if (is_close(cp) && depth > 0) depth--;
+        if (!depth && (cp == 0x548C || cp == 0x6216) && has_word(w, a, i, "的") &&
+            has_word(w, i, b, "的") && lex_has(LK_QUALKW, s, a, i) &&
+            lex_has(LK_QUALKW, s, i, b)) {
+            cut = i;
+            break;
+        }
+    }
+    if (cut == b) {
+        analyze_np1(w, a, b);
+        return;
+    }
+    int before = w->n_cond;
+    analyze_np1(w, a, cut);
+    analyze_np1(w, cut + 3, b);
+    const char *vals[16];
+    int nv = 0, keep = before;
+    for (int k = before; k < w->n_cond; k++) {
+        struct extract_condition *c = &w->cond[k];
+        if (strcmp(c->field, "资质") == 0 && c->type == EV_STR && nv < 16)
+            vals[nv++] = c->str;
+        else
+            w->cond[keep++] = *c;
+    }
+    w->n_cond = keep;
+    struct extract_condition *c = add_cond(w, "资质", nv > 1 ? "in" : "has", a, b);
+    if (!c) return;
+    if (nv == 1) {
+        c->type = EV_STR;
+        c->str = vals[0];
+        return;
+    }
+    c->type = EV_LIST;
+    c->list = arena_alloc(w->ar, (size_t)(nv ? nv : 1) * sizeof *c->list);
+    if (!c->list || !nv) {
+        w->n_cond--;
+        return;
+    }
+    memcpy(c->list, vals, (size_t)nv * sizeof *vals);
+    c->n_list = nv;
+}
+
+/* A noun phrase (a subject or a condition segment): modifiers before the last 的, head after. */
+static void analyze_np1(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     if (b <= a) return;
     a = skip_word(s, a, b, "对");
@@ -636,6 +756,7 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
             a = skip_word(s, a, b, "其他");
         }
     }
+    if (listing_list(w, a, xends(s, a, b, "的") ? b - 3 : b)) return;
     size_t il = industry_list(w, a, b);
     if (il > a) {
         a = il;
@@ -656,7 +777,15 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
     const char *level = NULL;
     size_t ha = a;
     bool is_head = lex_has(LK_QUALKW, s, a, b) || xends(s, a, b, "企业");
-    if (de == b && !is_head) de = b; /* no head: every piece is a condition */
+    if (de < b && !lex_has(LK_QUALKW, s, de, b) && !xends(s, de, b, "企业") &&
+        !lex_has(LK_QUALKW, s, a, de) && xchars(s, de, b) >= 3) {
+        /* "实施科技创新活动实际发生的银行贷款利息支出": one requirement, not a modified head */
+        const char *m0[4];
+        int nm0 = 0;
+        const char *lv0 = NULL;
+        analyze_piece(w, a, b, m0, &nm0, &lv0);
+        return;
+    }
     if (de < b || !is_head) {
         /* modifier pieces at top-level 且 并 、 , */
         size_t start = a;
@@ -675,7 +804,12 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
         }
         ha = de < b ? de + 3 : b;
     }
-    if (ha < b) analyze_head(w, ha, b, mods, n_mods, level, a, b);
+    if (ha < b) {
+        analyze_head(w, ha, b, mods, n_mods, level, a, b);
+    } else if (n_mods && w->prev_qual) { /* "重新认定的": the qualification of the clause before */
+        for (int k = 0; k < n_mods; k++)
+            add_str(w, "资质", "has", with_mod(w, w->prev_qual, mods[k]), a, b);
+    }
 }
 
 /* ---- places ---- */
@@ -841,6 +975,7 @@ static void numeric_conditions(struct work *w, size_t lim) {
         }
         size_t post_at = q->has_hi ? end : end;
         const struct lex_entry *post = lex_at(LK_CMP_POST, s, post_at, w->b);
+        if (xfind(s, na, p, "起") < p) continue; /* 从认定之年起3年内: a period, not a threshold */
         const char *field = field_for(w, na, p, q->unit);
         if (!field) continue;
         size_t tb = post ? post_at + post->len : end;
@@ -891,7 +1026,13 @@ void work_conditions(struct work *w) {
     w->cond_end = lim;
     region_conditions(w);
     numeric_conditions(w, lim > w->subj_b ? lim : w->subj_b);
-    if (w->subj_b > w->subj_a) analyze_np(w, w->subj_a, w->subj_b);
+    if (w->subj_a > w->a) industry_list(w, w->a, w->subj_a);
+    bool generic = xchars(w->s, w->subj_a, w->subj_b) <= 4 &&
+                   !lex_has(LK_QUALKW, w->s, w->subj_a, w->subj_b) &&
+                   !lex_has(LK_MODIFIER, w->s, w->subj_a, w->subj_b);
+    if (w->subj_b > w->subj_a && !w->subject_is_beneficiary && !generic &&
+        !has_word(w, w->subj_a, w->b, "不再重复享受"))
+        analyze_np(w, w->subj_a, w->subj_b);
     /* the other condition segments before the benefit (or all, when there is none) */
     for (int k = 0; k < w->n_segs; k++) {
         struct seg sg = w->segs[k];
@@ -902,7 +1043,10 @@ void work_conditions(struct work *w) {
             if (w->subj_b >= b) continue;
             a = w->subj_b;
         }
-        if (lex_at(LK_PREAMBLE, w->s, a, b) || lex_at(LK_STOP, w->s, a, b)) continue;
+        if ((a == sg.a && lex_at(LK_PREAMBLE, w->s, a, b)) || lex_at(LK_STOP, w->s, a, b))
+            continue;
+        if (xstarts(w->s, b, w->b, ":")) continue; /* a title: "注册直接补助:" */
+        if (w->subject_is_beneficiary && xstarts(w->s, a, b, "经")) continue;
         if (has_word(w, a, b, "不再重复享受")) continue;
         if (xstarts(w->s, a, b, "需") || xstarts(w->s, a, b, "应")) a += 3;
         analyze_np(w, a, b);

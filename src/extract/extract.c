@@ -251,7 +251,9 @@ static void trim_group(const struct work *w, int k0, int k1, size_t *ca, size_t 
     int end = k1;
     int last_ben = -1;
     for (int k = k0; k < k1; k++)
-        if (w->seg_benefit[k]) last_ben = k;
+        if (w->seg_benefit[k] || xfind(s, w->segs[k].a, w->segs[k].b, "给予") < w->segs[k].b ||
+            xfind(s, w->segs[k].a, w->segs[k].b, "予以") < w->segs[k].b)
+            last_ben = k;
     for (int k = last_ben + 1; k < k1 && last_ben >= 0; k++)
         if (lex_at(LK_STOP, s, w->segs[k].a, w->segs[k].b)) {
             end = k;
@@ -270,6 +272,7 @@ struct emit {
     bool has_prev_rate;
     struct ratio prev_rate;
     const char *prev_basis;
+    const char *prev_qual;
     struct extract_clause *v;
     int n, cap;
 };
@@ -315,6 +318,7 @@ static int emit_clause(struct emit *e, size_t a, size_t b) {
     w->has_prev_rate = e->has_prev_rate;
     w->prev_rate = e->prev_rate;
     w->prev_basis = e->prev_basis;
+    w->prev_qual = e->prev_qual;
     work_segments(w);
     work_quantities(w);
     work_benefits(w);
@@ -367,6 +371,7 @@ static int emit_clause(struct emit *e, size_t a, size_t b) {
     const char *dl = deadline_in(c->ar, s, a, b);
     cl->deadline = dl ? dl : c->doc_deadline;
     cl->contact = c->doc_contact;
+    if (w->last_qual) e->prev_qual = w->last_qual;
     for (int k = 0; k < w->n_ben; k++)
         if (w->ben[k].has_rate) {
             e->has_prev_rate = true;
@@ -388,6 +393,15 @@ static int do_sentence(struct emit *e) {
     w->a = e->t->start;
     w->b = e->t->end;
     w->ar = c->ar;
+    size_t a2 = xstarts(s, w->a, w->b, "如") ? w->a + 3 : w->a;
+    size_t rn = region_name_at(s, a2, w->b);
+    if (rn && !lex_at(LK_REGION, s, a2, w->b) &&
+        (xstarts(s, a2 + rn, w->b, "对") || xstarts(s, a2 + rn, w->b, "凡") ||
+         xstarts(s, a2 + rn, w->b, "把") || xstarts(s, a2 + rn, w->b, "建立") ||
+         xstarts(s, a2 + rn, w->b, "将"))) {
+        e->topic = xdup(c->ar, s, a2, a2 + rn);
+        e->topic_text = e->topic;
+    }
     work_segments(w);
     work_quantities(w);
     work_benefits(w);

@@ -102,6 +102,9 @@ struct work {
     bool has_prev_rate; /* the previous clause's rate, for "按上述比例" */
     struct ratio prev_rate;
     const char *prev_basis;
+    const char *prev_qual; /* the previous clause's qualification, for "重新认定的每家奖励5万元" */
+    const char *last_qual; /* this clause's, for the next */
+    bool subject_is_beneficiary; /* 给予培育机构奖励: the subject is not the enterprise */
 };
 
 char *xdup(struct arena *ar, const char *s, size_t a, size_t b);
