@@ -158,6 +158,14 @@ static size_t subject_end(const struct work *w, size_t a) {
         size_t x = xfind(s, a, end, cuts[t]);
         if (x < end && x > a) end = x;
     }
+    for (int q = 0; q < w->n_q; q++)
+        if (w->q[q].role == QR_BENEFIT && w->q[q].a > a && w->q[q].a < end) end = w->q[q].a;
+    const struct lex_entry *ke;
+    size_t kw = lex_find(LK_KIND, s, a, end, &ke);
+    if (kw > a && kw < end && lex_at(LK_CAP, s, kw + ke->len, w->b)) end = kw; /* 年贴息上限 */
+    size_t cw = lex_find(LK_CAP, s, a, end, NULL);
+    if (cw > a && cw < end) end = cw;
+    if (xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
     /* 企业 followed by what it does: "企业在…", "企业实施…", "企业2017年…" */
     for (size_t x = xfind(s, a, end, "企业"); x < end; x = xfind(s, x + 1, end, "企业")) {
         size_t after = x + strlen("企业"), adv;
@@ -206,6 +214,13 @@ static void find_subject(struct work *w) {
     for (size_t d = xfind(s, w->a, limit, "对"); d < limit; d = xfind(s, d + 3, limit, "对")) {
         if (d > grant) break;
         if (!valid_dui(s, d, w->b, w->a) || in_brackets(s, w->a, d)) continue;
+        bool named_before = false; /* "纳入…库的科技型中小企业,对有成长性的入库企业": the first */
+        for (int k = 0; k < w->n_segs && w->segs[k].b <= d; k++)
+            if (lex_has(LK_QUALKW, s, w->segs[k].a, w->segs[k].b) &&
+                has_word(w, w->segs[k].a, w->segs[k].b, "的") &&
+                !lex_at(LK_PREAMBLE, s, w->segs[k].a, w->segs[k].b))
+                named_before = true;
+        if (named_before) break;
         size_t a = d + 3;
         a = skip_word(s, a, w->b, "于");
         w->subj_a = a;
@@ -786,7 +801,9 @@ static void analyze_np1(struct work *w, size_t a, size_t b) {
         analyze_piece(w, a, b, m0, &nm0, &lv0);
         return;
     }
-    if (de < b || !is_head) {
+    if (de < b && listing_list(w, a, de)) {
+        ha = de + 3;
+    } else if (de < b || !is_head) {
         /* modifier pieces at top-level 且 并 、 , */
         size_t start = a;
         depth = 0;
@@ -1046,6 +1063,10 @@ void work_conditions(struct work *w) {
         if ((a == sg.a && lex_at(LK_PREAMBLE, w->s, a, b)) || lex_at(LK_STOP, w->s, a, b))
             continue;
         if (xstarts(w->s, b, w->b, ":")) continue; /* a title: "注册直接补助:" */
+        size_t t0 = a + region_name_at(w->s, a, b);
+        if (xstarts(w->s, t0, b, "建立") || xstarts(w->s, a, b, "在申报") ||
+            has_word(w, a, b, "优先"))
+            continue; /* what the government does, or the non-monetary benefit */
         if (w->subject_is_beneficiary && xstarts(w->s, a, b, "经")) continue;
         if (has_word(w, a, b, "不再重复享受")) continue;
         if (xstarts(w->s, a, b, "需") || xstarts(w->s, a, b, "应")) a += 3;

@@ -11,7 +11,7 @@
 #include "text/policy_text.h"
 
 static bool is_fn_char(int32_t cp) {
-    static const char *const fn = "据由和及与经向对在将的、,。:()《》“”是为了被以其各该按";
+    static const char *const fn = "据由和及与向对在将的、,。:()《》“”是为了被";
     for (const char *p = fn; *p;) {
         size_t adv;
         if (xcp(p, strlen(p), 0, &adv) == cp) return true;
@@ -328,7 +328,7 @@ static int emit_clause(struct emit *e, size_t a, size_t b) {
         if (w->ben[k].has_min || w->ben[k].has_max || w->ben[k].has_cap || w->ben[k].has_rate)
             has_amount = true;
     static const char *const cond_words[] = {"条件", "对象", "范围", "要求"};
-    bool cue = has_amount || w->n_ben > 0 ||
+    bool cue = has_amount || w->n_ben > 0 || xfind(s, a, b, "追回") < b ||
                (w->n_cond > 0 &&
                 (heading_says(e, e->t->heading, cond_words, 4) || xfind(s, a, b, "适用") < b ||
                  xfind(s, a, b, "优先") < b || xfind(s, a, b, "申报") < b ||
