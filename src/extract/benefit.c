@@ -266,7 +266,10 @@ static void classify(struct work *w) {
         /* money */
         size_t pre = word_before(LK_CMP_PRE, w, sg.a, q->a, 3);
         bool cap = word_before(LK_CAP, w, sg.a, q->a, 6) < q->a;
-        if (pre < q->a && !grant_before && !cap) {
+        bool cap_context = xstarts(s, sg.a, sg.b, "单个") || xstarts(s, sg.a, sg.b, "单户") ||
+                           xstarts(s, sg.a, sg.b, "每家") || xstarts(s, sg.a, sg.b, "累计") ||
+                           xstarts(s, sg.a, sg.b, "最高") || xstarts(s, sg.a, sg.b, "合计");
+        if (pre < q->a && !grant_before && (!cap || !cap_context)) {
             q->role = QR_COND;
             continue;
         }

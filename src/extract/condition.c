@@ -163,8 +163,6 @@ static size_t subject_end(const struct work *w, size_t a) {
     const struct lex_entry *ke;
     size_t kw = lex_find(LK_KIND, s, a, end, &ke);
     if (kw > a && kw < end && lex_at(LK_CAP, s, kw + ke->len, w->b)) end = kw; /* 年贴息上限 */
-    size_t cw = lex_find(LK_CAP, s, a, end, NULL);
-    if (cw > a && cw < end) end = cw;
     if (xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
     /* 企业 followed by what it does: "企业在…", "企业实施…", "企业2017年…" */
     for (size_t x = xfind(s, a, end, "企业"); x < end; x = xfind(s, x + 1, end, "企业")) {
@@ -244,12 +242,7 @@ static void find_subject(struct work *w) {
         a = skip_word(s, a, w->b, "凡");
         w->subj_a = a;
         w->subj_b = subject_end(w, a);
-        /* "企业研发强度达到10%": the subject is 企业 */
-        if (xstarts(s, a, w->b, "企业") && !xstarts(s, a, w->b, "企业的")) {
-            int k = seg_index(w, a);
-            bool whole = k >= 0 && w->segs[k].b == a + strlen("企业");
-            if (!whole) w->subj_b = a + strlen("企业");
-        }
+
     }
 refine:
     if (w->subj_b <= w->subj_a) {
@@ -972,17 +965,17 @@ static void numeric_conditions(struct work *w, size_t lim) {
         /* the comparator before, then the noun before it */
         size_t p = q->a;
         const char *op = NULL;
-        for (int c = 0; c < 3 && p > sg.a; c++) {
+        size_t op_at = q->a;
+        for (int c = 0; c < 4 && p > sg.a; c++) { /* the longest: 不低于 over 低于 */
             size_t t = xprev(s, p);
             const struct lex_entry *e = lex_at(LK_CMP_PRE, s, t, q->a);
             if (e && t + e->len == q->a) {
                 op = e->value;
-                p = t;
-                break;
+                op_at = t;
             }
             p = t;
         }
-        if (!op) p = q->a;
+        p = op_at;
         size_t na = p;
         size_t adv;
         for (int c = 0; c < 14 && na > sg.a; c++) {

@@ -25,7 +25,9 @@ static void note(struct arena *ar, struct notes *ns, const char *zh, const char 
 }
 
 static void money_text(struct buf *o, int64_t fen) {
-    if (fen % 1000000 == 0)
+    if (fen % 10000000000 == 0)
+        buf_printf(o, "%lld亿元", (long long)(fen / 10000000000));
+    else if (fen % 1000000 == 0)
         buf_printf(o, "%lld万元", (long long)(fen / 1000000));
     else if (fen % 100 == 0)
         buf_printf(o, "%lld元", (long long)(fen / 100));
