@@ -33,8 +33,8 @@ void work_segments(struct work *w) {
         int32_t cp = xcp(s, w->b, i, &adv);
         if (is_open(cp)) depth++;
         if (is_close(cp) && depth > 0) depth--;
-        bool cut = depth == 0 && (cp == ',' || cp == ';' || cp == 0x3002 || cp == '!' ||
-                                  cp == '?' || cp == ':');
+        bool cut = depth == 0 &&
+                   (cp == ',' || cp == ';' || cp == 0x3002 || cp == '!' || cp == '?' || cp == ':');
         if (cp == ':' && i > w->a) { /* 1:0.5 is a ratio, not a title */
             size_t a2;
             int32_t before = xcp(s, w->b, xprev(s, i), &a2);
@@ -100,8 +100,8 @@ static void parse_range(const struct work *w, struct qty *q, size_t *j) {
     const char *s = w->s;
     size_t adv, i = skip_incl(s, *j, w->b, &q->lo_incl);
     int32_t cp = xcp(s, w->b, i, &adv);
-    if (!(cp == '-' || cp == '~' || cp == 0x2014 || cp == 0x2013 || cp == 0x81F3 ||
-          cp == 0x5230 || cp == 0xFF5E))
+    if (!(cp == '-' || cp == '~' || cp == 0x2014 || cp == 0x2013 || cp == 0x81F3 || cp == 0x5230 ||
+          cp == 0xFF5E))
         return;
     size_t k = i + adv;
     struct quantity b;
@@ -273,8 +273,8 @@ static void classify(struct work *w) {
             q->role = QR_COND;
             continue;
         }
-        if (k > 0 && w->q[k - 1].role == QR_COND && w->q[k - 1].seg == q->seg &&
-            !grant_before && !cap) {
+        if (k > 0 && w->q[k - 1].role == QR_COND && w->q[k - 1].seg == q->seg && !grant_before &&
+            !cap) {
             q->role = QR_COND; /* the rest of a tier list: 超过1000亿元、500亿元 */
             continue;
         }
@@ -325,7 +325,7 @@ static const char *per_for(const struct work *w) {
             size_t p = lex_find(LK_PER, w->s, i, w->segs[k].b, &e);
             if (p >= w->segs[k].b) break;
             bool past = p > w->segs[k].a && (xends(w->s, w->segs[k].a, p, "上") ||
-                                              xends(w->s, w->segs[k].a, p, "上一"));
+                                             xends(w->s, w->segs[k].a, p, "上一"));
             for (int o = 0; o < 6 && !past; o++)
                 if (strcmp(e->value, order[o]) == 0) found[o] = true;
             i = p + e->len;
@@ -361,8 +361,8 @@ static const char *basis_for(struct work *w, const struct qty *q) {
         if (p < lim) {
             from = p + (xstarts(s, p, lim, "按照") || xstarts(s, p, lim, "比照") ? 6 : 3);
             size_t end = lim;
-            static const char *const stops[] = {"不超过", "最高", "的", "给予", "予以",
-                                                "连奖", "奖",   "分别", "(", "一定"};
+            static const char *const stops[] = {"不超过", "最高", "的",   "给予", "予以",
+                                                "连奖",   "奖",   "分别", "(",    "一定"};
             for (size_t t = 0; t < sizeof stops / sizeof *stops; t++) {
                 size_t x = xfind(s, from, end, stops[t]);
                 if (x < end && x > from) end = x;

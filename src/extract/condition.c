@@ -86,8 +86,8 @@ static struct extract_condition *add_cond(struct work *w, const char *field, con
     return c;
 }
 
-static void add_str(struct work *w, const char *field, const char *op, const char *value,
-                    size_t ta, size_t tb) {
+static void add_str(struct work *w, const char *field, const char *op, const char *value, size_t ta,
+                    size_t tb) {
     for (int k = 0; k < w->n_cond; k++) /* once per field and value */
         if (strcmp(w->cond[k].field, field) == 0 && w->cond[k].type == EV_STR &&
             (strstr(w->cond[k].str, value) || strstr(value, w->cond[k].str)))
@@ -151,9 +151,9 @@ static size_t subject_end(const struct work *w, size_t a) {
     /* "除X外," continues the subject into the next segment */
     if (k >= 0 && k + 1 < w->n_segs && xends(s, a, end, "外") && has_word(w, a, end, "除"))
         end = w->segs[k + 1].b;
-    static const char *const cuts[] = {"给予", "予以", "按照", "按", "分别", "一次性", "每家",
-                                       "每户", "将", "需", "应", "可", "有望", "享受", "由",
-                                       "参照", "根据", "奖励", "补助", "不再", "在申报"};
+    static const char *const cuts[] = {"给予", "予以", "按照", "按",   "分别", "一次性", "每家",
+                                       "每户", "将",   "需",   "应",   "可",   "有望",   "享受",
+                                       "由",   "参照", "根据", "奖励", "补助", "不再",   "在申报"};
     for (size_t t = 0; t < sizeof cuts / sizeof *cuts; t++) {
         size_t x = xfind(s, a, end, cuts[t]);
         if (x < end && x > a) end = x;
@@ -242,7 +242,6 @@ static void find_subject(struct work *w) {
         a = skip_word(s, a, w->b, "凡");
         w->subj_a = a;
         w->subj_b = subject_end(w, a);
-
     }
 refine:
     if (w->subj_b <= w->subj_a) {
@@ -512,13 +511,13 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     for (size_t t = 0; t < sizeof verbs / sizeof *verbs; t++) {
         if (!xstarts(s, a, b, verbs[t])) continue;
         size_t o = a + strlen(verbs[t]);
-        bool is_qual = xends(s, o, b, "资格") || xends(s, o, b, "证书") ||
-                       xends(s, o, b, "资质") || xends(s, o, b, "认证");
+        bool is_qual = xends(s, o, b, "资格") || xends(s, o, b, "证书") || xends(s, o, b, "资质") ||
+                       xends(s, o, b, "认证");
         add_str(w, is_qual ? "资质" : "其他", "has", xdup(w->ar, s, o, b), a, b);
         return;
     }
-    bool is_act = xstarts(s, a, b, "在") || has_word(w, a, b, "实现") ||
-                  xends(s, a, b, "挂牌") || xends(s, a, b, "上市") || xends(s, a, b, "转板");
+    bool is_act = xstarts(s, a, b, "在") || has_word(w, a, b, "实现") || xends(s, a, b, "挂牌") ||
+                  xends(s, a, b, "上市") || xends(s, a, b, "转板");
     if (lex_has(LK_QUALKW, s, a, b) && !has_word(w, a, b, "申报") && !is_act) {
         add_str(w, "资质", "has", canonical_qual(w, a, b), a, b);
         return;
@@ -606,7 +605,8 @@ static void analyze_head(struct work *w, size_t a, size_t b, const char **mods, 
                 vals[nv++] = with_mod(w, v, mods[j]);
         }
     }
-    /* drop a head already named more fully by a modifier (入库企业 after 青岛市高企培育库入库企业) */
+    /* drop a head already named more fully by a modifier (入库企业 after 青岛市高企培育库入库企业)
+     */
     int keep = 0;
     for (int k = 0; k < nv; k++) {
         bool dup = false;
@@ -668,7 +668,8 @@ static bool listing_list(struct work *w, size_t a, size_t b) {
     c->list = arena_alloc(w->ar, (size_t)m * sizeof *c->list);
     if (!c->list) return true;
     for (int k = 0; k < m; k++) {
-        bool has_verb = xends(s, all[k].a, all[k].b, "上市") || xends(s, all[k].a, all[k].b, "挂牌");
+        bool has_verb =
+            xends(s, all[k].a, all[k].b, "上市") || xends(s, all[k].a, all[k].b, "挂牌");
         size_t n1 = (all[k].b - all[k].a) + (has_verb ? 0 : strlen(verb));
         char *v = arena_alloc(w->ar, n1 + 1);
         if (!v) return true;
@@ -693,8 +694,7 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
         if (is_open(cp)) depth++;
         if (is_close(cp) && depth > 0) depth--;
         if (!depth && (cp == 0x548C || cp == 0x6216) && has_word(w, a, i, "的") &&
-            has_word(w, i, b, "的") && lex_has(LK_QUALKW, s, a, i) &&
-            lex_has(LK_QUALKW, s, i, b)) {
+            has_word(w, i, b, "的") && lex_has(LK_QUALKW, s, a, i) && lex_has(LK_QUALKW, s, i, b)) {
             cut = i;
             break;
         }
@@ -865,9 +865,9 @@ static void region_conditions(struct work *w) {
 /* ---- thresholds ---- */
 
 static bool is_noun_stop(int32_t cp) {
-    static const int32_t stops[] = {0x7684, 0x3001, ',', 0x4E14, 0x5E76, 0x548C, 0x6216, 0x5BF9,
-                                    0x4E8E, 0x4E3A, 0x53CA, 0x4E0E, '(', ')', 0x201C, 0x201D,
-                                    ':', 0x3002, ';', 0x7B26};
+    static const int32_t stops[] = {0x7684, 0x3001, ',',    0x4E14, 0x5E76, 0x548C, 0x6216,
+                                    0x5BF9, 0x4E8E, 0x4E3A, 0x53CA, 0x4E0E, '(',    ')',
+                                    0x201C, 0x201D, ':',    0x3002, ';',    0x7B26};
     for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
         if (cp == stops[k]) return true;
     return !xhan(cp);
@@ -1053,8 +1053,7 @@ void work_conditions(struct work *w) {
             if (w->subj_b >= b) continue;
             a = w->subj_b;
         }
-        if ((a == sg.a && lex_at(LK_PREAMBLE, w->s, a, b)) || lex_at(LK_STOP, w->s, a, b))
-            continue;
+        if ((a == sg.a && lex_at(LK_PREAMBLE, w->s, a, b)) || lex_at(LK_STOP, w->s, a, b)) continue;
         if (xstarts(w->s, b, w->b, ":")) continue; /* a title: "注册直接补助:" */
         size_t t0 = a + region_name_at(w->s, a, b);
         if (xstarts(w->s, t0, b, "建立") || xstarts(w->s, a, b, "在申报") ||

@@ -134,8 +134,8 @@ static void scan_context(struct ctx *c) {
             }
             continue;
         }
-        static const char *const roles[] = {"责任单位", "牵头单位", "责任部门", "主管部门",
-                                            "受理部门", "实施部门"};
+        static const char *const roles[] = {"责任单位", "牵头单位", "责任部门",
+                                            "主管部门", "受理部门", "实施部门"};
         for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
             size_t p = xfind(s, t->start, t->end, roles[r]);
             if (p >= t->end) continue;
@@ -150,8 +150,8 @@ static void scan_context(struct ctx *c) {
             c->line_dept[t->line] = xdup(c->ar, s, da, db);
         for (size_t i = t->start; i < t->end && dept_name(s, i, t->end, &da, &db); i = db) {
             if (xstarts(s, db, t->end, "联合印发") || xstarts(s, db, t->end, "印发") ||
-                xstarts(s, db, t->end, "负责解释") ||
-                xstarts(s, db, t->end, "发布") || xstarts(s, db, t->end, "联合发布")) {
+                xstarts(s, db, t->end, "负责解释") || xstarts(s, db, t->end, "发布") ||
+                xstarts(s, db, t->end, "联合发布")) {
                 if (!c->doc_dept) c->doc_dept = xdup(c->ar, s, da, db);
                 break;
             }
@@ -169,10 +169,10 @@ static void scan_context(struct ctx *c) {
 }
 
 static bool is_continuation(const char *s, size_t a, size_t b) {
-    static const char *const words[] = {"最高", "单个", "单户", "每家", "每个", "累计", "其中",
-                                        "即",   "第",   "年度", "合计", "总额", "上限", "封顶",
-                                        "并",   "且",   "分别", "对其", "超出", "不超过", "按",
-                                        "同时", "视同"};
+    static const char *const words[] = {"最高", "单个",   "单户", "每家", "每个", "累计",
+                                        "其中", "即",     "第",   "年度", "合计", "总额",
+                                        "上限", "封顶",   "并",   "且",   "分别", "对其",
+                                        "超出", "不超过", "按",   "同时", "视同"};
     for (size_t t = 0; t < sizeof words / sizeof *words; t++)
         if (xstarts(s, a, b, words[t])) return true;
     return false;
@@ -288,8 +288,7 @@ static bool heading_says(const struct emit *e, int heading, const char *const *w
     const char *s = e->c->n->s;
     for (int h = heading; h >= 0; h = e->c->u->v[h].parent_heading)
         for (int k = 0; k < n; k++)
-            if (xfind(s, e->c->u->v[h].start, e->c->u->v[h].end, words[k]) <
-                e->c->u->v[h].end)
+            if (xfind(s, e->c->u->v[h].start, e->c->u->v[h].end, words[k]) < e->c->u->v[h].end)
                 return true;
     return false;
 }

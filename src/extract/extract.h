@@ -1,8 +1,8 @@
-/* Policy text understanding (惠企政策词典): from a published policy's text to its clauses, each with
- * who it is for (subject), its conditions mapped to dictionary fields, its benefits (kind, amount,
- * range, cap, rate on a basis, per), deadline, department, contact, and a proposed rule in the rule
- * language's floor syntax with notes on what the rule could not express. The phrases it knows live
- * in data/extract-lexicon.tsv, embedded in the binary. */
+/* Policy text understanding (惠企政策词典): from a published policy's text to its clauses, each
+ * with who it is for (subject), its conditions mapped to dictionary fields, its benefits (kind,
+ * amount, range, cap, rate on a basis, per), deadline, department, contact, and a proposed rule in
+ * the rule language's floor syntax with notes on what the rule could not express. The phrases it
+ * knows live in data/extract-lexicon.tsv, embedded in the binary. */
 #ifndef DUIJIE_EXTRACT_H
 #define DUIJIE_EXTRACT_H
 
@@ -19,14 +19,16 @@
 enum extract_value_type { EV_STR, EV_LIST, EV_NUM, EV_DATE };
 
 struct extract_condition {
-    const char *field; /* dictionary label (营业收入, 资质, 注册地, 行业 …) or the source's noun; 其他 */
-    const char *op;    /* "has", "=", "in", ">=", ">", "<=", "<" */
+    const char
+        *field; /* dictionary label (营业收入, 资质, 注册地, 行业 …) or the source's noun; 其他 */
+    const char *op; /* "has", "=", "in", ">=", ">", "<=", "<" */
     enum extract_value_type type;
-    const char *str;    /* EV_STR; EV_DATE as YYYY-MM-DD */
-    const char **list;  /* EV_LIST */
+    const char *str;   /* EV_STR; EV_DATE as YYYY-MM-DD */
+    const char **list; /* EV_LIST */
     int n_list;
-    struct ratio num; /* EV_NUM: yuan for money, a fraction for %, years for durations, else count */
-    enum unit unit;   /* EV_NUM's unit (UNIT_YUAN, UNIT_PERCENT, UNIT_YEAR, UNIT_DAY, …) */
+    struct ratio
+        num;        /* EV_NUM: yuan for money, a fraction for %, years for durations, else count */
+    enum unit unit; /* EV_NUM's unit (UNIT_YUAN, UNIT_PERCENT, UNIT_YEAR, UNIT_DAY, …) */
     const char *text; /* the source fragment (normalised) */
 };
 
@@ -34,9 +36,9 @@ struct extract_benefit {
     const char *kind; /* 奖励 补助 补贴 奖补 贴息 津贴 其他 */
     bool has_min, has_max, has_cap, has_rate;
     int64_t min_fen, max_fen, cap_fen;
-    struct ratio rate;  /* a fraction of basis */
-    const char *basis;  /* what rate multiplies; NULL when none */
-    const char *per;    /* 一次性 每家 每年 每项 每人 每人每月, or NULL */
+    struct ratio rate; /* a fraction of basis */
+    const char *basis; /* what rate multiplies; NULL when none */
+    const char *per;   /* 一次性 每家 每年 每项 每人 每人每月, or NULL */
 };
 
 struct extract_clause {

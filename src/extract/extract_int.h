@@ -52,7 +52,7 @@ size_t xprev(const char *s, size_t i); /* start of the char before byte i */
 bool xhan(int32_t cp);
 bool xstarts(const char *s, size_t i, size_t end, const char *w);
 bool xends(const char *s, size_t a, size_t end, const char *w);
-size_t xfind(const char *s, size_t a, size_t b, const char *w); /* b when absent */
+size_t xfind(const char *s, size_t a, size_t b, const char *w);  /* b when absent */
 size_t xrfind(const char *s, size_t a, size_t b, const char *w); /* b when absent */
 int xchars(const char *s, size_t a, size_t b);
 
@@ -69,12 +69,12 @@ struct seg {
 enum qrole { QR_NONE, QR_COND, QR_BENEFIT };
 
 struct qty {
-    size_t a, b;     /* the quantity with its unit (and a range's upper end) */
-    struct ratio v;  /* yuan, a fraction for %, years, months, days, persons */
+    size_t a, b;    /* the quantity with its unit (and a range's upper end) */
+    struct ratio v; /* yuan, a fraction for %, years, months, days, persons */
     enum unit unit;
-    bool is_colon;   /* "1:0.5" → v = 0.5 */
-    bool is_date;    /* v.num = days since 1970 */
-    bool has_hi;     /* a range "15-20万元", "100万元(含)至500万元" */
+    bool is_colon; /* "1:0.5" → v = 0.5 */
+    bool is_date;  /* v.num = days since 1970 */
+    bool has_hi;   /* a range "15-20万元", "100万元(含)至500万元" */
     struct ratio hi;
     bool lo_incl, hi_incl; /* "(含)" after either end */
     size_t hi_at;          /* where the upper end starts */
@@ -103,7 +103,7 @@ struct work {
     struct ratio prev_rate;
     const char *prev_basis;
     const char *prev_qual; /* the previous clause's qualification, for "重新认定的每家奖励5万元" */
-    const char *last_qual; /* this clause's, for the next */
+    const char *last_qual;       /* this clause's, for the next */
     bool subject_is_beneficiary; /* 给予培育机构奖励: the subject is not the enterprise */
 };
 

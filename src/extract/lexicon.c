@@ -15,15 +15,15 @@ extern const char extract_lexicon_tsv[];
 
 static struct lex_entry *entries;
 static int n_entries;
-static int *next_in_bucket;                  /* per entry */
-static int buckets[LK_COUNT][N_BUCKETS];     /* first entry index, -1 when empty */
+static int *next_in_bucket;              /* per entry */
+static int buckets[LK_COUNT][N_BUCKETS]; /* first entry index, -1 when empty */
 static int load_rc;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static const char *const kind_names[LK_COUNT] = {
-    "kind",     "grant",    "cap",       "floor", "per",  "cmp_pre",  "cmp_post",
-    "field",    "qual",     "qualkw",    "level", "modifier", "industry", "region",
-    "notregion", "dept",    "stop",      "preamble",
+    "kind",     "grant",  "cap",       "floor",  "per",   "cmp_pre",
+    "cmp_post", "field",  "qual",      "qualkw", "level", "modifier",
+    "industry", "region", "notregion", "dept",   "stop",  "preamble",
 };
 
 static unsigned first_char_hash(const char *s, size_t len) {

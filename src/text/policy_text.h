@@ -36,11 +36,11 @@ enum text_unit_kind { TU_HEADING, TU_SENTENCE };
 /* Numbering styles, outermost first; the level of a heading or item. */
 enum text_marker {
     MK_NONE = 0,
-    MK_CHAPTER, /* 第一章, 第一节 */
-    MK_ARTICLE, /* 第一条 */
-    MK_CN,      /* 一、 */
-    MK_CN_PAREN, /* (一) */
-    MK_NUM,      /* 1. 1、 */
+    MK_CHAPTER,   /* 第一章, 第一节 */
+    MK_ARTICLE,   /* 第一条 */
+    MK_CN,        /* 一、 */
+    MK_CN_PAREN,  /* (一) */
+    MK_NUM,       /* 1. 1、 */
     MK_NUM_PAREN, /* (1) 1) */
     MK_CIRCLED,   /* ① */
 };

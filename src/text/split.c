@@ -191,7 +191,12 @@ static void pop_to(struct split_state *st, enum text_marker mk) {
 
 static int add_heading(struct split_state *st, enum text_marker mk, size_t a, size_t b, int line) {
     pop_to(st, mk);
-    struct text_unit h = {TU_HEADING, mk, a, b, line, st->item,
+    struct text_unit h = {TU_HEADING,
+                          mk,
+                          a,
+                          b,
+                          line,
+                          st->item,
                           st->depth ? st->stack[st->depth - 1] : -1,
                           st->depth ? st->stack[st->depth - 1] : -1};
     int rc = push_unit(st->u, h);
@@ -213,8 +218,14 @@ static int add_sentences(struct split_state *st, const char *s, size_t a, size_t
         /* closing quotes and brackets right after the stop belong to the sentence */
         size_t stop = i + adv;
         if (stop > start) {
-            struct text_unit t = {TU_SENTENCE, mk, start, stop, line, st->item,
-                                  st->depth ? st->stack[st->depth - 1] : -1, -1};
+            struct text_unit t = {TU_SENTENCE,
+                                  mk,
+                                  start,
+                                  stop,
+                                  line,
+                                  st->item,
+                                  st->depth ? st->stack[st->depth - 1] : -1,
+                                  -1};
             int rc = push_unit(st->u, t);
             if (rc) return rc;
         }
@@ -231,7 +242,8 @@ static int add_piece(struct split_state *st, const char *s, size_t a, size_t b, 
     if (is_title(s, a, b, 40)) return add_heading(st, mk, a, b, line);
     if (mk != MK_NONE) pop_to(st, mk);
     size_t adv;
-    if (mk != MK_NONE) { /* "(一)加快培育接续发展的企业梯队。支持…": the first sentence titles the item */
+    if (mk !=
+        MK_NONE) { /* "(一)加快培育接续发展的企业梯队。支持…": the first sentence titles the item */
         for (size_t i = a; i < b; i += adv) {
             int32_t cp = cp_at(s, b, i, &adv);
             if (cp == ',' || cp == ':' || cp == '(') break;
