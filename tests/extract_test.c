@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "extract/extract.h"
+#include "rules/rules.h"
 #include "test.h"
 #include "text/policy_text.h"
 
@@ -225,4 +226,59 @@ TEST(extract_cases) {
         check_case(dir, names[k]);
         free(names[k]);
     }
+}
+
+/* Only comment lines (or nothing): the proposal left everything to the officer. */
+static bool only_comments(const char *rule) {
+    for (const char *p = rule; *p;) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (!*p) break;
+        if (*p != '#') return false;
+        p = strchr(p, '\n');
+        if (!p) break;
+    }
+    return true;
+}
+
+/* Every proposed rule for the dev clauses compiles in the rule language, or says why not. */
+TEST(extract_rules_compile) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/clauses-dev/src", test_data_dir());
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    if (!d) return;
+    struct dirent *de;
+    int compiled = 0, left = 0;
+    while ((de = readdir(d))) {
+        if (!strstr(de->d_name, ".txt")) continue;
+        char path[1024];
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path) continue;
+        size_t len;
+        char *text = test_read_file(path, &len);
+        if (!text) continue;
+        struct extract_result r;
+        struct error err;
+        CHECK_INT(extract_policy(text, len, &r, &err), 0);
+        for (int k = 0; k < r.n_clauses; k++) {
+            const struct extract_clause *c = &r.clauses[k];
+            struct rule *rule = NULL;
+            int rc = rules_compile(c->rule, strlen(c->rule), de->d_name, &rule, &err);
+            if (rc == 0) {
+                compiled++;
+                rules_free(rule);
+                continue;
+            }
+            left++;
+            if (!(c->n_rule_notes > 0 && only_comments(c->rule))) {
+                char buf[900];
+                test_failf(__FILE__, __LINE__, "%s: rule for \"%.60s\" does not compile: %s\n%s",
+                           de->d_name, c->text, error_format(&err, buf, sizeof buf), c->rule);
+            }
+        }
+        extract_result_release(&r);
+        free(text);
+    }
+    closedir(d);
+    CHECK(compiled > left); /* most clauses get a rule the officer only has to confirm */
 }

@@ -21,6 +21,8 @@ static void note(struct arena *ar, struct notes *ns, const char *zh, const char 
     char *s = arena_alloc(ar, n);
     if (!s) return;
     snprintf(s, n, "%s: %s", zh, what);
+    for (char *p = s; *p; p++) /* one line each: notes become comment lines of the rule */
+        if (*p == '\n' || *p == '\r') *p = ' ';
     ns->v[ns->n++] = s;
 }
 
