@@ -14,6 +14,8 @@ static const struct command commands[] = {
     {"uscc", cli_uscc, "uscc CODE...            check 统一社会信用代码, one JSON object per code"},
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
+    {"search", cli_search,
+     "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
 };
 
 static void usage(FILE *f) {

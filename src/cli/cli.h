@@ -12,6 +12,7 @@
 int cli_uscc(int argc, char **argv);
 int cli_derive(int argc, char **argv);
 int cli_fields(int argc, char **argv);
+int cli_search(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);
