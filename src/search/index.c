@@ -152,8 +152,14 @@ static int copy_doc(struct build *b, const struct search_doc *d, struct doc_rec 
         r->kind_concept = lex_concept_of(idx->lex, k, n);
         free(k);
     }
-    r->amount_fen =
-        d->amount_fen >= 0 ? d->amount_fen : search_scan_amount(r->text, strlen(r->text));
+    r->amount_fen = d->amount_fen;
+    if (r->amount_fen < 0) {
+        size_t n;
+        char *t = search_normalize_dup(r->text, strlen(r->text), &n, err);
+        if (!t) return error_field(err, "text");
+        r->amount_fen = search_scan_amount(t, n); /* 30萬元 reads as 30万元 */
+        free(t);
+    }
     r->dept_id = facet_id(b, 0, r->department);
     r->kind_id = facet_id(b, 1, r->kind);
     r->region_id = facet_id(b, 2, r->region_name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "refdata/refdata.h"
 #include "search/search_internal.h"
 #include "text/number.h"
 #include "util/utf8.h"
@@ -46,6 +47,13 @@ static int new_term(struct parser *ps, int kind, const char *s, size_t len, int3
     pt->text = t;
     pt->len = len;
     pt->concept = concept;
+    pt->region = -1;
+    if (kind == TERM_CONCEPT) {
+        const char *name = search_concept_name(ps->lex, concept);
+        struct error ignore;
+        int r = name ? region_find(name, strlen(name), &ignore) : -1;
+        pt->region = r >= 0 && region_at(r)->level >= REGION_CITY ? r : -1;
+    }
     return p->n_terms++;
 }
 

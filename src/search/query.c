@@ -10,6 +10,8 @@
 #include "text/number.h"
 #include "util/date.h"
 
+#define EXPIRED_FACTOR 0.4f
+
 static int nomem(struct error *err) {
     return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
 }
@@ -205,7 +207,6 @@ struct cand {
 };
 
 static bool better(const struct cand *a, const struct cand *b) {
-    if (a->is_expired != b->is_expired) return !a->is_expired;
     if (a->score != b->score) return a->score > b->score;
     return a->doc < b->doc;
 }
@@ -301,10 +302,20 @@ static void consider(struct run_state *st, uint32_t d, float acc, uint64_t mask)
     const struct doc_rec *r = &st->idx->docs[d];
     if (!passes(st->idx, &st->prep, st->plan, r)) return;
     if (!required_ok(st->plan, r, mask)) return;
+    /* a region word is met by a clause of that region or of one containing it (a city policy
+       applies in each district) even when the text does not name it */
+    for (int t = 0; t < st->plan->n_terms; t++) {
+        const struct plan_term *pt = &st->plan->terms[t];
+        if (pt->region >= 0 && r->region >= 0 && !(mask & pt->core) &&
+            (region_is_within(pt->region, r->region) || region_is_within(r->region, pt->region)))
+            mask |= pt->core;
+    }
     float cov = coverage(st->plan, mask);
     float s = st->plan->n_tokens ? acc * (0.2f + 0.8f * cov * cov) : 1.0f;
     s = adjust(st->plan, r, st->prep.today, s);
     bool expired = is_expired(r, st->prep.today);
+    /* expired after in-force clauses of similar relevance, but still found when nothing else is */
+    if (expired) s *= EXPIRED_FACTOR;
     st->total++;
     if (r->dept_id >= 0) st->facet_counts[0][r->dept_id]++;
     if (r->kind_id >= 0) st->facet_counts[1][r->kind_id]++;

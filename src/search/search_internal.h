@@ -120,6 +120,7 @@ struct plan_term {
     int32_t concept; /* TERM_CONCEPT */
     uint64_t mask;   /* the bits of its tokens */
     uint64_t core;   /* bits that mean "fully matched" (the concept token), 0 for bigram terms */
+    int region;      /* a region word (崂山区): refdata index, else -1 */
 };
 struct query_plan {
     struct plan_token tokens[PLAN_MAX_TOKENS];
