@@ -11,6 +11,7 @@
 #include "util/date.h"
 
 #define EXPIRED_FACTOR 0.4f
+#define COMMON_SHARE 0.2
 
 static int nomem(struct error *err) {
     return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
@@ -324,10 +325,31 @@ static void consider(struct run_state *st, uint32_t d, float acc, uint64_t mask)
     heap_push(st->heap, &st->n_heap, st->k, (struct cand){s, d, expired});
 }
 
-static void accumulate(struct run_state *st, size_t *n_touched) {
+/* Accumulates BM25 over every token's postings. Returns the bits of the selective tokens (found in
+ * at most COMMON_SHARE of the clauses): when there are any, a clause that matches only common ones
+ * (奖励, 企业 in a 100,000-clause corpus) is not a hit, which keeps broad words from turning every
+ * clause into a candidate. 0 when every token is common. */
+static uint64_t accumulate(struct run_state *st, size_t *n_touched) {
     const struct search_index *idx = st->idx;
-    for (int i = 0; i < st->plan->n_tokens; i++) {
-        const struct plan_token *tok = &st->plan->tokens[i];
+    const struct query_plan *plan = st->plan;
+    uint32_t common = (uint32_t)((double)idx->n_docs * COMMON_SHARE);
+    uint32_t df[PLAN_MAX_TOKENS];
+    for (int i = 0; i < plan->n_tokens; i++) {
+        int64_t t = index_term(idx, plan->tokens[i].key);
+        df[i] = t < 0 ? 0 : idx->post_off[t + 1] - idx->post_off[t];
+    }
+    /* a term is selective when its concept (or its rarest bigram) is */
+    uint64_t selective = 0;
+    for (int k = 0; k < plan->n_terms; k++) {
+        const struct plan_term *pt = &plan->terms[k];
+        uint32_t best = UINT32_MAX;
+        for (int i = 0; i < plan->n_tokens; i++)
+            if ((((pt->core ? pt->core : pt->mask) >> i) & 1) && df[i] && df[i] < best)
+                best = df[i];
+        if (best <= common) selective |= pt->mask;
+    }
+    for (int i = 0; i < plan->n_tokens; i++) {
+        const struct plan_token *tok = &plan->tokens[i];
         int64_t t = index_term(idx, tok->key);
         if (t < 0) continue;
         float w = tok->weight * idx->idf[t];
@@ -339,6 +361,7 @@ static void accumulate(struct run_state *st, size_t *n_touched) {
             tls.acc[d] += w * (float)idx->post_tf[p];
         }
     }
+    return selective;
 }
 
 /* ---- results ---- */
@@ -430,10 +453,11 @@ static int run_plan(struct run_state *st, const struct search_query *q, struct a
     if (scratch_ensure(idx->n_docs + 1)) return nomem(err);
     size_t n_touched = 0;
     if (st->plan->n_tokens) {
-        accumulate(st, &n_touched);
+        uint64_t selective = accumulate(st, &n_touched);
         for (size_t i = 0; i < n_touched; i++) {
             uint32_t d = tls.touched[i];
-            consider(st, d, tls.acc[d], tls.mask[d]);
+            if (!selective || (tls.mask[d] & selective))
+                consider(st, d, tls.acc[d], tls.mask[d]);
             tls.acc[d] = 0;
             tls.mask[d] = 0;
         }
