@@ -13,12 +13,25 @@ static void setup(void) {
     struct error err;
     if (search_lexicon_new(&lex, &err)) abort();
     static const struct search_doc docs[] = {
-        {.id = "a", .title = "高企认定奖励", .text = "对首次通过认定的高新技术企业,给予一次性奖励20万元。",
-         .department = "青岛市科学技术局", .region = "青岛市", .kind = "奖励",
-         .issued = 20000, .valid_from = SEARCH_NO_DATE, .valid_to = 21000, .amount_fen = -1},
-        {.id = "b", .title = "专精特新企业贷款贴息", .text = "按贷款市场报价利率(LPR)的35%给予贴息,最高50万元。",
-         .department = "崂山区工业和信息化局", .region = "崂山区", .kind = "贴息",
-         .issued = SEARCH_NO_DATE, .valid_from = SEARCH_NO_DATE, .valid_to = SEARCH_NO_DATE,
+        {.id = "a",
+         .title = "高企认定奖励",
+         .text = "对首次通过认定的高新技术企业,给予一次性奖励20万元。",
+         .department = "青岛市科学技术局",
+         .region = "青岛市",
+         .kind = "奖励",
+         .issued = 20000,
+         .valid_from = SEARCH_NO_DATE,
+         .valid_to = 21000,
+         .amount_fen = -1},
+        {.id = "b",
+         .title = "专精特新企业贷款贴息",
+         .text = "按贷款市场报价利率(LPR)的35%给予贴息,最高50万元。",
+         .department = "崂山区工业和信息化局",
+         .region = "崂山区",
+         .kind = "贴息",
+         .issued = SEARCH_NO_DATE,
+         .valid_from = SEARCH_NO_DATE,
+         .valid_to = SEARCH_NO_DATE,
          .amount_fen = -1},
     };
     if (search_index_build(lex, docs, 2, &idx, &err)) abort();
@@ -35,8 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct search_parsed parsed;
     struct error err;
     search_parse(lex, q, &a, &parsed, &err);
-    struct search_query sq = {.q = q, .limit = 3, .snippet_chars = 1 + (int)(size % 50),
-                              .today = 20500};
+    struct search_query sq = {
+        .q = q, .limit = 3, .snippet_chars = 1 + (int)(size % 50), .today = 20500};
     search_filter_init(&sq.filter);
     struct search_results res;
     if (search_run(idx, &sq, &a, &res, &err) == 0) {

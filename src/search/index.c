@@ -105,6 +105,7 @@ static int facet_id(struct build *b, int facet, const char *value) {
     int64_t v;
     if (strmap_get(&b->facet_map[facet], value, strlen(value), &v)) return (int)v;
     int n = idx->n_facet_values[facet];
+    if (n >= INT16_MAX) return -1; /* more distinct values than a facet shows: not counted */
     const char **names = realloc(idx->facet_names[facet], (size_t)(n + 1) * sizeof *names);
     if (!names) return -2;
     idx->facet_names[facet] = names;
@@ -285,13 +286,22 @@ static int finish(struct build *b, struct error *err) {
         }
     }
     free(fill);
+    idx->hot = calloc(idx->n_docs + 1, sizeof *idx->hot);
+    if (!idx->hot) return nomem(err);
+    for (size_t d = 0; d < idx->n_docs; d++) {
+        const struct doc_rec *r = &idx->docs[d];
+        idx->hot[d] = (struct doc_hot){
+            r->amount_fen,   r->issued,           r->valid_to,         r->region,
+            r->kind_concept, (int16_t)r->dept_id, (int16_t)r->kind_id, (int16_t)r->region_id,
+            r->is_repealed,  r->deadline != NULL};
+    }
     double n = (double)idx->n_docs;
     for (size_t t = 0; t < nt; t++) {
         double df = idx->post_off[t + 1] - idx->post_off[t];
         idx->idf[t] = (float)log(1.0 + (n - df + 0.5) / (df + 0.5)) / TF_SCALE;
     }
     idx->bytes = b->n_post * 6 + nt * 8 + idx->n_slots * 12 + arena_bytes(&idx->arena) +
-                 idx->n_docs * sizeof *idx->docs;
+                 idx->n_docs * (sizeof *idx->docs + sizeof *idx->hot);
     return 0;
 }
 
@@ -354,6 +364,7 @@ int search_index_build(const struct search_lexicon *lex, const struct search_doc
 void search_index_free(struct search_index *idx) {
     if (!idx) return;
     free(idx->docs);
+    free(idx->hot);
     free(idx->slot_key);
     free(idx->slot_term);
     free(idx->post_off);

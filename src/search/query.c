@@ -128,45 +128,49 @@ static int prepare(const struct search_index *idx, const struct search_query *q,
     return 0;
 }
 
-static bool is_expired(const struct doc_rec *r, int32_t today) {
-    return r->is_repealed || (r->valid_to != SEARCH_NO_DATE && r->valid_to < today);
+static bool is_expired(const struct doc_hot *h, int32_t today) {
+    return h->is_repealed || (h->valid_to != SEARCH_NO_DATE && h->valid_to < today);
+}
+
+/* The department is the 4th line of the normalised text. */
+static bool dept_matches(const struct prepared *p, const struct doc_rec *r) {
+    const char *s = r->norm, *end = r->norm + r->norm_len;
+    for (int line = 0; line < 3 && s; line++) {
+        s = memchr(s, '\n', (size_t)(end - s));
+        if (s) s++;
+    }
+    const char *e = s ? memchr(s, '\n', (size_t)(end - s)) : NULL;
+    for (int i = 0; e && i < p->n_dept; i++)
+        if (memmem(s, (size_t)(e - s), p->dept[i], p->dept_len[i])) return true;
+    return false;
 }
 
 static bool passes(const struct search_index *idx, const struct prepared *p,
-                   const struct query_plan *plan, const struct doc_rec *r) {
+                   const struct query_plan *plan, uint32_t d) {
     const struct search_filter *f = p->f;
-    if (f->policy_id && (!r->policy_id || strcmp(f->policy_id, r->policy_id))) return false;
-    if (p->region >= 0 && (r->region < 0 || !(region_is_within(p->region, r->region) ||
-                                              region_is_within(r->region, p->region))))
+    const struct doc_hot *h = &idx->hot[d];
+    if (p->region >= 0 && (h->region < 0 || !(region_is_within(p->region, h->region) ||
+                                              region_is_within(h->region, p->region))))
         return false;
-    if (p->n_dept) {
-        /* the department is the 4th line of the normalised text */
-        const char *s = r->norm;
-        for (int line = 0; line < 3; line++)
-            s = memchr(s, '\n', r->norm_len - (size_t)(s - r->norm)) + 1;
-        const char *e = memchr(s, '\n', r->norm_len - (size_t)(s - r->norm));
-        bool hit = false;
-        for (int i = 0; i < p->n_dept && !hit; i++)
-            hit = memmem(s, (size_t)(e - s), p->dept[i], p->dept_len[i]) != NULL;
-        if (!hit) return false;
-    }
     if (p->kind_norm) {
-        if (p->kind_concept >= 0 ? r->kind_concept != p->kind_concept
-                                 : (!r->kind || strcmp(r->kind, f->kind)))
+        if (p->kind_concept >= 0 ? h->kind_concept != p->kind_concept
+                                 : (!idx->docs[d].kind || strcmp(idx->docs[d].kind, f->kind)))
             return false;
     }
-    if (f->status == SEARCH_STATUS_IN_FORCE && is_expired(r, p->today)) return false;
-    if (f->status == SEARCH_STATUS_EXPIRED && !is_expired(r, p->today)) return false;
+    if (f->status == SEARCH_STATUS_IN_FORCE && is_expired(h, p->today)) return false;
+    if (f->status == SEARCH_STATUS_EXPIRED && !is_expired(h, p->today)) return false;
     if (f->issued_from != SEARCH_NO_DATE &&
-        (r->issued == SEARCH_NO_DATE || r->issued < f->issued_from))
+        (h->issued == SEARCH_NO_DATE || h->issued < f->issued_from))
         return false;
-    if (f->issued_to != SEARCH_NO_DATE && (r->issued == SEARCH_NO_DATE || r->issued > f->issued_to))
+    if (f->issued_to != SEARCH_NO_DATE && (h->issued == SEARCH_NO_DATE || h->issued > f->issued_to))
         return false;
     int64_t lo = f->amount_min_fen >= 0 ? f->amount_min_fen : plan->amount_min_fen;
     int64_t hi = f->amount_max_fen >= 0 ? f->amount_max_fen : plan->amount_max_fen;
-    if (lo >= 0 && r->amount_fen < lo) return false;
-    if (hi >= 0 && (r->amount_fen < 0 || r->amount_fen > hi)) return false;
-    (void)idx;
+    if (lo >= 0 && h->amount_fen < lo) return false;
+    if (hi >= 0 && (h->amount_fen < 0 || h->amount_fen > hi)) return false;
+    const struct doc_rec *r = &idx->docs[d];
+    if (f->policy_id && (!r->policy_id || strcmp(f->policy_id, r->policy_id))) return false;
+    if (p->n_dept && !dept_matches(p, r)) return false;
     return true;
 }
 
@@ -276,17 +280,19 @@ static bool required_ok(const struct query_plan *plan, const struct doc_rec *r, 
     return true;
 }
 
-static float adjust(const struct query_plan *plan, const struct doc_rec *r, int32_t today,
+static float adjust(const struct query_plan *plan, const struct doc_hot *h, int32_t today,
                     float s) {
-    if (plan->intent == SEARCH_INTENT_AMOUNT && r->amount_fen > 0) s *= 1.15f;
-    if (plan->intent == SEARCH_INTENT_DEADLINE && r->deadline) s *= 1.1f;
-    if (r->issued != SEARCH_NO_DATE) {
-        float age = (float)(today - r->issued) / 365.0f;
+    if (plan->intent == SEARCH_INTENT_AMOUNT && h->amount_fen > 0) s *= 1.15f;
+    if (plan->intent == SEARCH_INTENT_DEADLINE && h->has_deadline) s *= 1.1f;
+    if (h->issued != SEARCH_NO_DATE) {
+        float age = (float)(today - h->issued) / 365.0f;
         if (age < 0) age = 0;
         s *= 1.0f + 0.05f * (age < 5 ? (5 - age) / 5 : 0);
     }
     return s;
 }
+
+#define COV_CACHE 64
 
 struct run_state {
     const struct search_index *idx;
@@ -297,31 +303,48 @@ struct run_state {
     int64_t total;
     int *facet_counts[3];
     int status_counts[2];
+    bool has_filter, has_required, has_region_terms;
+    uint64_t cov_mask[COV_CACHE]; /* coverage per token mask, memoised (few distinct masks) */
+    float cov_value[COV_CACHE];
 };
 
+static float coverage_of(struct run_state *st, uint64_t mask) {
+    size_t slot = (size_t)((mask * 0x9E3779B97F4A7C15ULL) >> 58);
+    if (st->cov_mask[slot] == mask) return st->cov_value[slot];
+    float c = coverage(st->plan, mask);
+    st->cov_mask[slot] = mask;
+    st->cov_value[slot] = c;
+    return c;
+}
+
 static void consider(struct run_state *st, uint32_t d, float acc, uint64_t mask) {
-    const struct doc_rec *r = &st->idx->docs[d];
-    if (!passes(st->idx, &st->prep, st->plan, r)) return;
-    if (!required_ok(st->plan, r, mask)) return;
+    const struct search_index *idx = st->idx;
+    const struct doc_hot *h = &idx->hot[d];
+    if (st->has_filter && !passes(idx, &st->prep, st->plan, d)) return;
+    if (st->has_required && !required_ok(st->plan, &idx->docs[d], mask)) return;
     /* a region word is met by a clause of that region or of one containing it (a city policy
        applies in each district) even when the text does not name it */
-    for (int t = 0; t < st->plan->n_terms; t++) {
+    for (int t = 0; st->has_region_terms && t < st->plan->n_terms; t++) {
         const struct plan_term *pt = &st->plan->terms[t];
-        if (pt->region >= 0 && r->region >= 0 && !(mask & pt->core) &&
-            (region_is_within(pt->region, r->region) || region_is_within(r->region, pt->region)))
+        if (pt->region >= 0 && h->region >= 0 && !(mask & pt->core) &&
+            (region_is_within(pt->region, h->region) || region_is_within(h->region, pt->region)))
             mask |= pt->core;
     }
-    float cov = coverage(st->plan, mask);
-    float s = st->plan->n_tokens ? acc * (0.2f + 0.8f * cov * cov) : 1.0f;
-    s = adjust(st->plan, r, st->prep.today, s);
-    bool expired = is_expired(r, st->prep.today);
+    float s = 1.0f;
+    if (st->plan->n_tokens) {
+        float cov = coverage_of(st, mask);
+        s = acc * (0.2f + 0.8f * cov * cov);
+    }
+    s = adjust(st->plan, h, st->prep.today, s);
+    bool expired = is_expired(h, st->prep.today);
     /* expired after in-force clauses of similar relevance, but still found when nothing else is */
     if (expired) s *= EXPIRED_FACTOR;
     st->total++;
-    if (r->dept_id >= 0) st->facet_counts[0][r->dept_id]++;
-    if (r->kind_id >= 0) st->facet_counts[1][r->kind_id]++;
-    if (r->region_id >= 0) st->facet_counts[2][r->region_id]++;
+    if (h->dept_id >= 0) st->facet_counts[0][h->dept_id]++;
+    if (h->kind_id >= 0) st->facet_counts[1][h->kind_id]++;
+    if (h->region_id >= 0) st->facet_counts[2][h->region_id]++;
     st->status_counts[expired]++;
+    if (st->n_heap == st->k && s < st->heap[0].score) return;
     heap_push(st->heap, &st->n_heap, st->k, (struct cand){s, d, expired});
 }
 
@@ -456,8 +479,7 @@ static int run_plan(struct run_state *st, const struct search_query *q, struct a
         uint64_t selective = accumulate(st, &n_touched);
         for (size_t i = 0; i < n_touched; i++) {
             uint32_t d = tls.touched[i];
-            if (!selective || (tls.mask[d] & selective))
-                consider(st, d, tls.acc[d], tls.mask[d]);
+            if (!selective || (tls.mask[d] & selective)) consider(st, d, tls.acc[d], tls.mask[d]);
             tls.acc[d] = 0;
             tls.mask[d] = 0;
         }
@@ -486,6 +508,12 @@ int search_run(const struct search_index *idx, const struct search_query *q, str
         return error_set(err, ERR_PARSE, "查询没有可搜索的词", "the query has no words to search");
     rc = prepare(idx, q, a, &st.prep, err);
     if (rc) return rc;
+    st.has_filter = has_filter;
+    for (int t = 0; t < plan->n_terms; t++) {
+        st.has_required |= plan->terms[t].kind == TERM_PHRASE;
+        st.has_region_terms |= plan->terms[t].region >= 0;
+    }
+    st.has_required |= plan->n_excluded > 0; /* cov_mask 0 = empty slot: no candidate has mask 0 */
     int limit = q->limit > 0 ? q->limit : 10;
     if (limit > 1000) limit = 1000;
     if (q->offset > 10000)

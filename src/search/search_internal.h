@@ -73,9 +73,18 @@ struct doc_rec {
     int64_t amount_fen;
 };
 
+/* What a query reads of every candidate, packed so a scan over 100,000 clauses stays in cache. */
+struct doc_hot {
+    int64_t amount_fen;
+    int32_t issued, valid_to, region, kind_concept;
+    int16_t dept_id, kind_id, region_id;
+    uint8_t is_repealed, has_deadline;
+};
+
 struct search_index {
     const struct search_lexicon *lex; /* shared, not owned */
     struct doc_rec *docs;             /* malloc'd */
+    struct doc_hot *hot;              /* malloc'd, one per doc */
     size_t n_docs;
     /* term dictionary: open addressing on key; slot value = term id + 1, 0 = empty */
     uint64_t *slot_key;
