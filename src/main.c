@@ -16,6 +16,16 @@ static const struct command commands[] = {
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"search", cli_search,
      "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
+    {"demo", cli_demo,
+     "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
+    {"serve", cli_serve,
+     "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
+     "                          the JSON API and web UI (port 0 = any free port)"},
+    {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
+    {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
+    {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
+    {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
+    {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
 };
 
 static void usage(FILE *f) {

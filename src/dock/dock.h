@@ -1,0 +1,259 @@
+/* Docking (对接): loans compared exactly (贷比三家), loan products and the enterprises that may
+ * apply, 1:1 meeting schedules for matchmaking events (对接会), two-way selection of investors and
+ * projects. Plain structs in, results out: this module knows nothing of storage, HTTP or the CLI.
+ * Money is int64 fen; rates are basis points (1 bp = 0.01%); no floating point decides money. */
+#ifndef DUIJIE_DOCK_H
+#define DUIJIE_DOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "enterprise/enterprise.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/num.h"
+#include "util/tri.h"
+
+/* ---- loan arithmetic ---- */
+
+enum loan_method {
+    LOAN_EQUAL_INSTALMENT, /* 等额本息 */
+    LOAN_EQUAL_PRINCIPAL,  /* 等额本金 */
+    LOAN_INTEREST_ONLY,    /* 先息后本: interest monthly, principal with the last payment */
+};
+
+#define LOAN_MAX_MONTHS 600
+#define LOAN_MAX_PRINCIPAL_FEN 100000000000000LL /* 1万亿元 */
+#define LOAN_MAX_RATE_BP 10000                   /* 100% a year */
+
+/* "equal-instalment"/"等额本息", "equal-principal"/"等额本金", "interest-only"/"先息后本". */
+int loan_method_parse(const char *s, enum loan_method *out, struct error *err);
+const char *loan_method_key(enum loan_method m);
+const char *loan_method_label(enum loan_method m);
+
+struct loan_terms {
+    int64_t principal_fen;
+    int32_t rate_bp; /* annual; the monthly rate is rate_bp / 12 / 10000 exactly */
+    int32_t months;
+    enum loan_method method;
+};
+
+struct loan_payment {
+    int64_t payment_fen; /* principal + interest */
+    int64_t principal_fen;
+    int64_t interest_fen;  /* on the principal outstanding at the start of the month */
+    int64_t remaining_fen; /* outstanding after this payment */
+};
+
+/* Rounding (stated once, applied everywhere): each month's interest is the outstanding principal ×
+ * monthly rate rounded half up to the fen; the equal instalment itself and the equal-principal
+ * share P / n are rounded half up to the fen; the last payment repays whatever principal remains,
+ * so the principal parts add up to the principal exactly. */
+struct loan_schedule {
+    struct loan_payment *items; /* owned (malloc); n == months */
+    int n;
+    int64_t total_interest_fen;
+    int64_t total_paid_fen;
+};
+
+int loan_schedule_compute(const struct loan_terms *t, struct loan_schedule *out, struct error *err);
+void loan_schedule_release(struct loan_schedule *s);
+
+/* Fees, all paid at drawdown (they reduce what the borrower receives). */
+struct loan_fees {
+    int64_t upfront_fen;       /* fixed: 评估费, 公证费 */
+    int32_t upfront_bp;        /* bp of principal: 手续费, 服务费 */
+    int32_t guarantee_bp_year; /* 担保费: bp of principal a year, pro rata for the term */
+};
+
+/* 贴息: an interest subsidy. Exactly one of rate_bp (percentage points of the annual rate, on the
+ * principal outstanding each month, at most the loan's rate) or share (a fraction of the interest
+ * paid) is set; never more than the interest paid, nor than cap_fen. */
+struct loan_subsidy {
+    int32_t rate_bp;
+    struct ratio share; /* {0, 1} when not used */
+    int64_t cap_fen;    /* 0 = no cap */
+    int32_t paid_month; /* month it is received (1..months); 0 = with the last payment */
+};
+
+/* The monthly internal rate of return is bracketed in [irr_lo, irr_lo + 1] / LOAN_IRR_SCALE by
+ * bisection in which every sign test is exact (big integers), so the APR text is right to 1e-7
+ * percentage points. */
+#define LOAN_IRR_SCALE 10000000000LL
+
+struct loan_cost {
+    int64_t fees_fen;
+    int64_t subsidy_fen;
+    int64_t total_interest_fen;
+    int64_t net_cost_fen;   /* interest + fees − subsidy */
+    int64_t received_fen;   /* principal − fees: what reaches the borrower */
+    bool has_irr;           /* false when no rate in (−50%, 100%] a month balances the flows */
+    int64_t irr_monthly_lo; /* see LOAN_IRR_SCALE */
+    char apr_percent[40];   /* 12 × monthly IRR: the real annual cost, "4.356789" */
+    char ear_percent[40];   /* (1 + monthly)^12 − 1 */
+};
+
+/* Fees and subsidy on a computed schedule; either pointer may be NULL (none). */
+int loan_cost_compute(const struct loan_terms *t, const struct loan_schedule *s,
+                      const struct loan_fees *fees, const struct loan_subsidy *sub,
+                      struct loan_cost *out, struct error *err);
+
+/* A loan offer from JSON: {"principal_fen": 100000000 | "principal": "100万元", "rate_bp": 435 |
+ * "rate": "4.35%", "months": 12, "method": "等额本息", "fees": {"upfront_fen", "upfront_bp",
+ * "guarantee_bp_year"}, "subsidy": {"rate_bp" | "share": [1, 2] | "50%", "cap_fen", "paid_month"}}.
+ * fees / sub are zeroed when absent; *has_subsidy tells which. */
+int loan_from_json(json_t *o, struct loan_terms *t, struct loan_fees *fees,
+                   struct loan_subsidy *sub, bool *has_subsidy, struct error *err);
+/* Schedule and cost as the JSON `duijie loan` prints. */
+json_t *loan_to_json(const struct loan_terms *t, const struct loan_schedule *s,
+                     const struct loan_cost *c);
+
+/* ---- who may apply: criteria on an enterprise profile ---- */
+
+/* Until the rule language (src/rules) lands, a product's or a subsidy's eligibility is a list of
+ * criteria, all of which must hold (AND), evaluated in three-valued logic: a missing value gives
+ * unknown, never false. */
+enum crit_op {
+    CRIT_IN, /* enum/region/industry: the value is (within) one of values */
+    CRIT_NOT_IN,
+    CRIT_HAS,   /* set: has one of values (资质 包含 …) */
+    CRIT_LACKS, /* set: has none of values */
+    CRIT_GE,
+    CRIT_LE,
+    CRIT_GT,
+    CRIT_LT,
+    CRIT_EQ,
+};
+
+#define CRIT_MAX_VALUES 16
+
+struct criterion {
+    enum field_id field;
+    enum crit_op op;
+    struct value values[CRIT_MAX_VALUES];
+    int n_values;
+    const char *source; /* as written, for explanations; in the caller's arena */
+};
+
+/* {"field": "纳税信用等级", "op": "in", "values": ["A", "B"]} or {"field": "成立年限", "op": ">=",
+ * "value": 2}; ops: in, not-in, has, lacks, >=, <=, >, <, =. Text is copied into a. */
+int criterion_from_json(json_t *o, struct criterion *c, struct arena *a, struct error *err);
+/* One criterion on a derived profile; why (if not NULL) gets "纳税信用等级 A ∈ {A, B}". */
+enum tri criterion_eval(const struct criterion *c, const struct profile *p, char *why, size_t n);
+
+/* ---- 贷比三家: products an enterprise qualifies for, side by side ---- */
+
+/* `duijie loan compare` input: {"date", "enterprise": {profile}, "request": {"amount", "months"},
+ * "products": [...], "subsidies": [...]} (docs/DOCK.md). Output: every product with eligibility
+ * and reasons, the quota (线上测额), the schedule's monthly payment and total interest at the
+ * lowest and highest rate, fees, the best 贴息 subsidy the enterprise qualifies for and the real
+ * annual cost before and after it; eligible first, then by real cost. */
+json_t *loan_compare(json_t *input, struct error *err);
+
+/* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
+
+#define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */
+#define SCHED_MAX_PRIORITY 9
+
+struct sched_request {
+    int a, b;     /* participant indices, 0 .. n_participants − 1 */
+    int priority; /* 0 .. SCHED_MAX_PRIORITY; only breaks ties after meetings and coverage */
+};
+
+struct sched_instance {
+    int n_participants;
+    int n_slots;           /* 1 .. SCHED_MAX_SLOTS */
+    int n_tables;          /* ≥ 1: meetings that can run in one slot */
+    const uint64_t *avail; /* per participant: bit s set = can attend slot s; NULL = all */
+    const struct sched_request *req;
+    int n_req;
+};
+
+enum sched_reason {
+    SCHED_PLACED = 0,
+    SCHED_SELF,           /* a == b */
+    SCHED_DUPLICATE,      /* the same pair was requested before */
+    SCHED_NO_COMMON_SLOT, /* the two have no slot both can attend */
+    SCHED_A_FULL,         /* a meets others in every slot a can attend */
+    SCHED_B_FULL,
+    SCHED_TABLES_FULL, /* every table is taken in every slot both could use */
+    SCHED_NOT_CHOSEN,  /* each could still meet, but not at the same time: placing it would
+                          displace more meetings than it adds (heuristic path only) */
+};
+
+const char *sched_reason_key(enum sched_reason r);
+const char *sched_reason_zh(enum sched_reason r);
+
+struct sched_result {
+    int *slot;  /* owned (malloc), per request: 0 .. n_slots − 1, or −1 when not placed */
+    int *table; /* owned, per request: 0 .. n_tables − 1, or −1 */
+    enum sched_reason *reason; /* owned, per request */
+    int n_placed;
+    int n_covered; /* participants with at least one meeting */
+    int n_wanting; /* participants with at least one request that could be placed */
+    int64_t priority_sum;
+    int upper_bound;    /* no schedule places more meetings than this */
+    bool is_optimal;    /* n_placed == the optimum, and coverage is the most possible with it */
+    int n_moved;        /* sched_repair: meetings of the previous schedule that moved */
+    const char *method; /* "flow+edge-colouring", "flow-bound+local-search", "greedy" */
+};
+
+/* The best schedule duijie can prove or find. When the request graph is bipartite (two sides,
+ * e.g. enterprises and investors) and nobody's availability is limited it is exact: a min-cost
+ * max-flow picks the most meetings that fit (each participant at most n_slots, in all at most
+ * n_slots × n_tables) and, among those, the most participants with at least one meeting, then the
+ * highest priority sum; a bipartite edge colouring (König) balanced across slots (de Werra) turns
+ * it into slots and tables. Otherwise the flow bound is reported and a local search places what
+ * it can. */
+int sched_solve(const struct sched_instance *in, struct sched_result *out, struct error *err);
+/* The obvious alternative: first fit in request order (the baseline in bench/schedule.c). */
+int sched_greedy(const struct sched_instance *in, struct sched_result *out, struct error *err);
+/* Late changes: prev_slot / prev_table give each request's previous place (−1 = none, e.g. a new
+ * request; set a cancelled request's pair to a == b or drop it). Keeps every previous meeting
+ * where it was unless moving it lets a new one in; out->n_moved counts moves. */
+int sched_repair(const struct sched_instance *in, const int *prev_slot, const int *prev_table,
+                 struct sched_result *out, struct error *err);
+/* Checks a result against the instance: nobody in two meetings at once, no table twice in a
+ * slot, availability, counts. 0 when valid. */
+int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err);
+void sched_result_release(struct sched_result *r);
+
+/* ---- 双向选择: two-way selection, stable with capacities ---- */
+
+/* Side a (e.g. projects) and side b (e.g. investors) each rank the partners they accept, best
+ * first, as CSR lists: a's list is pref_a[start_a[i] .. start_a[i + 1]). cap_* are how many
+ * partners each may take. */
+struct stable_input {
+    int n_a, n_b;
+    const int *cap_a, *cap_b;
+    const int *pref_a, *start_a;
+    const int *pref_b, *start_b;
+};
+
+struct stable_pair {
+    int a, b;
+    int rank_a; /* where b stands on a's list, 0 = first */
+    int rank_b;
+};
+
+struct stable_result {
+    struct stable_pair *pairs; /* owned (malloc) */
+    int n_pairs;
+    int n_proposals; /* work done, for the benchmark and the curious */
+};
+
+/* Many-to-many deferred acceptance (Gale–Shapley, a proposes): the result has no blocking pair —
+ * no a and b who list each other, are not matched, and would each rather have the other than
+ * their worst partner (or have room). Lists naming a partner twice or out of range are errors. */
+int stable_match(const struct stable_input *in, struct stable_result *out, struct error *err);
+void stable_result_release(struct stable_result *r);
+
+/* Why a and b were (not) matched, for people: "双方互选（a 排第 1，b 排第 2）", "b 未将 a
+ * 列入意向", "b 已满（2 个名额），且更偏好已选的 …" with English after " / ". */
+void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
+                    char *buf, size_t n);
+
+#endif

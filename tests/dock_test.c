@@ -1,0 +1,449 @@
+/* Tests of src/dock: loan arithmetic against cases worked out with exact fractions by
+ * tests/data/dock/gen_loans.py, scheduling against brute force, stable matching properties. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dock/dock.h"
+#include "test.h"
+
+static json_t *load_json(const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/dock/%s", test_data_dir(), name);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j) test_failf(__FILE__, __LINE__, "%s: %s", path, je.text);
+    return j;
+}
+
+static void check_loan_case(json_t *c) {
+    struct loan_terms t;
+    struct loan_fees fees;
+    struct loan_subsidy sub;
+    bool has_sub;
+    struct error err;
+    error_clear(&err);
+    CHECK_INT(loan_from_json(c, &t, &fees, &sub, &has_sub, &err), 0);
+    struct loan_schedule s;
+    CHECK_INT(loan_schedule_compute(&t, &s, &err), 0);
+    json_t *e = json_object_get(c, "expect");
+    json_t *pays = json_object_get(e, "payments_fen");
+    CHECK_INT(json_array_size(pays), s.n);
+    int64_t principal = 0;
+    for (int k = 0; k < s.n && k < (int)json_array_size(pays); k++) {
+        CHECK_INT(s.items[k].payment_fen, json_integer_value(json_array_get(pays, (size_t)k)));
+        principal += s.items[k].principal_fen;
+    }
+    CHECK_INT(principal, t.principal_fen);
+    CHECK_INT(s.total_interest_fen, json_integer_value(json_object_get(e, "total_interest_fen")));
+    struct loan_cost cost;
+    CHECK_INT(loan_cost_compute(&t, &s, &fees, has_sub ? &sub : NULL, &cost, &err), 0);
+    CHECK_INT(cost.fees_fen, json_integer_value(json_object_get(e, "fees_fen")));
+    CHECK_INT(cost.subsidy_fen, json_integer_value(json_object_get(e, "subsidy_fen")));
+    CHECK_INT(cost.net_cost_fen, json_integer_value(json_object_get(e, "net_cost_fen")));
+    json_t *irr = json_object_get(e, "irr_monthly_lo");
+    CHECK_INT(cost.has_irr, !json_is_null(irr));
+    if (cost.has_irr) {
+        CHECK_INT(cost.irr_monthly_lo, json_integer_value(irr));
+        CHECK_STR(cost.apr_percent, json_string_value(json_object_get(e, "apr_percent")));
+        CHECK_STR(cost.ear_percent, json_string_value(json_object_get(e, "ear_percent")));
+    }
+    loan_schedule_release(&s);
+}
+
+TEST(dock_loan_cases) {
+    json_t *j = load_json("loans.json");
+    json_t *cases = json_object_get(j, "cases");
+    CHECK(json_array_size(cases) >= 10);
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        test_case(json_string_value(json_object_get(c, "name")));
+        check_loan_case(c);
+    }
+    json_decref(j);
+}
+
+TEST(dock_loan_bad_input) {
+    struct error err;
+    struct loan_schedule s;
+    struct loan_terms t = {0, 435, 12, LOAN_EQUAL_INSTALMENT};
+    CHECK_INT(loan_schedule_compute(&t, &s, &err), ERR_RANGE);
+    t = (struct loan_terms){100, 10001, 12, LOAN_EQUAL_INSTALMENT};
+    CHECK_INT(loan_schedule_compute(&t, &s, &err), ERR_RANGE);
+    t = (struct loan_terms){100, 435, 601, LOAN_EQUAL_INSTALMENT};
+    CHECK_INT(loan_schedule_compute(&t, &s, &err), ERR_RANGE);
+    enum loan_method m;
+    CHECK_INT(loan_method_parse("等额本金", &m, &err), 0);
+    CHECK_INT(m, LOAN_EQUAL_PRINCIPAL);
+    CHECK_INT(loan_method_parse("每月随缘", &m, &err), ERR_INVALID);
+    const char *bad[] = {
+        "{\"principal\":\"很多\",\"rate_bp\":435,\"months\":12,\"method\":\"等额本息\"}",
+        "{\"principal_fen\":100,\"rate\":\"4.355%\",\"months\":12,\"method\":\"等额本息\"}",
+        "{\"principal_fen\":100,\"rate_bp\":435,\"months\":0,\"method\":\"等额本息\"}",
+        "{\"principal_fen\":100,\"rate_bp\":435,\"months\":12}",
+        "{\"principal_fen\":100,\"rate_bp\":435,\"months\":12,\"method\":\"等额本息\","
+        "\"subsidy\":{\"rate_bp\":100,\"share\":\"50%\"}}",
+        "[1,2]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_t *o = json_loads(bad[i], 0, NULL);
+        struct loan_fees f;
+        struct loan_subsidy sub;
+        bool hs;
+        error_clear(&err);
+        CHECK(loan_from_json(o, &t, &f, &sub, &hs, &err) < 0);
+        CHECK(err.zh[0] && err.en[0]);
+        json_decref(o);
+    }
+    json_t *o = json_loads("{\"principal\":\"100万元\",\"rate\":\"4.35%\",\"months\":12,"
+                           "\"method\":\"equal-instalment\"}",
+                           0, NULL);
+    struct loan_fees f;
+    struct loan_subsidy sub;
+    bool hs;
+    CHECK_INT(loan_from_json(o, &t, &f, &sub, &hs, &err), 0);
+    CHECK_INT(t.principal_fen, 100000000);
+    CHECK_INT(t.rate_bp, 435);
+    json_decref(o);
+}
+
+/* ---- meeting schedules ---- */
+
+struct sched_case {
+    struct sched_instance in;
+    struct sched_request req[64];
+    uint64_t avail[64];
+};
+
+static bool sched_case_from_json(json_t *c, struct sched_case *k) {
+    memset(k, 0, sizeof *k);
+    k->in.n_participants = (int)json_integer_value(json_object_get(c, "participants"));
+    k->in.n_slots = (int)json_integer_value(json_object_get(c, "slots"));
+    k->in.n_tables = (int)json_integer_value(json_object_get(c, "tables"));
+    json_t *reqs = json_object_get(c, "requests"), *av = json_object_get(c, "availability");
+    if (json_array_size(reqs) > 64 || k->in.n_participants > 64) return false;
+    size_t i;
+    json_t *r;
+    json_array_foreach(reqs, i, r) {
+        k->req[i].a = (int)json_integer_value(json_object_get(r, "a"));
+        k->req[i].b = (int)json_integer_value(json_object_get(r, "b"));
+        k->req[i].priority = (int)json_integer_value(json_object_get(r, "priority"));
+    }
+    k->in.n_req = (int)json_array_size(reqs);
+    k->in.req = k->req;
+    if (json_is_array(av)) {
+        json_array_foreach(av, i, r) k->avail[i] = (uint64_t)json_integer_value(r);
+        k->in.avail = k->avail;
+    }
+    return true;
+}
+
+TEST(dock_schedule_brute_force_cases) {
+    json_t *j = load_json("schedule.json");
+    json_t *cases = json_object_get(j, "cases");
+    CHECK(json_array_size(cases) >= 40);
+    size_t i;
+    json_t *c;
+    int heur = 0, heur_opt = 0;
+    json_array_foreach(cases, i, c) {
+        test_case(json_string_value(json_object_get(c, "name")));
+        struct sched_case k;
+        CHECK(sched_case_from_json(c, &k));
+        json_t *opt = json_object_get(c, "optimum");
+        int placed = (int)json_integer_value(json_object_get(opt, "placed"));
+        int covered = (int)json_integer_value(json_object_get(opt, "covered"));
+        int prio = (int)json_integer_value(json_object_get(opt, "priority"));
+        struct sched_result r, g;
+        struct error err;
+        CHECK_INT(sched_solve(&k.in, &r, &err), 0);
+        CHECK_INT(sched_check(&k.in, &r, &err), 0);
+        CHECK_INT(sched_greedy(&k.in, &g, &err), 0);
+        CHECK_INT(sched_check(&k.in, &g, &err), 0);
+        CHECK(g.n_placed <= placed);
+        CHECK(r.upper_bound >= placed);
+        if (json_is_true(json_object_get(c, "exact"))) {
+            CHECK(r.is_optimal);
+            CHECK_INT(r.n_placed, placed);
+            CHECK_INT(r.n_covered, covered);
+            CHECK_INT(r.priority_sum, prio);
+        } else {
+            CHECK(r.n_placed <= placed);
+            CHECK(!r.is_optimal || r.n_placed == placed);
+            heur++;
+            heur_opt += r.n_placed == placed;
+        }
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+    /* the local search is not exact, but on these small cases it should nearly always be */
+    CHECK(heur_opt * 10 >= heur * 8);
+    json_decref(j);
+}
+
+static uint64_t rng_state = 88172645463325252ULL;
+static int rnd(int n) {
+    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+    return (int)(rng_state % (uint64_t)n);
+}
+
+/* Larger random bipartite events: the schedule is valid, reaches the flow bound, every unplaced
+ * request has a reason that holds, and nobody who could have a meeting is left without one. */
+TEST(dock_schedule_random_invariants) {
+    static struct sched_request req[4000];
+    for (int round = 0; round < 20; round++) {
+        int nl = 20 + rnd(200), nr = 5 + rnd(60), n = nl + nr, m = 50 + rnd(3900);
+        struct sched_instance in = {n, 1 + rnd(16), 1 + rnd(40), NULL, req, m};
+        for (int k = 0; k < m; k++) {
+            /* skewed: a few investors are asked far more often */
+            int b = rnd(4) == 0 ? rnd(nr < 5 ? nr : 5) : rnd(nr);
+            req[k] = (struct sched_request){rnd(nl), nl + b, rnd(3)};
+        }
+        struct sched_result r, g;
+        struct error err;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        CHECK_INT(sched_check(&in, &r, &err), 0);
+        CHECK(r.is_optimal);
+        CHECK_INT(r.n_placed, r.upper_bound);
+        CHECK_INT(sched_greedy(&in, &g, &err), 0);
+        CHECK(g.n_placed <= r.n_placed);
+        CHECK(g.n_covered <= r.n_covered || g.n_placed < r.n_placed);
+        int cnt[400] = {0};
+        for (int k = 0; k < m; k++)
+            if (r.slot[k] >= 0) cnt[req[k].a]++, cnt[req[k].b]++;
+        for (int k = 0; k < m; k++) {
+            if (r.slot[k] >= 0) continue;
+            int a = req[k].a, b = req[k].b;
+            switch (r.reason[k]) {
+            case SCHED_A_FULL:
+                CHECK_INT(cnt[a], in.n_slots);
+                break;
+            case SCHED_B_FULL:
+                CHECK_INT(cnt[b], in.n_slots);
+                break;
+            case SCHED_TABLES_FULL:
+                CHECK_INT(r.n_placed, in.n_slots * in.n_tables);
+                break;
+            case SCHED_DUPLICATE:
+                break;
+            default:
+                CHECK(0);
+            }
+            /* nobody left out who could have had a meeting: an uncovered participant's partner is
+             * full with everyone else being covered, or the hall is full */
+        }
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+}
+
+/* Late changes: cancel some meetings, add new requests; the repair keeps every other meeting in
+ * its slot unless it counts it as moved, and the result stays valid. With availability limits the
+ * local search is checked for validity and against the flow bound. */
+TEST(dock_schedule_repair_and_availability) {
+    static struct sched_request req[3000];
+    static uint64_t av[300];
+    static int prev_slot[3000], prev_table[3000];
+    for (int round = 0; round < 10; round++) {
+        int nl = 100 + rnd(100), nr = 20 + rnd(80), n = nl + nr, m = 1000 + rnd(1500);
+        int S = 4 + rnd(12);
+        for (int k = 0; k < m; k++)
+            req[k] = (struct sched_request){rnd(nl), nl + rnd(nr), 0};
+        for (int v = 0; v < n; v++)
+            av[v] = (uint64_t)rnd(1 << 16) | 1;
+        struct sched_instance in = {n, S, 5 + rnd(60), NULL, req, m - 100};
+        struct sched_result r, fixed;
+        struct error err;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        for (int k = 0; k < in.n_req; k++) {
+            prev_slot[k] = r.slot[k], prev_table[k] = r.table[k];
+            if (rnd(10) == 0) req[k].b = req[k].a, prev_slot[k] = prev_table[k] = -1; /* cancel */
+        }
+        for (int k = in.n_req; k < m; k++)
+            prev_slot[k] = prev_table[k] = -1;
+        in.n_req = m;
+        CHECK_INT(sched_repair(&in, prev_slot, prev_table, &fixed, &err), 0);
+        CHECK_INT(sched_check(&in, &fixed, &err), 0);
+        int moved = 0, added = 0, dropped = 0;
+        for (int k = 0; k < m; k++) {
+            moved += prev_slot[k] >= 0 && fixed.slot[k] != prev_slot[k];
+            added += prev_slot[k] < 0 && fixed.slot[k] >= 0;
+            dropped += prev_slot[k] >= 0 && fixed.slot[k] < 0;
+        }
+        CHECK_INT(moved, fixed.n_moved);
+        CHECK_INT(dropped, 0);     /* a confirmed meeting is never dropped */
+        CHECK(moved <= 2 * added); /* a meeting moves only to let a new one in */
+        sched_result_release(&r);
+        sched_result_release(&fixed);
+
+        in.avail = av;
+        struct sched_result g;
+        CHECK_INT(sched_solve(&in, &r, &err), 0);
+        CHECK_INT(sched_check(&in, &r, &err), 0);
+        CHECK_INT(sched_greedy(&in, &g, &err), 0);
+        CHECK(r.n_placed <= r.upper_bound);
+        CHECK(r.n_placed >= g.n_placed);
+        sched_result_release(&r);
+        sched_result_release(&g);
+    }
+}
+
+/* ---- 贷比三家 ---- */
+
+/* Every tests/data/dock/compare_*.json has a compare_*.expect.json next to it. */
+TEST(dock_loan_compare_cases) {
+    const char *names[] = {"compare_laoshan"};
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        test_case(names[n]);
+        char in_name[128], exp_name[128];
+        snprintf(in_name, sizeof in_name, "%s.json", names[n]);
+        snprintf(exp_name, sizeof exp_name, "%s.expect.json", names[n]);
+        json_t *in = load_json(in_name), *exp = load_json(exp_name);
+        struct error err;
+        error_clear(&err);
+        json_t *out = loan_compare(in, &err);
+        CHECK(out != NULL);
+        if (!out) {
+            test_failf(__FILE__, __LINE__, "%s", err.en);
+            continue;
+        }
+        CHECK_INT(json_integer_value(json_object_get(out, "n_eligible")),
+                  json_integer_value(json_object_get(exp, "n_eligible")));
+        json_t *got = json_object_get(out, "offers"), *want = json_object_get(exp, "offers");
+        CHECK_INT(json_array_size(got), json_array_size(want));
+        for (size_t i = 0; i < json_array_size(want) && i < json_array_size(got); i++) {
+            json_t *g = json_array_get(got, i), *w = json_array_get(want, i);
+            CHECK_STR(json_string_value(json_object_get(g, "product")),
+                      json_string_value(json_object_get(w, "product")));
+            CHECK_STR(json_string_value(json_object_get(g, "eligibility")),
+                      json_string_value(json_object_get(w, "eligibility")));
+            CHECK(json_equal(json_object_get(g, "quota_fen"), json_object_get(w, "quota_fen")));
+            CHECK_INT(json_integer_value(json_object_get(g, "amount_fen")),
+                      json_integer_value(json_object_get(w, "amount_fen")));
+            CHECK_INT(json_integer_value(
+                          json_object_get(json_object_get(g, "at_max_rate"), "total_interest_fen")),
+                      json_integer_value(json_object_get(w, "total_interest_fen_max")));
+            json_t *sub = json_object_get(g, "subsidy");
+            const char *wsub = json_string_value(json_object_get(w, "subsidy"));
+            CHECK_STR(sub && !json_is_null(sub) ? json_string_value(json_object_get(sub, "id"))
+                                                : "",
+                      wsub ? wsub : "");
+            CHECK_INT(sub && !json_is_null(sub)
+                          ? json_integer_value(json_object_get(sub, "subsidy_fen"))
+                          : 0,
+                      json_integer_value(json_object_get(w, "subsidy_fen")));
+            CHECK_INT(json_integer_value(json_object_get(g, "net_cost_fen")),
+                      json_integer_value(json_object_get(w, "net_cost_fen")));
+        }
+        CHECK(json_equal(json_object_get(out, "subsidies_needing_data"),
+                         json_object_get(exp, "subsidies_needing_data")));
+        json_decref(out), json_decref(in), json_decref(exp);
+    }
+}
+
+TEST(dock_criteria_errors) {
+    struct arena a;
+    arena_init(&a, 4096);
+    struct criterion c;
+    struct error err;
+    const char *bad[] = {
+        "{\"field\":\"不存在的字段\",\"op\":\"in\",\"values\":[\"x\"]}",
+        "{\"field\":\"资质\",\"op\":\">=\",\"value\":1}",
+        "{\"field\":\"纳税信用等级\",\"op\":\"in\",\"values\":[\"Z\"]}",
+        "{\"field\":\"成立年限\",\"op\":\">=\"}",
+        "{\"field\":\"注册地\",\"op\":\"in\",\"values\":[\"火星\"]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_t *o = json_loads(bad[i], 0, NULL);
+        error_clear(&err);
+        CHECK(criterion_from_json(o, &c, &a, &err) < 0);
+        CHECK(err.zh[0] != 0);
+        json_decref(o);
+    }
+    json_t *in = json_loads("{\"enterprise\":{\"营业收入\":\"很多\"},\"products\":[]}", 0, NULL);
+    CHECK(loan_compare(in, &err) == NULL);
+    CHECK_INT(err.code, ERR_INVALID);
+    json_decref(in);
+    arena_release(&a);
+}
+
+/* ---- 双向选择 ---- */
+
+/* Random lists; the result must respect capacities, pair only partners who listed each other, and
+ * leave no blocking pair (checked here from scratch); every pair gets an explanation. */
+TEST(dock_stable_no_blocking_pair) {
+    enum { NA = 60, NB = 25 };
+    static int pref_a[NA * NB], start_a[NA + 1], pref_b[NA * NB], start_b[NB + 1];
+    static int cap_a[NA], cap_b[NB], perm[NA > NB ? NA : NB];
+    static int rank_a[NA][NB], rank_b[NB][NA], cnt_a[NA], cnt_b[NB], worst_a[NA], worst_b[NB];
+    static bool matched[NA][NB];
+    for (int round = 0; round < 40; round++) {
+        int na = 1 + rnd(NA), nb = 1 + rnd(NB);
+        int k = 0;
+        for (int a = 0; a < na; a++) {
+            start_a[a] = k;
+            cap_a[a] = rnd(4);
+            for (int b = 0; b < nb; b++)
+                perm[b] = b, rank_a[a][b] = -1;
+            for (int b = nb - 1; b > 0; b--) {
+                int j = rnd(b + 1), t = perm[b];
+                perm[b] = perm[j], perm[j] = t;
+            }
+            int len = rnd(nb + 1);
+            for (int i = 0; i < len; i++)
+                rank_a[a][perm[i]] = i, pref_a[k++] = perm[i];
+        }
+        start_a[na] = k, k = 0;
+        for (int b = 0; b < nb; b++) {
+            start_b[b] = k;
+            cap_b[b] = rnd(6);
+            for (int a = 0; a < na; a++)
+                perm[a] = a, rank_b[b][a] = -1;
+            for (int a = na - 1; a > 0; a--) {
+                int j = rnd(a + 1), t = perm[a];
+                perm[a] = perm[j], perm[j] = t;
+            }
+            int len = rnd(na + 1);
+            for (int i = 0; i < len; i++)
+                rank_b[b][perm[i]] = i, pref_b[k++] = perm[i];
+        }
+        start_b[nb] = k;
+        struct stable_input in = {na, nb, cap_a, cap_b, pref_a, start_a, pref_b, start_b};
+        struct stable_result r;
+        struct error err;
+        CHECK_INT(stable_match(&in, &r, &err), 0);
+        memset(matched, 0, sizeof matched);
+        memset(cnt_a, 0, sizeof cnt_a), memset(cnt_b, 0, sizeof cnt_b);
+        memset(worst_a, 0xff, sizeof worst_a), memset(worst_b, 0xff, sizeof worst_b);
+        for (int p = 0; p < r.n_pairs; p++) {
+            int a = r.pairs[p].a, b = r.pairs[p].b;
+            CHECK(!matched[a][b]);
+            matched[a][b] = true;
+            CHECK(rank_a[a][b] >= 0 && rank_b[b][a] >= 0);
+            CHECK_INT(r.pairs[p].rank_a, rank_a[a][b]);
+            cnt_a[a]++, cnt_b[b]++;
+            if (rank_a[a][b] > worst_a[a]) worst_a[a] = rank_a[a][b];
+            if (rank_b[b][a] > worst_b[b]) worst_b[b] = rank_b[b][a];
+        }
+        for (int a = 0; a < na; a++)
+            CHECK(cnt_a[a] <= cap_a[a]);
+        for (int b = 0; b < nb; b++)
+            CHECK(cnt_b[b] <= cap_b[b]);
+        for (int a = 0; a < na; a++)
+            for (int b = 0; b < nb; b++) {
+                if (matched[a][b] || rank_a[a][b] < 0 || rank_b[b][a] < 0) continue;
+                bool a_wants = cnt_a[a] < cap_a[a] || rank_a[a][b] < worst_a[a];
+                bool b_wants = cnt_b[b] < cap_b[b] || rank_b[b][a] < worst_b[b];
+                CHECK(!(a_wants && b_wants));
+                char why[400];
+                stable_explain(&in, &r, a, b, why, sizeof why);
+                CHECK(strstr(why, "已满") != NULL);
+            }
+        stable_result_release(&r);
+    }
+    int bad_pref[] = {0, 0}, bad_start[] = {0, 2}, one[] = {1}, b_start[] = {0, 0};
+    struct stable_input bad = {1, 1, one, one, bad_pref, bad_start, bad_pref, b_start};
+    struct stable_result r;
+    struct error err;
+    CHECK_INT(stable_match(&bad, &r, &err), ERR_INVALID); /* b listed twice */
+}
