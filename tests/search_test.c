@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "demo/demo.h"
 #include "search/search.h"
+#include "store/store.h"
 #include "test.h"
 #include "util/date.h"
 #include "util/utf8.h"
@@ -267,6 +270,49 @@ TEST(search_bad_input) {
     CHECK_INT(search_index_build(lex, two, 2, &bad, &err), ERR_CONFLICT);
     CHECK_INT(search_lexicon_add_text(lex, "!nonsense 词", 14, &err), ERR_PARSE);
     arena_release(&a);
+}
+
+/* The store feeds the same documents the JSON loader reads: the demo policies written with
+ * demo_load_policies come back as one document per clause, with the same ids. */
+TEST(search_from_store) {
+    char path[] = "/tmp/duijie-search-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    char uri[300], demo[1024];
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    snprintf(demo, sizeof demo, "%s/../../data/demo/policies.json", test_data_dir());
+    struct store *st = NULL;
+    struct error err;
+    int np = 0, nc = 0;
+    CHECK_INT(store_open(uri, &st, &err), 0);
+    if (st) CHECK_INT(demo_load_policies(st, demo, &np, &nc, &err), 0);
+    struct search_doc_list l;
+    search_doc_list_init(&l);
+    if (st) CHECK_INT(search_load_store(&l, st, &err), 0);
+    store_close(st);
+    CHECK_INT((long long)l.n_docs, nc);
+    corpus();
+    struct search_index *x = NULL;
+    CHECK_INT(search_index_build(lex, l.docs, l.n_docs, &x, &err), 0);
+    struct arena a;
+    arena_init(&a, 4096);
+    struct search_query q = {.q = "高企认定奖励", .limit = 3, .today = date_from_ymd(2026, 1, 15)};
+    search_filter_init(&q.filter);
+    struct search_results r;
+    if (x) CHECK_INT(search_run(x, &q, &a, &r, &err), 0);
+    CHECK(x && r.n_hits > 0 && !strcmp(r.hits[0].id, "QDKJ-2025-03.1"));
+    CHECK(x && r.n_hits > 0 && r.hits[0].department && r.hits[0].region);
+    arena_release(&a);
+    search_index_free(x);
+    search_doc_list_release(&l);
+    unlink(path);
+    char side[320];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 /* ---- the relevance set ---- */

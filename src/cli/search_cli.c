@@ -5,11 +5,13 @@
 
 #include "cli/cli.h"
 #include "search/search.h"
+#include "store/store.h"
 #include "util/date.h"
 #include "util/num.h"
 
 static void usage(void) {
-    fprintf(stderr, "usage: duijie search QUERY [--docs FILE...] [--filter k=v]... [--limit N]\n"
+    fprintf(stderr, "usage: duijie search QUERY [--docs FILE...] [--db PATH] [--filter k=v]... "
+                    "[--limit N]\n"
                     "                     [--offset N] [--today YYYY-MM-DD] [--synonyms FILE] "
                     "[--json]\n"
                     "filters: department region kind policy status(有效|失效) from to amount_min "
@@ -58,7 +60,7 @@ static int fail(const struct error *e) {
 }
 
 int cli_search(int argc, char **argv) {
-    const char *query = NULL, *synonyms = NULL;
+    const char *query = NULL, *synonyms = NULL, *db = NULL;
     const char *docs[64];
     int n_docs = 0;
     struct arena a;
@@ -86,6 +88,8 @@ int cli_search(int argc, char **argv) {
         } else if (!strcmp(arg, "--today") && has_val) {
             const char *d = argv[++i];
             rc = date_parse(d, strlen(d), &q.today, &err);
+        } else if (!strcmp(arg, "--db") && has_val) {
+            db = argv[++i];
         } else if (!strcmp(arg, "--synonyms") && has_val) {
             synonyms = argv[++i];
         } else if (!strncmp(arg, "--", 2)) {
@@ -109,7 +113,7 @@ int cli_search(int argc, char **argv) {
         arena_release(&a);
         return 2;
     }
-    if (!n_docs) docs[n_docs++] = "data/demo/policies.json";
+    if (!n_docs && !db) docs[n_docs++] = "data/demo/policies.json";
     q.q = query;
     struct search_lexicon *lex = NULL;
     struct search_index *idx = NULL;
@@ -128,6 +132,12 @@ int cli_search(int argc, char **argv) {
     }
     for (int i = 0; !rc && i < n_docs; i++)
         rc = search_load_json(&list, docs[i], &err);
+    if (!rc && db) {
+        struct store *st = NULL;
+        rc = store_open(db, &st, &err);
+        if (!rc) rc = search_load_store(&list, st, &err);
+        store_close(st);
+    }
     if (!rc) rc = search_index_build(lex, list.docs, list.n_docs, &idx, &err);
     struct search_results res;
     if (!rc) rc = search_run(idx, &q, &a, &res, &err);

@@ -61,6 +61,11 @@ int search_doc_list_add(struct search_doc_list *l, const struct search_doc *d, s
  *   valid_to, status, amount, deadline, contact}. */
 int search_load_json(struct search_doc_list *l, const char *path, struct error *err);
 
+struct store;
+/* Adds one document per published or expired clause of the store (drafts are left out), id
+ * "<policy code>.<seq>", with the policy's title, department, region and publication date. */
+int search_load_store(struct search_doc_list *l, struct store *s, struct error *err);
+
 /* ---- the lexicon: dictionary words and synonym concepts ---- */
 
 struct search_lexicon;
