@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"extract", cli_extract,
      "extract [FILE|-] [--json] policy text → clauses, conditions, benefits, rules"},
+    {"search", cli_search,
+     "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
     {"demo", cli_demo,
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
     {"serve", cli_serve,

@@ -13,6 +13,7 @@ int cli_uscc(int argc, char **argv);
 int cli_derive(int argc, char **argv);
 int cli_fields(int argc, char **argv);
 int cli_extract(int argc, char **argv);
+int cli_search(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_check(int argc, char **argv);
