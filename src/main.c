@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
+    {"match", cli_match, "match investors|needs FILE   investors ↔ projects, needs ↔ capabilities"},
+    {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 
 static void usage(FILE *f) {

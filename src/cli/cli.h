@@ -14,6 +14,8 @@ int cli_derive(int argc, char **argv);
 int cli_fields(int argc, char **argv);
 int cli_loan(int argc, char **argv);
 int cli_schedule(int argc, char **argv);
+int cli_match(int argc, char **argv);
+int cli_listing(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

@@ -83,23 +83,25 @@ static int loan_one(int argc, char **argv) {
     return 0;
 }
 
-static int loan_compare_file(int argc, char **argv) {
-    if (argc < 1) return loan_usage();
+/* Reads a JSON file (or stdin for "-"), runs fn, prints the result indented; exit 2 on error. */
+static int json_file_command(const char *name, const char *path,
+                             json_t *(*fn)(json_t *, struct error *)) {
     json_error_t je;
-    json_t *in =
-        strcmp(argv[0], "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(argv[0], 0, &je);
+    json_t *in = strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(path, 0, &je);
     struct error err;
     error_clear(&err);
     if (!in) {
-        error_set(&err, ERR_PARSE, "无法读取 %s：%s", "cannot read %s: %s", argv[0], je.text);
+        error_set(&err, ERR_PARSE, "无法读取 %s：%s", "cannot read %s: %s", path, je.text);
         error_at(&err, je.line, je.column);
-        cli_print_error("duijie loan compare", &err);
+        cli_print_error(name, &err);
         return 2;
     }
-    json_t *out = loan_compare(in, &err);
+    json_t *out = json_is_object(in) ? fn(in, &err) : NULL;
+    if (!json_is_object(in))
+        error_set(&err, ERR_INVALID, "输入须为 JSON 对象", "input must be a JSON object");
     json_decref(in);
     if (!out) {
-        cli_print_error("duijie loan compare", &err);
+        cli_print_error(name, &err);
         return 2;
     }
     char *s = json_dumps(out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -107,6 +109,29 @@ static int loan_compare_file(int argc, char **argv) {
     free(s);
     json_decref(out);
     return 0;
+}
+
+int cli_match(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[0], "investors") == 0)
+        return json_file_command("duijie match investors", argv[1], match_investors);
+    if (argc == 2 && strcmp(argv[0], "needs") == 0)
+        return json_file_command("duijie match needs", argv[1], match_needs);
+    fprintf(stderr,
+            "usage: duijie match investors FILE | duijie match needs FILE   (JSON; - = stdin)\n");
+    return 2;
+}
+
+int cli_listing(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie listing", argv[0], listing_pipeline);
+}
+
+static int loan_compare_file(int argc, char **argv) {
+    if (argc < 1) return loan_usage();
+    return json_file_command("duijie loan compare", argv[0], loan_compare);
 }
 
 int cli_loan(int argc, char **argv) {
