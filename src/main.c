@@ -14,9 +14,18 @@ static const struct command commands[] = {
     {"uscc", cli_uscc, "uscc CODE...            check 统一社会信用代码, one JSON object per code"},
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
+    {"demo", cli_demo,
+     "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
+    {"serve", cli_serve,
+     "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
+     "                          the JSON API and web UI (port 0 = any free port)"},
+    {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
+    {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
+    {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
-    {"match", cli_match, "match investors|needs FILE   investors ↔ projects, needs ↔ capabilities"},
+    {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
+    {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 

@@ -1,5 +1,5 @@
-/* Owns `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie match`: thin shells over
- * src/dock reading JSON files or JSON lines and printing JSON. */
+/* Owns `duijie loan`, `loan compare`, `schedule`, `investors`, `needs` and `listing`: thin shells
+ * over src/dock reading JSON files or JSON lines and printing JSON. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,14 +111,21 @@ static int json_file_command(const char *name, const char *path,
     return 0;
 }
 
-int cli_match(int argc, char **argv) {
-    if (argc == 2 && strcmp(argv[0], "investors") == 0)
-        return json_file_command("duijie match investors", argv[1], match_investors);
-    if (argc == 2 && strcmp(argv[0], "needs") == 0)
-        return json_file_command("duijie match needs", argv[1], match_needs);
-    fprintf(stderr,
-            "usage: duijie match investors FILE | duijie match needs FILE   (JSON; - = stdin)\n");
-    return 2;
+int cli_investors(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr,
+                "usage: duijie investors FILE   (investors and projects JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie investors", argv[0], match_investors);
+}
+
+int cli_needs(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie needs FILE   (needs and capabilities JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie needs", argv[0], match_needs);
 }
 
 int cli_listing(int argc, char **argv) {

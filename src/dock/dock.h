@@ -258,7 +258,7 @@ void stable_explain(const struct stable_input *in, const struct stable_result *r
 
 /* ---- investors ↔ projects, needs ↔ capabilities ---- */
 
-/* `duijie match investors FILE`: {"investors": [{"id", "name", "stages": ["天使", "A轮"],
+/* `duijie investors FILE`: {"investors": [{"id", "name", "stages": ["天使", "A轮"],
  * "industries": ["C39", "I65"], "ticket_min", "ticket_max", "regions": ["青岛市"], "capacity"}],
  * "projects": [{"id", "enterprise", "stage", "amount", "industry", "region", "summary",
  * "capacity"}], "min_score": 40, "top": 5}. Each pair gets a score 0–100 (industry 40, stage 25,
@@ -267,7 +267,7 @@ void stable_explain(const struct stable_input *in, const struct stable_result *r
  * score, capacities respected) with why each listed pair was or was not formed. */
 json_t *match_investors(json_t *in, struct error *err);
 
-/* `duijie match needs FILE`: {"needs": [{"id", "owner", "kind", "industry", "region", "budget",
+/* `duijie needs FILE`: {"needs": [{"id", "owner", "kind", "industry", "region", "budget",
  * "deadline", "text"}], "capabilities": [{"id", "owner", "kind", "industry", "region", "price",
  * "text"}], "date", "top": 5}. Score 0–100: text 50 (shared character bigrams, Dice, until the
  * search module's BM25 lands), industry 25, region 15, price within budget 10; a need past its

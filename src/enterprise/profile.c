@@ -187,9 +187,15 @@ int profile_from_json(struct profile *p, json_t *obj, struct arena *a, struct fi
 
 /* ---- derived fields ---- */
 
-static void explain(struct derive_explain *ex, enum field_id f, const char *fmt, ...)
+static void explain_text(struct derive_explain *ex, enum field_id f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void explain(struct derive_explain *ex, enum field_id f, const char *fmt, ...) {
+/* The arguments (formatted values) are only computed when an explanation is wanted: the index
+ * derives millions of profiles at load and must not pay for text it throws away. */
+#define explain(ex, ...)                                                                           \
+    do {                                                                                           \
+        if (ex) explain_text(ex, __VA_ARGS__);                                                     \
+    } while (0)
+static void explain_text(struct derive_explain *ex, enum field_id f, const char *fmt, ...) {
     if (!ex) return;
     va_list ap;
     va_start(ap, fmt);

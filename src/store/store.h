@@ -17,22 +17,36 @@ struct store;
 
 enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
+/* The schema version this build creates and reads (docs/STORE.md); an older file is migrated on
+ * open, a newer one is refused. */
+#define STORE_SCHEMA_VERSION 2
+
 /* Opens (creating if needed) and migrates: "data/duijie.db", "sqlite:PATH", "postgres://…". */
 int store_open(const char *uri, struct store **out, struct error *err);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
 int store_schema_version(struct store *s);
 
+/* One explicit transaction at a time (ERR_CONFLICT when one is open). Writes outside it are each
+ * their own transaction; a write that fails inside it is undone alone (a savepoint), and
+ * store_rollback undoes everything since store_begin. */
 int store_begin(struct store *s, struct error *err);
+/* store_begin for loading many enterprises: the enterprise table's secondary indexes are dropped
+ * and rebuilt by store_commit inside the same transaction (a rollback restores them). Worth it when
+ * the load is comparable to the table's size (a first import, `duijie demo`). */
+int store_begin_bulk(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 int store_rollback(struct store *s);
 
 /* ---- enterprises ---- */
 
-/* Inserts or updates by USCC (p->v[F_USCC] must be set and valid); the profile's history years are
- * stored too, and derived size columns recomputed. *id (if not NULL) gets the row id. */
+/* Inserts or updates by USCC (p->v[F_USCC] must be set, valid and normalised); the profile's
+ * history years are stored too, and the derived columns (size, 3-year sums) recomputed. A
+ * fiscal_year of 0 is stored as the year before today. *id (if not NULL) gets the row id. */
 int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, struct error *err);
-/* Loads one enterprise by USCC; text values are copied into a. ERR_NOTFOUND when absent. */
+/* Loads one enterprise by USCC with its history years and the stored size; text values are
+ * copied into a. Other derived fields are profile_derive's (they depend on the date). ERR_NOTFOUND
+ * when absent. */
 int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                          int64_t *id, struct error *err);
 int64_t store_count_enterprises(struct store *s);
@@ -65,8 +79,65 @@ int store_list_enterprises(struct store *s, const struct enterprise_query *q, st
                            struct enterprise_list *out, struct error *err);
 
 /* Calls cb for every enterprise in id order (for building the in-memory index). The profile passed
- * is reused between calls; text values live until cb returns. A non-zero return from cb stops. */
+ * is reused between calls; text values live until cb returns. A non-zero return from cb stops.
+ * For speed it reads the enterprise table only: current values, the stored size, rd_expense_3y and
+ * revenue_3y, and hist[0] revenue (for revenue_growth); the rest of the history is
+ * store_get_enterprise's. profile_derive on it gives the same derived values as on a full get. */
 typedef int (*store_enterprise_cb)(void *ctx, int64_t id, const struct profile *p);
 int store_scan_enterprises(struct store *s, store_enterprise_cb cb, void *ctx, struct error *err);
+
+/* ---- policies and clauses (the clause store; tables in docs/STORE.md) ---- */
+
+#define STORE_NO_DATE INT32_MIN /* a date that is not set (NULL in the table) */
+
+enum policy_status { POLICY_DRAFT = 0, POLICY_PUBLISHED, POLICY_EXPIRED };
+
+/* Strings are borrowed on put and copied into the caller's arena on get/list. */
+struct policy {
+    int64_t id;             /* 0 on put = new; the row id after */
+    const char *code;       /* stable external key ("QDKJ-2025-03"), unique; put updates by it */
+    const char *doc_no;     /* 文号: 青科规〔2025〕3号 */
+    const char *title;      /* 青岛市关于加快高新技术企业培育发展的若干措施 */
+    const char *department; /* 青岛市科学技术局 */
+    const char *level;      /* 国家/省/市/区 */
+    int region;             /* refdata index of the issuing area, -1 = none */
+    int32_t published;      /* 发布日期, STORE_NO_DATE when unknown */
+    int32_t deadline;       /* 申报截止, STORE_NO_DATE when none */
+    int status;             /* enum policy_status */
+    const char *source;     /* the policy's text as published (may be NULL) */
+};
+
+struct clause {
+    int64_t id;        /* 0 on put = new (or the row with the same policy, seq and version) */
+    int64_t policy_id; /* must exist */
+    int seq;           /* position within the policy, 1-based */
+    const char *title; /* 高企认定奖励 */
+    const char *text;  /* the clause as written */
+    const char *rule;  /* rule source in the rule language */
+    const char *kind;  /* 奖励/补助/贴息/… (may be NULL) */
+    bool is_exempt;    /* 免申即享: paid without application */
+    int version;       /* 1, 2, …: a changed rule is a new version */
+    int32_t valid_from, valid_to, deadline; /* STORE_NO_DATE when open */
+    int status;                             /* enum policy_status */
+    int64_t award_cap_fen;                  /* the most one enterprise can get; -1 = unknown */
+};
+
+int store_put_policy(struct store *s, struct policy *p, struct error *err);
+int store_get_policy(struct store *s, int64_t id, struct policy *p, struct arena *a,
+                     struct error *err);
+/* status -1 = any. Rows in id order, in arena a. */
+int store_list_policies(struct store *s, int status, struct arena *a, struct policy **out, int *n,
+                        struct error *err);
+int store_set_policy_status(struct store *s, int64_t id, int status, struct error *err);
+
+/* Inserts (id 0) or updates (id set, or same policy/seq/version). c->id gets the row id. */
+int store_put_clause(struct store *s, struct clause *c, struct error *err);
+int store_get_clause(struct store *s, int64_t id, struct clause *c, struct arena *a,
+                     struct error *err);
+/* policy_id 0 = all policies; status -1 = any. Rows in id order, in arena a. */
+int store_list_clauses(struct store *s, int64_t policy_id, int status, struct arena *a,
+                       struct clause **out, int *n, struct error *err);
+int store_set_clause_status(struct store *s, int64_t id, int status, struct error *err);
+int64_t store_count_clauses(struct store *s);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CLI contracts of `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie match`
+# The CLI contracts of `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie investors`, `duijie needs`
 # (docking issue), run against build/duijie.
 set -u
 D=build/duijie
@@ -74,13 +74,13 @@ $D schedule --slots 65 --tables 1 </dev/null >/dev/null 2>&1
 check "schedule too many slots" '[ $? -eq 2 ]'
 
 # ---- match, listing ----
-out=$($D match investors tests/data/dock/investors.json); rc=$?
-check "match investors exits 0" '[ $rc -eq 0 ]'
-check "match investors explains a missed first choice" 'echo "$out" | grep -q "青岛科创母基金 的 1 个名额已满"'
-out=$($D match needs tests/data/dock/needs.json); rc=$?
-check "match needs exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "文本相似度 13/21 +31"'
-printf '{"needs":[{"id":"n","text":"\xff"}],"capabilities":[{"id":"c","text":"x"}]}' | $D match needs - >/dev/null 2>"$T/err"; rc=$?
-check "match needs bad utf-8 exits 2" '[ $rc -eq 2 ]'
+out=$($D investors tests/data/dock/investors.json); rc=$?
+check "investors exits 0" '[ $rc -eq 0 ]'
+check "investors explains a missed first choice" 'echo "$out" | grep -q "青岛科创母基金 的 1 个名额已满"'
+out=$($D needs tests/data/dock/needs.json); rc=$?
+check "needs exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "文本相似度 13/21 +31"'
+printf '{"needs":[{"id":"n","text":"\xff"}],"capabilities":[{"id":"c","text":"x"}]}' | $D needs - >/dev/null 2>"$T/err"; rc=$?
+check "needs bad utf-8 exits 2" '[ $rc -eq 2 ]'
 out=$($D listing tests/data/dock/listing.json); rc=$?
 check "listing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"rewards_now_total_fen\": 250000000"'
 echo '{"firms":[{"name":"x","stage":"火箭"}]}' | $D listing - >/dev/null 2>"$T/err"; rc=$?

@@ -1,0 +1,41 @@
+/* A synthetic Qingdao for demos, tests and benchmarks: enterprises generated one at a time from
+ * (seed, i) alone, so 2,000,000 of them need no store and any one can be regenerated; the demo
+ * policies (data/demo/policies.json) and clauses generated from Qingdao-style templates. Uses
+ * refdata (real districts, towns and GB/T 4754-2017 classes), enterprise (USCC check characters,
+ * size classes) and store (writing). Knows nothing of HTTP, rules or the index. */
+#ifndef DUIJIE_DEMO_H
+#define DUIJIE_DEMO_H
+
+#include <stdint.h>
+
+#include "enterprise/enterprise.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#define DEMO_FISCAL_YEAR 2025 /* yearly values are for 2025, with 2024 and 2023 as history */
+
+/* Text values of one generated enterprise (the profile points into it). */
+struct demo_text {
+    char uscc[20];
+    char name[128];
+};
+
+/* Fills p with enterprise number i (0-based) of the synthetic city `seed`: the same (seed, i)
+ * always gives the same enterprise, whatever else was generated. p's text values point into t.
+ * Derived fields are left to profile_derive. */
+void demo_enterprise(uint64_t seed, int64_t i, struct profile *p, struct demo_text *t);
+
+/* Loads the demo policies and their clauses (rule source included, status published) from a JSON
+ * file shaped like data/demo/policies.json. Counts what was written. */
+int demo_load_policies(struct store *s, const char *path, int *n_policies, int *n_clauses,
+                       struct error *err);
+
+/* Writes n clauses generated from templates (高企认定奖励, 专精特新奖励, 上市奖励, 技改补助,
+ * 研发费用补助, district variants …), ten to a policy, deterministic for the seed. */
+int demo_generate_clauses(struct store *s, uint64_t seed, int n, struct error *err);
+
+/* The award cap written in a rule's award line ("奖励 = 20万元", "…，最高 100万元") in fen, or -1
+ * when the line names none. A hint for listing; the rules module computes awards. */
+int64_t demo_award_cap(const char *rule);
+
+#endif

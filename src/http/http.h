@@ -1,0 +1,150 @@
+/* The HTTP server: `duijie serve`'s JSON API and static web UI on libmicrohttpd (thread pool,
+ * keep-alive), a router that route files add to, and the helpers handlers use to read a request
+ * and answer it. Parsing of the request target, routing, limits and error replies live here, in
+ * one layer that also runs without a socket (http_server_handle) so tests and the fuzzer reach it.
+ *
+ * Adding endpoints: write src/http/api_<name>.c with
+ *     void http_routes_<name>(struct http_router *r) { http_route(r, "GET", "/api/x/{id}", fn, 0);
+ * } and add the line `HTTP_ROUTES(<name>)` to src/http/routes.def. Nothing else changes. */
+#ifndef DUIJIE_HTTP_H
+#define DUIJIE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "util/arena.h"
+#include "util/error.h"
+
+struct store;
+
+#define HTTP_VERSION "0.1.0"
+#define HTTP_BODY_LIMIT_DEFAULT ((size_t)1 << 20) /* 1 MiB: JSON bodies */
+
+/* ---- the server ---- */
+
+struct http_config {
+    const char *bind;     /* IPv4 address to listen on; NULL = "127.0.0.1" */
+    int port;             /* 0 = any free port (see http_server_port) */
+    const char *db;       /* store URI ("data/duijie.db"); NULL = no store: its endpoints say 503 */
+    const char *web_root; /* folder of static files; NULL = none served */
+    int threads;          /* worker threads (and store connections); 0 = CPUs, at least 2 */
+};
+
+struct http_server;
+
+/* Loads reference data, opens the store connections and builds the routes; listens nowhere yet.
+ */
+int http_server_new(const struct http_config *cfg, struct http_server **out, struct error *err);
+/* Starts listening (libmicrohttpd thread pool). */
+int http_server_listen(struct http_server *s, struct error *err);
+/* The port actually bound (after http_server_listen), 0 before. */
+int http_server_port(const struct http_server *s);
+/* Stops accepting, lets requests in flight finish (up to a few seconds), closes everything. */
+void http_server_free(struct http_server *s);
+
+/* ---- one request without a socket ---- */
+
+struct http_header {
+    const char *name;
+    const char *value;
+};
+
+struct http_input {
+    const char *method; /* "GET", "POST", ... */
+    const char *target; /* raw request target as sent: "/api/enterprises?q=%E9%9D%92" */
+    const struct http_header *headers;
+    int n_headers;
+    const char *body;
+    size_t body_len;
+    bool is_body_too_large; /* the body went past the route's limit and was dropped */
+};
+
+#define HTTP_MAX_RESPONSE_HEADERS 8
+
+/* What a request gets back. body is malloc'd and owned by the response. */
+struct http_response {
+    int status;
+    char *body;
+    size_t body_len;
+    const char *content_type; /* a static string */
+    int n_headers;
+    struct {
+        char name[32];
+        char value[256];
+    } headers[HTTP_MAX_RESPONSE_HEADERS];
+};
+
+void http_response_init(struct http_response *res);
+void http_response_release(struct http_response *res);
+/* Routes and answers one request completely: parsing, routing, limits, errors. Never fails: every
+ * problem becomes a 4xx/5xx JSON error in res. Thread-safe. */
+void http_server_handle(struct http_server *s, const struct http_input *in,
+                        struct http_response *res);
+/* The body limit for a request (by its route), so the socket layer can refuse early with 413. */
+size_t http_server_body_limit(struct http_server *s, const char *method, const char *target);
+
+/* ---- routes ---- */
+
+struct http_router;
+struct http_request;
+
+typedef void (*http_handler)(struct http_request *req, struct http_response *res);
+
+/* Adds a route. pattern: literal segments and "{name}" segments ("/api/enterprises/{uscc}");
+ * the most literal match wins. max_body: body limit in bytes, 0 = HTTP_BODY_LIMIT_DEFAULT. GET
+ * routes answer HEAD too. Returns 0, or ERR_INVALID for a malformed pattern. */
+int http_route(struct http_router *r, const char *method, const char *pattern, http_handler fn,
+               size_t max_body);
+
+/* ---- reading a request (inside a handler) ---- */
+
+const char *http_method(const struct http_request *req);
+const char *http_path(const struct http_request *req); /* decoded, valid UTF-8 */
+/* A "{name}" segment of the route; never NULL inside a handler of a route that has it. */
+const char *http_param(const struct http_request *req, const char *name);
+/* A query argument, decoded and valid UTF-8; NULL when absent. An empty value gives "". */
+const char *http_query(const struct http_request *req, const char *name);
+/* An integer query argument in [min, max]; def when absent or empty. On a bad value fills res
+ * with a 400 naming the argument and returns -1. */
+int http_query_int(struct http_request *req, const char *name, int64_t def, int64_t min,
+                   int64_t max, int64_t *out, struct http_response *res);
+/* A request header (case-insensitive name); NULL when absent. */
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_body(const struct http_request *req, size_t *len);
+/* The body parsed as a JSON object. On bad UTF-8 or bad JSON fills res with a 400 giving the
+ * line and column and returns NULL. The caller owns the result. */
+json_t *http_body_json(struct http_request *req, struct http_response *res);
+/* Memory that lives until the response is sent. */
+struct arena *http_arena(struct http_request *req);
+struct http_server *http_request_server(const struct http_request *req);
+
+/* The store connection for this request (taken from the server's pool on first use and given
+ * back when the handler returns), or NULL with a 503 in res when the server has no store. Its
+ * type is struct store from store/store.h. */
+struct store *http_store(struct http_request *req, struct http_response *res);
+
+/* ---- answering ---- */
+
+/* Sends v (reference stolen) with the status; keys in insertion order, UTF-8 unescaped. */
+void http_reply_json(struct http_response *res, int status, json_t *v);
+/* Sends a ready JSON text (copied). */
+void http_reply_text(struct http_response *res, int status, const char *content_type,
+                     const char *body, size_t len);
+/* {"error": {"code": code, "zh": zh, "en": en}}. */
+void http_reply_error(struct http_response *res, int status, const char *code, const char *zh,
+                      const char *en);
+/* The same from a struct error, with field/line/col when it has them. The status is chosen from
+ * the error code when status is 0. */
+void http_reply_err(struct http_response *res, int status, const struct error *e);
+/* The error object itself (for handlers that add more to it). */
+json_t *http_error_json(const char *code, const char *zh, const char *en);
+/* Adds a response header (name and value copied, truncated to fit). */
+void http_add_header(struct http_response *res, const char *name, const char *value);
+
+/* The status for an err_code (ERR_NOTFOUND → 404, ERR_INVALID → 422, ...). */
+int http_status_for(int code);
+
+#endif

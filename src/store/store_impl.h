@@ -1,0 +1,48 @@
+/* Private to src/store: the table of operations each implementation (SQLite now, PostgreSQL
+ * later) provides. store.c checks arguments once and dispatches through it, so no caller and no
+ * implementation repeats the checks. Not a public header: only src/store includes it. */
+#ifndef DUIJIE_STORE_IMPL_H
+#define DUIJIE_STORE_IMPL_H
+
+#include "store/store.h"
+
+struct store_ops {
+    void (*close)(struct store *s);
+    int (*schema_version)(struct store *s);
+    int (*begin)(struct store *s, struct error *err);
+    int (*begin_bulk)(struct store *s, struct error *err);
+    int (*commit)(struct store *s, struct error *err);
+    int (*rollback)(struct store *s);
+
+    int (*put_enterprise)(struct store *s, const struct profile *p, int64_t *id, struct error *err);
+    int (*get_enterprise)(struct store *s, const char *uscc, struct profile *p, struct arena *a,
+                          int64_t *id, struct error *err);
+    int64_t (*count_enterprises)(struct store *s);
+    int (*list_enterprises)(struct store *s, const struct enterprise_query *q, struct arena *a,
+                            struct enterprise_list *out, struct error *err);
+    int (*scan_enterprises)(struct store *s, store_enterprise_cb cb, void *ctx, struct error *err);
+
+    int (*put_policy)(struct store *s, struct policy *p, struct error *err);
+    int (*get_policy)(struct store *s, int64_t id, struct policy *p, struct arena *a,
+                      struct error *err);
+    int (*list_policies)(struct store *s, int status, struct arena *a, struct policy **out, int *n,
+                         struct error *err);
+    int (*set_policy_status)(struct store *s, int64_t id, int status, struct error *err);
+    int (*put_clause)(struct store *s, struct clause *c, struct error *err);
+    int (*get_clause)(struct store *s, int64_t id, struct clause *c, struct arena *a,
+                      struct error *err);
+    int (*list_clauses)(struct store *s, int64_t policy_id, int status, struct arena *a,
+                        struct clause **out, int *n, struct error *err);
+    int (*set_clause_status)(struct store *s, int64_t id, int status, struct error *err);
+    int64_t (*count_clauses)(struct store *s);
+};
+
+/* Every implementation's handle starts with this. */
+struct store {
+    const struct store_ops *ops;
+    enum store_kind kind;
+};
+
+int store_sqlite_open(const char *path, struct store **out, struct error *err);
+
+#endif
