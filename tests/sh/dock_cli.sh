@@ -37,6 +37,10 @@ check "loan compare explains" 'echo "$out" | grep -q "纳税信用等级 ∈ A�
 check "loan compare subsidy" 'echo "$out" | grep -q "\"subsidy_fen\": 5381184"'
 echo '{"enterprise":{}, "products":[{"id":"x","rate_bp":400,"criteria":[{"field":"资质","op":">=","value":1}]}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
 check "loan compare bad criterion exits 2" '[ $rc -eq 2 ] && grep -q "不能用运算" "$T/err"'
+echo '{"enterprise":{}, "products":[{"id":"x","rate_bp":400,"rule":"注册地 属于 火星"}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
+check "loan compare bad rule names the line" '[ $rc -eq 2 ] && grep -q "1:" "$T/err"'
+out=$($D loan compare tests/data/dock/compare_rules.json)
+check "loan compare with rules: quota from the award" 'echo "$out" | grep -q "\"quota_fen\": 570000000"'
 echo '{"enterprise":{}, "products":[{"id":"x"}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
 check "loan compare product without rate" '[ $rc -eq 2 ] && grep -q "缺少利率" "$T/err"'
 
