@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
     {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
     {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
+    {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 

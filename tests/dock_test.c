@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dock/dock.h"
+#include "util/date.h"
 #include "test.h"
 
 static json_t *load_json(const char *name) {
@@ -533,4 +534,55 @@ TEST(dock_bigram_dice) {
     CHECK_INT(text_bigram_dice("", "x", &r, &err), 0);
     CHECK_INT(r.num, 0);
     CHECK_INT(text_bigram_dice("\xff\xfe", "x", &r, &err), ERR_UTF8);
+}
+
+/* ---- personal agendas ---- */
+
+TEST(dock_agenda) {
+    json_t *m = json_loads("[{\"a\":\"企业A\",\"b\":\"投资人X\",\"slot\":2,\"table\":0},"
+                           "{\"a\":\"企业B\",\"b\":\"投资人X\",\"slot\":0,\"table\":3},"
+                           "{\"a\":\"企业C\",\"b\":\"投资人X\",\"unplaced\":true}]",
+                           0, NULL);
+    struct agenda_clock c = {date_from_ymd(2026, 12, 1), 23 * 60 + 30, 20, 5};
+    struct error err;
+    json_t *ag = agenda_build(m, &c, &err);
+    CHECK(ag != NULL);
+    json_t *x = json_object_get(ag, "投资人X");
+    CHECK_INT(json_array_size(x), 2);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 0), "with")), "企业B");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 0), "start")),
+              "2026-12-01 23:30");
+    /* slot 2 starts 50 minutes later: past midnight */
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 1), "start")),
+              "2026-12-02 00:20");
+    CHECK(json_object_get(ag, "企业C") == NULL);
+    struct buf b;
+    buf_init(&b);
+    CHECK_INT(
+        agenda_ics(ag, "投资人X", "2026 崂山区金企对接会暨资本路演活动（第十二期）", &c, &b, &err),
+        0);
+    const char *s = buf_str(&b);
+    CHECK(strstr(s, "DTSTART;TZID=Asia/Shanghai:20261202T002000\r\n") != NULL);
+    CHECK(strstr(s, "LOCATION:4 号桌\r\n") != NULL);
+    int n_events = 0;
+    for (const char *p = s; (p = strstr(p, "BEGIN:VEVENT")); p++)
+        n_events++;
+    CHECK_INT(n_events, 2);
+    /* every line ends in CRLF and is at most 75 octets */
+    size_t longest = 0;
+    for (const char *p = s; *p;) {
+        const char *e = strstr(p, "\r\n");
+        CHECK(e != NULL);
+        if (!e) break;
+        if ((size_t)(e - p) > longest) longest = (size_t)(e - p);
+        p = e + 2;
+    }
+    CHECK(longest <= 75);
+    buf_release(&b);
+    buf_init(&b);
+    CHECK_INT(agenda_ics(ag, "无此人", NULL, &c, &b, &err), ERR_NOTFOUND);
+    buf_release(&b);
+    c.slot_min = 0;
+    CHECK(agenda_build(m, &c, &err) == NULL);
+    json_decref(ag), json_decref(m);
 }

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "dock/dock.h"
 #include "text/number.h"
+#include "util/date.h"
 #include "util/strmap.h"
 
 static int loan_usage(void) {
@@ -407,5 +408,60 @@ int cli_schedule(int argc, char **argv) {
     sched_result_release(&r);
     free(av), free(si.req), free(si.prev_slot), free(si.prev_table);
     names_release(&si.names);
+    return rc ? 2 : 0;
+}
+
+/* ---- duijie agenda ---- */
+
+int cli_agenda(int argc, char **argv) {
+    const char *day = cli_option(argc, argv, "--date"), *start = cli_option(argc, argv, "--start");
+    const char *len = cli_option(argc, argv, "--slot-minutes"),
+               *gap = cli_option(argc, argv, "--gap");
+    const char *who = cli_option(argc, argv, "--ics"), *event = cli_option(argc, argv, "--event");
+    if (!day || !start || !len) {
+        fprintf(stderr, "usage: duijie agenda --date D --start HH:MM --slot-minutes N [--gap N] "
+                        "[--ics PARTICIPANT] [--event NAME] < schedule.jsonl\n");
+        return 2;
+    }
+    struct error err;
+    error_clear(&err);
+    struct agenda_clock c = {0};
+    int hh = -1, mm = -1, rc = date_parse(day, strlen(day), &c.day, &err);
+    if (!rc && (sscanf(start, "%d:%d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59))
+        rc = error_set(&err, ERR_INVALID, "--start 须为 HH:MM", "--start must be HH:MM");
+    c.start_min = hh * 60 + mm;
+    c.slot_min = atoi(len), c.gap_min = gap ? atoi(gap) : 0;
+    json_t *meetings = json_array(), *agenda = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long n, lineno = 0;
+    while (!rc && (n = cli_read_line(stdin, &line, &cap)) >= 0) {
+        lineno++;
+        if (n == 0) continue;
+        json_t *o = json_loads(line, 0, NULL);
+        if (!o)
+            rc = error_set(&err, ERR_PARSE, "第 %ld 行不是 JSON", "line %ld is not JSON", lineno);
+        else
+            json_array_append_new(meetings, o);
+    }
+    free(line);
+    if (!rc && !(agenda = agenda_build(meetings, &c, &err))) rc = err.code ? err.code : ERR_INVALID;
+    if (!rc && who) {
+        struct buf b;
+        buf_init(&b);
+        rc = agenda_ics(agenda, who, event, &c, &b, &err);
+        if (!rc) fputs(buf_str(&b), stdout);
+        buf_release(&b);
+    } else if (!rc) {
+        const char *key;
+        json_t *list;
+        json_object_foreach(agenda, key, list) {
+            json_t *o = json_pack("{s:s, s:O}", "participant", key, "meetings", list);
+            cli_print_json(o);
+            json_decref(o);
+        }
+    }
+    if (rc) cli_print_error("duijie agenda", &err);
+    json_decref(meetings), json_decref(agenda);
     return rc ? 2 : 0;
 }

@@ -13,6 +13,7 @@
 
 #include "enterprise/enterprise.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/num.h"
 #include "util/tri.h"
@@ -220,6 +221,26 @@ int sched_repair(const struct sched_instance *in, const int *prev_slot, const in
  * slot, availability, counts. 0 when valid. */
 int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err);
 void sched_result_release(struct sched_result *r);
+
+/* ---- personal agendas ---- */
+
+/* When slots happen: slot s starts at start_min + s × (slot_min + gap_min) minutes after midnight
+ * of `day` (Beijing time). */
+struct agenda_clock {
+    int32_t day;   /* days since 1970 */
+    int start_min; /* 0 .. 1439 */
+    int slot_min;  /* 1 .. 600 */
+    int gap_min;   /* 0 .. 600 */
+};
+
+/* Personal agendas from placed meetings ([{"a", "b", "slot", "table"}], what `duijie schedule`
+ * prints): {"participant": [{"slot", "start": "2026-12-01 09:00", "end", "table", "with"}], …},
+ * each participant's meetings in time order. */
+json_t *agenda_build(json_t *meetings, const struct agenda_clock *c, struct error *err);
+/* One participant's agenda as an iCalendar (RFC 5545) VCALENDAR with one VEVENT per meeting,
+ * times in Asia/Shanghai, CRLF line ends; event is the event's name for SUMMARY. */
+int agenda_ics(json_t *agenda, const char *participant, const char *event,
+               const struct agenda_clock *c, struct buf *out, struct error *err);
 
 /* ---- 双向选择: two-way selection, stable with capacities ---- */
 

@@ -76,6 +76,13 @@ printf '{"a":"x","b":"y"}\nnot json\n' | $D schedule --slots 2 --tables 1 >/dev/
 check "schedule bad line exits 2 with line number" '[ $rc -eq 2 ] && grep -q "^duijie schedule: 2:1: 第 2 行" "$T/err"'
 $D schedule --slots 65 --tables 1 </dev/null >/dev/null 2>&1
 check "schedule too many slots" '[ $? -eq 2 ]'
+out=$($D schedule --slots 3 --tables 5 <"$T/req.jsonl" 2>/dev/null | $D agenda --date 2026-12-01 --start 09:00 --slot-minutes 20 --gap 5); rc=$?
+check "agenda one line per participant" '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 6 ]'
+check "agenda times" 'echo "$out" | grep -q "\"start\":\"2026-12-01 09:25\",\"end\":\"2026-12-01 09:45\""'
+out=$($D schedule --slots 3 --tables 5 <"$T/req.jsonl" 2>/dev/null | $D agenda --date 2026-12-01 --start 09:00 --slot-minutes 20 --ics 投资人X)
+check "agenda ics" 'echo "$out" | head -1 | grep -q "^BEGIN:VCALENDAR" && [ "$(echo "$out" | grep -c "BEGIN:VEVENT")" -eq 3 ]'
+echo '{}' | $D agenda --date 2026-12-01 --start 25:00 --slot-minutes 20 >/dev/null 2>&1
+check "agenda bad start exits 2" '[ $? -eq 2 ]'
 
 # ---- match, listing ----
 out=$($D investors tests/data/dock/investors.json); rc=$?
