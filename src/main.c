@@ -34,6 +34,10 @@ static const struct command commands[] = {
      "match clause RULEFILE [--status eligible|unknown|nearly] [--limit N] [--db PATH] [--json]\n"
      "                          who qualifies for a rule, by status, district, industry, size\n"
      "  duijie match enterprise USCC [--db PATH] [--json]  every published clause, ranked"},
+    {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
+    {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
+    {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
+    {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 
 static void usage(FILE *f) {
