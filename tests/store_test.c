@@ -154,6 +154,11 @@ TEST(store_put_get_update_history) {
     CHECK(!p->hist[0][F_REVENUE].has);
     CHECK(!p->v[F_QUALIFICATIONS].has);
     CHECK_INT(store_get_enterprise(s, "91350100M000100Y43", p, &a, NULL, &err), ERR_NOTFOUND);
+    char lower[40];
+    snprintf(lower, sizeof lower, " %s", code);
+    for (char *c = lower; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    CHECK_INT(store_get_enterprise(s, lower, p, &a, NULL, &err), 0); /* normalised first */
     free(p);
     arena_release(&a);
     store_close(s);
