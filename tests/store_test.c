@@ -225,6 +225,12 @@ TEST(store_list_filters_and_pages) {
     CHECK_INT(list_total(s, q), 6);
     q.q = "91370202";
     CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202ma"; /* a USCC prefix, any case: the index range */
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA00000";
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA1";
+    CHECK_INT(list_total(s, q), 0);
     q.q = "%";
     CHECK_INT(list_total(s, q), 0);
     /* pages: 5 + 5 + 2, in id order, nothing twice */

@@ -54,7 +54,7 @@ int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, s
 int64_t store_count_enterprises(struct store *s);
 
 struct enterprise_query {
-    const char *q; /* substring of name or USCC prefix; NULL = any */
+    const char *q; /* the start of a USCC (any case), else a substring of the name; NULL = any */
     int region;    /* refdata region index (matches it and everything within); -1 = any */
     int industry;  /* refdata industry index (any level); -1 = any */
     int size;      /* enum size_class; -1 = any */
