@@ -280,6 +280,9 @@ TEST(import_csv_reader) {
     csv_expect("a\n\"x\"y,z\nq\n", "[1:1|0=a][2:bad@2:1][3:3|0=q]");
     csv_expect("a\tb\tc,d\n1\t2,3\t\n", "[1:1|0=a|1=b|2=c,d][2:2|0=1|1=2,3|2=]");
     csv_expect("x\n\"a\"\"\n\"\"b\"\n", "[1:1|0=x][2:2|0=a\"\n\"b]");
+    /* 中 split across two fields: each alone is bad UTF-8 though the record's bytes are valid */
+    csv_expect("统一社会信用代码,企业名称\n\xe4\xb8,\xad\n",
+               "[1:1|0=统一社会信用代码|1=企业名称][2:bad@2:1]");
 }
 
 TEST(import_csv_large_record) {

@@ -36,7 +36,8 @@ struct importer {
     bool has_untagged[F_COUNT];
     bool warned_extra;
     struct strmap seen; /* USCC → the row it first appeared on */
-    struct arena a;     /* one row's text values */
+    struct arena a;     /* text values of recent rows (the sink copies what it keeps) */
+    struct error cell_err;
     bool is_in_tx;
     int fatal;
 };
@@ -79,8 +80,6 @@ static void issuef(struct importer *im, bool is_warning, const struct import_row
     __attribute__((format(printf, 6, 8)));
 static void issuef(struct importer *im, bool is_warning, const struct import_row *row, int col,
                    const char *field, const char *zh, const char *en, ...) {
-    struct error e;
-    error_clear(&e);
     va_list ap;
     va_start(ap, en);
     char zbuf[320], ebuf[320];
@@ -301,8 +300,7 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
                      struct profile *p, int fy) {
     const struct col_map *m = &im->cols[c->col];
     const struct field_def *f = schema_field((enum field_id)m->field);
-    struct error e;
-    error_clear(&e);
+    struct error *e = &im->cell_err; /* cleared once and after each use: not per cell */
     char warning[320];
     warning[0] = 0;
     if (f->id == F_USCC) {
@@ -323,7 +321,7 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
                    "\"%2$s\" for %1$d is given twice (with and without a year)", fy, f->label);
             return false;
         }
-        rc = profile_set_text(p, f->id, c->s, c->len, &im->a, warning, sizeof warning, &e);
+        rc = profile_set_text(p, f->id, c->s, c->len, &im->a, warning, sizeof warning, e);
     } else {
         int back = fy - 1 - m->year;
         if (!fy || back < 0 || back >= PROFILE_HISTORY) {
@@ -334,11 +332,12 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
             return false;
         }
         rc = schema_parse_value(f, c->s, c->len, &im->a, &p->hist[back][f->id], warning,
-                                sizeof warning, &e);
+                                sizeof warning, e);
     }
-    if (rc) {
-        issue(im, false, row, c->col, f->key, e.zh, e.en);
-        return false;
+    if (rc || e->code) {
+        if (rc) issue(im, false, row, c->col, f->key, e->zh, e->en);
+        error_clear(e);
+        if (rc) return false;
     }
     if (warning[0]) issue(im, true, row, c->col, f->key, warning, warning);
     return true;
@@ -403,7 +402,7 @@ static int on_row(void *ctx, const struct import_row *row) {
     if (row_fiscal_year(im, row, &fy)) ok = false;
     struct profile p;
     profile_clear(&p);
-    arena_release(&im->a);
+    if (arena_bytes(&im->a) > (1 << 20)) arena_release(&im->a);
     bool has_uscc_cell = false;
     /* every bad cell of the row is reported, unless its columns are off (then none line up) */
     for (int i = 0; ok_width && i < row->n; i++) {
@@ -489,6 +488,7 @@ static int run(const char *path, const char *data, size_t len, const char *filen
     if (!r->warnings) r->warnings = calloc((size_t)max, sizeof *r->warnings);
     if (!r->errors || !r->warnings) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     struct importer im = {.o = o, .sink = sink, .r = r, .err = err, .uscc_col = -1, .fy_col = -1};
+    error_clear(&im.cell_err);
     char head[8] = {0};
     size_t head_len = 0;
     FILE *f = NULL;
