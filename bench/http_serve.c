@@ -1,12 +1,12 @@
 /* bench/http_serve: requests per second and p50/p99 latency of `duijie serve` over loopback with
  * keep-alive, for GET /api/enterprises/{uscc} and the list endpoint, next to the naive server: the
- * same HTTP stack, but each request opens SQLite, runs the query and closes it. Figures go to
- * bench/tmp/http_serve.json. HTTP_BENCH_N enterprises (default min(BENCH_N, 100000)). */
+ * same HTTP stack and handlers, but each request opens the SQLite store and closes it again.
+ * Figures go to bench/tmp/http_serve.json. HTTP_BENCH_N enterprises (default min(BENCH_N, 100000)).
+ */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo/demo.h"
 #include "enterprise/enterprise.h"
 #include "http/internal.h"
 #include "refdata/refdata.h"
@@ -40,21 +41,7 @@ static uint64_t rng_next(uint64_t *s) {
     return *s;
 }
 
-/* ---- the data: valid USCCs with Qingdao region codes, a spread of industries and sizes ---- */
-
-static void make_uscc(int i, int64_t county_code, char out[20]) {
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    char first17[18];
-    snprintf(first17, sizeof first17, "91%06lld", (long long)county_code);
-    uint64_t x = (uint64_t)i * 2654435761u + 12345;
-    for (int k = 8; k < 17; k++) {
-        first17[k] = alphabet[x % 31];
-        x /= 31;
-        if (!x) x = (uint64_t)i * 40503u + (uint64_t)k;
-    }
-    first17[17] = 0;
-    snprintf(out, 20, "%s%c", first17, uscc_check_char(first17));
-}
+/* ---- the data: the demo's synthetic Qingdao (src/demo) ---- */
 
 static int fill_store(int n) {
     struct store *st;
@@ -68,131 +55,61 @@ static int fill_store(int n) {
         if (region_at(i)->level == REGION_COUNTY &&
             region_at(region_at(i)->parent)->code == 370200 && n_counties < 16)
             qingdao_counties[n_counties++] = i;
-    static const char *industries[] = {"3911", "6513", "5211", "7212", "4710", "C3411", "6421"};
     usccs = calloc((size_t)n, sizeof *usccs);
-    struct arena a;
-    arena_init(&a, 1 << 16);
-    uint64_t seed = 42;
-    store_begin(st, &err);
+    if (!usccs || store_begin_bulk(st, &err) < 0) {
+        store_close(st);
+        return -1;
+    }
     for (int i = 0; i < n; i++) {
         struct profile p;
+        struct demo_text t;
         profile_clear(&p);
-        int county = qingdao_counties[rng_next(&seed) % (uint64_t)n_counties];
-        make_uscc(i, region_at(county)->code, usccs[i]);
-        char name[64], buf[64];
-        snprintf(name, sizeof name, "青岛第%d号测试企业有限公司", i);
-        struct {
-            enum field_id f;
-            const char *text;
-        } vals[] = {
-            {F_USCC, usccs[i]},
-            {F_NAME, name},
-            {F_REGION, region_at(county)->name},
-            {F_INDUSTRY, industries[rng_next(&seed) % 7]},
-        };
-        for (size_t k = 0; k < sizeof vals / sizeof *vals; k++)
-            profile_set_text(&p, vals[k].f, vals[k].text, strlen(vals[k].text), &a, NULL, 0, &err);
-        snprintf(buf, sizeof buf, "%d", (int)(rng_next(&seed) % 500));
-        profile_set_text(&p, F_EMPLOYEES, buf, strlen(buf), &a, NULL, 0, &err);
-        snprintf(buf, sizeof buf, "%d万元", (int)(rng_next(&seed) % 50000));
-        profile_set_text(&p, F_REVENUE, buf, strlen(buf), &a, NULL, 0, &err);
+        demo_enterprise(1, i, &p, &t);
+        memcpy(usccs[i], t.uscc, sizeof usccs[i]);
         if (store_put_enterprise(st, &p, NULL, &err) < 0) {
             fprintf(stderr, "store_put_enterprise: %s\n", err.en);
+            store_rollback(st);
             store_close(st);
             return -1;
         }
-        if (i % 10000 == 9999) arena_release(&a);
     }
-    store_commit(st, &err);
-    arena_release(&a);
+    int rc = store_commit(st, &err);
     store_close(st);
     n_enterprises = n;
-    return 0;
+    return rc;
 }
 
-/* ---- the naive server's handlers: open SQLite per request ---- */
+/* ---- the naive server: the very same handlers, but each request opens the store (SQLite) and
+ * closes it again instead of borrowing a worker's open connection ---- */
 
-static sqlite3 *naive_open(void) {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
+static http_handler real_one, real_list;
+
+static void naive(struct http_request *req, struct http_response *res, http_handler real) {
+    struct error err;
+    error_clear(&err);
+    if (store_open(db_path, &req->store, &err) < 0) {
+        http_reply_err(res, 500, &err);
+        return;
     }
-    sqlite3_busy_timeout(db, 5000);
-    return db;
+    real(req, res);
+    store_close(req->store);
+    req->store = NULL;
 }
 
 static void naive_one(struct http_request *req, struct http_response *res) {
-    sqlite3 *db = naive_open();
-    sqlite3_stmt *q = NULL;
-    if (!db || sqlite3_prepare_v2(db,
-                                  "SELECT id, uscc, name, region_code, industry, employees, "
-                                  "revenue, size FROM enterprise WHERE uscc = ?",
-                                  -1, &q, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        http_reply_error(res, 500, "db", "数据库错误", "db error");
-        return;
-    }
-    sqlite3_bind_text(q, 1, http_param(req, "uscc"), -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        http_reply_error(res, 404, "not_found", "没有这家企业", "no such enterprise");
-    } else {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(q, 0)));
-        json_object_set_new(o, "uscc", json_string((const char *)sqlite3_column_text(q, 1)));
-        json_object_set_new(o, "name", json_string((const char *)sqlite3_column_text(q, 2)));
-        json_object_set_new(o, "region", json_integer(sqlite3_column_int64(q, 3)));
-        json_object_set_new(o, "industry", json_string((const char *)sqlite3_column_text(q, 4)));
-        json_object_set_new(o, "employees", json_integer(sqlite3_column_int64(q, 5)));
-        json_object_set_new(o, "revenue", json_integer(sqlite3_column_int64(q, 6)));
-        json_object_set_new(o, "size", json_integer(sqlite3_column_int64(q, 7)));
-        http_reply_json(res, 200, o);
-    }
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    naive(req, res, real_one);
 }
 
 static void naive_list(struct http_request *req, struct http_response *res) {
-    int64_t region, page;
-    if (http_query_int(req, "region", 370212, 0, 999999999, &region, res) < 0 ||
-        http_query_int(req, "page", 1, 1, 100000, &page, res) < 0)
-        return;
-    sqlite3 *db = naive_open();
-    sqlite3_stmt *q = NULL, *c = NULL;
-    if (!db ||
-        sqlite3_prepare_v2(db,
-                           "SELECT id, uscc, name, region_code, industry, size FROM enterprise "
-                           "WHERE region_county = ? ORDER BY id LIMIT 20 OFFSET ?",
-                           -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM enterprise WHERE region_county = ?", -1, &c,
-                           NULL) != SQLITE_OK) {
-        sqlite3_finalize(q);
-        sqlite3_close(db);
-        http_reply_error(res, 500, "db", "数据库错误", "db error");
-        return;
-    }
-    sqlite3_bind_int64(q, 1, region);
-    sqlite3_bind_int64(q, 2, (page - 1) * 20);
-    sqlite3_bind_int64(c, 1, region);
-    json_t *items = json_array();
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(q, 0)));
-        json_object_set_new(o, "uscc", json_string((const char *)sqlite3_column_text(q, 1)));
-        json_object_set_new(o, "name", json_string((const char *)sqlite3_column_text(q, 2)));
-        json_object_set_new(o, "region", json_integer(sqlite3_column_int64(q, 3)));
-        json_object_set_new(o, "industry", json_string((const char *)sqlite3_column_text(q, 4)));
-        json_object_set_new(o, "size", json_integer(sqlite3_column_int64(q, 5)));
-        json_array_append_new(items, o);
-    }
-    json_t *o = json_object();
-    json_object_set_new(
-        o, "total", json_integer(sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int64(c, 0) : 0));
-    json_object_set_new(o, "items", items);
-    sqlite3_finalize(q);
-    sqlite3_finalize(c);
-    sqlite3_close(db);
-    http_reply_json(res, 200, o);
+    naive(req, res, real_list);
+}
+
+static http_handler route_fn(struct http_server *s, const char *pattern) {
+    for (int i = 0; i < s->router.n; i++)
+        if (strcmp(s->router.routes[i].method, "GET") == 0 &&
+            strcmp(s->router.routes[i].pattern, pattern) == 0)
+            return s->router.routes[i].fn;
+    return NULL;
 }
 
 /* ---- the load generator: CLIENTS keep-alive connections ---- */
@@ -358,6 +275,9 @@ int main(void) {
         fprintf(stderr, "server: %s\n", err.en);
         return 1;
     }
+    real_one = route_fn(s, "/api/enterprises/{uscc}");
+    real_list = route_fn(s, "/api/enterprises");
+    if (!real_one || !real_list) return 1;
     http_route(&s->router, "GET", "/api/naive/{uscc}", naive_one, 0);
     http_route(&s->router, "GET", "/api/naive", naive_list, 0);
     int port = http_server_port(s);
