@@ -3,7 +3,7 @@
  * /api/clauses/{id}/enterprises (one clause's enterprises of a status, filtered by region, a page
  * at a time) and GET /api/enterprises/{uscc}/matches (every published clause for one enterprise,
  * ranked and explained). The index and the clause catalog are built from the server's store on
- * first use and rebuilt when the store's counts change (checked at most every few seconds) or the
+ * first use and rebuilt when the store's counts change (checked at most once a second) or the
  * day changes; requests read the index through index_acquire without locks. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "util/date.h"
 
-#define RECHECK_SECONDS 5
+#define RECHECK_SECONDS 1
 
 /* The published clauses, shared by the requests that use them. */
 struct catalog_ref {
