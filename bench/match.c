@@ -334,19 +334,19 @@ static void sample_sql(struct sample *s, int32_t today) {
     }
 }
 
-/* The eligible ids by the engine: the plan, then the rows' store ids. */
+/* The eligible ids by the engine: the eligible-only plan, then the rows' store ids. */
 static int64_t engine_ids(const struct index_gen *g, const struct rule_cond *c, int64_t **ids) {
-    struct match_sets m;
+    roaring_bitmap_t *e;
     struct error err;
-    if (match_cond(g, c, &m, &err)) die("match_cond", err.en);
-    uint64_t n = roaring_bitmap_get_cardinality(m.eligible);
+    if (match_eligible(g, c, &e, &err)) die("match_eligible", err.en);
+    uint64_t n = roaring_bitmap_get_cardinality(e);
     uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    roaring_bitmap_to_uint32_array(m.eligible, rows);
+    roaring_bitmap_to_uint32_array(e, rows);
     *ids = malloc((n ? n : 1) * sizeof **ids);
     for (uint64_t i = 0; i < n; i++)
         (*ids)[i] = index_row_id(g, rows[i]);
     free(rows);
-    match_sets_release(&m);
+    roaring_bitmap_free(e);
     return (int64_t)n;
 }
 
