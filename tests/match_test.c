@@ -191,14 +191,17 @@ static enum tri status_in(const struct match_sets *m, uint32_t row) {
     return e ? TRI_TRUE : u ? TRI_UNKNOWN : TRI_FALSE;
 }
 
-/* Plan and nearly groups against the evaluator, for one condition over all rows of w. */
+/* Plan, eligible-only plan and nearly groups against the evaluator, over all rows of w. */
 static int check_plan(const struct world *w, const struct rule_cond *c) {
     struct match_sets m;
     struct error err;
     if (match_cond(w->g, c, &m, &err)) return 1000;
     struct match_nearly nl;
     if (match_nearly(w->g, c, &nl, &err)) return 1000;
-    int bad = 0;
+    roaring_bitmap_t *el;
+    if (match_eligible(w->g, c, &el, &err)) return 1000;
+    int bad = roaring_bitmap_equals(el, m.eligible) ? 0 : 1;
+    roaring_bitmap_free(el);
     int k = c->kind == RC_AND ? c->n_kids : 1;
     for (int i = 0; i < w->n; i++) {
         uint32_t row;
