@@ -37,6 +37,8 @@ static const struct command commands[] = {
     {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
     {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
     {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
+    {"financing", cli_financing,
+     "financing FILE          融资需求: bank steps, overdue commitments, totals"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 

@@ -129,6 +129,14 @@ int cli_needs(int argc, char **argv) {
     return json_file_command("duijie needs", argv[0], match_needs);
 }
 
+int cli_financing(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie financing FILE   (融资需求 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie financing", argv[0], financing_report);
+}
+
 int cli_listing(int argc, char **argv) {
     if (argc != 1) {
         fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");

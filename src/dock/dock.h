@@ -301,6 +301,18 @@ json_t *match_needs(json_t *in, struct error *err);
  * UTF-8 is an error. */
 int text_bigram_dice(const char *x, const char *y, struct ratio *out, struct error *err);
 
+/* ---- 融资需求: financing needs, bank responses, commitments, totals ---- */
+
+/* `duijie financing FILE`: {"date", "commitments": {"respond_days": 1, "contact_days": 3,
+ * "follow_days": 7}, "needs": [{"id", "enterprise", "region", "amount", "months", "purpose",
+ * "posted": "2026-11-01", "events": [{"bank", "step", "date", "amount"}]}]}. Steps: 响应 (respond),
+ * 联系 (contact), 跟进 (follow up) — the three commitments, each due so many days after posting —
+ * then 对接 → 授信 (credit, with amount) → 放款 (loan, with amount). Per need: status, overdue
+ * commitments (late, or still missing past the deadline), credit and loans; totals of loans by
+ * bank, district and month. Out-of-order steps (放款 before 授信, loans above the credit granted,
+ * events before posting or after the date) are errors naming the need and the event. */
+json_t *financing_report(json_t *in, struct error *err);
+
 /* ---- 上市梯队: the listing pipeline ---- */
 
 /* `duijie listing FILE`: {"date", "targets": {"储备": 100, "孵化": 16, "辅导": 5},

@@ -84,6 +84,12 @@ check "agenda ics" 'echo "$out" | head -1 | grep -q "^BEGIN:VCALENDAR" && [ "$(e
 echo '{}' | $D agenda --date 2026-12-01 --start 25:00 --slot-minutes 20 >/dev/null 2>&1
 check "agenda bad start exits 2" '[ $? -eq 2 ]'
 
+# ---- financing ----
+out=$($D financing tests/data/dock/financing.json); rc=$?
+check "financing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"total_fen\": 2000000000"'
+echo '{"date":"2026-11-24","needs":[{"id":"x","posted":"2026-11-01","events":[{"bank":"B","step":"放款","date":"2026-11-02","amount":"1万元"}]}]}' | $D financing - >/dev/null 2>"$T/err"; rc=$?
+check "financing loan before credit exits 2" '[ $rc -eq 2 ] && grep -q "放款须在授信之后" "$T/err"'
+
 # ---- match, listing ----
 out=$($D investors tests/data/dock/investors.json); rc=$?
 check "investors exits 0" '[ $rc -eq 0 ]'
