@@ -176,7 +176,8 @@ static bool scan_one(struct work *w, size_t i, size_t *next) {
         parse_range(w, &q, &j);
         q.b = j;
     }
-    if (q.unit == UNIT_NONE || q.unit == UNIT_ITEM) return false;
+    if (q.unit == UNIT_ITEM && !lex_at(LK_CMP_POST, s, q.b, w->b)) return false;
+    if (q.unit == UNIT_NONE) return false;
 done:
     q.seg = seg_of(w, q.a);
     if (w->n_q < MAX_QTY) w->q[w->n_q++] = q;
