@@ -15,7 +15,7 @@ static const struct command commands[] = {
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"extract", cli_extract,
-     "extract [FILE|-] [--json] policy text → clauses, conditions, benefits, rules"},
+     "extract [FILE|-] [--json] [--html|--pdf|--gb18030]  policy → clauses, conditions, rules"},
     {"demo", cli_demo,
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
     {"serve", cli_serve,

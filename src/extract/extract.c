@@ -132,8 +132,18 @@ static void scan_context(struct ctx *c) {
                 size_t rn = region_name_at(s, t->start, t->end);
                 if (rn) c->heading_region[k] = xdup(c->ar, s, t->start, t->start + rn);
             }
-            continue;
         }
+        if (!c->doc_contact) {
+            static const char *const contacts[] = {"联系电话", "咨询电话", "联系方式", "联系人"};
+            for (size_t r = 0; r < sizeof contacts / sizeof *contacts && !c->doc_contact; r++) {
+                size_t p = xfind(s, t->start, t->end, contacts[r]);
+                if (p < t->end) {
+                    size_t e = xends(s, t->start, t->end, "。") ? t->end - 3 : t->end;
+                    c->doc_contact = xdup(c->ar, s, p, e);
+                }
+            }
+        }
+        if (t->kind == TU_HEADING) continue;
         static const char *const roles[] = {"责任单位", "牵头单位", "责任部门",
                                             "主管部门", "受理部门", "实施部门"};
         for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
@@ -157,14 +167,6 @@ static void scan_context(struct ctx *c) {
             }
         }
         if (!c->doc_deadline) c->doc_deadline = deadline_in(c->ar, s, t->start, t->end);
-        static const char *const contacts[] = {"联系电话", "咨询电话", "联系方式", "联系人"};
-        for (size_t r = 0; r < sizeof contacts / sizeof *contacts && !c->doc_contact; r++) {
-            size_t p = xfind(s, t->start, t->end, contacts[r]);
-            if (p < t->end) {
-                size_t e = xends(s, t->start, t->end, "。") ? t->end - 3 : t->end;
-                c->doc_contact = xdup(c->ar, s, p, e);
-            }
-        }
     }
 }
 
