@@ -164,7 +164,7 @@ static size_t subject_end(const struct work *w, size_t a) {
     const struct lex_entry *ke;
     size_t kw = lex_find(LK_KIND, s, a, end, &ke);
     if (kw > a && kw < end && lex_at(LK_CAP, s, kw + ke->len, w->b)) end = kw; /* 年贴息上限 */
-    if (xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
+    if (kw > a && kw == end && xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
     /* 企业 followed by what it does: "企业在…", "企业实施…", "企业2017年…" */
     for (size_t x = xfind(s, a, end, "企业"); x < end; x = xfind(s, x + 1, end, "企业")) {
         size_t after = x + strlen("企业"), adv;
@@ -178,6 +178,17 @@ static size_t subject_end(const struct work *w, size_t a) {
         }
     }
     return end;
+}
+
+/* A subject names someone: a noun phrase with 的, a qualification, or a who-word at its end. */
+static bool nominal_subject(const struct work *w, size_t a, size_t b) {
+    static const char *const who[] = {"企业", "单位", "机构", "对象", "人才", "人员", "员",
+                                      "者",   "项目", "个人", "团队", "主体", "公司"};
+    if (b <= a) return false;
+    if (has_word(w, a, b, "的") || lex_has(LK_QUALKW, w->s, a, b)) return true;
+    for (size_t t = 0; t < sizeof who / sizeof *who; t++)
+        if (xends(w->s, a, b, who[t])) return true;
+    return false;
 }
 
 static void find_subject(struct work *w) {
@@ -244,6 +255,7 @@ static void find_subject(struct work *w) {
         w->subj_a = a;
         w->subj_b = subject_end(w, a);
     }
+    if (!nominal_subject(w, w->subj_a, w->subj_b)) w->subj_b = w->subj_a; /* "成立满2年;" */
 refine:
     if (w->subj_b <= w->subj_a) {
         w->subj_b = w->subj_a;
@@ -426,7 +438,7 @@ static size_t industry_list(struct work *w, size_t a, size_t b) {
 
 static bool in_cond_qty(const struct work *w, size_t a, size_t b) {
     for (int k = 0; k < w->n_q; k++)
-        if (w->q[k].a >= a && w->q[k].b <= b && w->q[k].role != QR_BENEFIT) return true;
+        if (w->q[k].a >= a && w->q[k].b <= b && w->q[k].role == QR_COND) return true;
     return false;
 }
 
@@ -498,7 +510,40 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         add_str(w, "信用", "=", "良好", a, b);
         return;
     }
-    /* negations */
+    /* negations, also after a period: 近三年内未发生… */
+    static const char *const periods[] = {"近三年内", "近三年", "近两年内", "近两年",   "三年内",
+                                          "两年内",   "申报前", "上年度",   "近一年内", "近一年"};
+    for (size_t t = 0; t < sizeof periods / sizeof *periods; t++)
+        if (xstarts(s, a, b, periods[t])) {
+            size_t r2 = a + strlen(periods[t]);
+            if (xstarts(s, r2, b, "未") || xstarts(s, r2, b, "无") || xstarts(s, r2, b, "没有")) {
+                if (has_word(w, a, b, "失信")) {
+                    struct extract_condition *c = add_cond(w, "失信", "=", a, b);
+                    if (c) {
+                        c->type = EV_STR;
+                        c->str = "否";
+                    }
+                    return;
+                }
+                add_str(w, "其他", "=", xdup(w->ar, s, a, b), a, b);
+                return;
+            }
+            break;
+        }
+    /* 获得X称号, 被认定为X, 入选X */
+    static const char *const gets[] = {"获得",   "取得", "被认定为", "认定为",
+                                       "被评为", "评为", "入选"};
+    for (size_t t = 0; t < sizeof gets / sizeof *gets; t++) {
+        if (!xstarts(s, a, b, gets[t])) continue;
+        size_t qa = a + strlen(gets[t]), qe = b;
+        static const char *const ends[] = {"称号", "荣誉", "资格", "认定", "资质"};
+        for (size_t u = 0; u < sizeof ends / sizeof *ends; u++)
+            if (xends(s, qa, qe, ends[u])) qe -= strlen(ends[u]);
+        if (qe > qa && lex_has(LK_QUALKW, s, qa, qe)) {
+            add_str(w, "资质", "has", canonical_qual(w, qa, qe), a, b);
+            return;
+        }
+    }
     if (xstarts(s, a, b, "未") || xstarts(s, a, b, "无") || xstarts(s, a, b, "没有") ||
         xstarts(s, a, b, "不得") || xstarts(s, a, b, "不存在")) {
         if (has_word(w, a, b, "失信")) {
@@ -588,6 +633,12 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         size_t o = a + strlen(verbs[t]);
         bool is_qual = xends(s, o, b, "资格") || xends(s, o, b, "证书") || xends(s, o, b, "资质") ||
                        xends(s, o, b, "认证");
+        size_t qe = b;
+        if (xends(s, o, qe, "资格") || xends(s, o, qe, "资质")) qe -= 6;
+        if (is_qual && qe > o && lex_has(LK_QUALKW, s, o, qe)) { /* 具有高新技术企业资格 */
+            add_str(w, "资质", "has", canonical_qual(w, o, qe), a, b);
+            return;
+        }
         add_str(w, is_qual ? "资质" : "其他", "has", xdup(w->ar, s, o, b), a, b);
         return;
     }
@@ -812,6 +863,16 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
 static void analyze_np1(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     if (b <= a) return;
+    static const char *const reqs[] = {"拥有", "具有",     "具备",   "持有", "获得",
+                                       "取得", "被认定为", "被评为", "入选"};
+    for (size_t t = 0; t < sizeof reqs / sizeof *reqs; t++)
+        if (xstarts(s, a, b, reqs[t]) && !has_word(w, a, b, "的")) {
+            const char *m0[4];
+            int nm0 = 0;
+            const char *lv0 = NULL;
+            analyze_piece(w, a, b, m0, &nm0, &lv0);
+            return;
+        }
     a = skip_word(s, a, b, "对");
     size_t rn = region_name_at(s, a, b);
     if (rn) a += rn; /* the place itself is region_conditions' */
@@ -927,6 +988,18 @@ static void region_conditions(struct work *w) {
         add_str(w, "注册地", "=", xdup(w->ar, s, x, x + rn), p, x + rn);
         return;
     }
+    size_t zc = xfind(s, w->a, w->b, "注册地");
+    if (zc < w->b) { /* 注册地和税收户管地均在崂山区 */
+        size_t lim = zc + 60 < w->b ? zc + 60 : w->b;
+        size_t zai = xfind(s, zc, lim, "在");
+        size_t rn = zai < lim ? region_name_at(s, zai + 3, w->b) : 0;
+        if (rn) {
+            const char *place = xdup(w->ar, s, zai + 3, zai + 3 + rn);
+            add_str(w, "注册地", "=", place, zc, zai + 3 + rn);
+            if (has_word(w, zc, zai, "税")) add_str(w, "纳税地", "=", place, zc, zai + 3 + rn);
+            return;
+        }
+    }
     if (w->subj_b > w->subj_a) {
         size_t rn = region_name_at(s, w->subj_a, w->subj_b);
         if (rn && !xstarts(s, w->subj_a + rn, w->b, "外")) {
@@ -967,6 +1040,9 @@ static const char *field_for(struct work *w, size_t na, size_t nb, enum unit uni
     for (size_t t = 0; t < sizeof verbs / sizeof *verbs; t++)
         na = skip_word(s, na, nb, verbs[t]);
     if (xends(s, na, nb, "首次")) nb -= strlen("首次");
+    static const char *const tails[] = {"在", "为", "均", "需", "须", "应"};
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+        if (xends(s, na, nb, tails[t]) && nb - na > strlen(tails[t])) nb -= strlen(tails[t]);
     size_t zhan = xfind(s, na, nb, "占");
     if (zhan < nb && (xends(s, na, nb, "比例") || xends(s, na, nb, "比重"))) {
         for (size_t i = na; i < nb; i++) { /* the whole phrase may be in the lexicon */
@@ -1046,7 +1122,9 @@ static void numeric_conditions(struct work *w, size_t lim) {
             else if (xstarts(s, e, w->b, "前") || xstarts(s, e, w->b, "以前") ||
                      xstarts(s, e, w->b, "之前"))
                 op = "<";
-            if (!op || !has_word(w, e, sg.b, "成立")) continue;
+            if (!op || !(has_word(w, e, sg.b, "成立") || has_word(w, sg.a, q->a, "成立") ||
+                         has_word(w, sg.a, q->a, "注册")))
+                continue;
             struct extract_condition *c = add_cond(w, "成立日期", op, q->a, sg.b);
             if (!c) continue;
             char buf[16];
@@ -1099,7 +1177,7 @@ static void numeric_conditions(struct work *w, size_t lim) {
         if (q->has_hi && last == k) {
             add_num(w, field, q->lo_incl || !op ? ">=" : op, q, q->v, na, q->hi_at);
             add_num(w, field, q->hi_incl ? "<=" : "<", q, q->hi, q->hi_at, tb);
-        } else if (post && (!op || strcmp(post->value, op) == 0 || strcmp(post->phrase, "(含)"))) {
+        } else if (post && (!op || strcmp(post->value, op) == 0 || !lex_is(post, "(含)"))) {
             add_num(w, field, post->value, q, v, na, tb);
         } else if (op) {
             add_num(w, field, op, q, v, na, tb);
