@@ -401,3 +401,47 @@ TEST(store_policies_and_clauses) {
     store_close(s);
     remove_temp(path);
 }
+
+static int count_indexes(const char *path) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+    sqlite3_open(path, &db);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                           "'enterprise' AND sql IS NOT NULL",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+TEST(store_bulk_rebuilds_indexes_and_rolls_back) {
+    char path[128], code[19], json[256];
+    struct store *s = open_temp(path, sizeof path);
+    if (!s) return;
+    fill_list_fixture(s);
+    int n_indexes = count_indexes(path);
+    CHECK(n_indexes >= 10);
+    struct error err;
+    CHECK_INT(store_begin_bulk(s, &err), 0);
+    for (int i = 0; i < 5; i++) {
+        make_uscc(code, "370215", 200 + i);
+        snprintf(json, sizeof json, "{\"uscc\": \"%s\", \"region\": \"即墨区\"}", code);
+        CHECK_INT(put_json(s, json, NULL), 0);
+    }
+    CHECK_INT(store_rollback(s), 0);
+    CHECK_INT(store_count_enterprises(s), 12);
+    CHECK_INT(count_indexes(path), n_indexes);
+    CHECK_INT(store_begin_bulk(s, &err), 0);
+    CHECK_INT(put_json(s, json, NULL), 0);
+    CHECK_INT(store_commit(s, &err), 0);
+    CHECK_INT(count_indexes(path), n_indexes);
+    struct enterprise_query q = {NULL, region_find("即墨区", strlen("即墨区"), &err), -1, -1, 1,
+                                 10};
+    CHECK_INT(list_total(s, q), 1);
+    store_close(s);
+    remove_temp(path);
+}

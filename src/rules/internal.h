@@ -41,6 +41,7 @@ enum tok_kind {
     T_VERSION,
     T_FROM,
     T_TO,
+    T_ANY, /* 包含 任一 [...]: any one of */
 };
 
 struct token {

@@ -24,7 +24,8 @@ static const struct keyword keywords[] = {
     {"!", T_NOT, 0},         {"属于", T_IN, 0},         {"位于", T_IN, 0},
     {"in", T_IN, 0},         {"不属于", T_NOT_IN, 0},   {"包含", T_HAS, 0},
     {"具有", T_HAS, 0},      {"拥有", T_HAS, 0},        {"has", T_HAS, 0},
-    {"contains", T_HAS, 0},  {"不包含", T_NOT_HAS, 0},  {"不具有", T_NOT_HAS, 0},
+    {"contains", T_HAS, 0},  {"任一", T_ANY, 0},        {"任意", T_ANY, 0},
+    {"any", T_ANY, 0},       {"不包含", T_NOT_HAS, 0},  {"不具有", T_NOT_HAS, 0},
     {">=", T_OP, RO_GE},     {"≥", T_OP, RO_GE},        {"不低于", T_OP, RO_GE},
     {"不少于", T_OP, RO_GE}, {"不小于", T_OP, RO_GE},   {"达到", T_OP, RO_GE},
     {">", T_OP, RO_GT},      {"高于", T_OP, RO_GT},     {"大于", T_OP, RO_GT},
@@ -88,8 +89,8 @@ static const struct keyword *keyword_at(const char *s, size_t len, size_t *klen)
 
 /* Keywords that only count as such when standing alone: 自贸片区 and 其他企业 are names. */
 static bool is_weak(enum tok_kind k) {
-    return k == T_ELSE || k == T_CAP || k == T_AWARD || k == T_FROM || k == T_TO || k == T_TIER ||
-           k == T_CHOICE || k == T_VERSION;
+    return k == T_ANY || k == T_ELSE || k == T_CAP || k == T_AWARD || k == T_FROM || k == T_TO ||
+           k == T_TIER || k == T_CHOICE || k == T_VERSION;
 }
 
 /* Characters that can never be part of a name. */
@@ -388,6 +389,7 @@ const char *rules_tok_name(enum tok_kind k) {
         [T_VERSION] = "“版本”",
         [T_FROM] = "“自”",
         [T_TO] = "“至”",
+        [T_ANY] = "“任一”",
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }

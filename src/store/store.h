@@ -32,8 +32,10 @@ int store_schema_version(struct store *s);
  * store_rollback undoes everything since store_begin. */
 int store_begin(struct store *s, struct error *err);
 /* store_begin for loading many enterprises: the enterprise table's secondary indexes are dropped
- * and rebuilt by store_commit inside the same transaction (a rollback restores them). Worth it when
- * the load is comparable to the table's size (a first import, `duijie demo`). */
+ * and rebuilt by store_commit inside the same transaction (a rollback restores them), and when no
+ * other connection is open the load runs with a rollback journal instead of WAL (each page written
+ * once). Writes skip their savepoints, so after a failed write only store_rollback is left (commit
+ * refuses). Worth it when the load is comparable to the table's size (a first import, demo). */
 int store_begin_bulk(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 int store_rollback(struct store *s);
