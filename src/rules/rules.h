@@ -103,8 +103,9 @@ enum rule_cond_kind {
 
 struct rule_cond {
     enum rule_cond_kind kind;
-    int line, col; /* the atom's first token */
-    int atom;      /* atoms: index in rule_version.atoms; -1 for and/or/not */
+    int line, col;    /* the atom's first token */
+    int atom;         /* atoms: index in rule_version.atoms; -1 for and/or/not */
+    const char *text; /* atoms: canonical text ("营业收入 >= 2,000万元"), made once at compile */
 
     struct rule_cond **kids; /* RC_AND, RC_OR (n_kids ≥ 2), RC_NOT (1) */
     int n_kids;
