@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dock/dock.h"
+#include "search/search.h"
 #include "util/date.h"
 #include "test.h"
 
@@ -525,20 +526,26 @@ TEST(dock_json_path_cases) {
     CHECK(n_files >= 5);
 }
 
-TEST(dock_bigram_dice) {
-    struct ratio r;
+TEST(dock_text_similarity) {
+    struct search_lexicon *lex;
     struct error err;
-    CHECK_INT(text_bigram_dice("视觉识别", "视觉识别", &r, &err), 0);
+    CHECK_INT(search_lexicon_new(&lex, &err), 0);
+    struct ratio r;
+    CHECK_INT(text_similarity(lex, "视觉识别", "视觉识别", &r, &err), 0);
     CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
-    /* ＡＢ视觉 folds to ab视觉: ab, b视, 视觉; one shared of 3 + 3 */
-    CHECK_INT(text_bigram_dice("视觉识别", "ＡＢ视觉", &r, &err), 0);
-    CHECK_INT(ratio_cmp(r, (struct ratio){1, 3}), 0);
-    /* the space breaks the run: ai, 平台 against ai, i平, 平台 */
-    CHECK_INT(text_bigram_dice("AI 平台", "ai平台", &r, &err), 0);
-    CHECK_INT(ratio_cmp(r, (struct ratio){4, 5}), 0);
-    CHECK_INT(text_bigram_dice("", "x", &r, &err), 0);
+    /* Traditional and full-width forms normalise to the same tokens */
+    CHECK_INT(text_similarity(lex, "視覺識別ＡＩ", "视觉识别ai", &r, &err), 0);
+    CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
+    /* a synonym folds to one concept: 高企 shares something with 高新技术企业 */
+    CHECK_INT(text_similarity(lex, "高企贷款", "高新技术企业贷款", &r, &err), 0);
+    CHECK(r.num > 0);
+    struct ratio none;
+    CHECK_INT(text_similarity(lex, "起重机", "灌装线", &none, &err), 0);
+    CHECK_INT(none.num, 0);
+    CHECK_INT(text_similarity(lex, "", "x", &r, &err), 0);
     CHECK_INT(r.num, 0);
-    CHECK_INT(text_bigram_dice("\xff\xfe", "x", &r, &err), ERR_UTF8);
+    CHECK_INT(text_similarity(lex, "\xff\xfe", "x", &r, &err), ERR_UTF8);
+    search_lexicon_free(lex);
 }
 
 /* ---- personal agendas ---- */

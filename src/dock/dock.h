@@ -290,16 +290,19 @@ json_t *match_investors(json_t *in, struct error *err);
 
 /* `duijie needs FILE`: {"needs": [{"id", "owner", "kind", "industry", "region", "budget",
  * "deadline", "text"}], "capabilities": [{"id", "owner", "kind", "industry", "region", "price",
- * "text"}], "date", "top": 5}. Score 0–100: text 50 (shared character bigrams, Dice, until the
- * search module's BM25 lands), industry 25, region 15, price within budget 10; a need past its
+ * "text"}], "date", "top": 5}. Score 0–100: text 50 (text_similarity), industry 25, region 15,
+ * price within budget 10; a need past its
  * deadline or a capability owned by the need's owner is not matched. Both directions, with
  * reasons. */
 json_t *match_needs(json_t *in, struct error *err);
 
-/* Dice coefficient of the character bigrams of two UTF-8 texts (ASCII letters folded to lower
- * case, punctuation and spaces dropped), as an exact ratio; {0, 1} when either has none. Invalid
- * UTF-8 is an error. */
-int text_bigram_dice(const char *x, const char *y, struct ratio *out, struct error *err);
+struct search_lexicon;
+/* Dice coefficient of the token multisets of two UTF-8 texts under the search module's
+ * normalisation and tokens (CJK bigrams, Latin words, lexicon words folded to synonym concepts;
+ * single characters left out), as an exact ratio; {0, 1} when either has none. Invalid UTF-8 is an
+ * error. */
+int text_similarity(const struct search_lexicon *lex, const char *x, const char *y,
+                    struct ratio *out, struct error *err);
 
 /* ---- 融资需求: financing needs, bank responses, commitments, totals ---- */
 
