@@ -137,6 +137,22 @@ int cli_financing(int argc, char **argv) {
     return json_file_command("duijie financing", argv[0], financing_report);
 }
 
+int cli_roadshow(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie roadshow FILE   (路演 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie roadshow", argv[0], roadshow_agenda);
+}
+
+int cli_intents(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie intents FILE   (意向 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie intents", argv[0], intents_funnel);
+}
+
 int cli_listing(int argc, char **argv) {
     if (argc != 1) {
         fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");

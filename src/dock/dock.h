@@ -316,6 +316,22 @@ int text_similarity(const struct search_lexicon *lex, const char *x, const char 
  * events before posting or after the date) are errors naming the need and the event. */
 json_t *financing_report(json_t *in, struct error *err);
 
+/* ---- roadshows and intents ---- */
+
+/* `duijie roadshow FILE`: {"date", "start": "14:00", "minutes_per_firm": 8, "gap_minutes": 2,
+ * "firms": [{"id", "name", "industry"}], "registrations": [{"investor", "firms": [ids]}]}. The
+ * agenda keeps firms of one industry 门类 together (investors follow a sector as a block), blocks
+ * and firms within them ordered by how many registered investors asked for them (most first, ties
+ * by input order); each firm gets its start and end time, each investor the times of the firms it
+ * asked for. */
+json_t *roadshow_agenda(json_t *in, struct error *err);
+
+/* `duijie intents FILE`: {"needs": n or [ids], "intents": [{"id", "need", "from", "to", "status":
+ * "联系|洽谈|签约|放弃", "amount", "date"}]}. The funnel needs → needs with an intent → needs with
+ * a deal (签约), each step as an exact fraction and a percentage, intents by status and by month,
+ * and the deal amount. */
+json_t *intents_funnel(json_t *in, struct error *err);
+
 /* ---- 上市梯队: the listing pipeline ---- */
 
 /* `duijie listing FILE`: {"date", "targets": {"储备": 100, "孵化": 16, "辅导": 5},
