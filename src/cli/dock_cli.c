@@ -153,6 +153,14 @@ int cli_intents(int argc, char **argv) {
     return json_file_command("duijie intents", argv[0], intents_funnel);
 }
 
+int cli_challenge(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie challenge FILE   (揭榜挂帅 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie challenge", argv[0], challenge_report);
+}
+
 int cli_listing(int argc, char **argv) {
     if (argc != 1) {
         fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");

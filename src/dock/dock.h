@@ -332,6 +332,17 @@ json_t *roadshow_agenda(json_t *in, struct error *err);
  * and the deal amount. */
 json_t *intents_funnel(json_t *in, struct error *err);
 
+/* ---- 揭榜挂帅: open challenges ---- */
+
+/* `duijie challenge FILE`: {"date", "challenges": [{"id", "owner", "title", "reward", "deadline",
+ * "applications": [{"solver", "date"}], "selected": {"solver", "date"}, "milestones": [{"name",
+ * "share": "30%", "due", "done"}]}]}. Per challenge: the state (发榜 → 揭榜中 → 已选定 → 实施中 →
+ * 已完成, or 流榜 when the deadline passed with nobody selected), overdue milestones, and each
+ * milestone's payment: reward × share rounded half up, the last milestone taking the remainder so
+ * payments add up to the reward exactly; paid so far. Shares must add up to 100%; the solver
+ * selected must have applied before the deadline. */
+json_t *challenge_report(json_t *in, struct error *err);
+
 /* ---- 上市梯队: the listing pipeline ---- */
 
 /* `duijie listing FILE`: {"date", "targets": {"储备": 100, "孵化": 16, "辅导": 5},

@@ -236,3 +236,155 @@ json_t *intents_funnel(json_t *in, struct error *err) {
                      "overall_rate", fraction(n_deal, n_needs), "by_status", st, "by_month",
                      by_month, "deal_amount_fen", (json_int_t)deal_fen);
 }
+
+/* ---- 揭榜挂帅 ---- */
+
+static int day_of(json_t *o, const char *key, int32_t *out, bool required, struct error *err) {
+    const char *s = json_string_value(json_object_get(o, key));
+    *out = INT32_MAX;
+    if (!s)
+        return required ? error_set(err, ERR_INVALID, "缺少日期 %s", "date %s missing", key) : 0;
+    return date_parse(s, strlen(s), out, err);
+}
+
+/* A share as "30%", "0.3" or "1/3". */
+static int share_of(const char *s, struct ratio *out, struct error *err) {
+    long long num, den;
+    int used = 0;
+    if (sscanf(s, "%lld/%lld%n", &num, &den, &used) == 2 && s[used] == 0) {
+        if (den <= 0 || num < 0) return error_set(err, ERR_INVALID, "比例无效", "bad share");
+        *out = (struct ratio){num, den};
+        return 0;
+    }
+    return text_parse_ratio(s, strlen(s), out, err);
+}
+
+static json_t *milestones_of(json_t *ms, int64_t reward, int32_t today, int64_t *paid,
+                             int *n_overdue, int *n_done, struct error *err) {
+    struct ratio total = {0, 1};
+    size_t n = json_array_size(ms), i;
+    json_t *m, *out = json_array();
+    int64_t given = 0;
+    *paid = 0, *n_overdue = 0, *n_done = 0;
+    json_array_foreach(ms, i, m) {
+        const char *name = json_string_value(json_object_get(m, "name"));
+        const char *sh = json_string_value(json_object_get(m, "share"));
+        struct ratio share;
+        int32_t due, done;
+        if (!name || !sh || share_of(sh, &share, err) || share.num <= 0 ||
+            day_of(m, "due", &due, true, err) || day_of(m, "done", &done, false, err) ||
+            !ratio_add(total, share, &total)) {
+            error_set(err, ERR_INVALID, "第 %zu 个里程碑须有 name、share（如 30%%）与 due",
+                      "milestone %zu needs name, share (30%%) and due", i + 1);
+            json_decref(out);
+            return NULL;
+        }
+        int64_t pay;
+        struct ratio amt;
+        if (i + 1 == n)
+            pay = reward - given; /* the last settles the remainder */
+        else if (!ratio_mul((struct ratio){reward, 1}, share, &amt) || !ratio_round(amt, &pay))
+            pay = 0;
+        given += pay;
+        bool is_done = done != INT32_MAX && done <= today, is_late = !is_done && today > due;
+        if (is_done) *paid += pay, (*n_done)++;
+        *n_overdue += is_late;
+        char ds[16];
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "name", name,
+                                             "share", sh, "due", date_format(due, ds, sizeof ds),
+                                             "payment_fen", (json_int_t)pay, "state",
+                                             is_done   ? "已完成"
+                                             : is_late ? "逾期"
+                                                       : "未到期",
+                                             "overdue", is_late));
+    }
+    if (n && ratio_cmp(total, (struct ratio){1, 1}) != 0) {
+        error_set(err, ERR_INVALID, "里程碑比例之和须为 100%%",
+                  "milestone shares must add up to 100%%");
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static json_t *one_challenge(json_t *c, int32_t today, struct error *err) {
+    const char *id = json_string_value(json_object_get(c, "id"));
+    const char *rs = json_string_value(json_object_get(c, "reward"));
+    int64_t reward;
+    int32_t deadline;
+    if (!id || !rs || text_parse_money(rs, strlen(rs), &reward, err) ||
+        day_of(c, "deadline", &deadline, true, err)) {
+        error_set(err, ERR_INVALID, "榜单 %s 须有 id、reward 与 deadline",
+                  "challenge %s needs id, reward and deadline", id ? id : "?");
+        return NULL;
+    }
+    json_t *apps = json_object_get(c, "applications"), *a, *sel = json_object_get(c, "selected");
+    size_t i;
+    int n_apps = 0;
+    json_array_foreach(apps, i, a) {
+        int32_t d;
+        if (!json_string_value(json_object_get(a, "solver")) || day_of(a, "date", &d, true, err) ||
+            d > deadline) {
+            error_set(err, ERR_INVALID, "榜单 %s 第 %zu 个揭榜须有 solver 且在截止日前",
+                      "challenge %s, application %zu: solver missing or after the deadline", id,
+                      i + 1);
+            return NULL;
+        }
+        n_apps += d <= today;
+    }
+    const char *chosen = json_string_value(json_object_get(sel, "solver"));
+    if (chosen) {
+        bool applied = false;
+        json_array_foreach(apps, i, a) applied |=
+            strcmp(json_string_value(json_object_get(a, "solver")), chosen) == 0;
+        if (!applied) {
+            error_set(err, ERR_INVALID, "榜单 %s 选定的 %s 未揭榜",
+                      "challenge %s: %s was selected without applying", id, chosen);
+            return NULL;
+        }
+    }
+    int64_t paid;
+    int n_overdue, n_done;
+    json_t *ms = milestones_of(json_object_get(c, "milestones"), reward, today, &paid, &n_overdue,
+                               &n_done, err);
+    if (!ms) {
+        char zh[700], en[700];
+        snprintf(zh, sizeof zh, "榜单 %.64s：%.280s", id, err->zh);
+        snprintf(en, sizeof en, "challenge %.64s: %.280s", id, err->en);
+        error_set_text(err, ERR_INVALID, zh, en);
+        return NULL;
+    }
+    size_t n_ms = json_array_size(ms);
+    const char *state = !chosen                          ? (today > deadline ? "流榜"
+                                                            : n_apps         ? "揭榜中"
+                                                                             : "发榜")
+                        : n_ms && (size_t)n_done == n_ms ? "已完成"
+                        : n_done                         ? "实施中"
+                                                         : "已选定";
+    return json_pack("{s:s, s:s?, s:s, s:i, s:s?, s:I, s:I, s:i, s:o}", "id", id, "title",
+                     json_string_value(json_object_get(c, "title")), "state", state, "applications",
+                     n_apps, "solver", chosen, "reward_fen", (json_int_t)reward, "paid_fen",
+                     (json_int_t)paid, "overdue_milestones", n_overdue, "milestones", ms);
+}
+
+json_t *challenge_report(json_t *in, struct error *err) {
+    json_t *cs = json_object_get(in, "challenges"), *c;
+    int32_t today = date_today();
+    const char *d = json_string_value(json_object_get(in, "date"));
+    if (!json_is_array(cs) || (d && date_parse(d, strlen(d), &today, err))) {
+        if (!json_is_array(cs))
+            error_set(err, ERR_INVALID, "须有 challenges 数组", "challenges array needed");
+        return NULL;
+    }
+    json_t *out = json_array();
+    size_t i;
+    json_array_foreach(cs, i, c) {
+        json_t *one = one_challenge(c, today, err);
+        if (!one) {
+            json_decref(out);
+            return NULL;
+        }
+        json_array_append_new(out, one);
+    }
+    return json_pack("{s:o}", "challenges", out);
+}
