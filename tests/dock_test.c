@@ -497,7 +497,8 @@ TEST(dock_json_path_cases) {
         } fns[] = {{"match_investors", match_investors},   {"match_needs", match_needs},
                    {"listing_pipeline", listing_pipeline}, {"loan_compare", loan_compare},
                    {"financing_report", financing_report}, {"roadshow_agenda", roadshow_agenda},
-                   {"intents_funnel", intents_funnel},     {"challenge_report", challenge_report}};
+                   {"intents_funnel", intents_funnel},     {"challenge_report", challenge_report},
+                   {"project_pool", project_pool}};
         bool known = false;
         for (size_t k = 0; k < sizeof fns / sizeof *fns; k++)
             if (fn && strcmp(fn, fns[k].name) == 0) out = fns[k].fn(in, &err), known = true;
@@ -522,7 +523,7 @@ TEST(dock_json_path_cases) {
         json_decref(out), json_decref(in), json_decref(spec);
     }
     closedir(d);
-    CHECK(n_files >= 8);
+    CHECK(n_files >= 9);
 }
 
 TEST(dock_text_similarity) {

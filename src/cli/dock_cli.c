@@ -161,6 +161,14 @@ int cli_challenge(int argc, char **argv) {
     return json_file_command("duijie challenge", argv[0], challenge_report);
 }
 
+int cli_projects(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie projects FILE   (项目库 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie projects", argv[0], project_pool);
+}
+
 int cli_listing(int argc, char **argv) {
     if (argc != 1) {
         fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");

@@ -154,6 +154,13 @@ enum tri criterion_eval(const struct criterion *c, const struct profile *p, char
  * annual cost before and after it; eligible first, then by real cost. */
 json_t *loan_compare(json_t *input, struct error *err);
 
+/* `duijie projects FILE`: the 项目库. {"date", "products", "subsidies", "projects": [{"id",
+ * "name", "category": "绿色发展|海洋经济|科技创新|先进制造|民营小微", "enterprise": {profile},
+ * "request": {"amount", "months"}}], "top": 3}. Each project's best eligible offers (loan_compare
+ * on its enterprise and request), and per category the number of projects, the financing asked and
+ * how many have at least one eligible product. */
+json_t *project_pool(json_t *in, struct error *err);
+
 /* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
 
 #define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */

@@ -101,6 +101,8 @@ out=$($D challenge tests/data/dock/challenge.json); rc=$?
 check "challenge exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"state\": \"流榜\""'
 echo '{"challenges":[{"id":"c","reward":"10万元","deadline":"2026-01-01","milestones":[{"name":"a","share":"50%","due":"2026-02-01"}]}]}' | $D challenge - >/dev/null 2>"$T/err"; rc=$?
 check "challenge shares must add up" '[ $rc -eq 2 ] && grep -q "100%" "$T/err"'
+out=$($D projects tests/data/dock/projects.json); rc=$?
+check "projects by category" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"category\": \"海洋经济\""'
 
 # ---- match, listing ----
 out=$($D investors tests/data/dock/investors.json); rc=$?
