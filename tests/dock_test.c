@@ -598,3 +598,39 @@ TEST(dock_agenda) {
     CHECK(agenda_build(m, &c, &err) == NULL);
     json_decref(ag), json_decref(m);
 }
+
+/* The checker itself: a valid schedule passes, each kind of tampering is caught. */
+TEST(dock_schedule_checker_catches) {
+    static struct sched_request req[200];
+    for (int k = 0; k < 200; k++)
+        req[k] = (struct sched_request){k % 40, 40 + k % 13, 0};
+    struct sched_instance in = {60, 6, 8, NULL, req, 200};
+    struct sched_result r;
+    struct error err;
+    CHECK_INT(sched_solve(&in, &r, &err), 0);
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    int a = -1, b = -1; /* two meetings in one slot */
+    for (int k = 0; k < 200 && b < 0; k++)
+        for (int j = k + 1; j < 200 && b < 0; j++)
+            if (r.slot[k] >= 0 && r.slot[k] == r.slot[j]) a = k, b = j;
+    CHECK(b >= 0);
+    int t = r.table[b];
+    r.table[b] = r.table[a];
+    CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* one table, one slot, two meetings */
+    r.table[b] = t;
+    int s = r.slot[a], other_slot = -1;
+    for (int k = 0; k < 200; k++) /* a meeting of a's first participant in another slot */
+        if (k != a && r.slot[k] >= 0 && r.slot[k] != s &&
+            (req[k].a == req[a].a || req[k].b == req[a].a))
+            other_slot = r.slot[k];
+    if (other_slot >= 0) {
+        r.slot[a] = other_slot;
+        CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* someone in two meetings at once */
+        r.slot[a] = s;
+    }
+    r.n_placed--;
+    CHECK_INT(sched_check(&in, &r, &err), ERR_INVALID);
+    r.n_placed++;
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    sched_result_release(&r);
+}

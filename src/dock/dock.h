@@ -268,9 +268,11 @@ struct stable_pair {
 };
 
 struct stable_result {
-    struct stable_pair *pairs; /* owned (malloc) */
+    struct stable_pair *pairs; /* owned (malloc), sorted by a then b */
     int n_pairs;
-    int n_proposals; /* work done, for the benchmark and the curious */
+    int n_proposals;          /* work done, for the benchmark and the curious */
+    int *n_of_a, *worst_of_a; /* owned: partners of each a, and the worst rank among them (−1) */
+    int *n_of_b, *worst_of_b; /* owned: the same for each b */
 };
 
 /* Many-to-many deferred acceptance (Gale–Shapley, a proposes): the result has no blocking pair —
