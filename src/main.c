@@ -15,7 +15,7 @@ static const struct command commands[] = {
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"extract", cli_extract,
-     "extract [FILE|-] [--json] policy text → clauses, conditions, benefits, rules"},
+     "extract [FILE|-] [--json] [--html|--pdf|--gb18030]  policy → clauses, conditions, rules"},
     {"search", cli_search,
      "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
     {"demo", cli_demo,
