@@ -269,8 +269,11 @@ static void classify(struct work *w) {
                       has_word(w, sg.a, q->a, "奖");
             size_t after = end;
             if (xstarts(s, after, w->b, "的比例")) after += strlen("的比例");
-            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL;
-            q->role = by || then_grant ? QR_BENEFIT : QR_COND;
+            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL ||
+                              (xstarts(s, end, w->b, "的") && lex_at(LK_KIND, s, end + 3, w->b));
+            /* "给予不超过项目总投资30%的补助": a grant before and no threshold wording */
+            bool given = grant_before && word_before(LK_CMP_PRE, w, sg.a, q->a, 3) == q->a;
+            q->role = by || then_grant || given ? QR_BENEFIT : QR_COND;
             continue;
         }
         /* money */
