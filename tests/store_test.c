@@ -154,6 +154,15 @@ TEST(store_put_get_update_history) {
     CHECK(!p->hist[0][F_REVENUE].has);
     CHECK(!p->v[F_QUALIFICATIONS].has);
     CHECK_INT(store_get_enterprise(s, "91350100M000100Y43", p, &a, NULL, &err), ERR_NOTFOUND);
+    char lower[40];
+    snprintf(lower, sizeof lower, " %s", code);
+    for (char *c = lower; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    CHECK_INT(store_get_enterprise(s, lower, p, &a, NULL, &err), 0); /* normalised first */
+    snprintf(json, sizeof json, "{\"uscc\": \"%s\", \"name\": \"小写\"}", lower);
+    CHECK_INT(put_json(s, json, &id2), 0); /* stored normalised: the same enterprise */
+    CHECK_INT(id2, id);
+    CHECK_INT(store_count_enterprises(s), 1);
     free(p);
     arena_release(&a);
     store_close(s);
@@ -220,6 +229,12 @@ TEST(store_list_filters_and_pages) {
     CHECK_INT(list_total(s, q), 6);
     q.q = "91370202";
     CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202ma"; /* a USCC prefix, any case: the index range */
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA00000";
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA1";
+    CHECK_INT(list_total(s, q), 0);
     q.q = "%";
     CHECK_INT(list_total(s, q), 0);
     /* pages: 5 + 5 + 2, in id order, nothing twice */

@@ -157,6 +157,10 @@ const struct lex_entry *lex_ending(enum lex_kind kind, const char *s, size_t sta
     return best;
 }
 
+bool lex_is(const struct lex_entry *e, const char *word) {
+    return e && e->len == strlen(word) && memcmp(e->phrase, word, e->len) == 0;
+}
+
 bool lex_has(enum lex_kind kind, const char *s, size_t a, size_t b) {
     return lex_find(kind, s, a, b, NULL) < b;
 }
@@ -211,6 +215,14 @@ size_t xrfind(const char *s, size_t a, size_t b, const char *w) {
         i = found + 1;
     }
     return found;
+}
+
+bool xthousands(const char *s, size_t i, size_t end) {
+    if (i == 0 || s[i] != ',' || i + 3 >= end + 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9'))
+        return false;
+    for (size_t k = 1; k <= 3; k++)
+        if (!(s[i + k] >= '0' && s[i + k] <= '9')) return false;
+    return i + 4 >= end || !(s[i + 4] >= '0' && s[i + 4] <= '9');
 }
 
 int xchars(const char *s, size_t a, size_t b) {

@@ -920,8 +920,31 @@ static void industry_filter(struct list_sql *l, int i, char *next, size_t n) {
     add_text_filter(l, "industry <", next);
 }
 
-/* q: a substring of the name, or a prefix of the USCC. LIKE wildcards in q are escaped. */
+/* Upper-cases q into out when it reads as the start of a USCC (a digit, then only USCC
+ * characters): such a query is answered from the uscc index alone. */
+static bool uscc_prefix(const char *q, char *out, size_t cap) {
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    size_t n = strlen(q);
+    if (n == 0 || n >= cap || n > 18 || q[0] < '0' || q[0] > '9') return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 32) : q[i];
+        if (!strchr(alphabet, c)) return false;
+        out[i] = c;
+    }
+    out[n] = 0;
+    return true;
+}
+
+/* q: the start of a USCC (an index range), else a substring of the name or a prefix of the USCC
+ * (LIKE, wildcards in q escaped). */
 static void q_filter(struct list_sql *l, const char *q) {
+    char *lo = l->like[0], *hi = l->like[1];
+    if (uscc_prefix(q, lo, sizeof l->like[0])) {
+        snprintf(hi, sizeof l->like[1], "%s", lo);
+        hi[strlen(hi) - 1]++; /* every code starting with lo sorts in [lo, hi) */
+        buf_puts(&l->where, " AND uscc >= ?20 AND uscc < ?21");
+        return;
+    }
     char esc[120];
     size_t k = 0;
     for (const char *c = q; *c && k + 2 < sizeof esc; c++) {
@@ -929,9 +952,9 @@ static void q_filter(struct list_sql *l, const char *q) {
         esc[k++] = *c;
     }
     esc[k] = 0;
-    snprintf(l->like[0], sizeof l->like[0], "%%%s%%", esc);
-    snprintf(l->like[1], sizeof l->like[1], "%s%%", esc);
-    buf_printf(&l->where, " AND (name LIKE ?%d ESCAPE '\\' OR uscc LIKE ?%d ESCAPE '\\')", 20, 21);
+    snprintf(lo, sizeof l->like[0], "%%%s%%", esc);
+    snprintf(hi, sizeof l->like[1], "%s%%", esc);
+    buf_puts(&l->where, " AND (name LIKE ?20 ESCAPE '\\' OR uscc LIKE ?21 ESCAPE '\\')");
 }
 
 static void bind_list(const struct list_sql *l, sqlite3_stmt *st) {
