@@ -619,7 +619,7 @@ int main(void) {
         buf_release(&ddl);
     }
 
-    printf("# PostgreSQL loaded; checking the three agree\n");
+    printf("# data loaded; checking that the engine and the SQL agree\n");
     /* ---- checks before timing ---- */
     for (int i = 0; i < n_sm; i++) {
         int64_t *e, *l, *p = NULL;
