@@ -14,6 +14,8 @@ static const struct command commands[] = {
     {"uscc", cli_uscc, "uscc CODE...            check 统一社会信用代码, one JSON object per code"},
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
+    {"extract", cli_extract,
+     "extract [FILE|-] [--json] [--html|--pdf|--gb18030]  policy → clauses, conditions, rules"},
     {"search", cli_search,
      "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
     {"demo", cli_demo,
@@ -26,6 +28,18 @@ static const struct command commands[] = {
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
+    {"import", cli_import,
+     "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
+    {"match", cli_match,
+     "match clause RULEFILE [--status eligible|unknown|nearly] [--limit N] [--db PATH] [--json]\n"
+     "                          who qualifies for a rule, by status, district, industry, size\n"
+     "  duijie match enterprise USCC [--db PATH] [--json]  every published clause, ranked"},
+    {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
+    {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
+    {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
+    {"financing", cli_financing,
+     "financing FILE          融资需求: bank steps, overdue commitments, totals"},
+    {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 
 static void usage(FILE *f) {

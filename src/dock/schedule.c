@@ -461,15 +461,59 @@ static bool cover(struct state *st, int r, int u, int *moved) {
     return false;
 }
 
+#define KEMPE_MAX_PATH 64
+
+/* Places r = (a, b) in slot x, free for a, after swapping slots x and y along the alternating path
+ * that starts at b with its x meeting (Kempe chain; y is free for b). Every meeting on the path
+ * must be able to attend its new slot, the path must not reach a, and the tables of x and y must
+ * still suffice. The path is short or the attempt is dropped. */
+static bool kempe_try(struct state *st, int r, int x, int y, int *moved) {
+    const struct prep *p = st->p;
+    const struct sched_request *q = &p->in->req[r];
+    int S = p->S, path[KEMPE_MAX_PATH], len = 0, v = q->b, col = x;
+    int dx = 1, dy = 0; /* change in meetings per slot: r joins x */
+    for (int e; (e = st->who[v * S + col]) >= 0;) {
+        if (len == KEMPE_MAX_PATH) return false;
+        const struct sched_request *m = &p->in->req[e];
+        int to = col == x ? y : x;
+        if (!((p->av[m->a] & p->av[m->b]) >> to & 1)) return false;
+        path[len++] = e;
+        v = other(m, v);
+        if (v == q->a) return false;
+        dx += col == x ? -1 : 1, dy += col == x ? 1 : -1;
+        col = to;
+    }
+    if (st->used[x] + dx > p->T || st->used[y] + dy > p->T) return false;
+    int to_slot[KEMPE_MAX_PATH];
+    for (int k = 0; k < len; k++)
+        to_slot[k] = st->slot[path[k]] == x ? y : x, unplace(st, path[k]);
+    for (int k = 0; k < len; k++)
+        place(st, path[k], to_slot[k]);
+    place(st, r, x);
+    *moved += len;
+    return true;
+}
+
+static bool place_kempe(struct state *st, int r, int *moved) {
+    const struct prep *p = st->p;
+    const struct sched_request *q = &p->in->req[r];
+    uint64_t common = p->av[q->a] & p->av[q->b];
+    for (uint64_t mx = common & ~st->busy[q->a]; mx; mx &= mx - 1)
+        for (uint64_t my = common & ~st->busy[q->b] & ~(mx & -mx); my; my &= my - 1)
+            if (kempe_try(st, r, __builtin_ctzll(mx), __builtin_ctzll(my), moved)) return true;
+    return false;
+}
+
 /* Places what it can; with is_repair, never takes a placed meeting's place (cover) so confirmed
  * meetings only move, never drop. */
 static void local_search(struct state *st, const bool *chosen, bool is_repair, int *moved) {
     const struct prep *p = st->p;
     const struct sched_instance *in = p->in;
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 3; pass++)
         for (int r = 0; r < in->n_req; r++)
-            if (p->is_live[r] && st->slot[r] < 0 && (pass == 1 || chosen[r]))
-                if (!place_direct(st, r)) place_eject(st, r, moved);
+            if (p->is_live[r] && st->slot[r] < 0 && (pass > 0 || chosen[r]))
+                if (!place_direct(st, r) && !place_eject(st, r, moved) && pass == 2)
+                    place_kempe(st, r, moved);
     for (int r = 0; r < in->n_req && !is_repair; r++) {
         if (!p->is_live[r] || st->slot[r] >= 0) continue;
         const struct sched_request *q = &in->req[r];

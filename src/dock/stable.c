@@ -183,37 +183,34 @@ static void partners(const struct stable_result *r, bool side_a, int x, int *n, 
 }
 
 void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
-                    char *buf, size_t n) {
+                    const char *name_a, const char *name_b, char *buf, size_t n) {
+    const char *x = name_a ? name_a : "a", *y = name_b ? name_b : "b";
     int ra = rank_on(in->pref_a, in->start_a, a, b), rb = rank_on(in->pref_b, in->start_b, b, a);
     for (int k = 0; k < r->n_pairs; k++)
         if (r->pairs[k].a == a && r->pairs[k].b == b) {
             snprintf(
                 buf, n,
-                "双方互选：a 把 b 排第 %d，b 把 a 排第 %d / matched: a ranks b #%d, b ranks a #%d",
-                ra + 1, rb + 1, ra + 1, rb + 1);
+                "双方互选：%1$s 把 %2$s 排第 %3$d，%2$s 把 %1$s 排第 %4$d / matched: %1$s ranks "
+                "%2$s #%3$d, %2$s ranks %1$s #%4$d",
+                x, y, ra + 1, rb + 1);
             return;
         }
-    if (ra < 0) {
-        snprintf(buf, n, "a 未将 b 列入意向 / a did not choose b");
-        return;
-    }
-    if (rb < 0) {
-        snprintf(buf, n, "b 未将 a 列入意向 / b did not choose a");
+    if (ra < 0 || rb < 0) {
+        const char *p = ra < 0 ? x : y, *q = ra < 0 ? y : x;
+        snprintf(buf, n, "%1$s 未将 %2$s 列入意向 / %1$s did not choose %2$s", p, q);
         return;
     }
     int na, wa, nb, wb;
     partners(r, true, a, &na, &wa);
     partners(r, false, b, &nb, &wb);
-    if (na >= in->cap_a[a] && wa < ra)
-        snprintf(buf, n,
-                 "a 的 %d 个名额已满，均为其更靠前的意向（最靠后的排第 %d，b 排第 %d） / a is full "
-                 "(%d) with partners it ranks higher (worst #%d, b is #%d)",
-                 in->cap_a[a], wa + 1, ra + 1, in->cap_a[a], wa + 1, ra + 1);
-    else if (nb >= in->cap_b[b] && wb < rb)
-        snprintf(buf, n,
-                 "b 的 %d 个名额已满，均为其更靠前的意向（最靠后的排第 %d，a 排第 %d） / b is full "
-                 "(%d) with partners it ranks higher (worst #%d, a is #%d)",
-                 in->cap_b[b], wb + 1, rb + 1, in->cap_b[b], wb + 1, rb + 1);
+    bool a_full = na >= in->cap_a[a] && wa < ra;
+    if (a_full || (nb >= in->cap_b[b] && wb < rb))
+        snprintf(
+            buf, n,
+            "%1$s 的 %3$d 个名额已满，均为其更靠前的意向（最靠后的排第 %4$d，%2$s 排第 %5$d） / "
+            "%1$s is full (%3$d) with partners it ranks higher (worst #%4$d, %2$s is #%5$d)",
+            a_full ? x : y, a_full ? y : x, a_full ? in->cap_a[a] : in->cap_b[b],
+            (a_full ? wa : wb) + 1, (a_full ? ra : rb) + 1);
     else
         snprintf(buf, n, "阻塞对：结果不稳定 / blocking pair: the result is not stable");
 }

@@ -77,7 +77,9 @@ int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, 
 
 int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                          int64_t *id, struct error *err) {
-    return s->ops->get_enterprise(s, uscc, p, a, id, err);
+    struct uscc_result r; /* look up the code as stored: full-width, lower case, spaces folded */
+    uscc_check(uscc, strlen(uscc), &r);
+    return s->ops->get_enterprise(s, r.code, p, a, id, err);
 }
 
 int64_t store_count_enterprises(struct store *s) {

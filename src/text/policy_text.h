@@ -1,0 +1,75 @@
+/* Policy text as published: normalisation (NFKC and full-width folding, stray spaces from PDF
+ * conversion, page numbers like "— 2 —", lines broken mid-sentence) with a map back to the input,
+ * and splitting into headings and sentences by the numbering policy documents use (第X章/第X条,
+ * 一、, (一), 1. / 1、, (1), ①). Knows nothing of benefits or conditions (that is src/extract). */
+#ifndef DUIJIE_TEXT_POLICY_TEXT_H
+#define DUIJIE_TEXT_POLICY_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+/* Inputs above this are refused with ERR_TOO_LARGE (the offset maps use 32-bit offsets). */
+#define TEXT_MAX_INPUT (64u << 20)
+
+/* The normalised text: one line per paragraph (broken lines joined), no spaces or tabs, NFKC and
+ * full-width folded (except 。、“”《》〔〕 and circled numbers, which carry meaning). Every byte
+ * knows the input bytes it came from, so a span of the normalised text maps back to an exact
+ * substring of the input. */
+struct text_norm {
+    char *s;        /* owned, NUL-terminated */
+    size_t len;     /* bytes in s */
+    uint32_t *from; /* owned, len + 1 entries: input offset where the char holding byte i starts */
+    uint32_t *to;   /* owned, len + 1 entries: input offset just past that char */
+};
+
+/* Normalises s[0..len): invalid UTF-8 is ERR_UTF8 with err->offset at the first bad byte; over
+ * TEXT_MAX_INPUT is ERR_TOO_LARGE. */
+int text_normalize(const char *s, size_t len, struct text_norm *out, struct error *err);
+void text_norm_release(struct text_norm *n);
+/* The input span [*start, *end) covering normalised bytes [a, b) (a < b <= n->len). */
+void text_norm_span(const struct text_norm *n, size_t a, size_t b, size_t *start, size_t *end);
+
+enum text_unit_kind { TU_HEADING, TU_SENTENCE };
+
+/* Numbering styles, outermost first; the level of a heading or item. */
+enum text_marker {
+    MK_NONE = 0,
+    MK_CHAPTER,   /* 第一章, 第一节 */
+    MK_ARTICLE,   /* 第一条 */
+    MK_CN,        /* 一、 */
+    MK_CN_PAREN,  /* (一) */
+    MK_NUM,       /* 1. 1、 */
+    MK_NUM_PAREN, /* (1) 1) */
+    MK_CIRCLED,   /* ① */
+};
+
+struct text_unit {
+    enum text_unit_kind kind;
+    enum text_marker marker; /* numbering that opened this unit's item, MK_NONE when none */
+    size_t start, end;       /* normalised byte span, the item number excluded */
+    int line;                /* 0-based paragraph (normalised line) */
+    int item;                /* index of the numbered item (or paragraph) the unit belongs to */
+    int heading;             /* index into units of the innermost heading above, -1 when none */
+    int parent_heading;      /* for a heading: the heading it sits under, -1 when none */
+};
+
+struct text_units {
+    struct text_unit *v; /* owned */
+    int n, cap;
+};
+
+/* HTML → text: scripts, styles and comments dropped, tags removed, block elements (p, div, br, li,
+ * tr, h1–h6 …) as line breaks, entities decoded. *out is malloc'd. Invalid UTF-8 is ERR_UTF8. */
+int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+/* GB18030 (and GBK, GB2312) → UTF-8 through ICU. *out is malloc'd. */
+int text_from_gb18030(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+
+/* Splits normalised text into headings and sentences (at 。;!? outside brackets). */
+int text_split(const struct text_norm *n, struct text_units *out, struct error *err);
+void text_units_release(struct text_units *u);
+/* The numbering at the start of s (bytes consumed, 0 when none) and its style. */
+size_t text_item_marker(const char *s, size_t len, enum text_marker *mk);
+
+#endif
