@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"extract", cli_extract,
      "extract [FILE|-] [--json] [--html|--pdf|--gb18030]  policy → clauses, conditions, rules"},
+    {"search", cli_search,
+     "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
     {"demo", cli_demo,
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
     {"serve", cli_serve,
@@ -26,6 +28,24 @@ static const struct command commands[] = {
     {"fmt", cli_fmt, "fmt RULEFILE            a rule in canonical form"},
     {"loan", cli_loan, "loan --principal Y --rate-bp N --months M --method X | loan compare FILE"},
     {"schedule", cli_schedule, "schedule --slots S --tables T < requests.jsonl   1:1 meetings"},
+    {"import", cli_import,
+     "import FILE [--db P] [--dry-run] [--errors OUT.csv] | --template OUT.xlsx"},
+    {"match", cli_match,
+     "match clause RULEFILE [--status eligible|unknown|nearly] [--limit N] [--db PATH] [--json]\n"
+     "                          who qualifies for a rule, by status, district, industry, size\n"
+     "  duijie match enterprise USCC [--db PATH] [--json]  every published clause, ranked"},
+    {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
+    {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
+    {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
+    {"financing", cli_financing,
+     "financing FILE          融资需求: bank steps, overdue commitments, totals"},
+    {"roadshow", cli_roadshow,
+     "roadshow FILE           路演: firm order and times, investors' times"},
+    {"intents", cli_intents, "intents FILE            意向: needs → intents → deals, conversion"},
+    {"challenge", cli_challenge, "challenge FILE          揭榜挂帅: state, milestones, payments"},
+    {"projects", cli_projects,
+     "projects FILE           项目库: projects by category, best loan offers"},
+    {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 
 static void usage(FILE *f) {

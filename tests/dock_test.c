@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "dock/dock.h"
+#include "search/search.h"
+#include "util/date.h"
 #include "test.h"
 
 static json_t *load_json(const char *name) {
@@ -436,7 +438,7 @@ TEST(dock_stable_no_blocking_pair) {
                 bool b_wants = cnt_b[b] < cap_b[b] || rank_b[b][a] < worst_b[b];
                 CHECK(!(a_wants && b_wants));
                 char why[400];
-                stable_explain(&in, &r, a, b, why, sizeof why);
+                stable_explain(&in, &r, a, b, NULL, NULL, why, sizeof why);
                 CHECK(strstr(why, "已满") != NULL);
             }
         stable_result_release(&r);
@@ -446,4 +448,189 @@ TEST(dock_stable_no_blocking_pair) {
     struct stable_result r;
     struct error err;
     CHECK_INT(stable_match(&bad, &r, &err), ERR_INVALID); /* b listed twice */
+}
+
+/* ---- data-driven JSON cases: each tests/data/dock/NAME.paths.json names an input, a function and
+ * the values expected at paths ("a.0.b"; "x.#" is the length of array x). ---- */
+
+#include <dirent.h>
+
+static json_t *json_at(json_t *v, const char *path, bool *is_len) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    *is_len = false;
+    for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok && v;
+         tok = strtok_r(NULL, ".", &save)) {
+        if (strcmp(tok, "#") == 0) {
+            *is_len = true;
+            return v;
+        }
+        if (json_is_array(v))
+            v = json_array_get(v, (size_t)atoi(tok));
+        else
+            v = json_object_get(v, tok);
+    }
+    return v;
+}
+
+TEST(dock_json_path_cases) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/dock", test_data_dir());
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    if (!d) return;
+    int n_files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len < 11 || strcmp(e->d_name + len - 11, ".paths.json") != 0) continue;
+        n_files++;
+        test_case(e->d_name);
+        json_t *spec = load_json(e->d_name);
+        json_t *in = load_json(json_string_value(json_object_get(spec, "input")));
+        const char *fn = json_string_value(json_object_get(spec, "fn"));
+        struct error err;
+        error_clear(&err);
+        json_t *out = NULL;
+        static const struct {
+            const char *name;
+            json_t *(*fn)(json_t *, struct error *);
+        } fns[] = {{"match_investors", match_investors},   {"match_needs", match_needs},
+                   {"listing_pipeline", listing_pipeline}, {"loan_compare", loan_compare},
+                   {"financing_report", financing_report}, {"roadshow_agenda", roadshow_agenda},
+                   {"intents_funnel", intents_funnel},     {"challenge_report", challenge_report},
+                   {"project_pool", project_pool}};
+        bool known = false;
+        for (size_t k = 0; k < sizeof fns / sizeof *fns; k++)
+            if (fn && strcmp(fn, fns[k].name) == 0) out = fns[k].fn(in, &err), known = true;
+        CHECK(known);
+        if (!out)
+            test_failf(__FILE__, __LINE__, "%s: %d %s / %s", e->d_name, err.code, err.zh, err.en);
+        const char *path;
+        json_t *want;
+        json_object_foreach(json_object_get(spec, "expect"), path, want) {
+            bool is_len = false;
+            json_t *got = out ? json_at(out, path, &is_len) : NULL;
+            bool ok = is_len ? (json_integer_value(want) == (json_int_t)json_array_size(got))
+                             : (got ? json_equal(got, want) : json_is_null(want));
+            if (!ok) {
+                char *g = got ? json_dumps(got, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+                char *w = json_dumps(want, JSON_ENCODE_ANY | JSON_COMPACT);
+                test_failf(__FILE__, __LINE__, "%s: %s = %s, expected %s", e->d_name, path,
+                           g ? g : "(missing)", w ? w : "?");
+                free(g), free(w);
+            }
+        }
+        json_decref(out), json_decref(in), json_decref(spec);
+    }
+    closedir(d);
+    CHECK(n_files >= 9);
+}
+
+TEST(dock_text_similarity) {
+    struct search_lexicon *lex;
+    struct error err;
+    CHECK_INT(search_lexicon_new(&lex, &err), 0);
+    struct ratio r;
+    CHECK_INT(text_similarity(lex, "视觉识别", "视觉识别", &r, &err), 0);
+    CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
+    /* Traditional and full-width forms normalise to the same tokens */
+    CHECK_INT(text_similarity(lex, "視覺識別ＡＩ", "视觉识别ai", &r, &err), 0);
+    CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
+    /* a synonym folds to one concept: 高企 shares something with 高新技术企业 */
+    CHECK_INT(text_similarity(lex, "高企贷款", "高新技术企业贷款", &r, &err), 0);
+    CHECK(r.num > 0);
+    struct ratio none;
+    CHECK_INT(text_similarity(lex, "起重机", "灌装线", &none, &err), 0);
+    CHECK_INT(none.num, 0);
+    CHECK_INT(text_similarity(lex, "", "x", &r, &err), 0);
+    CHECK_INT(r.num, 0);
+    CHECK_INT(text_similarity(lex, "\xff\xfe", "x", &r, &err), ERR_UTF8);
+    search_lexicon_free(lex);
+}
+
+/* ---- personal agendas ---- */
+
+TEST(dock_agenda) {
+    json_t *m = json_loads("[{\"a\":\"企业A\",\"b\":\"投资人X\",\"slot\":2,\"table\":0},"
+                           "{\"a\":\"企业B\",\"b\":\"投资人X\",\"slot\":0,\"table\":3},"
+                           "{\"a\":\"企业C\",\"b\":\"投资人X\",\"unplaced\":true}]",
+                           0, NULL);
+    struct agenda_clock c = {date_from_ymd(2026, 12, 1), 23 * 60 + 30, 20, 5};
+    struct error err;
+    json_t *ag = agenda_build(m, &c, &err);
+    CHECK(ag != NULL);
+    json_t *x = json_object_get(ag, "投资人X");
+    CHECK_INT(json_array_size(x), 2);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 0), "with")), "企业B");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 0), "start")),
+              "2026-12-01 23:30");
+    /* slot 2 starts 50 minutes later: past midnight */
+    CHECK_STR(json_string_value(json_object_get(json_array_get(x, 1), "start")),
+              "2026-12-02 00:20");
+    CHECK(json_object_get(ag, "企业C") == NULL);
+    struct buf b;
+    buf_init(&b);
+    CHECK_INT(
+        agenda_ics(ag, "投资人X", "2026 崂山区金企对接会暨资本路演活动（第十二期）", &c, &b, &err),
+        0);
+    const char *s = buf_str(&b);
+    CHECK(strstr(s, "DTSTART;TZID=Asia/Shanghai:20261202T002000\r\n") != NULL);
+    CHECK(strstr(s, "LOCATION:4 号桌\r\n") != NULL);
+    int n_events = 0;
+    for (const char *p = s; (p = strstr(p, "BEGIN:VEVENT")); p++)
+        n_events++;
+    CHECK_INT(n_events, 2);
+    /* every line ends in CRLF and is at most 75 octets */
+    size_t longest = 0;
+    for (const char *p = s; *p;) {
+        const char *e = strstr(p, "\r\n");
+        CHECK(e != NULL);
+        if (!e) break;
+        if ((size_t)(e - p) > longest) longest = (size_t)(e - p);
+        p = e + 2;
+    }
+    CHECK(longest <= 75);
+    buf_release(&b);
+    buf_init(&b);
+    CHECK_INT(agenda_ics(ag, "无此人", NULL, &c, &b, &err), ERR_NOTFOUND);
+    buf_release(&b);
+    c.slot_min = 0;
+    CHECK(agenda_build(m, &c, &err) == NULL);
+    json_decref(ag), json_decref(m);
+}
+
+/* The checker itself: a valid schedule passes, each kind of tampering is caught. */
+TEST(dock_schedule_checker_catches) {
+    static struct sched_request req[200];
+    for (int k = 0; k < 200; k++)
+        req[k] = (struct sched_request){k % 40, 40 + k % 13, 0};
+    struct sched_instance in = {60, 6, 8, NULL, req, 200};
+    struct sched_result r;
+    struct error err;
+    CHECK_INT(sched_solve(&in, &r, &err), 0);
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    int a = -1, b = -1; /* two meetings in one slot */
+    for (int k = 0; k < 200 && b < 0; k++)
+        for (int j = k + 1; j < 200 && b < 0; j++)
+            if (r.slot[k] >= 0 && r.slot[k] == r.slot[j]) a = k, b = j;
+    CHECK(b >= 0);
+    int t = r.table[b];
+    r.table[b] = r.table[a];
+    CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* one table, one slot, two meetings */
+    r.table[b] = t;
+    int s = r.slot[a], other_slot = -1;
+    for (int k = 0; k < 200; k++) /* a meeting of a's first participant in another slot */
+        if (k != a && r.slot[k] >= 0 && r.slot[k] != s &&
+            (req[k].a == req[a].a || req[k].b == req[a].a))
+            other_slot = r.slot[k];
+    if (other_slot >= 0) {
+        r.slot[a] = other_slot;
+        CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* someone in two meetings at once */
+        r.slot[a] = s;
+    }
+    r.n_placed--;
+    CHECK_INT(sched_check(&in, &r, &err), ERR_INVALID);
+    r.n_placed++;
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    sched_result_release(&r);
 }

@@ -154,6 +154,15 @@ TEST(store_put_get_update_history) {
     CHECK(!p->hist[0][F_REVENUE].has);
     CHECK(!p->v[F_QUALIFICATIONS].has);
     CHECK_INT(store_get_enterprise(s, "91350100M000100Y43", p, &a, NULL, &err), ERR_NOTFOUND);
+    char lower[40];
+    snprintf(lower, sizeof lower, " %s", code);
+    for (char *c = lower; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    CHECK_INT(store_get_enterprise(s, lower, p, &a, NULL, &err), 0); /* normalised first */
+    snprintf(json, sizeof json, "{\"uscc\": \"%s\", \"name\": \"小写\"}", lower);
+    CHECK_INT(put_json(s, json, &id2), 0); /* stored normalised: the same enterprise */
+    CHECK_INT(id2, id);
+    CHECK_INT(store_count_enterprises(s), 1);
     free(p);
     arena_release(&a);
     store_close(s);
@@ -220,6 +229,12 @@ TEST(store_list_filters_and_pages) {
     CHECK_INT(list_total(s, q), 6);
     q.q = "91370202";
     CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202ma"; /* a USCC prefix, any case: the index range */
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA00000";
+    CHECK_INT(list_total(s, q), 4);
+    q.q = "91370202MA1";
+    CHECK_INT(list_total(s, q), 0);
     q.q = "%";
     CHECK_INT(list_total(s, q), 0);
     /* pages: 5 + 5 + 2, in id order, nothing twice */
@@ -398,6 +413,50 @@ TEST(store_policies_and_clauses) {
     CHECK_INT(n, 0);
     CHECK_INT(store_get_clause(s, 4242, &got_c, &a, &err), ERR_NOTFOUND);
     arena_release(&a);
+    store_close(s);
+    remove_temp(path);
+}
+
+static int count_indexes(const char *path) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+    sqlite3_open(path, &db);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                           "'enterprise' AND sql IS NOT NULL",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+TEST(store_bulk_rebuilds_indexes_and_rolls_back) {
+    char path[128], code[19], json[256];
+    struct store *s = open_temp(path, sizeof path);
+    if (!s) return;
+    fill_list_fixture(s);
+    int n_indexes = count_indexes(path);
+    CHECK(n_indexes >= 10);
+    struct error err;
+    CHECK_INT(store_begin_bulk(s, &err), 0);
+    for (int i = 0; i < 5; i++) {
+        make_uscc(code, "370215", 200 + i);
+        snprintf(json, sizeof json, "{\"uscc\": \"%s\", \"region\": \"即墨区\"}", code);
+        CHECK_INT(put_json(s, json, NULL), 0);
+    }
+    CHECK_INT(store_rollback(s), 0);
+    CHECK_INT(store_count_enterprises(s), 12);
+    CHECK_INT(count_indexes(path), n_indexes);
+    CHECK_INT(store_begin_bulk(s, &err), 0);
+    CHECK_INT(put_json(s, json, NULL), 0);
+    CHECK_INT(store_commit(s, &err), 0);
+    CHECK_INT(count_indexes(path), n_indexes);
+    struct enterprise_query q = {NULL, region_find("即墨区", strlen("即墨区"), &err), -1, -1, 1,
+                                 10};
+    CHECK_INT(list_total(s, q), 1);
     store_close(s);
     remove_temp(path);
 }

@@ -13,6 +13,7 @@ int cli_uscc(int argc, char **argv);
 int cli_derive(int argc, char **argv);
 int cli_fields(int argc, char **argv);
 int cli_extract(int argc, char **argv);
+int cli_search(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_check(int argc, char **argv);
@@ -20,6 +21,17 @@ int cli_eval(int argc, char **argv);
 int cli_fmt(int argc, char **argv);
 int cli_loan(int argc, char **argv);
 int cli_schedule(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_match(int argc, char **argv);
+int cli_investors(int argc, char **argv);
+int cli_needs(int argc, char **argv);
+int cli_listing(int argc, char **argv);
+int cli_agenda(int argc, char **argv);
+int cli_financing(int argc, char **argv);
+int cli_roadshow(int argc, char **argv);
+int cli_intents(int argc, char **argv);
+int cli_challenge(int argc, char **argv);
+int cli_projects(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

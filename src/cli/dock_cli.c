@@ -1,11 +1,12 @@
-/* Owns `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie match`: thin shells over
- * src/dock reading JSON files or JSON lines and printing JSON. */
+/* Owns `duijie loan`, `loan compare`, `schedule`, `investors`, `needs` and `listing`: thin shells
+ * over src/dock reading JSON files or JSON lines and printing JSON. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "dock/dock.h"
 #include "text/number.h"
+#include "util/date.h"
 #include "util/strmap.h"
 
 static int loan_usage(void) {
@@ -83,23 +84,25 @@ static int loan_one(int argc, char **argv) {
     return 0;
 }
 
-static int loan_compare_file(int argc, char **argv) {
-    if (argc < 1) return loan_usage();
+/* Reads a JSON file (or stdin for "-"), runs fn, prints the result indented; exit 2 on error. */
+static int json_file_command(const char *name, const char *path,
+                             json_t *(*fn)(json_t *, struct error *)) {
     json_error_t je;
-    json_t *in =
-        strcmp(argv[0], "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(argv[0], 0, &je);
+    json_t *in = strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(path, 0, &je);
     struct error err;
     error_clear(&err);
     if (!in) {
-        error_set(&err, ERR_PARSE, "无法读取 %s：%s", "cannot read %s: %s", argv[0], je.text);
+        error_set(&err, ERR_PARSE, "无法读取 %s：%s", "cannot read %s: %s", path, je.text);
         error_at(&err, je.line, je.column);
-        cli_print_error("duijie loan compare", &err);
+        cli_print_error(name, &err);
         return 2;
     }
-    json_t *out = loan_compare(in, &err);
+    json_t *out = json_is_object(in) ? fn(in, &err) : NULL;
+    if (!json_is_object(in))
+        error_set(&err, ERR_INVALID, "输入须为 JSON 对象", "input must be a JSON object");
     json_decref(in);
     if (!out) {
-        cli_print_error("duijie loan compare", &err);
+        cli_print_error(name, &err);
         return 2;
     }
     char *s = json_dumps(out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -107,6 +110,76 @@ static int loan_compare_file(int argc, char **argv) {
     free(s);
     json_decref(out);
     return 0;
+}
+
+int cli_investors(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr,
+                "usage: duijie investors FILE   (investors and projects JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie investors", argv[0], match_investors);
+}
+
+int cli_needs(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie needs FILE   (needs and capabilities JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie needs", argv[0], match_needs);
+}
+
+int cli_financing(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie financing FILE   (融资需求 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie financing", argv[0], financing_report);
+}
+
+int cli_roadshow(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie roadshow FILE   (路演 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie roadshow", argv[0], roadshow_agenda);
+}
+
+int cli_intents(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie intents FILE   (意向 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie intents", argv[0], intents_funnel);
+}
+
+int cli_challenge(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie challenge FILE   (揭榜挂帅 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie challenge", argv[0], challenge_report);
+}
+
+int cli_projects(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie projects FILE   (项目库 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie projects", argv[0], project_pool);
+}
+
+int cli_listing(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie listing", argv[0], listing_pipeline);
+}
+
+static int loan_compare_file(int argc, char **argv) {
+    if (argc < 1) return loan_usage();
+    return json_file_command("duijie loan compare", argv[0], loan_compare);
 }
 
 int cli_loan(int argc, char **argv) {
@@ -375,5 +448,60 @@ int cli_schedule(int argc, char **argv) {
     sched_result_release(&r);
     free(av), free(si.req), free(si.prev_slot), free(si.prev_table);
     names_release(&si.names);
+    return rc ? 2 : 0;
+}
+
+/* ---- duijie agenda ---- */
+
+int cli_agenda(int argc, char **argv) {
+    const char *day = cli_option(argc, argv, "--date"), *start = cli_option(argc, argv, "--start");
+    const char *len = cli_option(argc, argv, "--slot-minutes"),
+               *gap = cli_option(argc, argv, "--gap");
+    const char *who = cli_option(argc, argv, "--ics"), *event = cli_option(argc, argv, "--event");
+    if (!day || !start || !len) {
+        fprintf(stderr, "usage: duijie agenda --date D --start HH:MM --slot-minutes N [--gap N] "
+                        "[--ics PARTICIPANT] [--event NAME] < schedule.jsonl\n");
+        return 2;
+    }
+    struct error err;
+    error_clear(&err);
+    struct agenda_clock c = {0};
+    int hh = -1, mm = -1, rc = date_parse(day, strlen(day), &c.day, &err);
+    if (!rc && (sscanf(start, "%d:%d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59))
+        rc = error_set(&err, ERR_INVALID, "--start 须为 HH:MM", "--start must be HH:MM");
+    c.start_min = hh * 60 + mm;
+    c.slot_min = atoi(len), c.gap_min = gap ? atoi(gap) : 0;
+    json_t *meetings = json_array(), *agenda = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long n, lineno = 0;
+    while (!rc && (n = cli_read_line(stdin, &line, &cap)) >= 0) {
+        lineno++;
+        if (n == 0) continue;
+        json_t *o = json_loads(line, 0, NULL);
+        if (!o)
+            rc = error_set(&err, ERR_PARSE, "第 %ld 行不是 JSON", "line %ld is not JSON", lineno);
+        else
+            json_array_append_new(meetings, o);
+    }
+    free(line);
+    if (!rc && !(agenda = agenda_build(meetings, &c, &err))) rc = err.code ? err.code : ERR_INVALID;
+    if (!rc && who) {
+        struct buf b;
+        buf_init(&b);
+        rc = agenda_ics(agenda, who, event, &c, &b, &err);
+        if (!rc) fputs(buf_str(&b), stdout);
+        buf_release(&b);
+    } else if (!rc) {
+        const char *key;
+        json_t *list;
+        json_object_foreach(agenda, key, list) {
+            json_t *o = json_pack("{s:s, s:O}", "participant", key, "meetings", list);
+            cli_print_json(o);
+            json_decref(o);
+        }
+    }
+    if (rc) cli_print_error("duijie agenda", &err);
+    json_decref(meetings), json_decref(agenda);
     return rc ? 2 : 0;
 }

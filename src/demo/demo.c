@@ -177,13 +177,27 @@ static int pick_tier(struct rng *r) {
     return x < 15 ? TIER_LARGE : x < 70 ? TIER_MEDIUM : x < 280 ? TIER_SMALL : TIER_MICRO;
 }
 
-/* Head counts inside each tier's band of the 2017 办法: 工业 bands for mining, manufacturing and
- * utilities (divisions 06–46), the 其他 bands elsewhere. */
+/* Head counts inside each tier's band of the 2017 办法 (lower bounds of 小, 中, 大): 工业 and
+ * 交通运输 20/300/1000, 批发 5/20/200, 零售 10/50/300, the other rows 10/100/300. */
 static int64_t pick_employees(struct rng *r, int tier, const char *division) {
-    static const int64_t lo[] = {1000, 300, 20, 1}, hi[] = {8000, 999, 299, 19};
-    static const int64_t lo_o[] = {300, 100, 10, 1}, hi_o[] = {3000, 299, 99, 9};
+    static const int64_t bands[4][3] = {
+        {20, 300, 1000}, {5, 20, 200}, {10, 50, 300}, {10, 100, 300}};
     bool is_industry = strcmp(division, "06") >= 0 && strcmp(division, "46") <= 0;
-    return is_industry ? between(r, lo[tier], hi[tier]) : between(r, lo_o[tier], hi_o[tier]);
+    bool is_transport = strcmp(division, "53") >= 0 && strcmp(division, "58") <= 0;
+    const int64_t *b = is_industry || is_transport   ? bands[0]
+                       : strcmp(division, "51") == 0 ? bands[1]
+                       : strcmp(division, "52") == 0 ? bands[2]
+                                                     : bands[3];
+    switch (tier) {
+    case TIER_MICRO:
+        return between(r, 1, b[0] - 1);
+    case TIER_SMALL:
+        return between(r, b[0], b[1] - 1);
+    case TIER_MEDIUM:
+        return between(r, b[1], b[2] - 1);
+    default:
+        return between(r, b[2], b[2] * 8);
+    }
 }
 
 static bool is_tech_division(const char *code) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dock/dock.h"
+#include "rules/rules.h"
 #include "text/number.h"
 #include "util/date.h"
 
@@ -27,6 +28,7 @@ struct product {
     int n_crit;
     struct quota_term quota[MAX_QUOTA];
     int n_quota;
+    struct rule *rule; /* owned: who may apply and 线上测额 in the rule language; NULL = none */
 };
 
 struct subsidy {
@@ -35,7 +37,59 @@ struct subsidy {
     struct criterion crit[MAX_CRIT];
     int n_crit;
     json_t *collateral; /* borrowed: array of collateral types it covers, NULL = any */
+    struct rule *rule;  /* owned: who qualifies, in the rule language; NULL = none */
 };
+
+/* "rule": source in the rule language (docs/RULES.md); *out stays NULL when absent. */
+static int rule_of(json_t *o, const char *id, struct rule **out, struct error *err) {
+    *out = NULL;
+    json_t *v = json_object_get(o, "rule");
+    if (!v) return 0;
+    const char *src = json_string_value(v);
+    if (!src) {
+        error_set(err, ERR_INVALID, "rule 须为文本", "rule must be text");
+        return error_field(err, "rule");
+    }
+    int rc = rules_compile(src, strlen(src), id, out, err);
+    return rc ? error_field(err, "rule") : 0;
+}
+
+/* The rule's verdict on p with one reason per condition; its award (线上测额) when it has one:
+ * *award_state is TRI_TRUE with *award, TRI_UNKNOWN when it cannot be computed, TRI_FALSE when the
+ * rule has no award line. */
+static enum tri eval_rule(const struct rule *r, int32_t today, const struct profile *p, json_t *why,
+                          enum tri *award_state, int64_t *award) {
+    *award_state = TRI_FALSE;
+    if (!r) return TRI_TRUE;
+    const struct rule_version *v = rules_version_at(r, today);
+    if (!v) {
+        if (why)
+            json_array_append_new(
+                why, json_string("规则在该日期不生效 / the rule is not in force on that date"));
+        return TRI_FALSE;
+    }
+    struct rule_eval *ev = malloc(sizeof *ev);
+    struct error err;
+    if (!ev || rules_eval(v, p, ev, &err)) {
+        free(ev);
+        if (why) json_array_append_new(why, json_string("规则计算溢出 / the rule overflowed"));
+        return TRI_UNKNOWN;
+    }
+    for (int i = 0; why && i < ev->n_atoms; i++)
+        json_array_append_new(why, json_string(ev->atoms[i].text));
+    if (v->award) {
+        *award_state = ev->has_award ? TRI_TRUE : TRI_UNKNOWN;
+        *award = ev->award_fen;
+        if (why && ev->has_award) {
+            char b[460];
+            snprintf(b, sizeof b, "测额：%s", ev->award_text);
+            json_array_append_new(why, json_string(b));
+        }
+    }
+    enum tri t = ev->result;
+    free(ev);
+    return t;
+}
 
 static const char *str_or(json_t *o, const char *key, const char *dflt) {
     const char *s = json_string_value(json_object_get(o, key));
@@ -147,6 +201,7 @@ static int product_of(json_t *o, struct product *p, struct arena *a, struct erro
         qt->field = fd->id;
         p->n_quota++;
     }
+    if ((rc = rule_of(o, p->id, &p->rule, err))) return rc;
     return criteria_of(o, p->crit, &p->n_crit, a, err);
 }
 
@@ -163,7 +218,7 @@ static int subsidy_of(json_t *o, struct subsidy *s, struct arena *a, struct erro
                              "months", LOAN_MAX_MONTHS, "method", "equal-instalment", "subsidy", o);
     int rc = loan ? loan_from_json(loan, &t, &fees, &s->s, &has, err) : ERR_NOMEM;
     json_decref(loan);
-    if (rc) return rc;
+    if (rc || (rc = rule_of(o, s->id, &s->rule, err))) return rc;
     return criteria_of(o, s->crit, &s->n_crit, a, err);
 }
 
@@ -262,15 +317,18 @@ static int offer_cmp(const void *x, const void *y) {
 }
 
 /* Amount and term for this enterprise: the request clipped to the product's ranges and quota. */
-static enum tri size_loan(const struct product *pr, const struct profile *prof, int64_t want,
-                          int32_t want_months, struct loan_terms *t, json_t *o, json_t *why) {
-    int64_t quota = 0;
-    enum tri q = pr->n_quota ? quota_of(pr, prof, &quota, why) : TRI_TRUE;
+static enum tri size_loan(const struct product *pr, const struct profile *prof, enum tri rule_quota,
+                          int64_t rule_award, int64_t want, int32_t want_months,
+                          struct loan_terms *t, json_t *o, json_t *why) {
+    int64_t quota = rule_award;
+    bool has_formula = pr->n_quota > 0 || rule_quota != TRI_FALSE;
+    enum tri q = pr->n_quota ? quota_of(pr, prof, &quota, why) : rule_quota;
+    if (!has_formula) q = TRI_TRUE;
     json_object_set_new(o, "quota_fen",
-                        pr->n_quota && q == TRI_TRUE ? json_integer(quota) : json_null());
+                        has_formula && q == TRI_TRUE ? json_integer(quota) : json_null());
     int64_t amount = want > 0 ? want : pr->amount_max;
     if (amount > pr->amount_max) amount = pr->amount_max;
-    if (pr->n_quota && q == TRI_TRUE && amount > quota) amount = quota;
+    if (has_formula && q == TRI_TRUE && amount > quota) amount = quota;
     if (amount < pr->amount_min) {
         char b[300], m1[48], m2[48];
         snprintf(b, sizeof b, "可贷额度 %s 低于产品起贷额 %s ✗",
@@ -286,7 +344,7 @@ static enum tri size_loan(const struct product *pr, const struct profile *prof, 
     return q;
 }
 
-static int offer_of(const struct product *pr, const struct profile *prof,
+static int offer_of(const struct product *pr, const struct profile *prof, int32_t today,
                     const struct subsidy *subs, int n_subs, const enum tri *sub_ok, int64_t want,
                     int32_t want_months, struct offer *out, struct error *err) {
     json_t *o = json_object(), *why = json_array();
@@ -294,9 +352,11 @@ static int offer_of(const struct product *pr, const struct profile *prof,
     json_object_set_new(o, "bank", json_string(pr->bank));
     json_object_set_new(o, "name", json_string(pr->name));
     json_object_set_new(o, "collateral", json_string(pr->collateral));
-    enum tri e = eval_all(pr->crit, pr->n_crit, prof, why);
+    enum tri e = eval_all(pr->crit, pr->n_crit, prof, why), award_state;
+    int64_t award = 0;
+    e = tri_and(e, eval_rule(pr->rule, today, prof, why, &award_state, &award));
     struct loan_terms t;
-    e = tri_and(e, size_loan(pr, prof, want, want_months, &t, o, why));
+    e = tri_and(e, size_loan(pr, prof, award_state, award, want, want_months, &t, o, why));
     json_object_set_new(o, "eligibility", json_string(tri_name(e)));
     json_object_set_new(o, "amount_fen", json_integer(t.principal_fen));
     json_object_set_new(o, "months", json_integer(t.months));
@@ -366,11 +426,16 @@ json_t *loan_compare(json_t *in, struct error *err) {
     if (!rc && req) rc = money_of(req, "amount", 0, &want, err);
     if (!rc && req) rc = int_of(req, "months", 1, LOAN_MAX_MONTHS, 0, &want_months, err);
     for (size_t i = 0; !rc && i < ns; i++)
-        if (!(rc = subsidy_of(json_array_get(subs, i), &s[i], &a, err)))
-            sub_ok[i] = eval_all(s[i].crit, s[i].n_crit, &prof, NULL);
+        if (!(rc = subsidy_of(json_array_get(subs, i), &s[i], &a, err))) {
+            enum tri unused;
+            int64_t none;
+            sub_ok[i] = tri_and(eval_all(s[i].crit, s[i].n_crit, &prof, NULL),
+                                eval_rule(s[i].rule, today, &prof, NULL, &unused, &none));
+        }
     for (size_t i = 0; !rc && i < np; i++)
         if (!(rc = product_of(json_array_get(prods, i), &p[i], &a, err)))
-            rc = offer_of(&p[i], &prof, s, (int)ns, sub_ok, want, want_months, &offers[i], err);
+            rc = offer_of(&p[i], &prof, today, s, (int)ns, sub_ok, want, want_months, &offers[i],
+                          err);
     if (!rc) {
         qsort(offers, np, sizeof *offers, offer_cmp);
         json_t *list = json_array(), *maybe = json_array();
@@ -390,7 +455,93 @@ json_t *loan_compare(json_t *in, struct error *err) {
     }
     for (size_t i = 0; offers && i < np; i++)
         json_decref(offers[i].o);
+    for (size_t i = 0; p && i < np; i++)
+        rules_free(p[i].rule);
+    for (size_t i = 0; s && i < ns; i++)
+        rules_free(s[i].rule);
     free(p), free(s), free(offers), free(sub_ok);
     arena_release(&a);
     return result;
+}
+
+/* ---- 项目库 ---- */
+
+static const char *const categories[] = {"绿色发展", "海洋经济", "科技创新", "先进制造",
+                                         "民营小微"};
+#define N_CATEGORIES 5
+
+json_t *project_pool(json_t *in, struct error *err) {
+    json_t *projects = json_object_get(in, "projects"), *p;
+    json_t *topj = json_object_get(in, "top");
+    int top = json_is_integer(topj) ? (int)json_integer_value(topj) : 3;
+    if (!json_is_array(projects) || top < 1 || top > 100) {
+        error_set(err, ERR_INVALID, "须有 projects 数组，top 为 1–100",
+                  "projects array needed, top 1-100");
+        return NULL;
+    }
+    int count[N_CATEGORIES] = {0}, served[N_CATEGORIES] = {0};
+    int64_t asked[N_CATEGORIES] = {0};
+    json_t *list = json_array();
+    size_t i;
+    json_array_foreach(projects, i, p) {
+        const char *cat = json_string_value(json_object_get(p, "category"));
+        int c = -1;
+        for (int k = 0; cat && k < N_CATEGORIES; k++)
+            if (strcmp(cat, categories[k]) == 0) c = k;
+        json_t *q = json_object_get(p, "request");
+        int64_t amount = 0;
+        if (c < 0 || !json_string_value(json_object_get(p, "id")) ||
+            money_of(q, "amount", 0, &amount, err)) {
+            error_set(
+                err, ERR_INVALID,
+                "第 %zu 个项目须有 id 与类别（绿色发展、海洋经济、科技创新、先进制造、民营小微）",
+                "project %zu needs an id and a category (绿色发展, 海洋经济, 科技创新, 先进制造, "
+                "民营小微)",
+                i + 1);
+            json_decref(list);
+            return NULL;
+        }
+        json_t *one = json_deep_copy(in);
+        json_object_del(one, "projects");
+        json_object_set(one, "enterprise", json_object_get(p, "enterprise"));
+        json_object_set(one, "request", q ? q : json_null());
+        json_t *cmp = loan_compare(one, err);
+        json_decref(one);
+        if (!cmp) {
+            char zh[700], en[700];
+            snprintf(zh, sizeof zh, "项目 %.64s：%.280s",
+                     json_string_value(json_object_get(p, "id")), err->zh);
+            snprintf(en, sizeof en, "project %.64s: %.280s",
+                     json_string_value(json_object_get(p, "id")), err->en);
+            error_set_text(err, err->code ? err->code : ERR_INVALID, zh, en);
+            json_decref(list);
+            return NULL;
+        }
+        json_t *offers = json_object_get(cmp, "offers"), *best = json_array(), *o;
+        size_t k;
+        json_array_foreach(offers, k, o) {
+            if ((int)json_array_size(best) >= top) break;
+            if (strcmp(json_string_value(json_object_get(o, "eligibility")), "eligible") != 0)
+                continue;
+            json_array_append_new(
+                best, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "product",
+                                json_object_get(o, "product"), "bank", json_object_get(o, "bank"),
+                                "name", json_object_get(o, "name"), "amount_fen",
+                                json_object_get(o, "amount_fen"), "net_cost_fen",
+                                json_object_get(o, "net_cost_fen"), "apr_after_subsidy_percent",
+                                json_object_get(o, "apr_after_subsidy_percent")));
+        }
+        count[c]++, asked[c] += amount, served[c] += json_array_size(best) > 0;
+        json_array_append_new(list, json_pack("{s:O, s:O?, s:s, s:I, s:o}", "id",
+                                              json_object_get(p, "id"), "name",
+                                              json_object_get(p, "name"), "category", categories[c],
+                                              "amount_fen", (json_int_t)amount, "offers", best));
+        json_decref(cmp);
+    }
+    json_t *cats = json_array();
+    for (int c = 0; c < N_CATEGORIES; c++)
+        json_array_append_new(cats, json_pack("{s:s, s:i, s:I, s:i}", "category", categories[c],
+                                              "projects", count[c], "amount_fen",
+                                              (json_int_t)asked[c], "with_offer", served[c]));
+    return json_pack("{s:o, s:o}", "categories", cats, "projects", list);
 }

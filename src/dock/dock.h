@@ -13,6 +13,7 @@
 
 #include "enterprise/enterprise.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/num.h"
 #include "util/tri.h"
@@ -153,6 +154,13 @@ enum tri criterion_eval(const struct criterion *c, const struct profile *p, char
  * annual cost before and after it; eligible first, then by real cost. */
 json_t *loan_compare(json_t *input, struct error *err);
 
+/* `duijie projects FILE`: the 项目库. {"date", "products", "subsidies", "projects": [{"id",
+ * "name", "category": "绿色发展|海洋经济|科技创新|先进制造|民营小微", "enterprise": {profile},
+ * "request": {"amount", "months"}}], "top": 3}. Each project's best eligible offers (loan_compare
+ * on its enterprise and request), and per category the number of projects, the financing asked and
+ * how many have at least one eligible product. */
+json_t *project_pool(json_t *in, struct error *err);
+
 /* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
 
 #define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */
@@ -221,6 +229,26 @@ int sched_repair(const struct sched_instance *in, const int *prev_slot, const in
 int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err);
 void sched_result_release(struct sched_result *r);
 
+/* ---- personal agendas ---- */
+
+/* When slots happen: slot s starts at start_min + s × (slot_min + gap_min) minutes after midnight
+ * of `day` (Beijing time). */
+struct agenda_clock {
+    int32_t day;   /* days since 1970 */
+    int start_min; /* 0 .. 1439 */
+    int slot_min;  /* 1 .. 600 */
+    int gap_min;   /* 0 .. 600 */
+};
+
+/* Personal agendas from placed meetings ([{"a", "b", "slot", "table"}], what `duijie schedule`
+ * prints): {"participant": [{"slot", "start": "2026-12-01 09:00", "end", "table", "with"}], …},
+ * each participant's meetings in time order. */
+json_t *agenda_build(json_t *meetings, const struct agenda_clock *c, struct error *err);
+/* One participant's agenda as an iCalendar (RFC 5545) VCALENDAR with one VEVENT per meeting,
+ * times in Asia/Shanghai, CRLF line ends; event is the event's name for SUMMARY. */
+int agenda_ics(json_t *agenda, const char *participant, const char *event,
+               const struct agenda_clock *c, struct buf *out, struct error *err);
+
 /* ---- 双向选择: two-way selection, stable with capacities ---- */
 
 /* Side a (e.g. projects) and side b (e.g. investors) each rank the partners they accept, best
@@ -240,9 +268,11 @@ struct stable_pair {
 };
 
 struct stable_result {
-    struct stable_pair *pairs; /* owned (malloc) */
+    struct stable_pair *pairs; /* owned (malloc), sorted by a then b */
     int n_pairs;
-    int n_proposals; /* work done, for the benchmark and the curious */
+    int n_proposals;          /* work done, for the benchmark and the curious */
+    int *n_of_a, *worst_of_a; /* owned: partners of each a, and the worst rank among them (−1) */
+    int *n_of_b, *worst_of_b; /* owned: the same for each b */
 };
 
 /* Many-to-many deferred acceptance (Gale–Shapley, a proposes): the result has no blocking pair —
@@ -251,9 +281,84 @@ struct stable_result {
 int stable_match(const struct stable_input *in, struct stable_result *out, struct error *err);
 void stable_result_release(struct stable_result *r);
 
-/* Why a and b were (not) matched, for people: "双方互选（a 排第 1，b 排第 2）", "b 未将 a
- * 列入意向", "b 已满（2 个名额），且更偏好已选的 …" with English after " / ". */
+/* Why a and b were (not) matched, for people, naming them (NULL = "a", "b"): "双方互选：…",
+ * "… 未将 … 列入意向", "… 的 2 个名额已满，均为其更靠前的意向 …", with English after " / ". */
 void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
-                    char *buf, size_t n);
+                    const char *name_a, const char *name_b, char *buf, size_t n);
+
+/* ---- investors ↔ projects, needs ↔ capabilities ---- */
+
+/* `duijie investors FILE`: {"investors": [{"id", "name", "stages": ["天使", "A轮"],
+ * "industries": ["C39", "I65"], "ticket_min", "ticket_max", "regions": ["青岛市"], "capacity"}],
+ * "projects": [{"id", "enterprise", "stage", "amount", "industry", "region", "summary",
+ * "capacity"}], "min_score": 40, "top": 5}. Each pair gets a score 0–100 (industry 40, stage 25,
+ * amount 20, region 15) with reasons; the result lists each project's best investors and each
+ * investor's best projects, and a stable two-way assignment (projects propose, both sides rank by
+ * score, capacities respected) with why each listed pair was or was not formed. */
+json_t *match_investors(json_t *in, struct error *err);
+
+/* `duijie needs FILE`: {"needs": [{"id", "owner", "kind", "industry", "region", "budget",
+ * "deadline", "text"}], "capabilities": [{"id", "owner", "kind", "industry", "region", "price",
+ * "text"}], "date", "top": 5}. Score 0–100: text 50 (text_similarity), industry 25, region 15,
+ * price within budget 10; a need past its
+ * deadline or a capability owned by the need's owner is not matched. Both directions, with
+ * reasons. */
+json_t *match_needs(json_t *in, struct error *err);
+
+struct search_lexicon;
+/* Dice coefficient of the token multisets of two UTF-8 texts under the search module's
+ * normalisation and tokens (CJK bigrams, Latin words, lexicon words folded to synonym concepts;
+ * single characters left out), as an exact ratio; {0, 1} when either has none. Invalid UTF-8 is an
+ * error. */
+int text_similarity(const struct search_lexicon *lex, const char *x, const char *y,
+                    struct ratio *out, struct error *err);
+
+/* ---- 融资需求: financing needs, bank responses, commitments, totals ---- */
+
+/* `duijie financing FILE`: {"date", "commitments": {"respond_days": 1, "contact_days": 3,
+ * "follow_days": 7}, "needs": [{"id", "enterprise", "region", "amount", "months", "purpose",
+ * "posted": "2026-11-01", "events": [{"bank", "step", "date", "amount"}]}]}. Steps: 响应 (respond),
+ * 联系 (contact), 跟进 (follow up) — the three commitments, each due so many days after posting —
+ * then 对接 → 授信 (credit, with amount) → 放款 (loan, with amount). Per need: status, overdue
+ * commitments (late, or still missing past the deadline), credit and loans; totals of loans by
+ * bank, district and month. Out-of-order steps (放款 before 授信, loans above the credit granted,
+ * events before posting or after the date) are errors naming the need and the event. */
+json_t *financing_report(json_t *in, struct error *err);
+
+/* ---- roadshows and intents ---- */
+
+/* `duijie roadshow FILE`: {"date", "start": "14:00", "minutes_per_firm": 8, "gap_minutes": 2,
+ * "firms": [{"id", "name", "industry"}], "registrations": [{"investor", "firms": [ids]}]}. The
+ * agenda keeps firms of one industry 门类 together (investors follow a sector as a block), blocks
+ * and firms within them ordered by how many registered investors asked for them (most first, ties
+ * by input order); each firm gets its start and end time, each investor the times of the firms it
+ * asked for. */
+json_t *roadshow_agenda(json_t *in, struct error *err);
+
+/* `duijie intents FILE`: {"needs": n or [ids], "intents": [{"id", "need", "from", "to", "status":
+ * "联系|洽谈|签约|放弃", "amount", "date"}]}. The funnel needs → needs with an intent → needs with
+ * a deal (签约), each step as an exact fraction and a percentage, intents by status and by month,
+ * and the deal amount. */
+json_t *intents_funnel(json_t *in, struct error *err);
+
+/* ---- 揭榜挂帅: open challenges ---- */
+
+/* `duijie challenge FILE`: {"date", "challenges": [{"id", "owner", "title", "reward", "deadline",
+ * "applications": [{"solver", "date"}], "selected": {"solver", "date"}, "milestones": [{"name",
+ * "share": "30%", "due", "done"}]}]}. Per challenge: the state (发榜 → 揭榜中 → 已选定 → 实施中 →
+ * 已完成, or 流榜 when the deadline passed with nobody selected), overdue milestones, and each
+ * milestone's payment: reward × share rounded half up, the last milestone taking the remainder so
+ * payments add up to the reward exactly; paid so far. Shares must add up to 100%; the solver
+ * selected must have applied before the deadline. */
+json_t *challenge_report(json_t *in, struct error *err);
+
+/* ---- 上市梯队: the listing pipeline ---- */
+
+/* `duijie listing FILE`: {"date", "targets": {"储备": 100, "孵化": 16, "辅导": 5},
+ * "firms": [{"id", "name", "stage", "history": [{"stage", "date"}], "enterprise": {profile}}],
+ * "rewards": [{"id", "name", "stage", "amount", "criteria": [...]}]}. Counts per stage against the
+ * targets and the gap, each firm's days in its stage, and the listing rewards (上市奖励) it
+ * qualifies for now and at the next stage. Stages are the 上市阶段 field's values. */
+json_t *listing_pipeline(json_t *in, struct error *err);
 
 #endif

@@ -63,6 +63,10 @@ int index_builder_add(struct index_builder *b, int64_t id, const struct profile 
 int index_builder_finish(struct index_builder *b, struct index_gen **out, struct error *err);
 void index_builder_free(struct index_builder *b);
 
+struct store;
+/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). */
+int index_load(struct store *s, int32_t today, struct index_gen **out, struct error *err);
+
 /* ---- generations: lock-free readers ---- */
 
 /* A holder with an empty generation. NULL when out of memory. */
@@ -100,6 +104,11 @@ int index_gen_segments(const struct index_gen *g);
  * U. ERR_INVALID when the operator does not fit the field's type. */
 int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roaring_bitmap_t **t,
                     roaring_bitmap_t **u, struct error *err);
+/* The same, on the rows of `within` only (NULL = every row): both results are subsets of it. Plans
+ * pass the rows still undecided, so a range over a small candidate set costs little. */
+int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
+                           const roaring_bitmap_t *within, roaring_bitmap_t **t,
+                           roaring_bitmap_t **u, struct error *err);
 /* The same atom for one row (what index_eval_atom would say about it). */
 enum tri index_row_atom(const struct index_gen *g, uint32_t row, const struct index_atom *a);
 
@@ -113,6 +122,8 @@ int index_find_uscc(const struct index_gen *g, const char *uscc, uint32_t *row);
 int64_t index_row_id(const struct index_gen *g, uint32_t row);
 /* The USCC of a row into buf (19 bytes at least). */
 const char *index_row_uscc(const struct index_gen *g, uint32_t row, char *buf, size_t n);
+/* One field of a row rebuilt from its column (text fields: only the USCC). */
+void index_row_value(const struct index_gen *g, uint32_t row, enum field_id f, struct value *v);
 /* The row's values rebuilt from the columns (every field but the name; no history years). */
 void index_row_profile(const struct index_gen *g, uint32_t row, struct profile *p);
 

@@ -9,8 +9,9 @@
 #include "index/segment.h"
 #include "refdata/refdata.h"
 
-static roaring_bitmap_t *copy_or_empty(const roaring_bitmap_t *r) {
-    return r ? roaring_bitmap_copy(r) : roaring_bitmap_create();
+/* r ∩ scope, or an empty bitmap when r is NULL (no row). */
+static roaring_bitmap_t *and_or_empty(const roaring_bitmap_t *r, const roaring_bitmap_t *scope) {
+    return r ? roaring_bitmap_and(r, scope) : roaring_bitmap_create();
 }
 
 /* Number of distinct values < c (strict = true) or <= c. */
@@ -56,9 +57,9 @@ static roaring_bitmap_t *rank_cmp(const struct col *c, const roaring_bitmap_t *k
     return lt;
 }
 
-static roaring_bitmap_t *numeric_true(const struct seg *s, const struct col *c,
+static roaring_bitmap_t *numeric_true(const roaring_bitmap_t *scope, const struct col *c,
                                       const struct index_atom *a) {
-    roaring_bitmap_t *known = roaring_bitmap_andnot(s->all, c->missing);
+    roaring_bitmap_t *known = roaring_bitmap_andnot(scope, c->missing);
     roaring_bitmap_t *r = NULL;
     uint32_t lo = bound(c, a->r, true), hi = bound(c, a->r, false);
     switch (a->op) {
@@ -93,10 +94,15 @@ static int tree_parent(enum field_id f, int node) {
 }
 
 /* UNKNOWN for a region/industry atom: missing, or known only at a level above the constant. */
-static roaring_bitmap_t *tree_unknown(const struct col *c, enum field_id f, int node) {
-    roaring_bitmap_t *u = roaring_bitmap_copy(c->missing);
+static roaring_bitmap_t *tree_unknown(const roaring_bitmap_t *scope, const struct col *c,
+                                      enum field_id f, int node) {
+    roaring_bitmap_t *u = roaring_bitmap_and(c->missing, scope);
     for (int k = tree_parent(f, node); k >= 0; k = tree_parent(f, k))
-        if (c->exact[k]) roaring_bitmap_or_inplace(u, c->exact[k]);
+        if (c->exact[k]) {
+            roaring_bitmap_t *x = roaring_bitmap_and(c->exact[k], scope);
+            roaring_bitmap_or_inplace(u, x);
+            roaring_bitmap_free(x);
+        }
     return u;
 }
 
@@ -137,36 +143,34 @@ static int check_atom(const struct index_atom *a, struct error *err) {
     return 0;
 }
 
-static void seg_atom(const struct seg *s, const struct index_atom *a, roaring_bitmap_t **t,
-                     roaring_bitmap_t **u) {
+/* The atom on the rows of segment s that lie in scope (s->all ∩ the caller's rows). */
+static void seg_atom(const struct seg *s, const roaring_bitmap_t *scope, const struct index_atom *a,
+                     roaring_bitmap_t **t, roaring_bitmap_t **u) {
     const struct col *c = &s->col[a->field];
     switch (c->kind) {
     case COL_INT:
     case COL_RATIO:
-        *t = numeric_true(s, c, a);
-        *u = roaring_bitmap_copy(c->missing);
+        *t = numeric_true(scope, c, a);
+        *u = roaring_bitmap_and(c->missing, scope);
         return;
     case COL_CAT:
     case COL_SET:
-        *t = copy_or_empty(c->vals[a->i]);
+        *t = and_or_empty(c->vals[a->i], scope);
         if (a->op == INDEX_NE) {
-            roaring_bitmap_t *known = roaring_bitmap_andnot(s->all, c->missing);
+            roaring_bitmap_t *known = roaring_bitmap_andnot(scope, c->missing);
             roaring_bitmap_xor_inplace(*t, known); /* t ⊆ known */
             roaring_bitmap_free(known);
         }
-        *u = roaring_bitmap_copy(c->missing);
+        *u = roaring_bitmap_and(c->missing, scope);
         return;
     case COL_TREE: {
         int node = (int)a->i;
-        const roaring_bitmap_t *ex = c->exact[node] ? c->exact[node] : NULL;
         bool is_inner = false;
         for (int k = 0; k < c->n_nodes && !is_inner; k++)
             is_inner = tree_parent(a->field, k) == node;
-        if (a->op == INDEX_WITHIN || !is_inner)
-            *t = copy_or_empty(c->within[node]);
-        else
-            *t = copy_or_empty(ex);
-        *u = tree_unknown(c, a->field, node);
+        *t = and_or_empty(a->op == INDEX_WITHIN || !is_inner ? c->within[node] : c->exact[node],
+                          scope);
+        *u = tree_unknown(scope, c, a->field, node);
         return;
     }
     case COL_NONE:
@@ -178,13 +182,26 @@ static void seg_atom(const struct seg *s, const struct index_atom *a, roaring_bi
 
 int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roaring_bitmap_t **t,
                     roaring_bitmap_t **u, struct error *err) {
+    return index_eval_atom_within(g, a, NULL, t, u, err);
+}
+
+int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
+                           const roaring_bitmap_t *within, roaring_bitmap_t **t,
+                           roaring_bitmap_t **u, struct error *err) {
     int rc = check_atom(a, err);
     if (rc) return rc;
     *t = NULL;
     *u = NULL;
     for (int k = 0; k < g->n_seg; k++) {
         roaring_bitmap_t *st, *su;
-        seg_atom(g->seg[k], a, &st, &su);
+        const struct seg *s = g->seg[k];
+        if (within) {
+            roaring_bitmap_t *scope = roaring_bitmap_and(s->all, within);
+            seg_atom(s, scope, a, &st, &su);
+            roaring_bitmap_free(scope);
+        } else {
+            seg_atom(s, s->all, a, &st, &su);
+        }
         if (!*t) {
             *t = st;
             *u = su;
@@ -256,6 +273,16 @@ void index_seg_value(const struct seg *s, uint32_t row, enum field_id f, struct 
     case COL_NONE:
         break;
     }
+}
+
+void index_row_value(const struct index_gen *g, uint32_t row, enum field_id f, struct value *v) {
+    const struct seg *s = index_seg_of(g, row);
+    if (s) {
+        index_seg_value(s, row, f, v);
+        return;
+    }
+    memset(v, 0, sizeof *v);
+    v->r.den = 1;
 }
 
 void index_row_profile(const struct index_gen *g, uint32_t row, struct profile *p) {

@@ -17,6 +17,28 @@ bool rules_field_value(const struct profile *p, enum field_id f, struct ratio *o
     return true;
 }
 
+/* For a missing derived field, the input field whose absence caused it (研发费用占比 → 研发费用
+ * or 营业收入), so "missing" tells people what to supply; the field itself when none is absent
+ * (a zero denominator, an undecidable size). */
+static enum field_id base_missing(enum field_id f, const struct profile *p) {
+    static const enum field_id parts[][4] = {
+        [F_AGE_YEARS] = {F_ESTABLISHED, F_COUNT, F_COUNT, F_COUNT},
+        [F_RD_RATIO] = {F_RD_EXPENSE, F_REVENUE, F_COUNT, F_COUNT},
+        [F_RD_STAFF_RATIO] = {F_RD_STAFF, F_EMPLOYEES, F_COUNT, F_COUNT},
+        [F_DEBT_RATIO] = {F_LIABILITIES, F_ASSETS, F_COUNT, F_COUNT},
+        [F_REVENUE_GROWTH] = {F_REVENUE, F_COUNT, F_COUNT, F_COUNT},
+        [F_RD_RATIO_3Y] = {F_RD_EXPENSE_3Y, F_REVENUE_3Y, F_COUNT, F_COUNT},
+        [F_SIZE] = {F_INDUSTRY, F_EMPLOYEES, F_REVENUE, F_ASSETS},
+    };
+    if (f >= sizeof parts / sizeof *parts || !schema_field(f)->is_derived) return f;
+    for (int i = 0; i < 4; i++) {
+        enum field_id b = parts[f][i];
+        if (b == F_USCC) break; /* a row not listed: all zero */
+        if (b < F_COUNT && !p->v[b].has) return b;
+    }
+    return f;
+}
+
 /* The value of an expression: VAL_OK with *out, VAL_MISSING (a field, in *missing), or VAL_NONE
  * (÷ 0, overflow). */
 enum val { VAL_OK, VAL_MISSING, VAL_NONE };
@@ -222,16 +244,13 @@ static void explain_cmp(const struct rule_cond *c, const struct profile *p, enum
 
 static void explain_atom(const struct rule_cond *c, const struct profile *p, enum tri r,
                          struct rule_atom_result *ar) {
-    struct buf b;
-    buf_init(&b);
-    rules_format_cond(c, &b);
-    snprintf(ar->condition, sizeof ar->condition, "%s", buf_str(&b));
-    buf_clear(&b);
+    snprintf(ar->condition, sizeof ar->condition, "%s", c->text);
     if (c->kind == RC_CMP) {
-        buf_release(&b);
         explain_cmp(c, p, r, ar);
         return;
     }
+    struct buf b;
+    buf_init(&b);
     const struct field_def *f = schema_field(c->field);
     if (!p->v[c->field].has) {
         buf_printf(&b, "缺少 %s,无法判断 %s", f->label, ar->condition);
@@ -273,6 +292,7 @@ static enum tri eval_full(const struct rule_cond *c, const struct profile *p,
         ar->missing = F_COUNT;
         ar->outcome = eval_atom(c, p, &ar->missing);
         if (ar->outcome != TRI_UNKNOWN) ar->missing = F_COUNT;
+        if (ar->missing < F_COUNT) ar->missing = base_missing(ar->missing, p);
         explain_atom(c, p, ar->outcome, ar);
         return ar->outcome;
     }

@@ -677,6 +677,26 @@ static int parse_values(struct parser *ps, const struct field_def *f, int **vals
     return 0;
 }
 
+/* 资质 包含 任一 [a, b] is (资质 包含 a 或 资质 包含 b): one atom per value, so the index and the
+ * SQL see only plain membership. */
+static int parse_has_any(struct parser *ps, const struct token *ft, const struct field_def *f,
+                         bool neg, struct rule_cond **out) {
+    int *vals, n, rc;
+    if ((rc = parse_values(ps, f, &vals, &n))) return rc;
+    struct rule_cond *kids[256];
+    for (int i = 0; i < n; i++) {
+        if (!(kids[i] = new_cond(ps, RC_HAS, ft->line, ft->col))) return NOMEM(ps);
+        kids[i]->field = f->id;
+        kids[i]->values = &vals[i];
+        kids[i]->n_values = 1;
+        if ((rc = add_atom(ps, kids[i], ft))) return rc;
+    }
+    struct rule_cond *c = n == 1 ? kids[0] : wrap(ps, RC_OR, kids, n);
+    if (c && neg) c = negate(ps, c);
+    *out = c;
+    return c ? 0 : NOMEM(ps);
+}
+
 /* An atom on a non-numeric field: 注册地 属于 青岛市, 资质 包含 "高企", 上市阶段 = "上市", 失信. */
 static int parse_named_atom(struct parser *ps, const struct token *ft, const struct field_def *f,
                             struct rule_cond **out) {
@@ -726,6 +746,7 @@ static int parse_named_atom(struct parser *ps, const struct token *ft, const str
             return fail_at(ps, t, zh, en);
         }
         next(ps);
+        if (accept(ps, T_ANY)) return parse_has_any(ps, ft, f, neg, out);
         if (!(c = new_cond(ps, RC_HAS, ft->line, ft->col))) return NOMEM(ps);
         c->field = f->id;
         if ((rc = parse_values(ps, f, &c->values, &c->n_values))) return rc;
@@ -768,15 +789,28 @@ static int parse_atom(struct parser *ps, struct rule_cond **out) {
     struct rule_expr *lhs, *rhs;
     if ((rc = parse_expr(ps, &lhs))) return rc;
     struct token *op = peek(ps);
-    if (op->kind != T_OP)
+    struct token *kt = op;
+    enum rule_op o;
+    if (op->kind == T_OP) {
+        next(ps);
+        kt = peek(ps);
+        if ((rc = parse_expr(ps, &rhs))) return rc;
+        o = op->op;
+    } else if (op->kind == T_NUMBER || op->kind == T_DATE || op->kind == T_LPAREN) {
+        /* 营业收入 2000万元以上 / 从业人员 500人以下: 以上 and 以下 include the number */
+        if ((rc = parse_expr(ps, &rhs))) return rc;
+        op = peek(ps);
+        if (op->kind != T_ABOVE && op->kind != T_BELOW)
+            return expected(ps, "“以上”或“以下”", "\"以上\" or \"以下\" (at least / at most)");
+        next(ps);
+        o = op->kind == T_ABOVE ? RO_GE : RO_LE;
+    } else {
         return expected(ps, "比较符(>= > <= < = !=)", "a comparison (>= > <= < = !=)");
-    next(ps);
-    struct token *kt = peek(ps);
-    if ((rc = parse_expr(ps, &rhs))) return rc;
+    }
     if (lhs->kind == RE_FIELD && is_const(rhs) &&
         (rc = check_unit(ps, schema_field(lhs->field), kt)))
         return rc;
-    return make_cmp(ps, op, lhs, op->op, rhs, out);
+    return make_cmp(ps, op, lhs, o, rhs, out);
 }
 
 /* "(" may open a condition or an arithmetic expression: try the condition, and fall back when a
@@ -900,6 +934,16 @@ static int parse_body(struct parser *ps, struct rule_version *v) {
     v->atoms = alloc(ps, sizeof *v->atoms * (size_t)(ps->n_atoms ? ps->n_atoms : 1));
     if (!v->atoms) return NOMEM(ps);
     memcpy(v->atoms, ps->atoms, sizeof *v->atoms * (size_t)ps->n_atoms);
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < v->n_atoms; i++) {
+        buf_clear(&b);
+        rules_format_cond(v->atoms[i], &b);
+        if (!(v->atoms[i]->text = arena_strdup(ps->a, buf_str(&b)))) break;
+    }
+    bool oom = b.is_oom || (v->n_atoms && !v->atoms[v->n_atoms - 1]->text);
+    buf_release(&b);
+    if (oom) return NOMEM(ps);
     return 0;
 }
 

@@ -32,27 +32,29 @@ int store_schema_version(struct store *s);
  * store_rollback undoes everything since store_begin. */
 int store_begin(struct store *s, struct error *err);
 /* store_begin for loading many enterprises: the enterprise table's secondary indexes are dropped
- * and rebuilt by store_commit inside the same transaction (a rollback restores them). Worth it when
- * the load is comparable to the table's size (a first import, `duijie demo`). */
+ * and rebuilt by store_commit inside the same transaction (a rollback restores them), and when no
+ * other connection is open the load runs with a rollback journal instead of WAL (each page written
+ * once). Writes skip their savepoints, so after a failed write only store_rollback is left (commit
+ * refuses). Worth it when the load is comparable to the table's size (a first import, demo). */
 int store_begin_bulk(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);
 int store_rollback(struct store *s);
 
 /* ---- enterprises ---- */
 
-/* Inserts or updates by USCC (p->v[F_USCC] must be set, valid and normalised); the profile's
- * history years are stored too, and the derived columns (size, 3-year sums) recomputed. A
- * fiscal_year of 0 is stored as the year before today. *id (if not NULL) gets the row id. */
+/* Inserts or updates by USCC (p->v[F_USCC] must be set and valid; it is stored normalised); the
+ * profile's history years are stored too, and the derived columns (size, 3-year sums) recomputed.
+ * A fiscal_year of 0 is stored as the year before today. *id (if not NULL) gets the row id. */
 int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, struct error *err);
-/* Loads one enterprise by USCC with its history years and the stored size; text values are
- * copied into a. Other derived fields are profile_derive's (they depend on the date). ERR_NOTFOUND
- * when absent. */
+/* Loads one enterprise by USCC (normalised first: " 9137…ab" finds 9137…AB) with its history years
+ * and the stored size; text values are copied into a. Other derived fields are profile_derive's
+ * (they depend on the date). ERR_NOTFOUND when absent. */
 int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                          int64_t *id, struct error *err);
 int64_t store_count_enterprises(struct store *s);
 
 struct enterprise_query {
-    const char *q; /* substring of name or USCC prefix; NULL = any */
+    const char *q; /* the start of a USCC (any case), else a substring of the name; NULL = any */
     int region;    /* refdata region index (matches it and everything within); -1 = any */
     int industry;  /* refdata industry index (any level); -1 = any */
     int size;      /* enum size_class; -1 = any */

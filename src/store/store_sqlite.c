@@ -199,6 +199,12 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_COUNT_CLAUSES] = "SELECT count(*) FROM clause",
 };
 
+#define REGION_CACHE 1021
+struct region_slot {
+    int64_t code; /* 0 = empty */
+    int idx;
+};
+
 struct sqlite_store {
     struct store base;
     sqlite3 *db;                  /* owned */
@@ -209,9 +215,14 @@ struct sqlite_store {
     bool in_tx;          /* inside store_begin … store_commit/rollback */
     char **bulk_indexes; /* owned: CREATE INDEX statements dropped by store_begin_bulk */
     int n_bulk_indexes;
+    bool is_bulk;             /* inside store_begin_bulk … */
+    bool is_bulk_failed;      /* a write failed in the bulk transaction: only rollback is left */
+    bool is_journal_switched; /* the bulk runs with a rollback journal instead of WAL */
+    struct region_slot region_cache[REGION_CACHE]; /* NBS code → refdata index */
 };
 
 static void free_bulk_indexes(struct sqlite_store *ss);
+static int sqlite_rollback(struct store *s);
 
 static struct sqlite_store *ss_of(struct store *s) {
     return (struct sqlite_store *)s;
@@ -402,6 +413,7 @@ static void sqlite_close(struct store *s) {
         free(ss->sql[i]);
     }
     strmap_release(&ss->industry_codes);
+    if (ss->in_tx) sqlite_rollback(s);
     free_bulk_indexes(ss);
     sqlite3_close(ss->db);
     free(ss);
@@ -494,15 +506,39 @@ static int drop_indexes(struct sqlite_store *ss, struct error *err) {
     return rc;
 }
 
+/* With a rollback journal a load into a fresh file writes each page once; in WAL mode it is
+ * written to the log and again at the checkpoint. Switching needs no other connection open; when
+ * one is, the load simply stays in WAL mode. */
+static void bulk_settings(struct sqlite_store *ss) {
+    exec(ss, "PRAGMA cache_size = -262144; PRAGMA threads = 4", NULL); /* threads: index sorts */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db, "PRAGMA journal_mode = TRUNCATE", -1, &st, NULL) != SQLITE_OK)
+        return;
+    const unsigned char *mode = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    ss->is_journal_switched = mode && strcmp((const char *)mode, "truncate") == 0;
+    sqlite3_finalize(st);
+}
+
+static void end_bulk(struct sqlite_store *ss) {
+    if (ss->is_journal_switched) exec(ss, "PRAGMA journal_mode = WAL", NULL);
+    if (ss->is_bulk) exec(ss, "PRAGMA cache_size = -65536; PRAGMA threads = 0", NULL);
+    ss->is_journal_switched = ss->is_bulk = ss->is_bulk_failed = false;
+    free_bulk_indexes(ss);
+}
+
 static int sqlite_begin_bulk(struct store *s, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
+    if (ss->in_tx)
+        return error_set(err, ERR_CONFLICT, "事务已开始", "a transaction is already open");
+    bulk_settings(ss);
+    ss->is_bulk = true;
     int rc = sqlite_begin(s, err);
     if (!rc) rc = drop_indexes(ss, err);
     if (rc && ss->in_tx) {
         exec(ss, "ROLLBACK", NULL);
         ss->in_tx = false;
-        free_bulk_indexes(ss);
     }
+    if (rc) end_bulk(ss);
     return rc;
 }
 
@@ -517,11 +553,14 @@ static int recreate_indexes(struct sqlite_store *ss, struct error *err) {
 static int sqlite_commit(struct store *s, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
     if (!ss->in_tx) return error_set(err, ERR_CONFLICT, "没有进行中的事务", "no open transaction");
+    if (ss->is_bulk_failed)
+        return error_set(err, ERR_CONFLICT, "批量写入中有失败,只能回滚",
+                         "a write failed in this bulk transaction; roll it back");
     int rc = recreate_indexes(ss, err);
     if (!rc) rc = exec(ss, "COMMIT", err);
     if (!rc) {
         ss->in_tx = false;
-        free_bulk_indexes(ss);
+        end_bulk(ss);
     }
     return rc;
 }
@@ -530,17 +569,24 @@ static int sqlite_rollback(struct store *s) {
     struct sqlite_store *ss = ss_of(s);
     if (!ss->in_tx) return ERR_CONFLICT;
     ss->in_tx = false;
-    free_bulk_indexes(ss); /* the rollback restores the dropped indexes */
-    return exec(ss, "ROLLBACK", NULL);
+    int rc = exec(ss, "ROLLBACK", NULL); /* restores the dropped indexes too */
+    end_bulk(ss);
+    return rc;
 }
 
 /* A multi-row write runs inside a savepoint: inside store_begin it nests, outside it is its own
- * transaction. On failure everything since the savepoint is undone. */
+ * transaction. On failure everything since the savepoint is undone. A bulk transaction saves the
+ * two statements per row: a failed write there leaves only store_rollback. */
 static int write_begin(struct sqlite_store *ss, struct error *err) {
+    if (ss->is_bulk) return 0;
     return run_id(ss, ST_SAVEPOINT, err, "savepoint");
 }
 
 static int write_end(struct sqlite_store *ss, int rc, struct error *err) {
+    if (ss->is_bulk) {
+        ss->is_bulk_failed |= rc != 0;
+        return rc;
+    }
     if (!rc) return run_id(ss, ST_RELEASE, err, "release");
     run_id(ss, ST_ROLLBACK_TO, NULL, "rollback");
     run_id(ss, ST_RELEASE, NULL, "release");
@@ -704,6 +750,19 @@ static int region_index(sqlite3_stmt *st, int col) {
     return region_by_code(sqlite3_column_int64(st, col));
 }
 
+/* region_index through a small direct-mapped cache: a scan meets the same few hundred towns
+ * millions of times. */
+static int region_index_cached(struct sqlite_store *ss, sqlite3_stmt *st, int col) {
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) return -1;
+    int64_t code = sqlite3_column_int64(st, col);
+    struct region_slot *slot = &ss->region_cache[(uint64_t)code % REGION_CACHE];
+    if (slot->code != code) {
+        slot->code = code;
+        slot->idx = region_by_code(code);
+    }
+    return slot->idx;
+}
+
 static int industry_index(struct sqlite_store *ss, sqlite3_stmt *st, int col) {
     const unsigned char *t = sqlite3_column_text(st, col);
     int64_t idx;
@@ -723,10 +782,10 @@ static void set_index(struct value *v, int idx) {
 }
 
 /* Fills p from a row of ent_select_sql (column 0 = id). Text points into the statement unless a
- * is given, in which case it is copied. */
+ * is given, in which case it is copied. Sets every field it reads (missing ones to missing) and
+ * touches no other, so a scan clears p once, not per row. */
 static void read_enterprise(struct sqlite_store *ss, sqlite3_stmt *st, struct profile *p,
                             struct arena *a) {
-    profile_clear(p);
     const int o = 1;
     const char *uscc = (const char *)sqlite3_column_text(st, o + EC_USCC);
     const char *name = (const char *)sqlite3_column_text(st, o + EC_NAME);
@@ -734,8 +793,8 @@ static void read_enterprise(struct sqlite_store *ss, sqlite3_stmt *st, struct pr
         .has = uscc != NULL, .s = a && uscc ? arena_strdup(a, uscc) : uscc, .r = {0, 1}};
     p->v[F_NAME] = (struct value){
         .has = name != NULL, .s = a && name ? arena_strdup(a, name) : name, .r = {0, 1}};
-    set_index(&p->v[F_REGION], region_index(st, o + EC_REGION_CODE));
-    set_index(&p->v[F_TAX_REGION], region_index(st, o + EC_TAX_REGION));
+    set_index(&p->v[F_REGION], region_index_cached(ss, st, o + EC_REGION_CODE));
+    set_index(&p->v[F_TAX_REGION], region_index_cached(ss, st, o + EC_TAX_REGION));
     set_index(&p->v[F_INDUSTRY], industry_index(ss, st, o + EC_INDUSTRY));
     p->fiscal_year = sqlite3_column_int(st, o + EC_FISCAL_YEAR);
     set_opt(&p->v[F_SIZE], st, o + EC_SIZE);
@@ -779,6 +838,7 @@ static int sqlite_get_enterprise(struct store *s, const char *uscc, struct profi
         return out;
     }
     int64_t row = sqlite3_column_int64(st, 0);
+    profile_clear(p);
     read_enterprise(ss, st, p, a);
     sqlite3_reset(st);
     if (id) *id = row;
@@ -801,6 +861,7 @@ static int sqlite_scan_enterprises(struct store *s, store_enterprise_cb cb, void
     if (!st) return ERR_DB;
     struct profile *p = malloc(sizeof *p);
     if (!p) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    profile_clear(p);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_enterprise(ss, st, p, NULL);
@@ -859,8 +920,31 @@ static void industry_filter(struct list_sql *l, int i, char *next, size_t n) {
     add_text_filter(l, "industry <", next);
 }
 
-/* q: a substring of the name, or a prefix of the USCC. LIKE wildcards in q are escaped. */
+/* Upper-cases q into out when it reads as the start of a USCC (a digit, then only USCC
+ * characters): such a query is answered from the uscc index alone. */
+static bool uscc_prefix(const char *q, char *out, size_t cap) {
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    size_t n = strlen(q);
+    if (n == 0 || n >= cap || n > 18 || q[0] < '0' || q[0] > '9') return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 32) : q[i];
+        if (!strchr(alphabet, c)) return false;
+        out[i] = c;
+    }
+    out[n] = 0;
+    return true;
+}
+
+/* q: the start of a USCC (an index range), else a substring of the name or a prefix of the USCC
+ * (LIKE, wildcards in q escaped). */
 static void q_filter(struct list_sql *l, const char *q) {
+    char *lo = l->like[0], *hi = l->like[1];
+    if (uscc_prefix(q, lo, sizeof l->like[0])) {
+        snprintf(hi, sizeof l->like[1], "%s", lo);
+        hi[strlen(hi) - 1]++; /* every code starting with lo sorts in [lo, hi) */
+        buf_puts(&l->where, " AND uscc >= ?20 AND uscc < ?21");
+        return;
+    }
     char esc[120];
     size_t k = 0;
     for (const char *c = q; *c && k + 2 < sizeof esc; c++) {
@@ -868,9 +952,9 @@ static void q_filter(struct list_sql *l, const char *q) {
         esc[k++] = *c;
     }
     esc[k] = 0;
-    snprintf(l->like[0], sizeof l->like[0], "%%%s%%", esc);
-    snprintf(l->like[1], sizeof l->like[1], "%s%%", esc);
-    buf_printf(&l->where, " AND (name LIKE ?%d ESCAPE '\\' OR uscc LIKE ?%d ESCAPE '\\')", 20, 21);
+    snprintf(lo, sizeof l->like[0], "%%%s%%", esc);
+    snprintf(hi, sizeof l->like[1], "%s%%", esc);
+    buf_puts(&l->where, " AND (name LIKE ?20 ESCAPE '\\' OR uscc LIKE ?21 ESCAPE '\\')");
 }
 
 static void bind_list(const struct list_sql *l, sqlite3_stmt *st) {

@@ -59,10 +59,14 @@ static size_t parse_cn(const char *s, size_t len, struct ratio *out) {
             if (!any) break;
             int64_t mult = cp == CP_WAN ? 10000 : 100000000;
             section += digit < 0 ? 0 : digit;
+            int64_t scaled; /* overflow here means the text is no amount anyone wrote */
             if (cp == CP_YI) {
-                total = (total + section) * mult;
+                if (__builtin_mul_overflow(total + section, mult, &scaled)) return 0;
+                total = scaled;
             } else {
-                total += section * mult;
+                if (__builtin_mul_overflow(section, mult, &scaled) ||
+                    __builtin_add_overflow(total, scaled, &total))
+                    return 0;
             }
             section = 0;
             digit = -1;
@@ -155,7 +159,7 @@ size_t text_parse_quantity(const char *s, size_t len, struct quantity *q) {
     if (starts(s, len, 0, "百分之")) {
         size_t n = text_parse_number(s + 9, len - 9, &q->value);
         if (!n) return 0;
-        q->value.den *= 100;
+        if (__builtin_mul_overflow(q->value.den, 100, &q->value.den)) return 0;
         q->unit = UNIT_PERCENT;
         return 9 + n;
     }
@@ -168,7 +172,7 @@ size_t text_parse_quantity(const char *s, size_t len, struct quantity *q) {
     int32_t cp = peek(s, len, i, &adv);
     struct ratio r;
     if (cp == '%' || cp == 0xFF05) {
-        q->value.den *= 100;
+        if (__builtin_mul_overflow(q->value.den, 100, &q->value.den)) return 0;
         q->unit = UNIT_PERCENT;
         return i + adv;
     }

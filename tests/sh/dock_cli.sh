@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CLI contracts of `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie match`
+# The CLI contracts of `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie investors`, `duijie needs`
 # (docking issue), run against build/duijie.
 set -u
 D=build/duijie
@@ -37,6 +37,10 @@ check "loan compare explains" 'echo "$out" | grep -q "纳税信用等级 ∈ A�
 check "loan compare subsidy" 'echo "$out" | grep -q "\"subsidy_fen\": 5381184"'
 echo '{"enterprise":{}, "products":[{"id":"x","rate_bp":400,"criteria":[{"field":"资质","op":">=","value":1}]}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
 check "loan compare bad criterion exits 2" '[ $rc -eq 2 ] && grep -q "不能用运算" "$T/err"'
+echo '{"enterprise":{}, "products":[{"id":"x","rate_bp":400,"rule":"注册地 属于 火星"}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
+check "loan compare bad rule names the line" '[ $rc -eq 2 ] && grep -q "1:" "$T/err"'
+out=$($D loan compare tests/data/dock/compare_rules.json)
+check "loan compare with rules: quota from the award" 'echo "$out" | grep -q "\"quota_fen\": 570000000"'
 echo '{"enterprise":{}, "products":[{"id":"x"}]}' | $D loan compare - >/dev/null 2>"$T/err"; rc=$?
 check "loan compare product without rate" '[ $rc -eq 2 ] && grep -q "缺少利率" "$T/err"'
 
@@ -72,6 +76,46 @@ printf '{"a":"x","b":"y"}\nnot json\n' | $D schedule --slots 2 --tables 1 >/dev/
 check "schedule bad line exits 2 with line number" '[ $rc -eq 2 ] && grep -q "^duijie schedule: 2:1: 第 2 行" "$T/err"'
 $D schedule --slots 65 --tables 1 </dev/null >/dev/null 2>&1
 check "schedule too many slots" '[ $? -eq 2 ]'
+out=$($D schedule --slots 3 --tables 5 <"$T/req.jsonl" 2>/dev/null | $D agenda --date 2026-12-01 --start 09:00 --slot-minutes 20 --gap 5); rc=$?
+check "agenda one line per participant" '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 6 ]'
+check "agenda times" 'echo "$out" | grep -q "\"start\":\"2026-12-01 09:25\",\"end\":\"2026-12-01 09:45\""'
+out=$($D schedule --slots 3 --tables 5 <"$T/req.jsonl" 2>/dev/null | $D agenda --date 2026-12-01 --start 09:00 --slot-minutes 20 --ics 投资人X)
+check "agenda ics" 'echo "$out" | head -1 | grep -q "^BEGIN:VCALENDAR" && [ "$(echo "$out" | grep -c "BEGIN:VEVENT")" -eq 3 ]'
+echo '{}' | $D agenda --date 2026-12-01 --start 25:00 --slot-minutes 20 >/dev/null 2>&1
+check "agenda bad start exits 2" '[ $? -eq 2 ]'
+
+# ---- financing ----
+out=$($D financing tests/data/dock/financing.json); rc=$?
+check "financing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"total_fen\": 2000000000"'
+echo '{"date":"2026-11-24","needs":[{"id":"x","posted":"2026-11-01","events":[{"bank":"B","step":"放款","date":"2026-11-02","amount":"1万元"}]}]}' | $D financing - >/dev/null 2>"$T/err"; rc=$?
+check "financing loan before credit exits 2" '[ $rc -eq 2 ] && grep -q "放款须在授信之后" "$T/err"'
+
+# ---- roadshow, intents ----
+out=$($D roadshow tests/data/dock/roadshow.json); rc=$?
+check "roadshow exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"start\": \"2026-12-10 14:00\""'
+out=$($D intents tests/data/dock/intents.json); rc=$?
+check "intents funnel" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"percent\": \"37.5%\""'
+echo '{"needs":["n1"],"intents":[{"need":"n9","status":"签约","date":"2026-01-01"}]}' | $D intents - >/dev/null 2>"$T/err"; rc=$?
+check "intents unknown need exits 2" '[ $rc -eq 2 ] && grep -q "未知需求 n9" "$T/err"'
+out=$($D challenge tests/data/dock/challenge.json); rc=$?
+check "challenge exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"state\": \"流榜\""'
+echo '{"challenges":[{"id":"c","reward":"10万元","deadline":"2026-01-01","milestones":[{"name":"a","share":"50%","due":"2026-02-01"}]}]}' | $D challenge - >/dev/null 2>"$T/err"; rc=$?
+check "challenge shares must add up" '[ $rc -eq 2 ] && grep -q "100%" "$T/err"'
+out=$($D projects tests/data/dock/projects.json); rc=$?
+check "projects by category" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"category\": \"海洋经济\""'
+
+# ---- match, listing ----
+out=$($D investors tests/data/dock/investors.json); rc=$?
+check "investors exits 0" '[ $rc -eq 0 ]'
+check "investors explains a missed first choice" 'echo "$out" | grep -q "青岛科创母基金 的 1 个名额已满"'
+out=$($D needs tests/data/dock/needs.json); rc=$?
+check "needs exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "文本相似度 13/21 +31"'
+printf '{"needs":[{"id":"n","text":"\xff"}],"capabilities":[{"id":"c","text":"x"}]}' | $D needs - >/dev/null 2>"$T/err"; rc=$?
+check "needs bad utf-8 exits 2" '[ $rc -eq 2 ]'
+out=$($D listing tests/data/dock/listing.json); rc=$?
+check "listing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"rewards_now_total_fen\": 250000000"'
+echo '{"firms":[{"name":"x","stage":"火箭"}]}' | $D listing - >/dev/null 2>"$T/err"; rc=$?
+check "listing unknown stage exits 2" '[ $rc -eq 2 ] && grep -q "上市阶段" "$T/err"'
 
 rm -rf "$T"
 echo "$pass passed, $fail failed"

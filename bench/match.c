@@ -1,0 +1,824 @@
+/* bench/match: the matching engine against the same questions asked of SQLite and PostgreSQL 15.
+ *
+ * Data: BENCH_N enterprises (default 200000) of the synthetic Qingdao (demo_enterprise, fixed seed)
+ * written once through the store into bench/tmp/match-N.db, with BENCH_CLAUSES template clauses
+ * (default 10000). The same rows are copied into a throw-away PostgreSQL (scripts/pg.sh, COPY,
+ * the same indexes, ANALYZE; parallel query as configured there). Every rule is compiled to SQL by
+ * the rules module (rules_sql). Before anything is timed the bench checks that the three give the
+ * same answer: the eligible ids of every sampled clause, the three-way counts, the nearly-eligible
+ * counts per condition, and the status of every clause for the sampled enterprises.
+ *
+ * BENCH_SAMPLE (≤ 100) samples fewer clauses and BENCH_PG=0 leaves PostgreSQL out, for runs at
+ * 2,000,000 on a small machine; the output says so.
+ *
+ * Figures (bench/tmp/match.json, merged by scripts/bench.sh): push_list (median over 100 clauses of
+ * 5–8 conditions) and push_list_p99, three_way, nearly, enterprise_all_clauses, load, and
+ * bytes_per_enterprise. */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "demo/demo.h"
+#include "index/index.h"
+#include "match/match.h"
+#include "refdata/refdata.h"
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+#define SEED 20260601u
+#define N_SAMPLE 100    /* clauses timed for the push list (BENCH_SAMPLE lowers it) */
+#define N_ENT_SAMPLE 20 /* enterprises timed against all clauses */
+#define CHUNK 200       /* clauses per SQL statement for enterprise → clauses */
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static long rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+    if (f) fclose(f);
+    return kb;
+}
+
+static void die(const char *what, const char *detail) {
+    fprintf(stderr, "bench/match: %s: %s\n", what, detail ? detail : "");
+    exit(1);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double quantile(double *v, int n, double q) {
+    if (n <= 0) return -1;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    int k = (int)(q * (n - 1) + 0.5);
+    return v[k];
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- the data set ---- */
+
+static void make_store(const char *path, int64_t n, int n_clauses) {
+    struct store *s;
+    struct error err;
+    char uri[512];
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    if (store_open(uri, &s, &err)) die("store_open", err.en);
+    if (store_count_enterprises(s) == n && store_count_clauses(s) >= n_clauses) {
+        store_close(s);
+        return;
+    }
+    store_close(s);
+    unlink(path);
+    if (store_open(uri, &s, &err)) die("store_open", err.en);
+    double t0 = now_ms();
+    if (store_begin_bulk(s, &err)) die("store_begin_bulk", err.en);
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    for (int64_t i = 0; i < n; i++) {
+        demo_enterprise(SEED, i, p, &t);
+        if (store_put_enterprise(s, p, NULL, &err)) die("store_put_enterprise", err.en);
+    }
+    if (store_commit(s, &err)) die("store_commit", err.en);
+    if (demo_generate_clauses(s, SEED, n_clauses, &err)) die("demo_generate_clauses", err.en);
+    free(p);
+    store_close(s);
+    printf("# wrote %lld enterprises and %d clauses into %s in %.1f s\n", (long long)n, n_clauses,
+           path, (now_ms() - t0) / 1e3);
+}
+
+struct load_ctx {
+    struct index_builder *b;
+    int32_t today;
+    struct profile *p;
+};
+
+static int load_cb(void *arg, int64_t id, const struct profile *p) {
+    struct load_ctx *c = arg;
+    struct error err;
+    memcpy(c->p, p, sizeof *p);
+    profile_derive(c->p, c->today, NULL);
+    return index_builder_add(c->b, id, c->p, &err);
+}
+
+static struct index_gen *load_index(const char *path, int32_t today, double *ms) {
+    struct store *s;
+    struct error err;
+    char uri[512];
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    if (store_open(uri, &s, &err)) die("store_open", err.en);
+    double t0 = now_ms();
+    struct load_ctx c = {NULL, today, malloc(sizeof(struct profile))};
+    if (index_builder_new(today, &c.b, &err)) die("index_builder_new", err.en);
+    if (store_scan_enterprises(s, load_cb, &c, &err)) die("store_scan_enterprises", err.en);
+    struct index_gen *g;
+    if (index_builder_finish(c.b, &g, &err)) die("index_builder_finish", err.en);
+    *ms = now_ms() - t0;
+    free(c.p);
+    store_close(s);
+    return g;
+}
+
+/* ---- PostgreSQL: a copy of the two tables the SQL reads ---- */
+
+static PGconn *pg_connect(const char *dir) {
+    char cmd[600], uri[300] = "";
+    snprintf(cmd, sizeof cmd, "scripts/pg.sh start %s 2>&1", dir);
+    FILE *f = popen(cmd, "r");
+    while (f && fgets(uri, sizeof uri, f))
+        if (strncmp(uri, "postgres://", 11) == 0) break;
+    if (f) pclose(f);
+    uri[strcspn(uri, "\n")] = 0;
+    if (strncmp(uri, "postgres://", 11) != 0) return NULL;
+    PGconn *pg = PQconnectdb(uri);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "bench/match: postgres: %s\n", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+static void pg_exec(PGconn *pg, const char *sql) {
+    PGresult *r = PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) die("postgres", PQerrorMessage(pg));
+    PQclear(r);
+}
+
+static void copy_escape(struct buf *b, const char *s) {
+    for (; *s; s++) {
+        if (*s == '\\' || *s == '\t' || *s == '\n' || *s == '\r') buf_putc(b, '\\');
+        buf_putc(b, *s == '\n' ? 'n' : *s == '\r' ? 'r' : *s == '\t' ? 't' : *s);
+    }
+}
+
+/* CREATE TABLE from SQLite's column list (INTEGER → BIGINT), COPY every row, then the same
+ * indexes and ANALYZE. */
+static void pg_copy_table(PGconn *pg, sqlite3 *db, const char *table, const char *pk) {
+    struct buf sql;
+    buf_init(&sql);
+    char q[256];
+    snprintf(q, sizeof q, "PRAGMA table_info(%s)", table);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, q, -1, &st, NULL);
+    buf_printf(&sql, "CREATE TABLE %s (", table);
+    int n_cols = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *type = (const char *)sqlite3_column_text(st, 2);
+        buf_printf(&sql, "%s%s %s", n_cols++ ? ", " : "", name,
+                   strcmp(type, "INTEGER") == 0 ? "BIGINT" : "TEXT");
+    }
+    sqlite3_finalize(st);
+    buf_printf(&sql, ", PRIMARY KEY (%s))", pk);
+    pg_exec(pg, buf_str(&sql));
+    buf_clear(&sql);
+    snprintf(q, sizeof q, "COPY %s FROM STDIN", table);
+    PGresult *r = PQexec(pg, q);
+    if (PQresultStatus(r) != PGRES_COPY_IN) die("COPY", PQerrorMessage(pg));
+    PQclear(r);
+    snprintf(q, sizeof q, "SELECT * FROM %s", table);
+    sqlite3_prepare_v2(db, q, -1, &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int k = 0; k < n_cols; k++) {
+            if (k) buf_putc(&sql, '\t');
+            if (sqlite3_column_type(st, k) == SQLITE_NULL)
+                buf_puts(&sql, "\\N");
+            else
+                copy_escape(&sql, (const char *)sqlite3_column_text(st, k));
+        }
+        buf_putc(&sql, '\n');
+        if (sql.len > (1 << 20)) {
+            PQputCopyData(pg, sql.data, (int)sql.len);
+            buf_clear(&sql);
+        }
+    }
+    sqlite3_finalize(st);
+    if (sql.len) PQputCopyData(pg, sql.data, (int)sql.len);
+    PQputCopyEnd(pg, NULL);
+    r = PQgetResult(pg);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) die("COPY", PQerrorMessage(pg));
+    PQclear(r);
+    while ((r = PQgetResult(pg)))
+        PQclear(r);
+    snprintf(q, sizeof q,
+             "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '%s' AND sql IS "
+             "NOT NULL",
+             table);
+    sqlite3_prepare_v2(db, q, -1, &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        pg_exec(pg, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    buf_release(&sql);
+}
+
+/* ---- running SQL ---- */
+
+/* The ids a query returns, sorted, into *ids (malloc'd); returns the count. */
+static int64_t sqlite_ids(sqlite3 *db, const char *sql, int64_t **ids) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) die("sqlite", sqlite3_errmsg(db));
+    int64_t n = 0, cap = 1024;
+    *ids = malloc((size_t)cap * sizeof **ids);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) *ids = realloc(*ids, (size_t)(cap *= 2) * sizeof **ids);
+        (*ids)[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    qsort(*ids, (size_t)n, sizeof **ids, cmp_i64);
+    return n;
+}
+
+static int64_t pg_ids(PGconn *pg, const char *sql, int64_t **ids) {
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) die("postgres", PQerrorMessage(pg));
+    int n = PQntuples(r);
+    *ids = malloc((size_t)(n ? n : 1) * sizeof **ids);
+    for (int i = 0; i < n; i++)
+        (*ids)[i] = atoll(PQgetvalue(r, i, 0));
+    PQclear(r);
+    qsort(*ids, (size_t)n, sizeof **ids, cmp_i64);
+    return n;
+}
+
+static int64_t sqlite_count(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) die("sqlite", sqlite3_errmsg(db));
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int64_t pg_count(PGconn *pg, const char *sql) {
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) die("postgres", PQerrorMessage(pg));
+    int64_t n = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}
+
+/* ---- one clause ---- */
+
+struct sample {
+    const struct rule_version *v;
+    int64_t clause_id;
+    char *sql_elig[2], *sql_unk[2], *sql_inel[2]; /* [dialect] WHERE clauses */
+    int n_conj;
+    char **near_sql[2]; /* [dialect][conjunct]: count of the nearly group */
+};
+
+static char *where_of(const struct rule_cond *c, enum rules_dialect d, int32_t today, int which) {
+    struct buf b[3];
+    struct error err;
+    for (int k = 0; k < 3; k++)
+        buf_init(&b[k]);
+    if (rules_sql(c, d, today, &b[0], &b[1], &b[2], &err)) die("rules_sql", err.en);
+    char *out = buf_detach(&b[which]);
+    for (int k = 0; k < 3; k++)
+        buf_release(&b[k]);
+    return out;
+}
+
+static char *printf_dup(const char *fmt, const char *a) {
+    struct buf b;
+    buf_init(&b);
+    buf_printf(&b, fmt, a);
+    return buf_detach(&b);
+}
+
+static void sample_sql(struct sample *s, int32_t today) {
+    const struct rule_cond *c = s->v->cond;
+    s->n_conj = c->kind == RC_AND ? c->n_kids : 1;
+    for (int d = 0; d < 2; d++) {
+        enum rules_dialect dl = d ? RULES_POSTGRES : RULES_SQLITE;
+        char *w = where_of(c, dl, today, 0);
+        s->sql_elig[d] = printf_dup("SELECT id FROM enterprise WHERE %s", w);
+        free(w);
+        w = where_of(c, dl, today, 1);
+        s->sql_unk[d] = printf_dup("SELECT count(*) FROM enterprise WHERE %s", w);
+        free(w);
+        w = where_of(c, dl, today, 2);
+        s->sql_inel[d] = printf_dup("SELECT count(*) FROM enterprise WHERE %s", w);
+        free(w);
+        s->near_sql[d] = calloc((size_t)s->n_conj, sizeof *s->near_sql[d]);
+        for (int i = 0; i < s->n_conj; i++) {
+            struct buf b;
+            buf_init(&b);
+            buf_puts(&b, "SELECT count(*) FROM enterprise WHERE ");
+            for (int j = 0; j < s->n_conj; j++) {
+                const struct rule_cond *k = c->kind == RC_AND ? c->kids[j] : c;
+                char *x = where_of(k, dl, today, i == j ? 2 : 0);
+                buf_printf(&b, "%s(%s)", j ? " AND " : "", x);
+                free(x);
+            }
+            s->near_sql[d][i] = buf_detach(&b);
+        }
+    }
+}
+
+/* The eligible ids by the engine: the eligible-only plan, then the rows' store ids. */
+static int64_t engine_ids(const struct index_gen *g, const struct rule_cond *c, int64_t **ids) {
+    roaring_bitmap_t *e;
+    struct error err;
+    if (match_eligible(g, c, &e, &err)) die("match_eligible", err.en);
+    uint64_t n = roaring_bitmap_get_cardinality(e);
+    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    roaring_bitmap_to_uint32_array(e, rows);
+    *ids = malloc((n ? n : 1) * sizeof **ids);
+    for (uint64_t i = 0; i < n; i++)
+        (*ids)[i] = index_row_id(g, rows[i]);
+    free(rows);
+    roaring_bitmap_free(e);
+    return (int64_t)n;
+}
+
+static bool same_ids(const int64_t *a, int64_t na, const int64_t *b, int64_t nb) {
+    if (na != nb) return false;
+    int64_t *x = malloc((size_t)(na ? na : 1) * sizeof *x);
+    memcpy(x, a, (size_t)na * sizeof *x);
+    qsort(x, (size_t)na, sizeof *x, cmp_i64);
+    bool ok = memcmp(x, b, (size_t)na * sizeof *x) == 0;
+    free(x);
+    return ok;
+}
+
+/* ---- enterprise → all clauses in SQL: CASE per clause, CHUNK clauses a statement ---- */
+
+/* For a one-row query a DBA writes membership as a correlated EXISTS, which uses the junction
+ * table's primary key; the rules module's `id IN (SELECT … WHERE qualification = k)` suits whole-
+ * table queries (one hashed pass) but makes PostgreSQL hash every holder of k for a single row.
+ * The two are equivalent (enterprise_id is never NULL). */
+static char *point_query_form(const char *where) {
+    static const char pat[] = "id IN (SELECT enterprise_id FROM enterprise_qualification WHERE "
+                              "qualification = ";
+    struct buf b;
+    buf_init(&b);
+    const char *p = where, *q;
+    while ((q = strstr(p, pat))) {
+        buf_append(&b, p, (size_t)(q - p));
+        q += sizeof pat - 1;
+        char *end;
+        long k = strtol(q, &end, 10);
+        buf_printf(&b,
+                   "EXISTS (SELECT 1 FROM enterprise_qualification q WHERE q.qualification = %ld "
+                   "AND q.enterprise_id = enterprise.id",
+                   k);
+        p = end; /* the closing parenthesis is kept */
+    }
+    buf_puts(&b, p);
+    return buf_detach(&b);
+}
+
+struct ent_sql {
+    int n_stmt;
+    int *first; /* first clause of each statement */
+    int *count;
+    sqlite3_stmt **lite;
+    char **pg_name;
+};
+
+static void ent_sql_prepare(struct ent_sql *e, const struct rule_version **vs, int n, int32_t today,
+                            sqlite3 *db, PGconn *pg) {
+    e->n_stmt = (n + CHUNK - 1) / CHUNK;
+    e->first = calloc((size_t)e->n_stmt, sizeof *e->first);
+    e->count = calloc((size_t)e->n_stmt, sizeof *e->count);
+    e->lite = calloc((size_t)e->n_stmt, sizeof *e->lite);
+    e->pg_name = calloc((size_t)e->n_stmt, sizeof *e->pg_name);
+    for (int s = 0; s < e->n_stmt; s++) {
+        e->first[s] = s * CHUNK;
+        e->count[s] = n - s * CHUNK < CHUNK ? n - s * CHUNK : CHUNK;
+        for (int d = 0; d < 2; d++) {
+            if (d == 1 && !pg) continue;
+            enum rules_dialect dl = d ? RULES_POSTGRES : RULES_SQLITE;
+            struct buf b;
+            buf_init(&b);
+            buf_puts(&b, "SELECT ");
+            for (int k = 0; k < e->count[s]; k++) {
+                const struct rule_cond *c = vs[e->first[s] + k]->cond;
+                char *el = where_of(c, dl, today, 0), *un = where_of(c, dl, today, 1);
+                char *pe = point_query_form(el), *pu = point_query_form(un);
+                buf_printf(&b, "%sCASE WHEN %s THEN 1 WHEN %s THEN 2 ELSE 0 END", k ? ", " : "", pe,
+                           pu);
+                free(el);
+                free(un);
+                free(pe);
+                free(pu);
+            }
+            buf_puts(&b, d ? " FROM enterprise WHERE id = $1" : " FROM enterprise WHERE id = ?");
+            if (d == 0) {
+                if (sqlite3_prepare_v2(db, buf_str(&b), -1, &e->lite[s], NULL) != SQLITE_OK)
+                    die("sqlite prepare", sqlite3_errmsg(db));
+            } else {
+                char name[32];
+                snprintf(name, sizeof name, "ent%d", s);
+                e->pg_name[s] = strdup(name);
+                PGresult *r = PQprepare(pg, name, buf_str(&b), 1, NULL);
+                if (PQresultStatus(r) != PGRES_COMMAND_OK) die("pg prepare", PQerrorMessage(pg));
+                PQclear(r);
+            }
+            buf_release(&b);
+        }
+    }
+}
+
+/* Statuses of every clause for enterprise `id` (status[clause] = enum tri). */
+static void ent_sql_run(struct ent_sql *e, int64_t id, sqlite3 *db, PGconn *pg, uint8_t *status) {
+    for (int s = 0; s < e->n_stmt; s++) {
+        if (!pg) {
+            sqlite3_stmt *st = e->lite[s];
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, id);
+            if (sqlite3_step(st) != SQLITE_ROW) die("sqlite", sqlite3_errmsg(db));
+            for (int k = 0; k < e->count[s]; k++)
+                status[e->first[s] + k] = (uint8_t)sqlite3_column_int(st, k);
+            continue;
+        }
+        char p[32];
+        snprintf(p, sizeof p, "%lld", (long long)id);
+        const char *params[1] = {p};
+        PGresult *r = PQexecPrepared(pg, e->pg_name[s], 1, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+            die("postgres", PQerrorMessage(pg));
+        for (int k = 0; k < e->count[s]; k++)
+            status[e->first[s] + k] = (uint8_t)atoi(PQgetvalue(r, 0, k));
+        PQclear(r);
+    }
+}
+
+/* ---- output ---- */
+
+struct figure {
+    const char *name;
+    double duijie, sqlite, postgres; /* ms; < 0 = not measured */
+};
+
+static void print_row(const struct figure *f) {
+    double best =
+        f->sqlite >= 0 && (f->postgres < 0 || f->sqlite < f->postgres) ? f->sqlite : f->postgres;
+    char pg[32] = "—", ratio[32] = "—";
+    if (f->postgres >= 0) snprintf(pg, sizeof pg, "%.3f", f->postgres);
+    if (best > 0 && f->duijie > 0) snprintf(ratio, sizeof ratio, "%.0f×", best / f->duijie);
+    printf("%-24s %12.3f %12.3f %12s %10s\n", f->name, f->duijie, f->sqlite, pg, ratio);
+}
+
+static void json_num(FILE *f, const char *key, double v) {
+    if (v < 0)
+        fprintf(f, ", \"%s\": null", key);
+    else
+        fprintf(f, ", \"%s\": %.4f", key, v);
+}
+
+int main(void) {
+    struct error err;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (refdata_load(&err)) die("refdata", err.en);
+    int64_t n = getenv("BENCH_N") ? atoll(getenv("BENCH_N")) : 200000;
+    int n_clauses = getenv("BENCH_CLAUSES") ? atoi(getenv("BENCH_CLAUSES")) : 10000;
+    int32_t today = date_from_ymd(2026, 7, 1); /* fixed: results do not move with the clock */
+    mkdir("bench/tmp", 0755);
+    char path[256];
+    snprintf(path, sizeof path, "bench/tmp/match-%lld.db", (long long)n);
+    make_store(path, n, n_clauses);
+
+    /* load: the index from SQLite, and the memory it holds */
+    long rss0 = rss_kb();
+    double load_ms;
+    struct index_gen *g = load_index(path, today, &load_ms);
+    malloc_trim(0); /* the builder's staging is freed: give it back so RSS shows what stays */
+    long rss1 = rss_kb();
+    uint64_t n_live = index_gen_count(g);
+    double bytes_per = (double)index_gen_bytes(g) / (double)(n_live ? n_live : 1);
+    printf("# index: %llu enterprises, %.1f bytes/enterprise counted, RSS +%.1f bytes/enterprise\n",
+           (unsigned long long)n_live, bytes_per, (double)(rss1 - rss0) * 1024.0 / (double)n_live);
+
+    /* clauses: published ones, compiled */
+    struct store *s;
+    char uri[300];
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    if (store_open(uri, &s, &err)) die("store_open", err.en);
+    struct arena a;
+    arena_init(&a, 1 << 20);
+    struct clause *cl;
+    int n_cl;
+    if (store_list_clauses(s, 0, POLICY_PUBLISHED, &a, &cl, &n_cl, &err)) die("clauses", err.en);
+    store_close(s);
+    struct rule **rules = calloc((size_t)n_cl, sizeof *rules);
+    const struct rule_version **vs = calloc((size_t)n_cl, sizeof *vs);
+    struct match_clause_in *in = calloc((size_t)n_cl, sizeof *in);
+    int n_in = 0, n_bad = 0;
+    for (int i = 0; i < n_cl; i++) {
+        if (!cl[i].rule ||
+            rules_compile(cl[i].rule, strlen(cl[i].rule), "clause", &rules[i], &err)) {
+            n_bad++;
+            continue;
+        }
+        const struct rule_version *v = rules_version_at(rules[i], today);
+        if (!v || !v->cond) continue;
+        vs[n_in] = v;
+        in[n_in++] = (struct match_clause_in){
+            cl[i].id, v, cl[i].deadline == STORE_NO_DATE ? INT32_MAX : cl[i].deadline};
+    }
+    printf("# clauses: %d published, %d compiled and in force, %d not compiled\n", n_cl, n_in,
+           n_bad);
+    struct match_clauses *cs;
+    if (match_clauses_new(in, n_in, &cs, &err)) die("match_clauses_new", err.en);
+    printf("# flat form: %d distinct atoms for %d clauses\n", match_clauses_atoms(cs), n_in);
+
+    /* samples: clauses of 5–8 conditions, spread over the list */
+    struct sample sm[N_SAMPLE];
+    int n_sm = 0;
+    int want = getenv("BENCH_SAMPLE") ? atoi(getenv("BENCH_SAMPLE")) : N_SAMPLE;
+    if (want < 1 || want > N_SAMPLE) want = N_SAMPLE;
+    for (int pass = 0; pass < 2 && n_sm < want; pass++)
+        for (int i = pass; i < n_in && n_sm < want; i += 7) {
+            if (vs[i]->n_atoms < 5 || vs[i]->n_atoms > 8) continue;
+            bool dup = false;
+            for (int k = 0; k < n_sm && !dup; k++)
+                dup = sm[k].v == vs[i];
+            if (dup) continue;
+            memset(&sm[n_sm], 0, sizeof sm[n_sm]);
+            sm[n_sm].v = vs[i];
+            sm[n_sm].clause_id = in[i].id;
+            sample_sql(&sm[n_sm], today);
+            n_sm++;
+        }
+    printf("# %d sample clauses of 5–8 conditions\n", n_sm);
+
+    /* the same data in SQLite (as the store wrote it) and PostgreSQL */
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die("sqlite", path);
+    sqlite3_exec(db, "PRAGMA cache_size = -1000000; PRAGMA mmap_size = 8000000000;", NULL, NULL,
+                 NULL);
+    char pgdir[300];
+    char cwd[200];
+    /* absolute: the server puts its socket there, and it runs from its data directory */
+    snprintf(pgdir, sizeof pgdir, "%s/bench/tmp/pg-match-%d", getcwd(cwd, sizeof cwd) ? cwd : ".",
+             (int)getpid());
+    double pg_load = -1;
+    bool skip_pg = getenv("BENCH_PG") && strcmp(getenv("BENCH_PG"), "0") == 0;
+    PGconn *pg = skip_pg ? NULL : pg_connect(pgdir);
+    if (pg) {
+        double t0 = now_ms();
+        pg_copy_table(pg, db, "enterprise", "id");
+        pg_copy_table(pg, db, "enterprise_qualification", "qualification, enterprise_id");
+        pg_exec(pg, "ANALYZE");
+        pg_load = now_ms() - t0;
+    } else {
+        printf("# PostgreSQL %s: its column is left out\n",
+               skip_pg ? "skipped (BENCH_PG=0)" : "could not start");
+    }
+    /* SQLite's side of load: building the DBA's indexes over the table (rolled back) */
+    double lite_load;
+    {
+        sqlite3 *w;
+        sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE, NULL);
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(w,
+                           "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                           "'enterprise' AND sql IS NOT NULL",
+                           -1, &st, NULL);
+        struct buf ddl;
+        buf_init(&ddl);
+        int k = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *q = (const char *)sqlite3_column_text(st, 0);
+            const char *on = strstr(q, " ON ");
+            if (on) buf_printf(&ddl, "CREATE INDEX bench_tmp_%d%s;", k++, on);
+        }
+        sqlite3_finalize(st);
+        sqlite3_exec(w, "BEGIN", NULL, NULL, NULL);
+        double t0 = now_ms();
+        if (sqlite3_exec(w, buf_str(&ddl), NULL, NULL, NULL) != SQLITE_OK)
+            die("sqlite index", sqlite3_errmsg(w));
+        lite_load = now_ms() - t0;
+        sqlite3_exec(w, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(w);
+        buf_release(&ddl);
+    }
+
+    printf("# PostgreSQL loaded; checking the three agree\n");
+    /* ---- checks before timing ---- */
+    for (int i = 0; i < n_sm; i++) {
+        int64_t *e, *l, *p = NULL;
+        int64_t ne = engine_ids(g, sm[i].v->cond, &e);
+        int64_t nl = sqlite_ids(db, sm[i].sql_elig[0], &l);
+        int64_t np = pg ? pg_ids(pg, sm[i].sql_elig[1], &p) : nl;
+        if (!same_ids(e, ne, l, nl) || (pg && !same_ids(e, ne, p, np))) {
+            fprintf(stderr, "clause %lld: engine %lld, sqlite %lld, postgres %lld eligible\n",
+                    (long long)sm[i].clause_id, (long long)ne, (long long)nl, (long long)np);
+            die("check", "push lists differ");
+        }
+        free(e);
+        free(l);
+        free(p);
+        struct match_sets m;
+        if (match_cond(g, sm[i].v->cond, &m, &err)) die("match_cond", err.en);
+        int64_t u = (int64_t)roaring_bitmap_get_cardinality(m.unknown);
+        int64_t f = (int64_t)roaring_bitmap_get_cardinality(m.ineligible);
+        match_sets_release(&m);
+        if (sqlite_count(db, sm[i].sql_unk[0]) != u || sqlite_count(db, sm[i].sql_inel[0]) != f ||
+            (pg && (pg_count(pg, sm[i].sql_unk[1]) != u || pg_count(pg, sm[i].sql_inel[1]) != f)))
+            die("check", "three-way counts differ");
+        struct match_nearly nr;
+        if (match_nearly(g, sm[i].v->cond, &nr, &err)) die("match_nearly", err.en);
+        for (int k = 0; k < nr.n_groups; k++) {
+            int64_t c = (int64_t)roaring_bitmap_get_cardinality(nr.groups[k].rows);
+            if (sqlite_count(db, sm[i].near_sql[0][k]) != c ||
+                (pg && pg_count(pg, sm[i].near_sql[1][k]) != c))
+                die("check", "nearly-eligible counts differ");
+        }
+        match_nearly_release(&nr);
+    }
+    printf("# checked: push lists, three-way and nearly counts agree on %d clauses%s\n", n_sm,
+           pg ? " (engine, SQLite, PostgreSQL)" : " (engine, SQLite)");
+
+    /* ---- push list ---- */
+    double *t_e = calloc(N_SAMPLE, sizeof *t_e), *t_l = calloc(N_SAMPLE, sizeof *t_l),
+           *t_p = calloc(N_SAMPLE, sizeof *t_p);
+    for (int i = 0; i < n_sm; i++) {
+        int64_t *ids;
+        double t0 = now_ms();
+        engine_ids(g, sm[i].v->cond, &ids);
+        t_e[i] = now_ms() - t0;
+        free(ids);
+        t0 = now_ms();
+        sqlite_ids(db, sm[i].sql_elig[0], &ids);
+        t_l[i] = now_ms() - t0;
+        free(ids);
+        if (pg) {
+            t0 = now_ms();
+            pg_ids(pg, sm[i].sql_elig[1], &ids);
+            t_p[i] = now_ms() - t0;
+            free(ids);
+        }
+    }
+    double e99, l99, p99;
+    {
+        double *c = malloc(N_SAMPLE * sizeof *c);
+        memcpy(c, t_e, N_SAMPLE * sizeof *c);
+        e99 = quantile(c, n_sm, 0.99);
+        memcpy(c, t_l, N_SAMPLE * sizeof *c);
+        l99 = quantile(c, n_sm, 0.99);
+        memcpy(c, t_p, N_SAMPLE * sizeof *c);
+        p99 = pg ? quantile(c, n_sm, 0.99) : -1;
+        free(c);
+    }
+    struct figure figs[8];
+    int nf = 0;
+    figs[nf++] = (struct figure){"push_list", quantile(t_e, n_sm, 0.5), quantile(t_l, n_sm, 0.5),
+                                 pg ? quantile(t_p, n_sm, 0.5) : -1};
+    figs[nf++] = (struct figure){"push_list_p99", e99, l99, p99};
+
+    /* ---- three-way split: the three sets (engine) / three counts (SQL) ---- */
+    for (int i = 0; i < n_sm; i++) {
+        struct match_sets m;
+        double t0 = now_ms();
+        match_cond(g, sm[i].v->cond, &m, &err);
+        uint64_t x = roaring_bitmap_get_cardinality(m.eligible) +
+                     roaring_bitmap_get_cardinality(m.unknown) +
+                     roaring_bitmap_get_cardinality(m.ineligible);
+        t_e[i] = now_ms() - t0;
+        match_sets_release(&m);
+        if (x != n_live) die("three_way", "sets do not cover the live rows");
+        t0 = now_ms();
+        int64_t *ids;
+        free((sqlite_ids(db, sm[i].sql_elig[0], &ids), ids));
+        sqlite_count(db, sm[i].sql_unk[0]);
+        sqlite_count(db, sm[i].sql_inel[0]);
+        t_l[i] = now_ms() - t0;
+        if (pg) {
+            t0 = now_ms();
+            free((pg_ids(pg, sm[i].sql_elig[1], &ids), ids));
+            pg_count(pg, sm[i].sql_unk[1]);
+            pg_count(pg, sm[i].sql_inel[1]);
+            t_p[i] = now_ms() - t0;
+        }
+    }
+    figs[nf++] = (struct figure){"three_way", quantile(t_e, n_sm, 0.5), quantile(t_l, n_sm, 0.5),
+                                 pg ? quantile(t_p, n_sm, 0.5) : -1};
+
+    /* ---- nearly eligible: every group (engine: bitmaps; SQL: a count per group) ---- */
+    for (int i = 0; i < n_sm; i++) {
+        struct match_nearly nr;
+        double t0 = now_ms();
+        match_nearly(g, sm[i].v->cond, &nr, &err);
+        t_e[i] = now_ms() - t0;
+        match_nearly_release(&nr);
+        t0 = now_ms();
+        for (int k = 0; k < sm[i].n_conj; k++)
+            sqlite_count(db, sm[i].near_sql[0][k]);
+        t_l[i] = now_ms() - t0;
+        if (pg) {
+            t0 = now_ms();
+            for (int k = 0; k < sm[i].n_conj; k++)
+                pg_count(pg, sm[i].near_sql[1][k]);
+            t_p[i] = now_ms() - t0;
+        }
+    }
+    figs[nf++] = (struct figure){"nearly", quantile(t_e, n_sm, 0.5), quantile(t_l, n_sm, 0.5),
+                                 pg ? quantile(t_p, n_sm, 0.5) : -1};
+
+    /* ---- one enterprise against every clause ---- */
+    struct ent_sql es_l = {0}, es_p = {0};
+    ent_sql_prepare(&es_l, vs, n_in, today, db, NULL);
+    if (pg) ent_sql_prepare(&es_p, vs, n_in, today, db, pg);
+    struct match_hit *hits = malloc((size_t)(n_in ? n_in : 1) * sizeof *hits);
+    uint8_t *st_l = malloc((size_t)(n_in ? n_in : 1)), *st_p = malloc((size_t)(n_in ? n_in : 1));
+    struct profile *prof = malloc(sizeof *prof);
+    double te[N_ENT_SAMPLE], tl[N_ENT_SAMPLE], tp[N_ENT_SAMPLE];
+    uint64_t n_eligible_hits = 0;
+    for (int k = 0; k < N_ENT_SAMPLE; k++) {
+        uint32_t row;
+        roaring_bitmap_select(index_gen_live(g),
+                              (uint32_t)((n_live - 1) * (uint64_t)k / N_ENT_SAMPLE), &row);
+        int64_t id = index_row_id(g, row);
+        double t0 = now_ms();
+        index_row_profile(g, row, prof);
+        if (match_enterprise(cs, prof, hits)) die("match_enterprise", "out of memory");
+        te[k] = now_ms() - t0;
+        t0 = now_ms();
+        ent_sql_run(&es_l, id, db, NULL, st_l);
+        tl[k] = now_ms() - t0;
+        if (pg) {
+            t0 = now_ms();
+            ent_sql_run(&es_p, id, db, pg, st_p);
+            tp[k] = now_ms() - t0;
+        }
+        for (int h = 0; h < n_in; h++) {
+            int c = hits[h].clause;
+            n_eligible_hits += hits[h].result == TRI_TRUE;
+            if (st_l[c] != (uint8_t)hits[h].result || (pg && st_p[c] != (uint8_t)hits[h].result)) {
+                fprintf(stderr, "enterprise %lld clause %lld: engine %d sqlite %d postgres %d\n",
+                        (long long)id, (long long)in[c].id, hits[h].result, st_l[c],
+                        pg ? st_p[c] : -1);
+                die("check", "enterprise → clauses statuses differ");
+            }
+        }
+    }
+    printf("# checked: %d enterprises × %d clauses agree (%llu eligible hits)\n", N_ENT_SAMPLE,
+           n_in, (unsigned long long)n_eligible_hits);
+    figs[nf++] =
+        (struct figure){"enterprise_all_clauses", quantile(te, N_ENT_SAMPLE, 0.5),
+                        quantile(tl, N_ENT_SAMPLE, 0.5), pg ? quantile(tp, N_ENT_SAMPLE, 0.5) : -1};
+    figs[nf++] = (struct figure){"load", load_ms, lite_load, pg_load};
+
+    printf("\n%-24s %12s %12s %12s %10s\n", "figure (ms)", "duijie", "sqlite", "postgres",
+           "best/duijie");
+    for (int i = 0; i < nf; i++)
+        print_row(&figs[i]);
+    printf("%-24s %12.1f\n", "bytes_per_enterprise", bytes_per);
+    printf("# load: duijie = scan SQLite + derive + build the index; sqlite = build its %s\n",
+           "secondary indexes on the same table; postgres = COPY + CREATE INDEX + ANALYZE");
+    printf("# push_list: the eligible ids of one clause (median, p99 over %d clauses); three_way: "
+           "the three sets / three queries; nearly: every one-condition-short group; "
+           "enterprise_all_clauses: %d clauses for one enterprise (median over %d)\n",
+           n_sm, n_in, N_ENT_SAMPLE);
+
+    FILE *f = fopen("bench/tmp/match.json", "w");
+    if (f) {
+        fprintf(f, "{\"machine\": \"%ld cores\", \"n_enterprises\": %llu, \"n_clauses\": %d, ",
+                sysconf(_SC_NPROCESSORS_ONLN), (unsigned long long)n_live, n_in);
+        fprintf(f, "\"bytes_per_enterprise\": %.1f, \"figures\": [", bytes_per);
+        for (int i = 0; i < nf; i++) {
+            fprintf(f, "%s{\"name\": \"%s\"", i ? ", " : "", figs[i].name);
+            json_num(f, "duijie_ms", figs[i].duijie);
+            json_num(f, "sqlite_ms", figs[i].sqlite);
+            json_num(f, "postgres_ms", figs[i].postgres);
+            fputs("}", f);
+        }
+        fputs("]}\n", f);
+        fclose(f);
+    }
+    if (pg) {
+        PQfinish(pg);
+        char cmd[1000];
+        snprintf(cmd, sizeof cmd, "scripts/pg.sh stop %s; rm -rf %s %s.initdb.log", pgdir, pgdir,
+                 pgdir);
+        if (system(cmd) != 0) fprintf(stderr, "bench/match: could not stop PostgreSQL\n");
+    }
+    sqlite3_close(db);
+    index_gen_release(g);
+    return 0;
+}

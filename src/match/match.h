@@ -1,0 +1,154 @@
+/* Matching: a compiled rule's condition run as a bitmap plan over one index generation (clause →
+ * enterprises: eligible, unknown, ineligible, and "nearly eligible" grouped by the one condition
+ * that fails), counts by district, industry section and size from bitmap cardinalities, and one
+ * enterprise against every published clause (enterprise → clauses, ranked by estimated award).
+ *
+ * Walks the rules module's public tree (rules.h) and asks the index for atoms; an atom the index
+ * cannot answer (arithmetic over fields) is evaluated row by row with the rules evaluator, so every
+ * answer is the evaluator's answer. Reads the store only to load the published clauses (catalog);
+ * knows nothing of HTTP. */
+#ifndef DUIJIE_MATCH_H
+#define DUIJIE_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <roaring/roaring.h>
+
+#include "enterprise/enterprise.h"
+#include "index/index.h"
+#include "rules/rules.h"
+#include "util/error.h"
+#include "util/tri.h"
+
+/* ---- clause → enterprises ---- */
+
+/* The three-way split of the live rows of a generation; each bitmap owned. */
+struct match_sets {
+    roaring_bitmap_t *eligible;
+    roaring_bitmap_t *unknown;
+    roaring_bitmap_t *ineligible;
+};
+
+int match_cond(const struct index_gen *g, const struct rule_cond *c, struct match_sets *out,
+               struct error *err);
+void match_sets_release(struct match_sets *s);
+
+/* The eligible rows alone (a push list): cheaper than match_cond, because under AND each condition
+ * only runs on the rows still TRUE. The bitmap is the caller's. */
+int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring_bitmap_t **out,
+                   struct error *err);
+
+/* Nearly eligible: rows for which exactly one top-level condition (a conjunct of the rule's AND,
+ * or the whole condition when it is not an AND) is FALSE and every other one is TRUE. */
+struct match_near_group {
+    const struct rule_cond *cond; /* the failing conjunct (in the rule's tree) */
+    roaring_bitmap_t *rows;       /* owned */
+};
+
+struct match_nearly {
+    struct match_near_group *groups; /* one per conjunct, in source order (owned) */
+    int n_groups;
+};
+
+int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
+                 struct error *err);
+void match_nearly_release(struct match_nearly *n);
+
+/* ---- counts for dashboards ---- */
+
+struct match_count {
+    int value; /* refdata region index (a district), industry index (a section), or size class */
+    uint64_t n;
+};
+
+/* |set| by Qingdao district (区市), industry section (门类) and size class, from bitmap
+ * cardinalities; only non-zero counts, in refdata / value order. */
+struct match_breakdown {
+    uint64_t total;
+    struct match_count district[32];
+    int n_district;
+    struct match_count section[32];
+    int n_section;
+    struct match_count size[4];
+    int n_size;
+};
+
+void match_breakdown(const struct index_gen *g, const roaring_bitmap_t *set,
+                     struct match_breakdown *out);
+
+/* ---- enterprise → clauses ---- */
+
+/* One published clause to match against. The rule version must outlive the clause set. */
+struct match_clause_in {
+    int64_t id;                      /* the clause's id in the store */
+    const struct rule_version *rule; /* the version in force */
+    int32_t deadline;                /* application deadline (days); INT32_MAX when none */
+};
+
+struct match_clauses; /* the clauses compiled to a flat form: shared atoms, postfix programs */
+
+int match_clauses_new(const struct match_clause_in *in, int n, struct match_clauses **out,
+                      struct error *err);
+void match_clauses_free(struct match_clauses *cs);
+int match_clauses_count(const struct match_clauses *cs);
+/* Distinct atoms after sharing equal ones between clauses. */
+int match_clauses_atoms(const struct match_clauses *cs);
+
+struct match_hit {
+    int clause;      /* index into the array given to match_clauses_new */
+    int64_t id;      /* its id */
+    enum tri result; /* eligible, unknown or ineligible */
+    bool has_award;
+    int64_t award_fen; /* estimated award (eligible and unknown only) */
+    int32_t deadline;
+};
+
+/* Every clause for one derived profile, ranked: eligible first, then unknown, then ineligible;
+ * within each by estimated award (largest first), then deadline (soonest first), then id. hits
+ * must hold match_clauses_count(cs) entries. Thread-safe. ERR_NOMEM when scratch space fails. */
+int match_enterprise(const struct match_clauses *cs, const struct profile *p,
+                     struct match_hit *hits);
+/* The rules evaluator's full explanation of one hit (per-condition outcome and award text). */
+int match_explain(const struct match_clauses *cs, int clause, const struct profile *p,
+                  struct rule_eval *out, struct error *err);
+
+/* ---- the published clauses of a store ---- */
+
+struct store;
+struct clause;
+
+struct match_catalog {
+    struct arena arena;     /* the clause rows (titles, rule sources) */
+    struct clause *clauses; /* published clauses in id order (in arena) */
+    int n_clauses;
+    struct rule **rules;        /* per clause: compiled, NULL when it does not compile (owned) */
+    int n_failed;               /* clauses whose rule did not compile */
+    struct match_clause_in *in; /* the clauses with a version in force on `today` (owned) */
+    int *clause_of;             /* in[k] is clauses[clause_of[k]] (owned) */
+    int n_in;
+    struct match_clauses *set; /* in, compiled (owned) */
+};
+
+/* ---- JSON for the CLI and the API ---- */
+
+/* {"total": n, "by_district": [{"code", "name", "count"}], "by_section": [...], "by_size": [...]}
+ */
+json_t *match_breakdown_json(const struct match_breakdown *b);
+/* {"counts": {"eligible", "unknown", "ineligible", "nearly"}, "eligible": breakdown, "unknown":
+ * breakdown, "nearly": [{"condition", "count"}]} for a condition over g. */
+int match_preview_json(const struct index_gen *g, const struct rule_cond *c, json_t **out,
+                       struct error *err);
+/* One hit for an enterprise: clause id, title, status, award (fen and text), deadline, and the
+ * evaluator's explanation when explain is set. */
+json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,
+                       const struct profile *p, bool explain);
+
+/* Loads and compiles every published clause. */
+int match_catalog_load(struct store *s, int32_t today, struct match_catalog **out,
+                       struct error *err);
+void match_catalog_free(struct match_catalog *c);
+
+#endif

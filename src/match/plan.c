@@ -1,0 +1,349 @@
+/* Owns clause → enterprises: a rule's condition tree evaluated as a bitmap plan over one index
+ * generation. Each node yields (T, U) — rows where it is TRUE and UNKNOWN; FALSE is live − T − U —
+ * combined by Kleene logic: AND: T = T1∩T2, U = (T1∪U1)∩(T2∪U2) − T; OR: T = T1∪T2, U = (U1∪U2) −
+ * T; NOT swaps TRUE and FALSE. Atoms the index cannot answer (arithmetic over fields) run the rules
+ * evaluator on each row in scope. Also nearly-eligible groups and the dashboard breakdown. Does not
+ * own enterprise → clauses (clauses.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+#include "refdata/refdata.h"
+
+struct tu {
+    roaring_bitmap_t *t, *u;
+};
+
+static void tu_release(struct tu *x) {
+    if (x->t) roaring_bitmap_free(x->t);
+    if (x->u) roaring_bitmap_free(x->u);
+    x->t = x->u = NULL;
+}
+
+static int oom(struct error *err) {
+    return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+}
+
+/* a := a AND b (b released). */
+static void tu_and(struct tu *a, struct tu *b) {
+    roaring_bitmap_or_inplace(a->u, a->t); /* a->u := T1 ∪ U1 */
+    roaring_bitmap_or_inplace(b->u, b->t);
+    roaring_bitmap_and_inplace(a->t, b->t);
+    roaring_bitmap_and_inplace(a->u, b->u);
+    roaring_bitmap_andnot_inplace(a->u, a->t);
+    tu_release(b);
+}
+
+/* a := a OR b (b released). */
+static void tu_or(struct tu *a, struct tu *b) {
+    roaring_bitmap_or_inplace(a->t, b->t);
+    roaring_bitmap_or_inplace(a->u, b->u);
+    roaring_bitmap_andnot_inplace(a->u, a->t);
+    tu_release(b);
+}
+
+static void tu_not(const roaring_bitmap_t *scope, struct tu *a) {
+    roaring_bitmap_t *f = roaring_bitmap_andnot(scope, a->t);
+    roaring_bitmap_andnot_inplace(f, a->u);
+    roaring_bitmap_free(a->t);
+    a->t = f;
+}
+
+static int atom(const struct index_gen *g, const roaring_bitmap_t *scope, enum field_id f,
+                enum index_op op, int64_t i, struct ratio r, struct tu *out, struct error *err) {
+    struct index_atom a = {f, op, i, r};
+    return index_eval_atom_within(g, &a, scope, &out->t, &out->u, err);
+}
+
+static void expr_fields(const struct rule_expr *e, bool *need) {
+    if (!e) return;
+    if (e->kind == RE_FIELD || e->kind == RE_CHOICE) need[e->field] = true;
+    expr_fields(e->a, need);
+    expr_fields(e->b, need);
+    for (int i = 0; i < e->n_tiers; i++)
+        expr_fields(e->tiers[i].amount, need);
+    for (int i = 0; i < e->n_choices; i++)
+        expr_fields(e->choices[i].amount, need);
+}
+
+struct residual_ctx {
+    const struct index_gen *g;
+    const struct rule_cond *c;
+    const bool *need;
+    struct profile *p;
+    roaring_bitmap_t *t, *u;
+};
+
+static bool residual_row(uint32_t row, void *arg) {
+    struct residual_ctx *x = arg;
+    for (int f = 0; f < F_COUNT; f++)
+        if (x->need[f]) index_row_value(x->g, row, (enum field_id)f, &x->p->v[f]);
+    enum tri r = rules_eval_cond(x->c, x->p);
+    if (r == TRI_TRUE) roaring_bitmap_add(x->t, row);
+    if (r == TRI_UNKNOWN) roaring_bitmap_add(x->u, row);
+    return true;
+}
+
+/* An atom with arithmetic: the rules evaluator on the fields it reads, row by row. */
+static int residual(const struct index_gen *g, const roaring_bitmap_t *scope,
+                    const struct rule_cond *c, struct tu *out, struct error *err) {
+    bool need[F_COUNT] = {0};
+    expr_fields(c->lhs, need);
+    expr_fields(c->rhs, need);
+    struct profile *p = malloc(sizeof *p);
+    out->t = roaring_bitmap_create();
+    out->u = roaring_bitmap_create();
+    if (!p || !out->t || !out->u) {
+        free(p);
+        tu_release(out);
+        return oom(err);
+    }
+    profile_clear(p);
+    struct residual_ctx x = {g, c, need, p, out->t, out->u};
+    roaring_iterate(scope, residual_row, &x);
+    free(p);
+    roaring_bitmap_run_optimize(out->t);
+    return 0;
+}
+
+/* RC_IN (OR over the values) and RC_HAS (AND over them). */
+static int membership(const struct index_gen *g, const roaring_bitmap_t *scope,
+                      const struct rule_cond *c, struct tu *out, struct error *err) {
+    enum field_type t = schema_field(c->field)->type;
+    enum index_op op = c->kind == RC_HAS                      ? INDEX_HAS
+                       : (t == FT_REGION || t == FT_INDUSTRY) ? INDEX_WITHIN
+                                                              : INDEX_EQ;
+    if (c->n_values <= 0)
+        return error_set(err, ERR_INVALID, "条件没有取值", "condition without values");
+    int rc = atom(g, scope, c->field, op, c->values[0], (struct ratio){0, 1}, out, err);
+    for (int i = 1; !rc && i < c->n_values; i++) {
+        struct tu b;
+        rc = atom(g, scope, c->field, op, c->values[i], (struct ratio){0, 1}, &b, err);
+        if (rc) break;
+        if (c->kind == RC_HAS)
+            tu_and(out, &b);
+        else
+            tu_or(out, &b);
+    }
+    if (rc) tu_release(out);
+    return rc;
+}
+
+/* Cheap, selective atoms first: later conjuncts are evaluated only on the rows still undecided. */
+static int cost(const struct rule_cond *c) {
+    switch (c->kind) {
+    case RC_IN:
+    case RC_HAS:
+    case RC_BOOL:
+    case RC_TRUE:
+        return 0;
+    case RC_CMP:
+        return c->is_simple ? 1 : 3;
+    default:
+        return 2;
+    }
+}
+
+static int eval_node(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, struct tu *out, struct error *err);
+
+/* AND: rows already FALSE cannot change, so each next conjunct runs on T ∪ U so far; OR: rows
+ * already TRUE cannot change, so each next disjunct runs on the rest of the scope. */
+static int eval_junction(const struct index_gen *g, const roaring_bitmap_t *scope,
+                         const struct rule_cond *c, struct tu *out, struct error *err) {
+    int order[RULES_MAX_ATOMS], n = 0;
+    for (int level = 0; level <= 3; level++)
+        for (int i = 0; i < c->n_kids && n < RULES_MAX_ATOMS; i++)
+            if (cost(c->kids[i]) == level) order[n++] = i;
+    if (n != c->n_kids) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
+    int rc = eval_node(g, scope, c->kids[order[0]], out, err);
+    for (int i = 1; !rc && i < n; i++) {
+        roaring_bitmap_t *rest = c->kind == RC_AND ? roaring_bitmap_or(out->t, out->u)
+                                                   : roaring_bitmap_andnot(scope, out->t);
+        struct tu b;
+        rc = eval_node(g, rest, c->kids[order[i]], &b, err);
+        roaring_bitmap_free(rest);
+        if (rc) break;
+        if (c->kind == RC_AND)
+            tu_and(out, &b);
+        else
+            tu_or(out, &b);
+    }
+    if (rc) tu_release(out);
+    return rc;
+}
+
+/* (T, U) of c over the rows of scope; both are subsets of it. */
+static int eval_node(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, struct tu *out, struct error *err) {
+    out->t = out->u = NULL;
+    switch (c->kind) {
+    case RC_TRUE:
+        out->t = roaring_bitmap_copy(scope);
+        out->u = roaring_bitmap_create();
+        return 0;
+    case RC_BOOL:
+        return atom(g, scope, c->field, INDEX_EQ, 1, (struct ratio){0, 1}, out, err);
+    case RC_CMP:
+        if (!c->is_simple) return residual(g, scope, c, out, err);
+        return atom(g, scope, c->field, (enum index_op)(INDEX_EQ + (c->op - RO_EQ)), 0, c->k, out,
+                    err);
+    case RC_IN:
+    case RC_HAS:
+        return membership(g, scope, c, out, err);
+    case RC_NOT: {
+        int rc = eval_node(g, scope, c->kids[0], out, err);
+        if (!rc) tu_not(scope, out);
+        return rc;
+    }
+    case RC_AND:
+    case RC_OR:
+        return eval_junction(g, scope, c, out, err);
+    }
+    return error_set(err, ERR_INVALID, "未知的条件类型", "unknown condition kind");
+}
+
+int match_cond(const struct index_gen *g, const struct rule_cond *c, struct match_sets *out,
+               struct error *err) {
+    memset(out, 0, sizeof *out);
+    struct tu x;
+    int rc = eval_node(g, index_gen_live(g), c, &x, err);
+    if (rc) return rc;
+    out->eligible = x.t;
+    out->unknown = x.u;
+    out->ineligible = roaring_bitmap_andnot(index_gen_live(g), x.t);
+    roaring_bitmap_andnot_inplace(out->ineligible, x.u);
+    return 0;
+}
+
+void match_sets_release(struct match_sets *s) {
+    if (s->eligible) roaring_bitmap_free(s->eligible);
+    if (s->unknown) roaring_bitmap_free(s->unknown);
+    if (s->ineligible) roaring_bitmap_free(s->ineligible);
+    memset(s, 0, sizeof *s);
+}
+
+/* TRUE only: under AND each next conjunct runs on the rows TRUE so far (not TRUE ∪ UNKNOWN), so a
+ * push list touches ever fewer rows. NOT needs its child's UNKNOWN, so it takes the full path. */
+static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
+    if (c->kind == RC_AND || c->kind == RC_OR) {
+        int order[RULES_MAX_ATOMS], n = 0;
+        for (int level = 0; level <= 3; level++)
+            for (int i = 0; i < c->n_kids && n < RULES_MAX_ATOMS; i++)
+                if (cost(c->kids[i]) == level) order[n++] = i;
+        if (n != c->n_kids) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
+        bool is_and = c->kind == RC_AND;
+        roaring_bitmap_t *acc = is_and ? roaring_bitmap_copy(scope) : roaring_bitmap_create();
+        roaring_bitmap_t *rest = is_and ? NULL : roaring_bitmap_copy(scope);
+        int rc = 0;
+        for (int i = 0; !rc && i < n; i++) {
+            roaring_bitmap_t *k;
+            if (is_and && roaring_bitmap_is_empty(acc)) break;
+            if ((rc = eval_true(g, is_and ? acc : rest, c->kids[order[i]], &k, err))) break;
+            if (is_and) {
+                roaring_bitmap_free(acc);
+                acc = k;
+            } else {
+                roaring_bitmap_or_inplace(acc, k);
+                roaring_bitmap_andnot_inplace(rest, k);
+                roaring_bitmap_free(k);
+            }
+        }
+        if (rest) roaring_bitmap_free(rest);
+        if (rc) {
+            roaring_bitmap_free(acc);
+            return rc;
+        }
+        *t = acc;
+        return 0;
+    }
+    struct tu x;
+    int rc = eval_node(g, scope, c, &x, err);
+    if (rc) return rc;
+    roaring_bitmap_free(x.u);
+    *t = x.t;
+    return 0;
+}
+
+int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring_bitmap_t **out,
+                   struct error *err) {
+    return eval_true(g, index_gen_live(g), c, out, err);
+}
+
+/* Conjuncts in cost order over shrinking scopes: P = rows TRUE on every conjunct so far; a group
+ * holds the rows FALSE on its conjunct and TRUE on every other so far. The next conjunct only
+ * matters on P and the groups, so it runs there; the groups shrink to its TRUE rows, and P's rows
+ * where it is FALSE form its group. */
+int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
+                 struct error *err) {
+    memset(out, 0, sizeof *out);
+    int k = c->kind == RC_AND ? c->n_kids : 1;
+    const struct rule_cond *const *kids =
+        c->kind == RC_AND ? (const struct rule_cond *const *)c->kids : &c;
+    int order[RULES_MAX_ATOMS], n = 0;
+    for (int level = 0; level <= 3; level++)
+        for (int i = 0; i < k && n < RULES_MAX_ATOMS; i++)
+            if (cost(kids[i]) == level) order[n++] = i;
+    if (n != k) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
+    out->groups = calloc((size_t)k, sizeof *out->groups);
+    if (!out->groups) return oom(err);
+    out->n_groups = k;
+    for (int i = 0; i < k; i++)
+        out->groups[i].cond = kids[i];
+    roaring_bitmap_t *p = roaring_bitmap_copy(index_gen_live(g));
+    int rc = 0;
+    for (int step = 0; !rc && step < k; step++) {
+        int j = order[step];
+        roaring_bitmap_t *scope = roaring_bitmap_copy(p);
+        for (int s = 0; s < step; s++)
+            roaring_bitmap_or_inplace(scope, out->groups[order[s]].rows);
+        struct tu x;
+        if ((rc = eval_node(g, scope, kids[j], &x, err))) {
+            roaring_bitmap_free(scope);
+            break;
+        }
+        for (int s = 0; s < step; s++)
+            roaring_bitmap_and_inplace(out->groups[order[s]].rows, x.t);
+        roaring_bitmap_t *f = roaring_bitmap_andnot(p, x.t); /* P's rows neither TRUE ... */
+        roaring_bitmap_andnot_inplace(f, x.u);               /* ... nor UNKNOWN: FALSE */
+        out->groups[j].rows = f;
+        roaring_bitmap_and_inplace(p, x.t);
+        tu_release(&x);
+        roaring_bitmap_free(scope);
+    }
+    roaring_bitmap_free(p);
+    for (int i = 0; !rc && i < k; i++)
+        if (!out->groups[i].rows) rc = oom(err);
+    if (rc) match_nearly_release(out);
+    return rc;
+}
+
+void match_nearly_release(struct match_nearly *n) {
+    for (int i = 0; n->groups && i < n->n_groups; i++)
+        if (n->groups[i].rows) roaring_bitmap_free(n->groups[i].rows);
+    free(n->groups);
+    memset(n, 0, sizeof *n);
+}
+
+void match_breakdown(const struct index_gen *g, const roaring_bitmap_t *set,
+                     struct match_breakdown *out) {
+    memset(out, 0, sizeof *out);
+    out->total = roaring_bitmap_get_cardinality(set);
+    int city = region_by_code(370200);
+    for (int r = 0; r < region_count() && out->n_district < 32; r++) {
+        const struct region *x = region_at(r);
+        if (x->level != REGION_COUNTY || x->parent != city) continue;
+        uint64_t n = index_count_value(g, set, F_REGION, r);
+        if (n) out->district[out->n_district++] = (struct match_count){r, n};
+    }
+    for (int i = 0; i < industry_count() && out->n_section < 32; i++) {
+        if (industry_at(i)->level != INDUSTRY_SECTION) continue;
+        uint64_t n = index_count_value(g, set, F_INDUSTRY, i);
+        if (n) out->section[out->n_section++] = (struct match_count){i, n};
+    }
+    for (int s = 0; s < 4; s++) {
+        uint64_t n = index_count_value(g, set, F_SIZE, s);
+        if (n) out->size[out->n_size++] = (struct match_count){s, n};
+    }
+}
