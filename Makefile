@@ -64,7 +64,7 @@ tsan: build/tsan/test_runner
 # ---- benchmarks ----
 build/bench/%: bench/%.c $(call OBJ,rel,$(LIB_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS)
 
 # ---- fuzz targets (libFuzzer via clang) ----
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc $(PKG_CFLAGS)

@@ -18,9 +18,11 @@ static int rnd(int n) {
     return (int)(next_rand() % (uint64_t)n);
 }
 
+/* Thread CPU time, not wall time: the build machine is shared, and both methods run on one thread,
+ * so CPU time compares them fairly under load. */
 static double now_ms(void) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
@@ -122,7 +124,8 @@ int main(void) {
     int rc = 0;
     for (size_t i = 0; i < sizeof sc / sizeof *sc && !rc; i++)
         rc = run(&sc[i], json, i == 0);
-    fprintf(json, "\n]}\n");
+    fprintf(json,
+            "\n], \"schedule_clock\": \"thread CPU time, best of 3 (1 for 200,000 requests)\"}\n");
     fclose(json);
     return rc;
 }

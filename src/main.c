@@ -15,7 +15,7 @@ static const struct command commands[] = {
     {"derive", cli_derive, "derive [--date D]       enterprise JSON lines in, derived fields out"},
     {"fields", cli_fields, "fields [--markdown]     the field dictionary"},
     {"extract", cli_extract,
-     "extract [FILE|-] [--json] policy text → clauses, conditions, benefits, rules"},
+     "extract [FILE|-] [--json] [--html|--pdf|--gb18030]  policy → clauses, conditions, rules"},
     {"search", cli_search,
      "search QUERY [--docs F...] [--filter k=v] [--limit N] [--json]  policy search"},
     {"demo", cli_demo,
@@ -37,6 +37,14 @@ static const struct command commands[] = {
     {"investors", cli_investors, "investors FILE          investors ↔ projects, stable 双向选择"},
     {"needs", cli_needs, "needs FILE              needs ↔ capabilities (供需撮合)"},
     {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
+    {"financing", cli_financing,
+     "financing FILE          融资需求: bank steps, overdue commitments, totals"},
+    {"roadshow", cli_roadshow,
+     "roadshow FILE           路演: firm order and times, investors' times"},
+    {"intents", cli_intents, "intents FILE            意向: needs → intents → deals, conversion"},
+    {"challenge", cli_challenge, "challenge FILE          揭榜挂帅: state, milestones, payments"},
+    {"projects", cli_projects,
+     "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 

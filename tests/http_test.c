@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "http/internal.h"
+#include "enterprise/enterprise.h"
 #include "schema/schema.h"
 #include "test.h"
 
@@ -515,4 +516,301 @@ TEST(tsan_http_concurrent_clients) {
     CHECK_INT(total, N * 50);
     http_server_free(s);
     remove_web_dir();
+}
+
+/* ---- the enterprise endpoints, on a real store in a temporary file ---- */
+
+static char db_file[300];
+
+static struct http_server *store_server(void) {
+    make_web_dir();
+    snprintf(db_file, sizeof db_file, "%s/test.db", web_dir);
+    struct http_config cfg = {.port = 0, .db = db_file, .web_root = web_dir, .threads = 3};
+    struct http_server *s = NULL;
+    struct error err;
+    error_clear(&err);
+    if (http_server_new(&cfg, &s, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return NULL;
+    }
+    return s;
+}
+
+static void remove_store(void) {
+    char p[320];
+    unlink(db_file);
+    snprintf(p, sizeof p, "%s-wal", db_file);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db_file);
+    unlink(p);
+    remove_web_dir();
+}
+
+static const char *field_text(const json_t *profile, const char *key, const char *what) {
+    return json_string_value(
+        json_object_get(json_object_get(json_object_get(profile, "fields"), key), what));
+}
+
+TEST(http_enterprise_endpoints) {
+    struct http_server *s = store_server();
+    if (!s) return;
+    struct reply r;
+    call(s, "POST", "/api/enterprises",
+         "{\"统一社会信用代码\":\"９１３５０１００ｍ０００１００ｙ４３\",\"企业名称\":"
+         "\"青岛测试锅炉有限公司\","
+         "\"注册地\":\"崂山区\",\"行业\":\"C3411\",\"从业人员\":250,\"营业收入\":\"3000万元\","
+         "\"研发费用\":\"150万元\",\"成立日期\":\"2015-03-01\",\"资质\":[\"高新技术企业\"]}",
+         &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(json_string_value(json_object_get(r.json, "uscc")), "91350100M000100Y43");
+    CHECK(strstr(r.headers, "Location: /api/enterprises/91350100M000100Y43") != NULL);
+    reply_release(&r);
+    call(s, "POST", "/api/enterprises",
+         "{\"uscc\":\"914403001922038216\",\"name\":\"深圳某零售\",\"region\":\"370202\","
+         "\"industry\":\"5211\",\"employees\":9}",
+         &r);
+    CHECK_INT(r.status, 201);
+    reply_release(&r);
+
+    call(s, "GET", "/api/enterprises/91350100m000100y43?date=2026-11-24", NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(field_text(r.json, "size", "value"), "小型");
+    CHECK_STR(field_text(r.json, "size", "explain"),
+              "工业: 从业人员 250人 → 小型; 营业收入 3,000万元 → 中型; 取较小者 → 小型");
+    CHECK_STR(field_text(r.json, "rd_ratio", "text"), "5%");
+    CHECK_INT(json_integer_value(json_object_get(
+                  json_object_get(json_object_get(r.json, "fields"), "revenue"), "value")),
+              3000000000);
+    CHECK_STR(json_string_value(json_object_get(r.json, "evaluated_on")), "2026-11-24");
+    reply_release(&r);
+
+    call(s, "GET", "/api/health", NULL, &r);
+    CHECK_STR(json_string_value(json_object_get(r.json, "store")), "sqlite");
+    CHECK_INT(json_integer_value(json_object_get(r.json, "enterprises")), 2);
+    reply_release(&r);
+
+    static const struct {
+        const char *target;
+        int total;
+    } lists[] = {
+        {"/api/enterprises", 2},
+        {"/api/enterprises?region=%E5%B4%82%E5%B1%B1%E5%8C%BA", 1},   /* 崂山区 */
+        {"/api/enterprises?region=370200", 2},                        /* the city holds both */
+        {"/api/enterprises?industry=C", 1},                           /* section */
+        {"/api/enterprises?industry=%E5%88%B6%E9%80%A0%E4%B8%9A", 1}, /* 制造业 */
+        {"/api/enterprises?size=%E5%B0%8F%E5%9E%8B", 1},              /* 小型 */
+        {"/api/enterprises?size=micro", 1},
+        {"/api/enterprises?q=%E9%94%85%E7%82%89", 1}, /* 锅炉 */
+        {"/api/enterprises?q=9144", 1},
+        {"/api/enterprises?q=nothing-like-it", 0},
+        {"/api/enterprises?page=2&page_size=1", 2},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        test_case(lists[i].target);
+        call(s, "GET", lists[i].target, NULL, &r);
+        CHECK_INT(r.status, 200);
+        CHECK_INT(json_integer_value(json_object_get(r.json, "total")), lists[i].total);
+        reply_release(&r);
+    }
+    test_case("list rows");
+    call(s, "GET", "/api/enterprises?page=2&page_size=1", NULL, &r);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), 1);
+    json_t *row = json_array_get(items, 0);
+    CHECK_STR(json_string_value(json_object_get(row, "uscc")), "914403001922038216");
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(row, "region"), "code")), 370202);
+    CHECK_STR(json_string_value(json_object_get(row, "size")), "微型");
+    reply_release(&r);
+
+    static const struct {
+        const char *method, *target, *body;
+        int status;
+        const char *code, *field;
+    } bad[] = {
+        {"GET", "/api/enterprises/91350100M000100Y44", NULL, 400, "invalid", "uscc"},
+        {"GET", "/api/enterprises/91110000710925462X", NULL, 404, "not_found", NULL},
+        {"GET", "/api/enterprises/91350100M000100Y43?date=2026-13-01", NULL, 400, NULL, "date"},
+        {"GET", "/api/enterprises?region=%E7%81%AB%E6%98%9F", NULL, 400, NULL, "region"},
+        {"GET", "/api/enterprises?industry=ZZ", NULL, 400, NULL, "industry"},
+        {"GET", "/api/enterprises?size=huge", NULL, 400, "invalid", "size"},
+        {"GET", "/api/enterprises?page_size=201", NULL, 400, "bad_query", "page_size"},
+        {"GET", "/api/enterprises?page=0", NULL, 400, "bad_query", "page"},
+        {"POST", "/api/enterprises", "{\"name\":\"x\"}", 422, "invalid", NULL},
+        {"POST", "/api/enterprises", "{\"uscc\":\"91350100M000100I43\",\"name\":\"x\"}", 422,
+         "invalid", NULL},
+        {"POST", "/api/enterprises", "{\"uscc\":", 400, "bad_json", NULL},
+        {"PUT", "/api/enterprises", "{}", 405, "method_not_allowed", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        test_case(bad[i].target);
+        call(s, bad[i].method, bad[i].target, bad[i].body, &r);
+        CHECK_INT(r.status, bad[i].status);
+        const json_t *e = json_object_get(r.json, "error");
+        if (bad[i].code) CHECK_STR(json_string_value(json_object_get(e, "code")), bad[i].code);
+        if (bad[i].field) CHECK_STR(json_string_value(json_object_get(e, "field")), bad[i].field);
+        reply_release(&r);
+    }
+    test_case("every bad field named");
+    call(s, "POST", "/api/enterprises",
+         "{\"uscc\":\"91350100M000100Y44\",\"营业收入\":\"很多\",\"nosuch\":1}", &r);
+    CHECK_INT(r.status, 422);
+    json_t *fe = json_object_get(json_object_get(r.json, "error"), "fields");
+    CHECK_INT(json_array_size(fe), 4); /* revenue, nosuch, uscc check digit, missing name */
+    bool has_revenue = false;
+    for (size_t i = 0; i < json_array_size(fe); i++) {
+        json_t *x = json_array_get(fe, i);
+        if (strcmp(json_string_value(json_object_get(x, "field")), "revenue") == 0) {
+            has_revenue = true;
+            CHECK(json_string_length(json_object_get(x, "zh")) > 0);
+            CHECK(json_string_length(json_object_get(x, "en")) > 0);
+        }
+    }
+    CHECK(has_revenue);
+    reply_release(&r);
+    test_case("an update keeps one row");
+    call(s, "POST", "/api/enterprises",
+         "{\"uscc\":\"914403001922038216\",\"name\":\"深圳某零售(更名)\",\"employees\":12}", &r);
+    CHECK_INT(r.status, 201);
+    reply_release(&r);
+    call(s, "GET", "/api/enterprises/914403001922038216", NULL, &r);
+    CHECK_STR(json_string_value(json_object_get(r.json, "name")), "深圳某零售(更名)");
+    reply_release(&r);
+    call(s, "GET", "/api/health", NULL, &r);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "enterprises")), 2);
+    reply_release(&r);
+    http_server_free(s);
+    remove_store();
+}
+
+struct writer_arg {
+    int port;
+    int base;
+    int n_ok;
+};
+
+/* One client writing enterprises while others read lists, over keep-alive. */
+static void *writer(void *p) {
+    struct writer_arg *a = p;
+    int fd = connect_to(a->port);
+    if (fd < 0) return NULL;
+    for (int i = 0; i < 20; i++) {
+        char first17[18], body[256], req[512];
+        snprintf(first17, sizeof first17, "91370212MA%07d", a->base + i);
+        snprintf(body, sizeof body,
+                 "{\"uscc\":\"%s%c\",\"name\":\"并发企业%d\",\"region\":\"崂山区\"}", first17,
+                 uscc_check_char(first17), a->base + i);
+        int n =
+            snprintf(req, sizeof req,
+                     "POST /api/enterprises HTTP/1.1\r\nHost: x\r\nContent-Length: %zu\r\n\r\n%s",
+                     strlen(body), body);
+        struct reply r;
+        if (!send_all(fd, req, (size_t)n) || read_response(fd, &r) != 201) {
+            reply_release(&r);
+            break;
+        }
+        a->n_ok++;
+        reply_release(&r);
+    }
+    close(fd);
+    return NULL;
+}
+
+static void *reader(void *p) {
+    struct writer_arg *a = p;
+    int fd = connect_to(a->port);
+    if (fd < 0) return NULL;
+    for (int i = 0; i < 20; i++) {
+        const char *req =
+            "GET /api/enterprises?region=370212&page_size=50 HTTP/1.1\r\nHost: x\r\n\r\n";
+        struct reply r;
+        if (!send_all(fd, req, strlen(req)) || read_response(fd, &r) != 200) {
+            reply_release(&r);
+            break;
+        }
+        a->n_ok++;
+        reply_release(&r);
+    }
+    close(fd);
+    return NULL;
+}
+
+TEST(tsan_http_store_readers_and_writers) {
+    struct http_server *s = store_server();
+    if (!s) return;
+    struct error err;
+    error_clear(&err);
+    if (http_server_listen(s, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "listen: %s", err.en);
+        http_server_free(s);
+        remove_store();
+        return;
+    }
+    enum { W = 2, R = 4 };
+    pthread_t t[W + R];
+    struct writer_arg args[W + R];
+    for (int i = 0; i < W + R; i++) {
+        args[i] = (struct writer_arg){http_server_port(s), i * 1000, 0};
+        pthread_create(&t[i], NULL, i < W ? writer : reader, &args[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < W + R; i++) {
+        pthread_join(t[i], NULL);
+        ok += args[i].n_ok;
+    }
+    CHECK_INT(ok, (W + R) * 20);
+    struct reply r;
+    call(s, "GET", "/api/health", NULL, &r);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "enterprises")), W * 20);
+    reply_release(&r);
+    http_server_free(s);
+    remove_store();
+}
+
+TEST(http_import_upload) {
+    struct http_server *s = store_server();
+    if (!s) return;
+    struct reply r;
+    const char *csv = "统一社会信用代码,企业名称,注册地,营业收入\n"
+                      "91350100M000100Y43,青岛导入一号,崂山区,3000万元\n"
+                      "91350100M000100Y44,校验码错,崂山区,1\n"
+                      "914403001922038216,青岛导入二号,市南区,很多\n"
+                      "91110000710925462X,青岛导入三号,黄岛区,1.5亿\n";
+    call(s, "POST", "/api/import?dry_run=1", csv, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "rows_read")), 4);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "stored")), 0);
+    CHECK(json_is_true(json_object_get(r.json, "dry_run")));
+    reply_release(&r);
+    call(s, "POST", "/api/import?filename=a.csv", csv, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "stored")), 2);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "rejected")), 2);
+    json_t *errors = json_object_get(r.json, "errors");
+    CHECK(json_array_size(errors) >= 2);
+    json_t *first = json_array_get(errors, 0);
+    CHECK_INT(json_integer_value(json_object_get(first, "row")), 3);
+    CHECK(json_string_length(json_object_get(first, "zh")) > 0);
+    reply_release(&r);
+    call(s, "GET", "/api/enterprises/91110000710925462X", NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(field_text(r.json, "revenue", "text"), "15,000万元");
+    reply_release(&r);
+    call(s, "POST", "/api/import", "名称,地址\nx,y\n", &r);
+    CHECK_INT(r.status, 422);
+    reply_release(&r);
+    call(s, "POST", "/api/import", "", &r);
+    CHECK_INT(r.status, 400);
+    reply_release(&r);
+    call(s, "POST", "/api/import?dry_run=2", csv, &r);
+    CHECK_INT(r.status, 400);
+    reply_release(&r);
+    CHECK_INT(http_server_body_limit(s, "POST", "/api/import"), (size_t)64 << 20);
+    struct http_input in = {.method = "GET", .target = "/api/import/template"};
+    struct http_response res;
+    http_server_handle(s, &in, &res);
+    CHECK_INT(res.status, 200);
+    CHECK(res.body_len > 1000 && memcmp(res.body, "PK", 2) == 0);
+    http_response_release(&res);
+    http_server_free(s);
+    remove_store();
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <xlsxwriter.h>
+#include <unicode/ucnv.h>
 #include <zip.h>
 
 #include "import/import.h"
@@ -280,6 +281,9 @@ TEST(import_csv_reader) {
     csv_expect("a\n\"x\"y,z\nq\n", "[1:1|0=a][2:bad@2:1][3:3|0=q]");
     csv_expect("a\tb\tc,d\n1\t2,3\t\n", "[1:1|0=a|1=b|2=c,d][2:2|0=1|1=2,3|2=]");
     csv_expect("x\n\"a\"\"\n\"\"b\"\n", "[1:1|0=x][2:2|0=a\"\n\"b]");
+    /* 中 split across two fields: each alone is bad UTF-8 though the record's bytes are valid */
+    csv_expect("统一社会信用代码,企业名称\n\xe4\xb8,\xad\n",
+               "[1:1|0=统一社会信用代码|1=企业名称][2:bad@2:1]");
 }
 
 TEST(import_csv_large_record) {
@@ -711,4 +715,47 @@ TEST(import_xlsx_broken_packages) {
         import_result_release(&r);
     }
     unlink(path);
+}
+
+/* A GB18030 file many decoding chunks long: characters cut at chunk edges must come out whole. */
+TEST(import_gb18030_large) {
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "统一社会信用代码,企业名称,注册地\r\n");
+    static const char CH[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    int n = 6000;
+    for (int i = 0; i < n; i++) {
+        char code[20];
+        snprintf(code, sizeof code, "91370212MA%07d", i);
+        int t = 0, w = 1;
+        for (int k = 0; k < 17; k++, w = w * 3 % 31)
+            t += (int)(strchr(CH, code[k]) - CH) * w;
+        int c = 31 - t % 31;
+        buf_printf(&b, "%s%c,青岛第%d号测试企业（崂山）有限公司,崂山区\r\n", code,
+                   CH[c == 31 ? 0 : c], i);
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t cap = (int32_t)b.len * 2;
+    char *gb = malloc((size_t)cap);
+    int32_t gb_len = ucnv_convert("GB18030", "UTF-8", gb, cap, b.data, (int32_t)b.len, &st);
+    if (!CHECK(U_SUCCESS(st))) return;
+    CHECK(gb_len > 4 * 65536);
+    struct mem_sink m;
+    struct import_sink sink;
+    mem_init(&m, &sink);
+    struct import_options o = {0};
+    struct import_result r;
+    import_result_init(&r);
+    CHECK_INT(import_run_buffer(gb, (size_t)gb_len, "gb.csv", &o, &sink, &r, NULL), 0);
+    CHECK_STR(r.info.encoding, "GB18030");
+    CHECK_INT(r.rows_valid, n);
+    CHECK_INT(r.n_errors, 0);
+    if (m.n == n) {
+        CHECK_STR(m.rows[0].v[F_NAME].s, "青岛第0号测试企业（崂山）有限公司");
+        CHECK_STR(m.rows[n - 1].v[F_NAME].s, "青岛第5999号测试企业（崂山）有限公司");
+    }
+    import_result_release(&r);
+    mem_release(&m);
+    free(gb);
+    buf_release(&b);
 }

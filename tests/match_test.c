@@ -191,14 +191,17 @@ static enum tri status_in(const struct match_sets *m, uint32_t row) {
     return e ? TRI_TRUE : u ? TRI_UNKNOWN : TRI_FALSE;
 }
 
-/* Plan and nearly groups against the evaluator, for one condition over all rows of w. */
+/* Plan, eligible-only plan and nearly groups against the evaluator, over all rows of w. */
 static int check_plan(const struct world *w, const struct rule_cond *c) {
     struct match_sets m;
     struct error err;
     if (match_cond(w->g, c, &m, &err)) return 1000;
     struct match_nearly nl;
     if (match_nearly(w->g, c, &nl, &err)) return 1000;
-    int bad = 0;
+    roaring_bitmap_t *el;
+    if (match_eligible(w->g, c, &el, &err)) return 1000;
+    int bad = roaring_bitmap_equals(el, m.eligible) ? 0 : 1;
+    roaring_bitmap_free(el);
     int k = c->kind == RC_AND ? c->n_kids : 1;
     for (int i = 0; i < w->n; i++) {
         uint32_t row;
@@ -315,6 +318,10 @@ TEST(match_enterprise_agrees_with_evaluator) {
             seen[k] = true;
             if (hits[h].result != rules_eval_cond(vs[k].cond, &w.ps[i])) bad++;
             if (hits[h].id != 1000 + k) bad++;
+            int64_t fen = 0;
+            bool has = hits[h].result != TRI_FALSE && vs[k].award &&
+                       rules_award(vs[k].award, &w.ps[i], &fen, NULL, 0);
+            if (hits[h].has_award != has || (has && hits[h].award_fen != fen)) bad++;
             if (h == 0) continue;
             const struct match_hit *p = &hits[h - 1], *q = &hits[h];
             int rp = p->result == TRI_TRUE ? 0 : p->result == TRI_UNKNOWN ? 1 : 2;

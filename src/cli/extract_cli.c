@@ -1,8 +1,13 @@
-/* Owns `duijie extract`: a policy text in (a file or stdin), its clauses out, one JSON object per
- * line (--json) or a short readable listing. The extraction itself is src/extract's. */
+/* Owns `duijie extract`: a policy in (plain UTF-8 text, HTML, GB18030 text, or a PDF through
+ * pdftotext; a file or stdin), its clauses out, one JSON object per line (--json) or a short
+ * readable listing. The extraction itself is src/extract's; the conversions src/text's. */
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "extract/extract.h"
@@ -33,6 +38,59 @@ static char *read_all(FILE *f, size_t *len, struct error *err) {
     return s ? s : calloc(1, 1);
 }
 
+extern char **environ;
+
+/* A PDF through `pdftotext -layout -enc UTF-8 FILE -` (poppler-utils). */
+static char *read_pdf(const char *path, size_t *len, struct error *err) {
+    int fd[2];
+    if (pipe(fd)) {
+        error_set(err, ERR_IO, "无法创建管道", "cannot create a pipe");
+        return NULL;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    char *args[] = {"pdftotext", "-layout", "-enc", "UTF-8", (char *)path, "-", NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "pdftotext", &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    if (rc) {
+        close(fd[0]);
+        error_set(err, ERR_UNSUPPORTED, "读取 PDF 需要 pdftotext (poppler-utils)",
+                  "reading a PDF needs pdftotext (poppler-utils)");
+        return NULL;
+    }
+    FILE *f = fdopen(fd[0], "rb");
+    char *text = f ? read_all(f, len, err) : NULL;
+    if (f) fclose(f);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (text && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+        free(text);
+        error_set(err, ERR_IO, "pdftotext 无法读取 %s", "pdftotext cannot read %s", path);
+        return NULL;
+    }
+    return text;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* HTML when asked, named .htm/.html, or opening with a tag. */
+static bool looks_html(const char *path, const char *text, size_t len) {
+    if (path && (ends_with(path, ".html") || ends_with(path, ".htm"))) return true;
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+        i++;
+    return i + 5 < len && text[i] == '<' &&
+           (strncasecmp(text + i, "<!doc", 5) == 0 || strncasecmp(text + i, "<html", 5) == 0 ||
+            strncasecmp(text + i, "<div", 4) == 0 || strncasecmp(text + i, "<p", 2) == 0);
+}
+
 static void print_plain(const struct extract_clause *c, int i) {
     printf("[%d] %s\n", i + 1, c->text);
     if (c->subject) printf("    对象: %s\n", c->subject);
@@ -58,10 +116,16 @@ static void print_plain(const struct extract_clause *c, int i) {
 
 int cli_extract(int argc, char **argv) {
     const char *path = NULL;
-    bool json = false;
+    bool json = false, html = false, pdf = false, gb18030 = false;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
+        else if (strcmp(argv[i], "--html") == 0)
+            html = true;
+        else if (strcmp(argv[i], "--pdf") == 0)
+            pdf = true;
+        else if (strcmp(argv[i], "--gb18030") == 0)
+            gb18030 = true;
         else if (argv[i][0] == '-' && argv[i][1])
             fprintf(stderr, "duijie extract: 未知选项 %s / unknown option %s\n", argv[i], argv[i]);
         else
@@ -69,14 +133,43 @@ int cli_extract(int argc, char **argv) {
     }
     struct error err;
     error_clear(&err);
-    FILE *f = !path || strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "duijie extract: 无法打开 %s / cannot open %s\n", path, path);
-        return 1;
-    }
     size_t len = 0;
-    char *text = read_all(f, &len, &err);
-    if (f != stdin) fclose(f);
+    char *text = NULL;
+    if (path && strcmp(path, "-") != 0 && (ends_with(path, ".pdf") || pdf)) {
+        text = read_pdf(path, &len, &err);
+    } else {
+        FILE *f = !path || strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "duijie extract: 无法打开 %s / cannot open %s\n", path, path);
+            return 1;
+        }
+        text = read_all(f, &len, &err);
+        if (f != stdin) fclose(f);
+    }
+    if (text && gb18030) {
+        char *u;
+        size_t ul;
+        if (text_from_gb18030(text, len, &u, &ul, &err) == 0) {
+            free(text);
+            text = u;
+            len = ul;
+        } else {
+            free(text);
+            text = NULL;
+        }
+    }
+    if (text && (html || looks_html(path, text, len))) {
+        char *t;
+        size_t tl;
+        if (text_from_html(text, len, &t, &tl, &err) == 0) {
+            free(text);
+            text = t;
+            len = tl;
+        } else {
+            free(text);
+            text = NULL;
+        }
+    }
     if (!text) {
         cli_print_error("duijie extract", &err);
         return 1;

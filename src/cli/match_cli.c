@@ -187,11 +187,19 @@ static int match_clause_cmd(int argc, char **argv) {
             json_object_set_new(preview, "enterprises_total",
                                 json_integer((json_int_t)index_gen_count(g)));
             json_object_set_new(preview, "status", json_string(status));
+            json_object_set_new(
+                preview, "index_bytes_per_enterprise",
+                json_integer((json_int_t)(index_gen_bytes(g) /
+                                          (index_gen_count(g) ? index_gen_count(g) : 1))));
             json_object_set_new(preview, "enterprises", list);
             list = NULL;
             cli_print_json(preview);
         } else {
             print_text_clause(preview, list, status);
+            printf("(索引 index: %llu 家企业 enterprises, %.0f 字节/家 bytes each)\n",
+                   (unsigned long long)index_gen_count(g),
+                   (double)index_gen_bytes(g) /
+                       (double)(index_gen_count(g) ? index_gen_count(g) : 1));
         }
     } else {
         cli_print_error("match", &err);

@@ -116,9 +116,8 @@ int cli_fmt(int argc, char **argv) {
 
 static json_t *eval_json(const struct rule_version *v, const struct profile *p) {
     json_t *o = json_object();
-    json_t *ex = json_array();
-    json_t *miss = json_array();
     if (!v) {
+        json_t *ex = json_array(), *miss = json_array();
         json_object_set_new(o, "result", json_string("ineligible"));
         json_object_set_new(o, "award_fen", json_null());
         json_array_append_new(ex, json_string("评估日没有生效的版本 / no version in force on "
@@ -131,6 +130,7 @@ static json_t *eval_json(const struct rule_version *v, const struct profile *p) 
     struct error err;
     error_clear(&err);
     if (!e) return o;
+    json_t *ex = json_array(), *miss = json_array();
     rules_eval(v, p, e, &err);
     json_object_set_new(o, "result", json_string(tri_name(e->result)));
     json_object_set_new(o, "award_fen", e->has_award ? json_integer(e->award_fen) : json_null());

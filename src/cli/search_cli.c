@@ -11,7 +11,7 @@
 
 static void usage(void) {
     fprintf(stderr, "usage: duijie search QUERY [--docs FILE...] [--db PATH] [--filter k=v]... "
-                    "[--limit N]\n"
+                    "[--region R] [--limit N]\n"
                     "                     [--offset N] [--today YYYY-MM-DD] [--synonyms FILE] "
                     "[--json]\n"
                     "filters: department region kind policy status(有效|失效) from to amount_min "
@@ -81,6 +81,8 @@ int cli_search(int argc, char **argv) {
                 docs[n_docs++] = argv[++i];
         } else if (!strcmp(arg, "--filter") && has_val) {
             rc = search_filter_set(&q.filter, argv[++i], &a, &err);
+        } else if (!strcmp(arg, "--region") && has_val) {
+            q.filter.region = argv[++i];
         } else if (!strcmp(arg, "--limit") && has_val) {
             q.limit = atoi(argv[++i]);
         } else if (!strcmp(arg, "--offset") && has_val) {

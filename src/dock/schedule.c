@@ -62,8 +62,9 @@ static int check_instance(const struct sched_instance *in, struct error *err) {
     if (in->n_tables < 1 || in->n_tables > 1000000)
         return error_set(err, ERR_RANGE, "桌位数须在 1 至 1000000 之间",
                          "the number of tables must be 1 to 1000000");
-    if (in->n_participants < 0 || in->n_req < 0)
-        return error_set(err, ERR_RANGE, "参与者或请求数为负", "negative count");
+    if (in->n_participants < 0 || in->n_req < 0 || in->n_req > 50000000)
+        return error_set(err, ERR_RANGE, "参与者或请求数须在 0 至 5000 万之间",
+                         "participants and requests must number 0 to 50 million");
     for (int r = 0; r < in->n_req; r++) {
         const struct sched_request *q = &in->req[r];
         if (q->a < 0 || q->a >= in->n_participants || q->b < 0 || q->b >= in->n_participants)
@@ -461,15 +462,59 @@ static bool cover(struct state *st, int r, int u, int *moved) {
     return false;
 }
 
+#define KEMPE_MAX_PATH 64
+
+/* Places r = (a, b) in slot x, free for a, after swapping slots x and y along the alternating path
+ * that starts at b with its x meeting (Kempe chain; y is free for b). Every meeting on the path
+ * must be able to attend its new slot, the path must not reach a, and the tables of x and y must
+ * still suffice. The path is short or the attempt is dropped. */
+static bool kempe_try(struct state *st, int r, int x, int y, int *moved) {
+    const struct prep *p = st->p;
+    const struct sched_request *q = &p->in->req[r];
+    int S = p->S, path[KEMPE_MAX_PATH], len = 0, v = q->b, col = x;
+    int dx = 1, dy = 0; /* change in meetings per slot: r joins x */
+    for (int e; (e = st->who[v * S + col]) >= 0;) {
+        if (len == KEMPE_MAX_PATH) return false;
+        const struct sched_request *m = &p->in->req[e];
+        int to = col == x ? y : x;
+        if (!((p->av[m->a] & p->av[m->b]) >> to & 1)) return false;
+        path[len++] = e;
+        v = other(m, v);
+        if (v == q->a) return false;
+        dx += col == x ? -1 : 1, dy += col == x ? 1 : -1;
+        col = to;
+    }
+    if (st->used[x] + dx > p->T || st->used[y] + dy > p->T) return false;
+    int to_slot[KEMPE_MAX_PATH];
+    for (int k = 0; k < len; k++)
+        to_slot[k] = st->slot[path[k]] == x ? y : x, unplace(st, path[k]);
+    for (int k = 0; k < len; k++)
+        place(st, path[k], to_slot[k]);
+    place(st, r, x);
+    *moved += len;
+    return true;
+}
+
+static bool place_kempe(struct state *st, int r, int *moved) {
+    const struct prep *p = st->p;
+    const struct sched_request *q = &p->in->req[r];
+    uint64_t common = p->av[q->a] & p->av[q->b];
+    for (uint64_t mx = common & ~st->busy[q->a]; mx; mx &= mx - 1)
+        for (uint64_t my = common & ~st->busy[q->b] & ~(mx & -mx); my; my &= my - 1)
+            if (kempe_try(st, r, __builtin_ctzll(mx), __builtin_ctzll(my), moved)) return true;
+    return false;
+}
+
 /* Places what it can; with is_repair, never takes a placed meeting's place (cover) so confirmed
  * meetings only move, never drop. */
 static void local_search(struct state *st, const bool *chosen, bool is_repair, int *moved) {
     const struct prep *p = st->p;
     const struct sched_instance *in = p->in;
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 3; pass++)
         for (int r = 0; r < in->n_req; r++)
-            if (p->is_live[r] && st->slot[r] < 0 && (pass == 1 || chosen[r]))
-                if (!place_direct(st, r)) place_eject(st, r, moved);
+            if (p->is_live[r] && st->slot[r] < 0 && (pass > 0 || chosen[r]))
+                if (!place_direct(st, r) && !place_eject(st, r, moved) && pass == 2)
+                    place_kempe(st, r, moved);
     for (int r = 0; r < in->n_req && !is_repair; r++) {
         if (!p->is_live[r] || st->slot[r] >= 0) continue;
         const struct sched_request *q = &in->req[r];
@@ -650,6 +695,32 @@ int sched_greedy(const struct sched_instance *in, struct sched_result *out, stru
     return rc;
 }
 
+static int u64_cmp(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Two meetings at one table in one slot: sort (slot, table, request) keys and look at neighbours.
+ */
+static int check_tables(const struct sched_instance *in, const struct sched_result *r,
+                        struct error *err) {
+    uint64_t *keys = malloc(((size_t)in->n_req + 1) * sizeof *keys);
+    if (!keys) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    size_t n = 0;
+    for (int k = 0; k < in->n_req; k++)
+        if (r->slot[k] >= 0)
+            keys[n++] = (uint64_t)r->slot[k] << 52 | (uint64_t)r->table[k] << 26 | (uint64_t)k;
+    qsort(keys, n, sizeof *keys, u64_cmp);
+    int rc = 0;
+    for (size_t i = 1; i < n && !rc; i++)
+        if (keys[i] >> 26 == keys[i - 1] >> 26)
+            rc = error_set(err, ERR_CONFLICT, "第 %d 与第 %d 个请求同桌同时段",
+                           "requests %d and %d share a table in one slot",
+                           (int)(keys[i - 1] & 0x3ffffff) + 1, (int)(keys[i] & 0x3ffffff) + 1);
+    free(keys);
+    return rc;
+}
+
 int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err) {
     int rc = check_instance(in, err);
     if (rc) return rc;
@@ -686,12 +757,7 @@ int sched_check(const struct sched_instance *in, const struct sched_result *r, s
         if (per_slot[s] > T)
             rc = error_set(err, ERR_CONFLICT, "时段 %d 的会谈多于桌位",
                            "slot %d has more meetings than tables", s);
-    /* two meetings at one table in one slot */
-    for (int k = 0; k < in->n_req && !rc; k++)
-        for (int j = k + 1; j < in->n_req && !rc && in->n_req <= 5000; j++)
-            if (r->slot[k] >= 0 && r->slot[k] == r->slot[j] && r->table[k] == r->table[j])
-                rc = error_set(err, ERR_CONFLICT, "第 %d 与第 %d 个请求同桌同时段",
-                               "requests %d and %d share a table in one slot", k + 1, j + 1);
+    if (!rc) rc = check_tables(in, r, err);
     if (!rc && placed != r->n_placed)
         rc = error_set(err, ERR_INVALID, "已安排数不符", "n_placed does not match");
     free(busy), free(per_slot);

@@ -176,7 +176,10 @@ static bool scan_one(struct work *w, size_t i, size_t *next) {
         parse_range(w, &q, &j);
         q.b = j;
     }
-    if (q.unit == UNIT_NONE || q.unit == UNIT_ITEM) return false;
+    if (q.unit == UNIT_NONE && q.b > i && (xends(s, i, q.b, "万") || xends(s, i, q.b, "亿")))
+        q.unit = UNIT_YUAN; /* "营业收入超过1亿", "投资500万以上" */
+    if (q.unit == UNIT_ITEM && !lex_at(LK_CMP_POST, s, q.b, w->b)) return false;
+    if (q.unit == UNIT_NONE) return false;
 done:
     q.seg = seg_of(w, q.a);
     if (w->n_q < MAX_QTY) w->q[w->n_q++] = q;
@@ -241,12 +244,19 @@ static void classify(struct work *w) {
             continue;
         }
         if (q->unit != UNIT_YUAN && q->unit != UNIT_PERCENT) {
-            q->role = QR_COND;
+            /* 近三年, 三年内未发生…: a period, not a threshold */
+            bool period = q->unit == UNIT_YEAR &&
+                          ((q->a > w->a && xends(s, w->a, q->a, "近")) ||
+                           xstarts(s, q->b, w->b, "内未") || xstarts(s, q->b, w->b, "内无") ||
+                           xstarts(s, q->b, w->b, "内没有") || xstarts(s, q->b, w->b, "内不"));
+            q->role = period ? QR_NONE : QR_COND;
             continue;
         }
         bool grant_before = has_in(LK_GRANT, w, sg.a, q->a);
         const struct lex_entry *post = lex_at(LK_CMP_POST, s, end, w->b);
-        if (post && strcmp(post->phrase, "内") != 0 && !q->is_colon) {
+        bool cap_after = post && (lex_is(post, "以内") || lex_is(post, "以下")) &&
+                         has_word(w, sg.a, q->a, "给予");
+        if (post && !lex_is(post, "内") && !q->is_colon && !cap_after) {
             q->role = QR_COND;
             continue;
         }
@@ -259,8 +269,11 @@ static void classify(struct work *w) {
                       has_word(w, sg.a, q->a, "奖");
             size_t after = end;
             if (xstarts(s, after, w->b, "的比例")) after += strlen("的比例");
-            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL;
-            q->role = by || then_grant ? QR_BENEFIT : QR_COND;
+            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL ||
+                              (xstarts(s, end, w->b, "的") && lex_at(LK_KIND, s, end + 3, w->b));
+            /* "给予不超过项目总投资30%的补助": a grant before and no threshold wording */
+            bool given = grant_before && word_before(LK_CMP_PRE, w, sg.a, q->a, 3) == q->a;
+            q->role = by || then_grant || given ? QR_BENEFIT : QR_COND;
             continue;
         }
         /* money */
@@ -411,7 +424,9 @@ void work_benefits(struct work *w) {
             rate_ben = b;
             continue;
         }
-        bool is_cap = word_before(LK_CAP, w, sg.a, q->a, 6) < q->a;
+        const struct lex_entry *post = lex_at(LK_CMP_POST, s, q->b, w->b);
+        bool is_cap = word_before(LK_CAP, w, sg.a, q->a, 6) < q->a ||
+                      (post && (lex_is(post, "以内") || lex_is(post, "以下")));
         bool is_floor = word_before(LK_FLOOR, w, sg.a, q->a, 3) < q->a;
         size_t lo3 = q->a;
         for (int c = 0; c < 3 && lo3 > sg.a; c++)

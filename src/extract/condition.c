@@ -9,6 +9,7 @@
 
 #include "extract/extract_int.h"
 #include "refdata/refdata.h"
+#include "schema/schema.h"
 #include "util/date.h"
 
 static bool is_open(int32_t cp) {
@@ -151,9 +152,9 @@ static size_t subject_end(const struct work *w, size_t a) {
     /* "除X外," continues the subject into the next segment */
     if (k >= 0 && k + 1 < w->n_segs && xends(s, a, end, "外") && has_word(w, a, end, "除"))
         end = w->segs[k + 1].b;
-    static const char *const cuts[] = {"给予", "予以", "按照", "按",   "分别", "一次性", "每家",
-                                       "每户", "将",   "需",   "应",   "可",   "有望",   "享受",
-                                       "由",   "参照", "根据", "奖励", "补助", "不再",   "在申报"};
+    static const char *const cuts[] = {
+        "给予", "予以", "按照", "按",   "分别", "一次性", "每家", "每户", "将",   "需",   "须",
+        "应",   "可",   "有望", "享受", "由",   "参照",   "根据", "奖励", "补助", "不再", "在申报"};
     for (size_t t = 0; t < sizeof cuts / sizeof *cuts; t++) {
         size_t x = xfind(s, a, end, cuts[t]);
         if (x < end && x > a) end = x;
@@ -163,7 +164,7 @@ static size_t subject_end(const struct work *w, size_t a) {
     const struct lex_entry *ke;
     size_t kw = lex_find(LK_KIND, s, a, end, &ke);
     if (kw > a && kw < end && lex_at(LK_CAP, s, kw + ke->len, w->b)) end = kw; /* 年贴息上限 */
-    if (xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
+    if (kw > a && kw == end && xends(s, a, end, "年") && xchars(s, a, end) > 2) end -= 3;
     /* 企业 followed by what it does: "企业在…", "企业实施…", "企业2017年…" */
     for (size_t x = xfind(s, a, end, "企业"); x < end; x = xfind(s, x + 1, end, "企业")) {
         size_t after = x + strlen("企业"), adv;
@@ -177,6 +178,17 @@ static size_t subject_end(const struct work *w, size_t a) {
         }
     }
     return end;
+}
+
+/* A subject names someone: a noun phrase with 的, a qualification, or a who-word at its end. */
+static bool nominal_subject(const struct work *w, size_t a, size_t b) {
+    static const char *const who[] = {"企业", "单位", "机构", "对象", "人才", "人员", "员",
+                                      "者",   "项目", "个人", "团队", "主体", "公司"};
+    if (b <= a) return false;
+    if (has_word(w, a, b, "的") || lex_has(LK_QUALKW, w->s, a, b)) return true;
+    for (size_t t = 0; t < sizeof who / sizeof *who; t++)
+        if (xends(w->s, a, b, who[t])) return true;
+    return false;
 }
 
 static void find_subject(struct work *w) {
@@ -243,6 +255,7 @@ static void find_subject(struct work *w) {
         w->subj_a = a;
         w->subj_b = subject_end(w, a);
     }
+    if (!nominal_subject(w, w->subj_a, w->subj_b)) w->subj_b = w->subj_a; /* "成立满2年;" */
 refine:
     if (w->subj_b <= w->subj_a) {
         w->subj_b = w->subj_a;
@@ -365,6 +378,38 @@ static const char *trim_industry_item(struct work *w, size_t a, size_t b) {
 static size_t industry_list(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     size_t ly = xfind(s, a, b, "领域");
+    size_t sh0 = xfind(s, a, b, "属于");
+    if (ly >= b && sh0 < b) { /* 属于制造业、软件和信息技术服务业 */
+        size_t e = xfind(s, sh0, b, "且");
+        size_t e2 = xfind(s, sh0, e, "的");
+        if (e2 < e) e = e2;
+        bool fb;
+        struct error err;
+        size_t x = sh0 + strlen("属于");
+        if (xends(s, x, e, "行业")) e -= strlen("行业");
+        struct seg it[16];
+        int n = split_items(w, x, e, it, 16);
+        bool any = false;
+        for (int k = 0; k < n; k++)
+            if (lex_has(LK_INDUSTRY, s, it[k].a, it[k].b) ||
+                industry_find(s + it[k].a, it[k].b - it[k].a, &fb, &err) >= 0)
+                any = true;
+        if (!any || n < 1) return a;
+        struct extract_condition *c = add_cond(w, "行业", n > 1 ? "in" : "=", sh0, e);
+        if (!c) return a;
+        if (n == 1) {
+            c->type = EV_STR;
+            c->str = xdup(w->ar, s, it[0].a, it[0].b);
+        } else {
+            c->type = EV_LIST;
+            c->list = arena_alloc(w->ar, (size_t)n * sizeof *c->list);
+            if (!c->list) return a;
+            for (int k = 0; k < n; k++)
+                c->list[k] = xdup(w->ar, s, it[k].a, it[k].b);
+            c->n_list = n;
+        }
+        return e;
+    }
     if (ly >= b) return a;
     size_t la = a, le = ly;
     size_t sh = xrfind(s, a, ly, "属于");
@@ -393,7 +438,7 @@ static size_t industry_list(struct work *w, size_t a, size_t b) {
 
 static bool in_cond_qty(const struct work *w, size_t a, size_t b) {
     for (int k = 0; k < w->n_q; k++)
-        if (w->q[k].a >= a && w->q[k].b <= b && w->q[k].role != QR_BENEFIT) return true;
+        if (w->q[k].a >= a && w->q[k].b <= b && w->q[k].role == QR_COND) return true;
     return false;
 }
 
@@ -406,24 +451,99 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     a = skip_word(s, a, b, "并");
     a = skip_word(s, a, b, "同时");
     a = skip_word(s, a, b, "其他");
+    a = skip_word(s, a, b, "申报企业");
+    a = skip_word(s, a, b, "申报单位");
     a = skip_word(s, a, b, "企业");
+    static const char *const must[] = {"必须", "应当", "须", "需", "应"};
+    for (size_t t = 0; t < sizeof must / sizeof *must; t++)
+        a = skip_word(s, a, b, must[t]);
     if (xends(s, a, b, "后")) b -= 3;
     if (xends(s, a, b, "的")) b -= 3;
     if (b <= a || xchars(s, a, b) < 2) return;
     if (in_cond_qty(w, a, b)) return; /* a threshold: numeric_conditions */
-    if (has_word(w, a, b, "注册") && (xstarts(s, a, b, "在") || has_word(w, a, b, "登记")))
+    if (has_word(w, a, b, "注册") &&
+        (xstarts(s, a, b, "在") || has_word(w, a, b, "登记") || xstarts(s, a, b, "注册地")))
         return; /* a place: region_conditions */
     if (xstarts(s, a, b, "符合") || xstarts(s, a, b, "申请") || xstarts(s, a, b, "可") ||
         xstarts(s, a, b, "依法纳税") || xstarts(s, a, b, "按") || xstarts(s, a, b, "参照") ||
         xstarts(s, a, b, "根据") || xstarts(s, a, b, "将") || xstarts(s, a, b, "建立") ||
         xstarts(s, a, b, "在申报") || has_word(w, a, b, "优先") || lex_has(LK_KIND, s, a, b))
         return; /* procedure, basis or the benefit itself, not a condition */
+    /* an enumerated field's value: 纳税信用等级为A级, 企业规模为中型或小型 */
+    size_t wei = xfind(s, a, b, "为");
+    const struct field_def *ef = wei < b ? schema_find(s + a, wei - a) : NULL;
+    if (ef && (ef->type == FT_ENUM) && ef->values) {
+        struct seg vs[8];
+        int nv = 0;
+        size_t st = wei + 3, adv;
+        for (size_t i = st; i <= b && nv < 8; i += adv) {
+            int32_t cp = i < b ? xcp(s, b, i, &adv) : -1;
+            if (i == b) adv = 1;
+            if (cp < 0 || cp == 0x6216 || cp == 0x3001) {
+                if (i > st) vs[nv++] = (struct seg){st, i};
+                st = i + adv;
+            }
+        }
+        const char *vals[8];
+        int ok = 0;
+        for (int k = 0; k < nv; k++) {
+            int idx = schema_value_index(ef, s + vs[k].a, vs[k].b - vs[k].a);
+            if (idx >= 0) vals[ok++] = ef->values[idx];
+        }
+        if (ok == nv && ok > 0) {
+            struct extract_condition *c = add_cond(w, ef->label, ok > 1 ? "in" : "=", a, b);
+            if (!c) return;
+            if (ok == 1) {
+                c->type = EV_STR;
+                c->str = vals[0];
+            } else {
+                c->type = EV_LIST;
+                c->list = arena_alloc(w->ar, (size_t)ok * sizeof *c->list);
+                if (c->list) memcpy(c->list, vals, (size_t)ok * sizeof *vals);
+                c->n_list = c->list ? ok : 0;
+            }
+            return;
+        }
+    }
     /* 信用良好 */
     if (has_word(w, a, b, "信用") && has_word(w, a, b, "良好")) {
         add_str(w, "信用", "=", "良好", a, b);
         return;
     }
-    /* negations */
+    /* negations, also after a period: 近三年内未发生… */
+    static const char *const periods[] = {"近三年内", "近三年", "近两年内", "近两年",   "三年内",
+                                          "两年内",   "申报前", "上年度",   "近一年内", "近一年"};
+    for (size_t t = 0; t < sizeof periods / sizeof *periods; t++)
+        if (xstarts(s, a, b, periods[t])) {
+            size_t r2 = a + strlen(periods[t]);
+            if (xstarts(s, r2, b, "未") || xstarts(s, r2, b, "无") || xstarts(s, r2, b, "没有")) {
+                if (has_word(w, a, b, "失信")) {
+                    struct extract_condition *c = add_cond(w, "失信", "=", a, b);
+                    if (c) {
+                        c->type = EV_STR;
+                        c->str = "否";
+                    }
+                    return;
+                }
+                add_str(w, "其他", "=", xdup(w->ar, s, a, b), a, b);
+                return;
+            }
+            break;
+        }
+    /* 获得X称号, 被认定为X, 入选X */
+    static const char *const gets[] = {"获得",   "取得", "被认定为", "认定为",
+                                       "被评为", "评为", "入选"};
+    for (size_t t = 0; t < sizeof gets / sizeof *gets; t++) {
+        if (!xstarts(s, a, b, gets[t])) continue;
+        size_t qa = a + strlen(gets[t]), qe = b;
+        static const char *const ends[] = {"称号", "荣誉", "资格", "认定", "资质"};
+        for (size_t u = 0; u < sizeof ends / sizeof *ends; u++)
+            if (xends(s, qa, qe, ends[u])) qe -= strlen(ends[u]);
+        if (qe > qa && lex_has(LK_QUALKW, s, qa, qe)) {
+            add_str(w, "资质", "has", canonical_qual(w, qa, qe), a, b);
+            return;
+        }
+    }
     if (xstarts(s, a, b, "未") || xstarts(s, a, b, "无") || xstarts(s, a, b, "没有") ||
         xstarts(s, a, b, "不得") || xstarts(s, a, b, "不存在")) {
         if (has_word(w, a, b, "失信")) {
@@ -513,6 +633,12 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         size_t o = a + strlen(verbs[t]);
         bool is_qual = xends(s, o, b, "资格") || xends(s, o, b, "证书") || xends(s, o, b, "资质") ||
                        xends(s, o, b, "认证");
+        size_t qe = b;
+        if (xends(s, o, qe, "资格") || xends(s, o, qe, "资质")) qe -= 6;
+        if (is_qual && qe > o && lex_has(LK_QUALKW, s, o, qe)) { /* 具有高新技术企业资格 */
+            add_str(w, "资质", "has", canonical_qual(w, o, qe), a, b);
+            return;
+        }
         add_str(w, is_qual ? "资质" : "其他", "has", xdup(w->ar, s, o, b), a, b);
         return;
     }
@@ -737,6 +863,16 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
 static void analyze_np1(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     if (b <= a) return;
+    static const char *const reqs[] = {"拥有", "具有",     "具备",   "持有", "获得",
+                                       "取得", "被认定为", "被评为", "入选"};
+    for (size_t t = 0; t < sizeof reqs / sizeof *reqs; t++)
+        if (xstarts(s, a, b, reqs[t]) && !has_word(w, a, b, "的")) {
+            const char *m0[4];
+            int nm0 = 0;
+            const char *lv0 = NULL;
+            analyze_piece(w, a, b, m0, &nm0, &lv0);
+            return;
+        }
     a = skip_word(s, a, b, "对");
     size_t rn = region_name_at(s, a, b);
     if (rn) a += rn; /* the place itself is region_conditions' */
@@ -842,6 +978,28 @@ static void region_conditions(struct work *w) {
         if (ns < w->b && ns < te + 30) add_str(w, "纳税地", "=", place, te, ns + strlen("纳税"));
         return;
     }
+    static const char *const at[] = {"注册地在", "注册地址在", "注册地位于", "注册地为", "注册在"};
+    for (size_t t = 0; t < sizeof at / sizeof *at; t++) {
+        size_t p = xfind(s, w->a, w->b, at[t]);
+        if (p >= w->b) continue;
+        size_t x = p + strlen(at[t]);
+        size_t rn = region_name_at(s, x, w->b);
+        if (!rn) continue;
+        add_str(w, "注册地", "=", xdup(w->ar, s, x, x + rn), p, x + rn);
+        return;
+    }
+    size_t zc = xfind(s, w->a, w->b, "注册地");
+    if (zc < w->b) { /* 注册地和税收户管地均在崂山区 */
+        size_t lim = zc + 60 < w->b ? zc + 60 : w->b;
+        size_t zai = xfind(s, zc, lim, "在");
+        size_t rn = zai < lim ? region_name_at(s, zai + 3, w->b) : 0;
+        if (rn) {
+            const char *place = xdup(w->ar, s, zai + 3, zai + 3 + rn);
+            add_str(w, "注册地", "=", place, zc, zai + 3 + rn);
+            if (has_word(w, zc, zai, "税")) add_str(w, "纳税地", "=", place, zc, zai + 3 + rn);
+            return;
+        }
+    }
     if (w->subj_b > w->subj_a) {
         size_t rn = region_name_at(s, w->subj_a, w->subj_b);
         if (rn && !xstarts(s, w->subj_a + rn, w->b, "外")) {
@@ -878,7 +1036,28 @@ static const char *field_for(struct work *w, size_t na, size_t nb, enum unit uni
     size_t rn = lex_at(LK_REGION, s, na, nb) ? lex_at(LK_REGION, s, na, nb)->len : 0;
     na += rn;
     na = skip_word(s, na, nb, "企业");
+    static const char *const verbs[] = {"拥有", "具有", "持有", "获得"};
+    for (size_t t = 0; t < sizeof verbs / sizeof *verbs; t++)
+        na = skip_word(s, na, nb, verbs[t]);
     if (xends(s, na, nb, "首次")) nb -= strlen("首次");
+    static const char *const tails[] = {"在", "为", "均", "需", "须", "应"};
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+        if (xends(s, na, nb, tails[t]) && nb - na > strlen(tails[t])) nb -= strlen(tails[t]);
+    size_t zhan = xfind(s, na, nb, "占");
+    if (zhan < nb && (xends(s, na, nb, "比例") || xends(s, na, nb, "比重"))) {
+        for (size_t i = na; i < nb; i++) { /* the whole phrase may be in the lexicon */
+            const struct lex_entry *e = lex_at(LK_FIELD, s, i, nb);
+            if (e && i == na && e->len == nb - na) return e->value;
+        }
+        const char *x = field_for(w, na, zhan, UNIT_NONE);
+        if (!x) return NULL;
+        size_t n = strlen(x) + strlen("占比") + 1;
+        char *v = arena_alloc(w->ar, n);
+        if (!v) return NULL;
+        snprintf(v, n, "%s占比", x);
+        if (strcmp(v, "研发投入占比") == 0 || strcmp(v, "研发费用占比") == 0) return "研发投入占比";
+        return v;
+    }
     if (xends(s, na, nb, "累计") && xchars(s, na, nb) > 2) nb -= strlen("累计");
     if (nb <= na) return NULL;
     if (xends(s, na, nb, "增长")) {
@@ -943,7 +1122,9 @@ static void numeric_conditions(struct work *w, size_t lim) {
             else if (xstarts(s, e, w->b, "前") || xstarts(s, e, w->b, "以前") ||
                      xstarts(s, e, w->b, "之前"))
                 op = "<";
-            if (!op || !has_word(w, e, sg.b, "成立")) continue;
+            if (!op || !(has_word(w, e, sg.b, "成立") || has_word(w, sg.a, q->a, "成立") ||
+                         has_word(w, sg.a, q->a, "注册")))
+                continue;
             struct extract_condition *c = add_cond(w, "成立日期", op, q->a, sg.b);
             if (!c) continue;
             char buf[16];
@@ -978,9 +1159,13 @@ static void numeric_conditions(struct work *w, size_t lim) {
         p = op_at;
         size_t na = p;
         size_t adv;
-        for (int c = 0; c < 14 && na > sg.a; c++) {
+        for (int c = 0; c < 30 && na > sg.a; c++) {
             size_t t = xprev(s, na);
-            if (is_noun_stop(xcp(s, w->b, t, &adv))) break;
+            int32_t cp = xcp(s, w->b, t, &adv);
+            /* "研发人员占职工总数的比例": the ratio's whole name */
+            bool ratio_de = cp == 0x7684 && (xends(s, na, p, "比例") || xends(s, na, p, "比重")) &&
+                            xchars(s, na, p) <= 2;
+            if ((is_noun_stop(cp) && !ratio_de) || (c >= 14 && !has_word(w, na, p, "占"))) break;
             na = t;
         }
         size_t post_at = q->has_hi ? end : end;
@@ -992,10 +1177,19 @@ static void numeric_conditions(struct work *w, size_t lim) {
         if (q->has_hi && last == k) {
             add_num(w, field, q->lo_incl || !op ? ">=" : op, q, q->v, na, q->hi_at);
             add_num(w, field, q->hi_incl ? "<=" : "<", q, q->hi, q->hi_at, tb);
-        } else if (post && (!op || strcmp(post->value, op) == 0 || strcmp(post->phrase, "(含)"))) {
+        } else if (post && (!op || strcmp(post->value, op) == 0 || !lex_is(post, "(含)"))) {
             add_num(w, field, post->value, q, v, na, tb);
         } else if (op) {
             add_num(w, field, op, q, v, na, tb);
+        }
+        if (last > k && w->n_cond > 0) { /* keep the tiers for the award (分档) */
+            struct extract_condition *c = &w->cond[w->n_cond - 1];
+            c->tiers = arena_alloc(w->ar, (size_t)(last - k + 1) * sizeof *c->tiers);
+            if (c->tiers) {
+                for (int j = k; j <= last; j++)
+                    c->tiers[j - k] = in_years(&w->q[j], w->q[j].v);
+                c->n_tiers = last - k + 1;
+            }
         }
         k = last;
     }

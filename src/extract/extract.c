@@ -92,6 +92,7 @@ struct ctx {
     const char **item_dept; /* per item */
     const char **line_dept; /* per paragraph */
     const char **heading_region;
+    bool *item_conditions; /* per item: it lists conditions ("应同时满足以下条件:…;…;…") */
     int n_items, n_lines;
 };
 
@@ -132,8 +133,20 @@ static void scan_context(struct ctx *c) {
                 size_t rn = region_name_at(s, t->start, t->end);
                 if (rn) c->heading_region[k] = xdup(c->ar, s, t->start, t->start + rn);
             }
-            continue;
         }
+        if (!c->doc_contact) {
+            static const char *const contacts[] = {"联系电话", "咨询电话", "联系方式", "联系人"};
+            for (size_t r = 0; r < sizeof contacts / sizeof *contacts && !c->doc_contact; r++) {
+                size_t p = xfind(s, t->start, t->end, contacts[r]);
+                if (p < t->end) {
+                    size_t e = xends(s, t->start, t->end, "。") ? t->end - 3 : t->end;
+                    c->doc_contact = xdup(c->ar, s, p, e);
+                }
+            }
+        }
+        if (t->kind == TU_HEADING) continue;
+        if (xfind(s, t->start, t->end, "条件") < t->end && t->item >= 0 && t->item < c->n_items)
+            c->item_conditions[t->item] = true;
         static const char *const roles[] = {"责任单位", "牵头单位", "责任部门",
                                             "主管部门", "受理部门", "实施部门"};
         for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
@@ -150,21 +163,13 @@ static void scan_context(struct ctx *c) {
             c->line_dept[t->line] = xdup(c->ar, s, da, db);
         for (size_t i = t->start; i < t->end && dept_name(s, i, t->end, &da, &db); i = db) {
             if (xstarts(s, db, t->end, "联合印发") || xstarts(s, db, t->end, "印发") ||
-                xstarts(s, db, t->end, "负责解释") || xstarts(s, db, t->end, "发布") ||
+                xstarts(s, db, t->end, "负责") || xstarts(s, db, t->end, "发布") ||
                 xstarts(s, db, t->end, "联合发布")) {
                 if (!c->doc_dept) c->doc_dept = xdup(c->ar, s, da, db);
                 break;
             }
         }
         if (!c->doc_deadline) c->doc_deadline = deadline_in(c->ar, s, t->start, t->end);
-        static const char *const contacts[] = {"联系电话", "咨询电话", "联系方式", "联系人"};
-        for (size_t r = 0; r < sizeof contacts / sizeof *contacts && !c->doc_contact; r++) {
-            size_t p = xfind(s, t->start, t->end, contacts[r]);
-            if (p < t->end) {
-                size_t e = xends(s, t->start, t->end, "。") ? t->end - 3 : t->end;
-                c->doc_contact = xdup(c->ar, s, p, e);
-            }
-        }
     }
 }
 
@@ -328,12 +333,14 @@ static int emit_clause(struct emit *e, size_t a, size_t b) {
         if (w->ben[k].has_min || w->ben[k].has_max || w->ben[k].has_cap || w->ben[k].has_rate)
             has_amount = true;
     static const char *const cond_words[] = {"条件", "对象", "范围", "要求"};
-    bool cue = has_amount || w->n_ben > 0 || xfind(s, a, b, "追回") < b ||
-               (w->n_cond > 0 &&
-                (heading_says(e, e->t->heading, cond_words, 4) || xfind(s, a, b, "适用") < b ||
-                 xfind(s, a, b, "优先") < b || xfind(s, a, b, "申报") < b ||
-                 xfind(s, a, b, "不再重复") < b || xfind(s, a, b, "追回") < b ||
-                 xfind(s, a, b, "需") < b || xfind(s, a, b, "须") < b));
+    bool cue =
+        has_amount || w->n_ben > 0 || xfind(s, a, b, "追回") < b ||
+        (w->n_cond > 0 &&
+         (heading_says(e, e->t->heading, cond_words, 4) ||
+          (e->t->item >= 0 && e->t->item < c->n_items && c->item_conditions[e->t->item]) ||
+          xfind(s, a, b, "适用") < b || xfind(s, a, b, "优先") < b || xfind(s, a, b, "申报") < b ||
+          xfind(s, a, b, "不再重复") < b || xfind(s, a, b, "追回") < b ||
+          xfind(s, a, b, "需") < b || xfind(s, a, b, "须") < b));
     if (!cue) {
         free(w);
         return 0;
@@ -461,8 +468,9 @@ int extract_policy(const char *text, size_t len, struct extract_result *out, str
     c.item_dept = calloc((size_t)c.n_items + 1, sizeof *c.item_dept);
     c.line_dept = calloc((size_t)c.n_lines + 1, sizeof *c.line_dept);
     c.heading_region = calloc((size_t)u.n + 1, sizeof *c.heading_region);
+    c.item_conditions = calloc((size_t)c.n_items + 1, sizeof *c.item_conditions);
     struct emit e = {.c = &c, .unit_index = 0};
-    if (!c.item_dept || !c.line_dept || !c.heading_region) {
+    if (!c.item_dept || !c.line_dept || !c.heading_region || !c.item_conditions) {
         rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
         goto done;
     }
@@ -495,6 +503,7 @@ done:
     free(c.item_dept);
     free(c.line_dept);
     free(c.heading_region);
+    free(c.item_conditions);
     text_units_release(&u);
     text_norm_release(&n);
     return rc;

@@ -30,6 +30,9 @@ struct extract_condition {
         num;        /* EV_NUM: yuan for money, a fraction for %, years for durations, else count */
     enum unit unit; /* EV_NUM's unit (UNIT_YUAN, UNIT_PERCENT, UNIT_YEAR, UNIT_DAY, …) */
     const char *text; /* the source fragment (normalised) */
+    struct ratio *tiers; /* a tier list's thresholds in source order (首次超过100亿元、50亿元…); the
+                            condition holds the lowest; NULL when not a tier list */
+    int n_tiers;
 };
 
 struct extract_benefit {

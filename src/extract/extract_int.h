@@ -43,6 +43,8 @@ const struct lex_entry *lex_at(enum lex_kind kind, const char *s, size_t i, size
 size_t lex_find(enum lex_kind kind, const char *s, size_t a, size_t b, const struct lex_entry **e);
 /* The last entry of kind that ends exactly at s[end]; NULL when none. */
 const struct lex_entry *lex_ending(enum lex_kind kind, const char *s, size_t start, size_t end);
+/* True when entry e's phrase is word. */
+bool lex_is(const struct lex_entry *e, const char *word);
 /* True when s[a..b) contains an entry of kind. */
 bool lex_has(enum lex_kind kind, const char *s, size_t a, size_t b);
 

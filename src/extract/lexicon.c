@@ -157,6 +157,10 @@ const struct lex_entry *lex_ending(enum lex_kind kind, const char *s, size_t sta
     return best;
 }
 
+bool lex_is(const struct lex_entry *e, const char *word) {
+    return e && e->len == strlen(word) && memcmp(e->phrase, word, e->len) == 0;
+}
+
 bool lex_has(enum lex_kind kind, const char *s, size_t a, size_t b) {
     return lex_find(kind, s, a, b, NULL) < b;
 }

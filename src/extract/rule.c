@@ -134,6 +134,37 @@ static bool cond_rule(struct arena *ar, struct notes *ns, const struct extract_c
             return ok;
         }
     }
+    if (strcmp(c->field, "行业") == 0 && c->type == EV_LIST) {
+        bool fb;
+        for (int k = 0; k < c->n_list; k++)
+            if (industry_find(c->list[k], strlen(c->list[k]), &fb, &err) < 0) {
+                note(ar, ns, "行业不在国民经济行业分类中 / industry not in GB/T 4754", c->list[k]);
+                return false;
+            }
+        buf_puts(o, "行业 属于 [");
+        for (int k = 0; k < c->n_list; k++) {
+            if (k) buf_puts(o, ", ");
+            quoted(o, c->list[k]);
+        }
+        buf_putc(o, ']');
+        return true;
+    }
+    const struct field_def *ef = schema_find(c->field, strlen(c->field));
+    if (ef && ef->type == FT_ENUM && (c->type == EV_STR || c->type == EV_LIST)) {
+        buf_printf(o, "%s 属于 [", ef->label);
+        int n = c->type == EV_STR ? 1 : c->n_list;
+        for (int k = 0; k < n; k++) {
+            const char *v = c->type == EV_STR ? c->str : c->list[k];
+            if (schema_value_index(ef, v, strlen(v)) < 0) {
+                note(ar, ns, "取值不在字段词典中 / value not in the dictionary", v);
+                return false;
+            }
+            if (k) buf_puts(o, ", ");
+            quoted(o, v);
+        }
+        buf_putc(o, ']');
+        return true;
+    }
     if (strcmp(c->field, "行业") == 0 && c->type == EV_STR) {
         bool fb;
         if (industry_find(c->str, strlen(c->str), &fb, &err) >= 0) {
@@ -169,14 +200,85 @@ static bool cond_rule(struct arena *ar, struct notes *ns, const struct extract_c
 /* A field named inside a rate's basis ("企业年度设备投资" → 设备投资额). */
 static const struct field_def *basis_field(const char *basis) {
     if (!basis) return NULL;
-    const struct field_def *f = schema_find(basis, strlen(basis));
-    if (f) return f;
-    for (int id = 0; id < F_COUNT; id++) {
-        const struct field_def *d = schema_field((enum field_id)id);
-        if (d->type == FT_MONEY && strstr(basis, d->label)) return d;
+    static const char *const prefixes[] = {"其", "企业", "年度", "当年", "上年度", "实际"};
+    size_t n = strlen(basis);
+    for (size_t t = 0; t < sizeof prefixes / sizeof *prefixes; t++) {
+        size_t l = strlen(prefixes[t]);
+        if (n > l && strncmp(basis, prefixes[t], l) == 0) {
+            basis += l;
+            n -= l;
+        }
     }
-    if (strstr(basis, "设备投资")) return schema_field(F_EQUIPMENT_INVESTMENT);
-    return NULL;
+    const struct field_def *f = schema_find(basis, n);
+    return f && f->type == FT_MONEY ? f : NULL;
+}
+
+/* The fixed amounts of the clause, in order; false unless every amount is a fixed one. */
+static bool fixed_amounts(const struct extract_clause *c, int n, int64_t *out) {
+    int k2 = 0;
+    for (int k = 0; k < c->n_benefits && k2 < n; k++) {
+        const struct extract_benefit *b = &c->benefits[k];
+        if (!(b->has_min || b->has_max || b->has_cap || b->has_rate)) continue;
+        if (!(b->has_min && b->has_max && b->min_fen == b->max_fen) || b->has_rate) return false;
+        out[k2++] = b->min_fen;
+    }
+    return k2 == n;
+}
+
+/* "首次超过100亿元、50亿元、10亿元…分别给予500万元、200万元、50万元": 分档 on the field, the
+ * highest bracket first. */
+static bool tier_award(const struct extract_clause *c, int n, struct buf *o) {
+    int64_t amt[64];
+    if (n > 64 || !fixed_amounts(c, n, amt)) return false;
+    for (int k = 0; k < c->n_conditions; k++) {
+        const struct extract_condition *x = &c->conditions[k];
+        const struct field_def *f = schema_find(x->field, strlen(x->field));
+        if (x->n_tiers != n || !f || x->unit != UNIT_YUAN || f->type != FT_MONEY) continue;
+        int order[64];
+        for (int i = 0; i < n; i++)
+            order[i] = i;
+        for (int i = 1; i < n; i++) /* insertion sort, highest threshold first */
+            for (int j = i; j > 0 && ratio_cmp(x->tiers[order[j]], x->tiers[order[j - 1]]) > 0;
+                 j--) {
+                int t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        buf_printf(o, "\n奖励 = 分档(%s", f->label);
+        for (int i = 0; i < n; i++) {
+            int64_t fen;
+            if (!ratio_money_fen(x->tiers[order[i]], &fen)) return false;
+            buf_printf(o, "; %s ", x->op);
+            money_text(o, fen);
+            buf_puts(o, ": ");
+            money_text(o, amt[order[i]]);
+        }
+        buf_putc(o, ')');
+        return true;
+    }
+    return false;
+}
+
+/* "对新认定的A、B分别给予X、Y": 分别 by qualification, when the dictionary knows each. */
+static bool choice_award(const struct extract_clause *c, int n, struct buf *o) {
+    int64_t amt[64];
+    if (n > 64 || !fixed_amounts(c, n, amt)) return false;
+    for (int k = 0; k < c->n_conditions; k++) {
+        const struct extract_condition *x = &c->conditions[k];
+        if (strcmp(x->field, "资质") != 0 || x->type != EV_LIST || x->n_list != n) continue;
+        for (int i = 0; i < n; i++)
+            if (!known_qual(x->list[i])) return false;
+        buf_puts(o, "\n奖励 = 分别(资质");
+        for (int i = 0; i < n; i++) {
+            buf_puts(o, "; ");
+            quoted(o, known_qual(x->list[i]));
+            buf_puts(o, ": ");
+            money_text(o, amt[i]);
+        }
+        buf_putc(o, ')');
+        return true;
+    }
+    return false;
 }
 
 static void award_rule(struct arena *ar, struct notes *ns, const struct extract_clause *c,
@@ -191,6 +293,7 @@ static void award_rule(struct arena *ar, struct notes *ns, const struct extract_
         }
     if (!b) return;
     if (n > 1) {
+        if (tier_award(c, n, o) || choice_award(c, n, o)) return;
         note(ar, ns, "多档或分别给予的金额,请按档拆分 / several amounts: split by tier", c->text);
         return;
     }

@@ -10,17 +10,26 @@
 #include "http/internal.h"
 #include "refdata/refdata.h"
 #include "schema/schema.h"
+#include "store/store.h"
 #include "util/utf8.h"
 
 #define QINGDAO_CODE 370200
 
+/* Answers 200 even without a store (the server is up); "store" says which one, if any. */
 static void health(struct http_request *req, struct http_response *res) {
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "version", json_string(HTTP_VERSION));
-    json_object_set_new(o, "store", json_string("none"));
-    json_object_set_new(o, "enterprises", json_null());
-    (void)req;
+    if (req->server->pool.n) {
+        struct store *st = http_store(req, res);
+        int64_t n = store_count_enterprises(st);
+        json_object_set_new(o, "store",
+                            json_string(store_kind(st) == STORE_POSTGRES ? "postgres" : "sqlite"));
+        json_object_set_new(o, "enterprises", n >= 0 ? json_integer(n) : json_null());
+    } else {
+        json_object_set_new(o, "store", json_string("none"));
+        json_object_set_new(o, "enterprises", json_null());
+    }
     http_reply_json(res, 200, o);
 }
 

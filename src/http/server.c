@@ -255,23 +255,3 @@ struct store *http_store(struct http_request *req, struct http_response *res) {
     req->store = pool_take(&req->server->pool, &req->store_slot);
     return req->store;
 }
-
-/* Until the SQLite store lands on main (helper "store"), a server with --db refuses to start. */
-int pool_open(struct store_pool *p, const char *db, int n, struct error *err) {
-    (void)p;
-    (void)n;
-    return error_set(err, ERR_UNSUPPORTED, "此版本尚未包含数据库 (%s)",
-                     "this build has no store yet (%s)", db);
-}
-void pool_close(struct store_pool *p) {
-    (void)p;
-}
-struct store *pool_take(struct store_pool *p, int *slot) {
-    (void)p;
-    *slot = -1;
-    return NULL;
-}
-void pool_give(struct store_pool *p, int slot) {
-    (void)p;
-    (void)slot;
-}

@@ -239,6 +239,20 @@ static void mark_bad(struct csv *c, int line, const char *zh, const char *en) {
     error_at(&c->bad, line, (int)c->n_fields + 1);
 }
 
+static bool field_is_clean(const struct csv *c, const char *s, size_t len) {
+    return utf8_is_valid(s, len, NULL) && !memchr(s, 0, len) &&
+           !(c->is_gb && memmem(s, len, CSV_REPLACEMENT, 3));
+}
+
+/* The whole record at once (the common case): valid bytes, and no field starting with a UTF-8
+ * continuation byte, which is what a character split across two fields would need. */
+static bool record_is_clean(const struct csv *c, const char *data) {
+    if (!field_is_clean(c, data, c->field.len)) return false;
+    for (size_t i = 0; i + 1 < c->n_fields; i++)
+        if (((unsigned char)data[c->ends[i]] & 0xC0) == 0x80) return false;
+    return true;
+}
+
 /* Checks every field's bytes and hands the record to the callback. */
 static int emit(struct csv *c) {
     int rc = 0;
@@ -249,22 +263,21 @@ static int emit(struct csv *c) {
         c->cells = p;
         c->cells_cap = c->n_fields;
     }
-    size_t start = 0;
     const char *data = buf_str(&c->field);
+    bool is_clean = record_is_clean(c, data);
+    size_t start = 0;
     for (size_t i = 0; i < c->n_fields && !c->is_bad; i++) {
         const char *s = data + start;
-        size_t len = c->ends[i] - start, bad;
+        size_t len = c->ends[i] - start;
         c->cells[i] = (struct import_cell){s, len, (int)i};
         start = c->ends[i];
-        if (!utf8_is_valid(s, len, &bad) || memchr(s, 0, len) ||
-            (c->is_gb && memmem(s, len, CSV_REPLACEMENT, 3))) {
-            c->is_bad = true;
-            error_clear(&c->bad);
-            error_set_text(&c->bad, ERR_UTF8,
-                           c->is_gb ? "含有无效的 GB18030 字节" : "含有无效的 UTF-8 字节",
-                           c->is_gb ? "invalid GB18030 bytes" : "invalid UTF-8 bytes");
-            error_at(&c->bad, c->rec_line, (int)i + 1);
-        }
+        if (is_clean || field_is_clean(c, s, len)) continue;
+        c->is_bad = true;
+        error_clear(&c->bad);
+        error_set_text(&c->bad, ERR_UTF8,
+                       c->is_gb ? "含有无效的 GB18030 字节" : "含有无效的 UTF-8 字节",
+                       c->is_gb ? "invalid GB18030 bytes" : "invalid UTF-8 bytes");
+        error_at(&c->bad, c->rec_line, (int)i + 1);
     }
     bool is_blank = c->n_fields == 1 && c->ends[0] == 0;
     if (c->is_bad || !is_blank) {

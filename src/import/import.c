@@ -18,9 +18,13 @@
 #define COL_FISCAL_YEAR (-2)
 
 struct col_map {
-    int field; /* enum field_id, COL_NONE or COL_FISCAL_YEAR */
-    int year;  /* 0: the fiscal year's value; else the calendar year in the header */
+    int field;        /* enum field_id, COL_NONE or COL_FISCAL_YEAR */
+    int year;         /* 0: the fiscal year's value; else the calendar year in the header */
+    const char *unit; /* money columns: "万元" when the header or a title row says so; bare
+                         numbers in the column are in it. NULL: yuan */
 };
+
+#define MAX_TITLE_ROWS 5 /* rows above the header: a title, "单位：万元", a date */
 
 struct importer {
     const struct import_options *o;
@@ -33,10 +37,13 @@ struct importer {
     int n_cols;
     int uscc_col, fy_col;
     int default_fy; /* from year-tagged headers; 0 = none */
+    int n_title_rows;
+    const char *default_unit; /* from a title row "单位：万元"; NULL = yuan */
     bool has_untagged[F_COUNT];
     bool warned_extra;
     struct strmap seen; /* USCC → the row it first appeared on */
-    struct arena a;     /* one row's text values */
+    struct arena a;     /* text values of recent rows (the sink copies what it keeps) */
+    struct error cell_err;
     bool is_in_tx;
     int fatal;
 };
@@ -79,8 +86,6 @@ static void issuef(struct importer *im, bool is_warning, const struct import_row
     __attribute__((format(printf, 6, 8)));
 static void issuef(struct importer *im, bool is_warning, const struct import_row *row, int col,
                    const char *field, const char *zh, const char *en, ...) {
-    struct error e;
-    error_clear(&e);
     va_list ap;
     va_start(ap, en);
     char zbuf[320], ebuf[320];
@@ -153,6 +158,36 @@ static void unknown_header(struct importer *im, const struct import_row *row, in
                text);
 }
 
+static const char *const money_units[] = {"亿元", "万元", "千元", "元"};
+static const char *const other_units[] = {"人", "项", "个", "%", "％", "年", "日期"};
+
+/* A unit at the end of a header: "营业收入(万元)", "营业收入（万元）", "营业收入/万元". Shortens
+ * *len to the name without it; returns the money unit, "" for another unit, NULL for none. */
+static const char *strip_unit(const char *s, size_t *len) {
+    static const char *const opens[] = {"(", "（", "/"}, *const closes[] = {")", "）", ""};
+    for (int i = 0; i < 3; i++) {
+        size_t cl = strlen(closes[i]), ol = strlen(opens[i]);
+        if (*len < cl || memcmp(s + *len - cl, closes[i], cl) != 0) continue;
+        for (size_t k = 0; k < sizeof money_units / sizeof *money_units; k++) {
+            size_t ul = strlen(money_units[k]);
+            if (*len >= ol + ul + cl && memcmp(s + *len - cl - ul - ol, opens[i], ol) == 0 &&
+                memcmp(s + *len - cl - ul, money_units[k], ul) == 0) {
+                *len -= ol + ul + cl;
+                return money_units[k];
+            }
+        }
+        for (size_t k = 0; k < sizeof other_units / sizeof *other_units; k++) {
+            size_t ul = strlen(other_units[k]);
+            if (*len >= ol + ul + cl && memcmp(s + *len - cl - ul - ol, opens[i], ol) == 0 &&
+                memcmp(s + *len - cl - ul, other_units[k], ul) == 0) {
+                *len -= ol + ul + cl;
+                return "";
+            }
+        }
+    }
+    return NULL;
+}
+
 /* Maps one header cell; returns false on a fatal conflict. */
 static bool map_header_cell(struct importer *im, const struct import_row *row,
                             const struct import_cell *c) {
@@ -170,6 +205,9 @@ static bool map_header_cell(struct importer *im, const struct import_row *row,
         im->fy_col = c->col;
         return true;
     }
+    size_t name_len = len;
+    const char *unit = strip_unit(s, &name_len);
+    if (unit && name_len) len = name_len;
     const struct field_def *f = schema_find(s, len);
     int year = 0;
     if (!f) {
@@ -204,6 +242,7 @@ static bool map_header_cell(struct importer *im, const struct import_row *row,
     }
     m->field = (int)f->id;
     m->year = year;
+    if (f->type == FT_MONEY) m->unit = unit && unit[0] ? unit : im->default_unit;
     if (f->id == F_USCC) im->uscc_col = c->col;
     if (!year) im->has_untagged[f->id] = true;
     if (year > im->default_fy) im->default_fy = year;
@@ -237,6 +276,32 @@ static void settle_years(struct importer *im, const struct import_row *row) {
     }
 }
 
+/* A row above the header: at most two cells ("青岛市企业名单", "单位：万元") and none naming the
+ * USCC. A "单位：万元" in it sets the unit of money columns whose header names none. */
+static bool is_title_row(struct importer *im, const struct import_row *row) {
+    int n = 0;
+    for (int i = 0; i < row->n; i++) {
+        size_t len = row->cells[i].len;
+        const char *s = utf8_trim(row->cells[i].s, &len);
+        if (!len) continue;
+        n++;
+        const struct field_def *f = schema_find(s, len);
+        if (f && f->id == F_USCC) return false;
+    }
+    if (n > 2 || im->n_title_rows >= MAX_TITLE_ROWS) return false;
+    for (int i = 0; i < row->n; i++) {
+        const char *at = memmem(row->cells[i].s, row->cells[i].len, "单位", 6);
+        if (!at) continue;
+        size_t rest = row->cells[i].len - (size_t)(at - row->cells[i].s);
+        for (size_t k = 0; k < sizeof money_units / sizeof *money_units; k++)
+            if (memmem(at, rest, money_units[k], strlen(money_units[k]))) {
+                im->default_unit = money_units[k];
+                break;
+            }
+    }
+    return true;
+}
+
 static int read_header(struct importer *im, const struct import_row *row) {
     int n = 0;
     for (int i = 0; i < row->n; i++)
@@ -244,7 +309,7 @@ static int read_header(struct importer *im, const struct import_row *row) {
     im->cols = malloc((size_t)(n ? n : 1) * sizeof *im->cols);
     if (!im->cols) return error_set(im->err, ERR_NOMEM, "内存不足", "out of memory");
     for (int k = 0; k < n; k++)
-        im->cols[k] = (struct col_map){COL_NONE, 0};
+        im->cols[k] = (struct col_map){COL_NONE, 0, NULL};
     im->n_cols = n;
     im->r->n_columns = n;
     for (int i = 0; i < row->n; i++)
@@ -296,13 +361,30 @@ static int row_fiscal_year(struct importer *im, const struct import_row *row, in
     return 0;
 }
 
+/* A bare number in a column whose header (or title) gives a unit: "4200" under 营业收入(万元) is
+ * read as "4200万元". Text with its own unit, or any other text, is left alone. */
+static const char *with_unit(const char *s, size_t *len, const char *unit, char *buf, size_t n) {
+    if (!unit) return s;
+    size_t tl = *len;
+    const char *t = utf8_trim(s, &tl);
+    bool ends_digit =
+        tl && ((t[tl - 1] >= '0' && t[tl - 1] <= '9') ||
+               (tl >= 3 && (unsigned char)t[tl - 3] == 0xEF && (unsigned char)t[tl - 2] == 0xBC &&
+                (unsigned char)t[tl - 1] >= 0x90 && (unsigned char)t[tl - 1] <= 0x99));
+    size_t ul = strlen(unit);
+    if (!ends_digit || tl + ul >= n) return s;
+    memcpy(buf, t, tl);
+    memcpy(buf + tl, unit, ul + 1);
+    *len = tl + ul;
+    return buf;
+}
+
 /* Parses one mapped cell into p; false (and an issue) when the value is bad. */
 static bool set_cell(struct importer *im, const struct import_row *row, const struct import_cell *c,
                      struct profile *p, int fy) {
     const struct col_map *m = &im->cols[c->col];
     const struct field_def *f = schema_field((enum field_id)m->field);
-    struct error e;
-    error_clear(&e);
+    struct error *e = &im->cell_err; /* cleared once and after each use: not per cell */
     char warning[320];
     warning[0] = 0;
     if (f->id == F_USCC) {
@@ -316,6 +398,9 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
         p->v[F_USCC].s = arena_strdup(&im->a, u.code);
         return p->v[F_USCC].s != NULL;
     }
+    char scaled[256];
+    size_t len = c->len;
+    const char *text = with_unit(c->s, &len, m->unit, scaled, sizeof scaled);
     int rc;
     if (!m->year || m->year == fy) {
         if (m->year && im->has_untagged[f->id]) {
@@ -323,7 +408,7 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
                    "\"%2$s\" for %1$d is given twice (with and without a year)", fy, f->label);
             return false;
         }
-        rc = profile_set_text(p, f->id, c->s, c->len, &im->a, warning, sizeof warning, &e);
+        rc = profile_set_text(p, f->id, text, len, &im->a, warning, sizeof warning, e);
     } else {
         int back = fy - 1 - m->year;
         if (!fy || back < 0 || back >= PROFILE_HISTORY) {
@@ -333,12 +418,13 @@ static bool set_cell(struct importer *im, const struct import_row *row, const st
                    m->year, f->label, fy, PROFILE_HISTORY);
             return false;
         }
-        rc = schema_parse_value(f, c->s, c->len, &im->a, &p->hist[back][f->id], warning,
-                                sizeof warning, &e);
+        rc = schema_parse_value(f, text, len, &im->a, &p->hist[back][f->id], warning,
+                                sizeof warning, e);
     }
-    if (rc) {
-        issue(im, false, row, c->col, f->key, e.zh, e.en);
-        return false;
+    if (rc || e->code) {
+        if (rc) issue(im, false, row, c->col, f->key, e->zh, e->en);
+        error_clear(e);
+        if (rc) return false;
     }
     if (warning[0]) issue(im, true, row, c->col, f->key, warning, warning);
     return true;
@@ -395,7 +481,18 @@ static int on_row(void *ctx, const struct import_row *row) {
         return 0;
     }
     if (row_is_blank(row)) return 0;
-    if (!im->has_header) return read_header(im, row);
+    if (!im->has_header) {
+        if (!is_title_row(im, row)) return read_header(im, row);
+        im->n_title_rows++;
+        if (im->default_unit)
+            issuef(im, true, row, -1, "", "第 %d 行在表头之上,视为标题跳过;未注明单位的金额按%s计",
+                   "row %d is above the header, skipped as a title; money without a unit is in %s",
+                   row->row, im->default_unit);
+        else
+            issuef(im, true, row, -1, "", "第 %d 行在表头之上,视为标题跳过",
+                   "row %d is above the header, skipped as a title", row->row);
+        return 0;
+    }
     im->r->rows_read++;
     bool ok = true, ok_width = true;
     check_width(im, row, &ok_width);
@@ -403,7 +500,7 @@ static int on_row(void *ctx, const struct import_row *row) {
     if (row_fiscal_year(im, row, &fy)) ok = false;
     struct profile p;
     profile_clear(&p);
-    arena_release(&im->a);
+    if (arena_bytes(&im->a) > (1 << 20)) arena_release(&im->a);
     bool has_uscc_cell = false;
     /* every bad cell of the row is reported, unless its columns are off (then none line up) */
     for (int i = 0; ok_width && i < row->n; i++) {
@@ -449,8 +546,12 @@ static int begin(struct importer *im) {
 
 static int finish(struct importer *im, int rc, int64_t count_before) {
     struct import_result *r = im->r;
-    if (!rc && im->has_header == false)
-        rc = error_set(im->err, ERR_INVALID, "文件中没有表头行", "the file has no header row");
+    if (!rc && im->has_header == false) {
+        issue(im, false, NULL, -1, "uscc", "没有找到含“统一社会信用代码”列的表头行",
+              "no header row with a 统一社会信用代码 (uscc) column");
+        rc = error_set(im->err, ERR_INVALID, "没有找到含“统一社会信用代码”列的表头行",
+                       "no header row with a 统一社会信用代码 (uscc) column");
+    }
     if (im->is_in_tx) {
         if (!rc) rc = im->sink->commit(im->sink->ctx, im->err);
         if (rc) im->sink->rollback(im->sink->ctx);
@@ -489,6 +590,7 @@ static int run(const char *path, const char *data, size_t len, const char *filen
     if (!r->warnings) r->warnings = calloc((size_t)max, sizeof *r->warnings);
     if (!r->errors || !r->warnings) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     struct importer im = {.o = o, .sink = sink, .r = r, .err = err, .uscc_col = -1, .fy_col = -1};
+    error_clear(&im.cell_err);
     char head[8] = {0};
     size_t head_len = 0;
     FILE *f = NULL;

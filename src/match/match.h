@@ -36,6 +36,11 @@ int match_cond(const struct index_gen *g, const struct rule_cond *c, struct matc
                struct error *err);
 void match_sets_release(struct match_sets *s);
 
+/* The eligible rows alone (a push list): cheaper than match_cond, because under AND each condition
+ * only runs on the rows still TRUE. The bitmap is the caller's. */
+int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring_bitmap_t **out,
+                   struct error *err);
+
 /* Nearly eligible: rows for which exactly one top-level condition (a conjunct of the rule's AND,
  * or the whole condition when it is not an AND) is FALSE and every other one is TRUE. */
 struct match_near_group {

@@ -2,8 +2,8 @@
  * generation. Each node yields (T, U) — rows where it is TRUE and UNKNOWN; FALSE is live − T − U —
  * combined by Kleene logic: AND: T = T1∩T2, U = (T1∪U1)∩(T2∪U2) − T; OR: T = T1∪T2, U = (U1∪U2) −
  * T; NOT swaps TRUE and FALSE. Atoms the index cannot answer (arithmetic over fields) run the rules
- * evaluator on each live row. Also nearly-eligible groups and the dashboard breakdown. Does not own
- * enterprise → clauses (clauses.c). */
+ * evaluator on each row in scope. Also nearly-eligible groups and the dashboard breakdown. Does not
+ * own enterprise → clauses (clauses.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,42 +223,98 @@ void match_sets_release(struct match_sets *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* nearly_i = F_i ∩ (T_1 ∩ … ∩ T_{i−1}) ∩ (T_{i+1} ∩ … ∩ T_k), with prefix and suffix
- * intersections so the whole costs O(k) bitmap operations. */
+/* TRUE only: under AND each next conjunct runs on the rows TRUE so far (not TRUE ∪ UNKNOWN), so a
+ * push list touches ever fewer rows. NOT needs its child's UNKNOWN, so it takes the full path. */
+static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
+    if (c->kind == RC_AND || c->kind == RC_OR) {
+        int order[RULES_MAX_ATOMS], n = 0;
+        for (int level = 0; level <= 3; level++)
+            for (int i = 0; i < c->n_kids && n < RULES_MAX_ATOMS; i++)
+                if (cost(c->kids[i]) == level) order[n++] = i;
+        if (n != c->n_kids) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
+        bool is_and = c->kind == RC_AND;
+        roaring_bitmap_t *acc = is_and ? roaring_bitmap_copy(scope) : roaring_bitmap_create();
+        roaring_bitmap_t *rest = is_and ? NULL : roaring_bitmap_copy(scope);
+        int rc = 0;
+        for (int i = 0; !rc && i < n; i++) {
+            roaring_bitmap_t *k;
+            if (is_and && roaring_bitmap_is_empty(acc)) break;
+            if ((rc = eval_true(g, is_and ? acc : rest, c->kids[order[i]], &k, err))) break;
+            if (is_and) {
+                roaring_bitmap_free(acc);
+                acc = k;
+            } else {
+                roaring_bitmap_or_inplace(acc, k);
+                roaring_bitmap_andnot_inplace(rest, k);
+                roaring_bitmap_free(k);
+            }
+        }
+        if (rest) roaring_bitmap_free(rest);
+        if (rc) {
+            roaring_bitmap_free(acc);
+            return rc;
+        }
+        *t = acc;
+        return 0;
+    }
+    struct tu x;
+    int rc = eval_node(g, scope, c, &x, err);
+    if (rc) return rc;
+    roaring_bitmap_free(x.u);
+    *t = x.t;
+    return 0;
+}
+
+int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring_bitmap_t **out,
+                   struct error *err) {
+    return eval_true(g, index_gen_live(g), c, out, err);
+}
+
+/* Conjuncts in cost order over shrinking scopes: P = rows TRUE on every conjunct so far; a group
+ * holds the rows FALSE on its conjunct and TRUE on every other so far. The next conjunct only
+ * matters on P and the groups, so it runs there; the groups shrink to its TRUE rows, and P's rows
+ * where it is FALSE form its group. */
 int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
                  struct error *err) {
     memset(out, 0, sizeof *out);
     int k = c->kind == RC_AND ? c->n_kids : 1;
     const struct rule_cond *const *kids =
         c->kind == RC_AND ? (const struct rule_cond *const *)c->kids : &c;
-    struct tu *x = calloc((size_t)k, sizeof *x);
-    roaring_bitmap_t **suffix = calloc((size_t)k + 1, sizeof *suffix);
+    int order[RULES_MAX_ATOMS], n = 0;
+    for (int level = 0; level <= 3; level++)
+        for (int i = 0; i < k && n < RULES_MAX_ATOMS; i++)
+            if (cost(kids[i]) == level) order[n++] = i;
+    if (n != k) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
     out->groups = calloc((size_t)k, sizeof *out->groups);
-    int rc = x && suffix && out->groups ? 0 : oom(err);
-    for (int i = 0; !rc && i < k; i++)
-        rc = eval_node(g, index_gen_live(g), kids[i], &x[i], err);
-    if (!rc) {
-        suffix[k] = roaring_bitmap_copy(index_gen_live(g));
-        for (int i = k - 1; i > 0; i--)
-            suffix[i] = roaring_bitmap_and(suffix[i + 1], x[i].t);
-        roaring_bitmap_t *prefix = roaring_bitmap_copy(index_gen_live(g));
-        for (int i = 0; i < k; i++) {
-            roaring_bitmap_t *r = roaring_bitmap_and(prefix, suffix[i + 1]);
-            roaring_bitmap_andnot_inplace(r, x[i].t); /* FALSE: neither TRUE ... */
-            roaring_bitmap_andnot_inplace(r, x[i].u); /* ... nor UNKNOWN */
-            out->groups[i].cond = kids[i];
-            out->groups[i].rows = r;
-            roaring_bitmap_and_inplace(prefix, x[i].t);
+    if (!out->groups) return oom(err);
+    out->n_groups = k;
+    for (int i = 0; i < k; i++)
+        out->groups[i].cond = kids[i];
+    roaring_bitmap_t *p = roaring_bitmap_copy(index_gen_live(g));
+    int rc = 0;
+    for (int step = 0; !rc && step < k; step++) {
+        int j = order[step];
+        roaring_bitmap_t *scope = roaring_bitmap_copy(p);
+        for (int s = 0; s < step; s++)
+            roaring_bitmap_or_inplace(scope, out->groups[order[s]].rows);
+        struct tu x;
+        if ((rc = eval_node(g, scope, kids[j], &x, err))) {
+            roaring_bitmap_free(scope);
+            break;
         }
-        roaring_bitmap_free(prefix);
-        out->n_groups = k;
+        for (int s = 0; s < step; s++)
+            roaring_bitmap_and_inplace(out->groups[order[s]].rows, x.t);
+        roaring_bitmap_t *f = roaring_bitmap_andnot(p, x.t); /* P's rows neither TRUE ... */
+        roaring_bitmap_andnot_inplace(f, x.u);               /* ... nor UNKNOWN: FALSE */
+        out->groups[j].rows = f;
+        roaring_bitmap_and_inplace(p, x.t);
+        tu_release(&x);
+        roaring_bitmap_free(scope);
     }
-    for (int i = 0; x && i < k; i++)
-        tu_release(&x[i]);
-    for (int i = 0; suffix && i <= k; i++)
-        if (suffix[i]) roaring_bitmap_free(suffix[i]);
-    free(x);
-    free(suffix);
+    roaring_bitmap_free(p);
+    for (int i = 0; !rc && i < k; i++)
+        if (!out->groups[i].rows) rc = oom(err);
     if (rc) match_nearly_release(out);
     return rc;
 }

@@ -41,7 +41,9 @@ enum tok_kind {
     T_VERSION,
     T_FROM,
     T_TO,
-    T_ANY, /* 包含 任一 [...]: any one of */
+    T_ANY,   /* 包含 任一 [...]: any one of */
+    T_ABOVE, /* 营业收入 2000万元以上: >= (以上 includes the number, 含本数) */
+    T_BELOW, /* 从业人员 500人以下: <= */
 };
 
 struct token {

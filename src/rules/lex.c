@@ -17,40 +17,42 @@ struct keyword {
 /* Longest match wins, so 不低于 beats 不 and != beats !. Chinese words also end a name written
  * without spaces (研发费用占比>=5%且非失信). */
 static const struct keyword keywords[] = {
-    {"且", T_AND, 0},        {"并且", T_AND, 0},        {"而且", T_AND, 0},
-    {"同时", T_AND, 0},      {"and", T_AND, 0},         {"&&", T_AND, 0},
-    {"或", T_OR, 0},         {"或者", T_OR, 0},         {"or", T_OR, 0},
-    {"||", T_OR, 0},         {"非", T_NOT, 0},          {"not", T_NOT, 0},
-    {"!", T_NOT, 0},         {"属于", T_IN, 0},         {"位于", T_IN, 0},
-    {"in", T_IN, 0},         {"不属于", T_NOT_IN, 0},   {"包含", T_HAS, 0},
-    {"具有", T_HAS, 0},      {"拥有", T_HAS, 0},        {"has", T_HAS, 0},
-    {"contains", T_HAS, 0},  {"任一", T_ANY, 0},        {"任意", T_ANY, 0},
-    {"any", T_ANY, 0},       {"不包含", T_NOT_HAS, 0},  {"不具有", T_NOT_HAS, 0},
-    {">=", T_OP, RO_GE},     {"≥", T_OP, RO_GE},        {"不低于", T_OP, RO_GE},
-    {"不少于", T_OP, RO_GE}, {"不小于", T_OP, RO_GE},   {"达到", T_OP, RO_GE},
-    {">", T_OP, RO_GT},      {"高于", T_OP, RO_GT},     {"大于", T_OP, RO_GT},
-    {"超过", T_OP, RO_GT},   {"多于", T_OP, RO_GT},     {"<=", T_OP, RO_LE},
-    {"≤", T_OP, RO_LE},      {"不超过", T_OP, RO_LE},   {"不高于", T_OP, RO_LE},
-    {"不多于", T_OP, RO_LE}, {"不大于", T_OP, RO_LE},   {"<", T_OP, RO_LT},
-    {"低于", T_OP, RO_LT},   {"小于", T_OP, RO_LT},     {"少于", T_OP, RO_LT},
-    {"=", T_OP, RO_EQ},      {"==", T_OP, RO_EQ},       {"等于", T_OP, RO_EQ},
-    {"!=", T_OP, RO_NE},     {"≠", T_OP, RO_NE},        {"<>", T_OP, RO_NE},
-    {"不等于", T_OP, RO_NE}, {"+", T_PLUS, 0},          {"-", T_MINUS, 0},
-    {"−", T_MINUS, 0},       {"*", T_MUL, 0},           {"×", T_MUL, 0},
-    {"/", T_DIV, 0},         {"÷", T_DIV, 0},           {"(", T_LPAREN, 0},
-    {")", T_RPAREN, 0},      {"[", T_LBRACK, 0},        {"]", T_RBRACK, 0},
-    {"【", T_LBRACK, 0},     {"】", T_RBRACK, 0},       {",", T_COMMA, 0},
-    {"、", T_COMMA, 0},      {";", T_SEMI, 0},          {":", T_COLON, 0},
-    {"奖励", T_AWARD, 0},    {"补助", T_AWARD, 0},      {"资助", T_AWARD, 0},
-    {"奖补", T_AWARD, 0},    {"award", T_AWARD, 0},     {"最高", T_CAP, 0},
-    {"封顶", T_CAP, 0},      {"上限", T_CAP, 0},        {"cap", T_CAP, 0},
-    {"min", T_MIN, 0},       {"max", T_MAX, 0},         {"较小值", T_MIN, 0},
-    {"较大值", T_MAX, 0},    {"分档", T_TIER, 0},       {"tier", T_TIER, 0},
-    {"分别", T_CHOICE, 0},   {"choose", T_CHOICE, 0},   {"否则", T_ELSE, 0},
-    {"其他", T_ELSE, 0},     {"其余", T_ELSE, 0},       {"else", T_ELSE, 0},
-    {"版本", T_VERSION, 0},  {"version", T_VERSION, 0}, {"生效", T_FROM, 0},
-    {"自", T_FROM, 0},       {"from", T_FROM, 0},       {"至", T_TO, 0},
-    {"到", T_TO, 0},         {"to", T_TO, 0},           {"until", T_TO, 0},
+    {"且", T_AND, 0},         {"并且", T_AND, 0},      {"而且", T_AND, 0},
+    {"同时", T_AND, 0},       {"and", T_AND, 0},       {"&&", T_AND, 0},
+    {"或", T_OR, 0},          {"或者", T_OR, 0},       {"or", T_OR, 0},
+    {"||", T_OR, 0},          {"非", T_NOT, 0},        {"not", T_NOT, 0},
+    {"!", T_NOT, 0},          {"属于", T_IN, 0},       {"位于", T_IN, 0},
+    {"in", T_IN, 0},          {"不属于", T_NOT_IN, 0}, {"包含", T_HAS, 0},
+    {"具有", T_HAS, 0},       {"拥有", T_HAS, 0},      {"has", T_HAS, 0},
+    {"contains", T_HAS, 0},   {"任一", T_ANY, 0},      {"任意", T_ANY, 0},
+    {"any", T_ANY, 0},        {"以上", T_ABOVE, 0},    {"及以上", T_ABOVE, 0},
+    {"以下", T_BELOW, 0},     {"及以下", T_BELOW, 0},  {"不包含", T_NOT_HAS, 0},
+    {"不具有", T_NOT_HAS, 0}, {">=", T_OP, RO_GE},     {"≥", T_OP, RO_GE},
+    {"不低于", T_OP, RO_GE},  {"不少于", T_OP, RO_GE}, {"不小于", T_OP, RO_GE},
+    {"达到", T_OP, RO_GE},    {">", T_OP, RO_GT},      {"高于", T_OP, RO_GT},
+    {"大于", T_OP, RO_GT},    {"超过", T_OP, RO_GT},   {"多于", T_OP, RO_GT},
+    {"<=", T_OP, RO_LE},      {"≤", T_OP, RO_LE},      {"不超过", T_OP, RO_LE},
+    {"不高于", T_OP, RO_LE},  {"不多于", T_OP, RO_LE}, {"不大于", T_OP, RO_LE},
+    {"<", T_OP, RO_LT},       {"低于", T_OP, RO_LT},   {"小于", T_OP, RO_LT},
+    {"少于", T_OP, RO_LT},    {"=", T_OP, RO_EQ},      {"==", T_OP, RO_EQ},
+    {"等于", T_OP, RO_EQ},    {"!=", T_OP, RO_NE},     {"≠", T_OP, RO_NE},
+    {"<>", T_OP, RO_NE},      {"不等于", T_OP, RO_NE}, {"+", T_PLUS, 0},
+    {"-", T_MINUS, 0},        {"−", T_MINUS, 0},       {"*", T_MUL, 0},
+    {"×", T_MUL, 0},          {"/", T_DIV, 0},         {"÷", T_DIV, 0},
+    {"(", T_LPAREN, 0},       {")", T_RPAREN, 0},      {"[", T_LBRACK, 0},
+    {"]", T_RBRACK, 0},       {"【", T_LBRACK, 0},     {"】", T_RBRACK, 0},
+    {",", T_COMMA, 0},        {"、", T_COMMA, 0},      {";", T_SEMI, 0},
+    {":", T_COLON, 0},        {"奖励", T_AWARD, 0},    {"补助", T_AWARD, 0},
+    {"资助", T_AWARD, 0},     {"奖补", T_AWARD, 0},    {"award", T_AWARD, 0},
+    {"最高", T_CAP, 0},       {"封顶", T_CAP, 0},      {"上限", T_CAP, 0},
+    {"cap", T_CAP, 0},        {"min", T_MIN, 0},       {"max", T_MAX, 0},
+    {"较小值", T_MIN, 0},     {"较大值", T_MAX, 0},    {"分档", T_TIER, 0},
+    {"tier", T_TIER, 0},      {"分别", T_CHOICE, 0},   {"choose", T_CHOICE, 0},
+    {"否则", T_ELSE, 0},      {"其他", T_ELSE, 0},     {"其余", T_ELSE, 0},
+    {"else", T_ELSE, 0},      {"版本", T_VERSION, 0},  {"version", T_VERSION, 0},
+    {"生效", T_FROM, 0},      {"自", T_FROM, 0},       {"from", T_FROM, 0},
+    {"至", T_TO, 0},          {"到", T_TO, 0},         {"to", T_TO, 0},
+    {"until", T_TO, 0},
 };
 
 static bool is_ascii_word(int32_t cp) {
@@ -76,8 +78,12 @@ static const struct keyword *keyword_at(const char *s, size_t len, size_t *klen)
     size_t best_len = 0;
     for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
         size_t wl = strlen(keywords[i].word);
-        if (wl > len || wl <= best_len || memcmp(s, keywords[i].word, wl) != 0) continue;
         unsigned char c0 = (unsigned char)keywords[i].word[0];
+        bool ascii_word = c0 < 0x80 && is_ascii_word(c0);
+        if (wl > len || wl <= best_len) continue;
+        if (ascii_word ? strncasecmp(s, keywords[i].word, wl) != 0
+                       : memcmp(s, keywords[i].word, wl) != 0)
+            continue;
         if (c0 < 0x80 && is_ascii_word(c0) && wl < len && is_ascii_word((unsigned char)s[wl]))
             continue;
         best = &keywords[i];
@@ -390,6 +396,8 @@ const char *rules_tok_name(enum tok_kind k) {
         [T_FROM] = "“自”",
         [T_TO] = "“至”",
         [T_ANY] = "“任一”",
+        [T_ABOVE] = "“以上”",
+        [T_BELOW] = "“以下”",
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }

@@ -789,15 +789,28 @@ static int parse_atom(struct parser *ps, struct rule_cond **out) {
     struct rule_expr *lhs, *rhs;
     if ((rc = parse_expr(ps, &lhs))) return rc;
     struct token *op = peek(ps);
-    if (op->kind != T_OP)
+    struct token *kt = op;
+    enum rule_op o;
+    if (op->kind == T_OP) {
+        next(ps);
+        kt = peek(ps);
+        if ((rc = parse_expr(ps, &rhs))) return rc;
+        o = op->op;
+    } else if (op->kind == T_NUMBER || op->kind == T_DATE || op->kind == T_LPAREN) {
+        /* 营业收入 2000万元以上 / 从业人员 500人以下: 以上 and 以下 include the number */
+        if ((rc = parse_expr(ps, &rhs))) return rc;
+        op = peek(ps);
+        if (op->kind != T_ABOVE && op->kind != T_BELOW)
+            return expected(ps, "“以上”或“以下”", "\"以上\" or \"以下\" (at least / at most)");
+        next(ps);
+        o = op->kind == T_ABOVE ? RO_GE : RO_LE;
+    } else {
         return expected(ps, "比较符(>= > <= < = !=)", "a comparison (>= > <= < = !=)");
-    next(ps);
-    struct token *kt = peek(ps);
-    if ((rc = parse_expr(ps, &rhs))) return rc;
+    }
     if (lhs->kind == RE_FIELD && is_const(rhs) &&
         (rc = check_unit(ps, schema_field(lhs->field), kt)))
         return rc;
-    return make_cmp(ps, op, lhs, op->op, rhs, out);
+    return make_cmp(ps, op, lhs, o, rhs, out);
 }
 
 /* "(" may open a condition or an arithmetic expression: try the condition, and fall back when a
@@ -921,6 +934,16 @@ static int parse_body(struct parser *ps, struct rule_version *v) {
     v->atoms = alloc(ps, sizeof *v->atoms * (size_t)(ps->n_atoms ? ps->n_atoms : 1));
     if (!v->atoms) return NOMEM(ps);
     memcpy(v->atoms, ps->atoms, sizeof *v->atoms * (size_t)ps->n_atoms);
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < v->n_atoms; i++) {
+        buf_clear(&b);
+        rules_format_cond(v->atoms[i], &b);
+        if (!(v->atoms[i]->text = arena_strdup(ps->a, buf_str(&b)))) break;
+    }
+    bool oom = b.is_oom || (v->n_atoms && !v->atoms[v->n_atoms - 1]->text);
+    buf_release(&b);
+    if (oom) return NOMEM(ps);
     return 0;
 }
 

@@ -338,6 +338,23 @@ static void put_code_list(struct buf *b, const int64_t *codes, int n) {
         buf_printf(b, "%s%lld", i ? ", " : "", (long long)codes[i]);
 }
 
+/* The 6-digit code range [lo, hi] whose codes (and their 9-digit towns, lo*1000 .. hi*1000+999)
+ * are exactly the regions within `want` — checked against refdata, since a region whose code does
+ * not nest by prefix would make the ranges wrong. False when they are not exact (or for towns). */
+static bool code_ranges(int want, int64_t *lo, int64_t *hi) {
+    const struct region *r = region_at(want);
+    if (r->level == REGION_TOWN) return false;
+    int64_t span = r->level == REGION_PROVINCE ? 10000 : r->level == REGION_CITY ? 100 : 1;
+    *lo = r->code;
+    *hi = r->code + span - 1;
+    for (int i = 0; i < region_count(); i++) {
+        int64_t c = region_at(i)->code, c6 = c >= 1000000 ? c / 1000 : c;
+        bool in_range = c6 >= *lo && c6 <= *hi;
+        if (in_range != region_is_within(i, want)) return false;
+    }
+    return true;
+}
+
 /* For one rule region R: the three disjoint predicates over non-null region columns. */
 static void put_region_one(const struct rule_cond *c, int want, enum side s, struct buf *b) {
     const struct region *r = region_at(want);
@@ -355,6 +372,26 @@ static void put_region_one(const struct rule_cond *c, int want, enum side s, str
             buf_puts(b, "tax_region_code IN (");
             put_code_list(b, anc, n_anc);
             buf_putc(b, ')');
+            return;
+        }
+        int64_t lo6, hi6;
+        if (code_ranges(want, &lo6, &hi6)) {
+            /* NBS codes nest by prefix: two ranges (6-digit and 9-digit codes), indexable */
+            if (s == S_TRUE)
+                buf_printf(b,
+                           "(tax_region_code BETWEEN %lld AND %lld OR tax_region_code BETWEEN "
+                           "%lld AND %lld)",
+                           (long long)lo6, (long long)hi6, (long long)lo6 * 1000,
+                           (long long)hi6 * 1000 + 999);
+            else
+                buf_printf(b,
+                           "(tax_region_code NOT BETWEEN %lld AND %lld AND tax_region_code "
+                           "NOT BETWEEN %lld AND %lld",
+                           (long long)lo6, (long long)hi6, (long long)lo6 * 1000,
+                           (long long)hi6 * 1000 + 999);
+            for (int i = 0; s == S_FALSE && i < n_anc; i++)
+                buf_printf(b, " AND tax_region_code <> %lld", (long long)anc[i]);
+            if (s == S_FALSE) buf_putc(b, ')');
             return;
         }
         buf_printf(b, "tax_region_code %s (", s == S_TRUE ? "IN" : "NOT IN");

@@ -371,17 +371,37 @@ static uint64_t accumulate(struct run_state *st, size_t *n_touched) {
                 best = df[i];
         if (best <= common) selective |= pt->mask;
     }
-    for (int i = 0; i < plan->n_tokens; i++) {
-        const struct plan_token *tok = &plan->tokens[i];
-        int64_t t = index_term(idx, tok->key);
-        if (t < 0) continue;
-        float w = tok->weight * idx->idf[t];
-        uint64_t bit = 1ULL << i;
-        for (uint32_t p = idx->post_off[t]; p < idx->post_off[t + 1]; p++) {
-            uint32_t d = idx->post_doc[p];
-            if (!tls.mask[d]) tls.touched[(*n_touched)++] = d;
-            tls.mask[d] |= bit;
-            tls.acc[d] += w * (float)idx->post_tf[p];
+    /* selective tokens first: once they have chosen the candidates, a common token only adds to
+       clauses already touched (a clause it alone would bring is not a candidate anyway) */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < plan->n_tokens; i++) {
+            const struct plan_token *tok = &plan->tokens[i];
+            bool is_selective = (selective >> i) & 1;
+            if (is_selective != (pass == 0)) continue;
+            /* a common bigram of a lexicon word only breaks ties; skip its long list */
+            if (!is_selective && tok->weight < 1.0f && df[i] > common) continue;
+            int64_t t = index_term(idx, tok->key);
+            if (t < 0) continue;
+            float w = tok->weight * idx->idf[t];
+            uint64_t bit = 1ULL << i;
+            const uint32_t *pd = idx->post_doc + idx->post_off[t];
+            const uint16_t *pf = idx->post_tf + idx->post_off[t];
+            uint32_t n = idx->post_off[t + 1] - idx->post_off[t];
+            if (selective && pass == 1) {
+                for (uint32_t p = 0; p < n; p++) {
+                    uint32_t d = pd[p];
+                    if (!tls.mask[d]) continue;
+                    tls.mask[d] |= bit;
+                    tls.acc[d] += w * (float)pf[p];
+                }
+                continue;
+            }
+            for (uint32_t p = 0; p < n; p++) {
+                uint32_t d = pd[p];
+                if (!tls.mask[d]) tls.touched[(*n_touched)++] = d;
+                tls.mask[d] |= bit;
+                tls.acc[d] += w * (float)pf[p];
+            }
         }
     }
     return selective;

@@ -40,9 +40,11 @@ void snippet_mark(const struct search_index *idx, const struct query_plan *plan,
         buf_release(&nb);
         return;
     }
-    struct search_token toks[512];
-    size_t n = search_tokenize(idx->lex, nb.data, nb.len, toks, 512);
-    if (n > 512) n = 512;
+    size_t cap = 4 * nb.len + 16; /* a code point gives at most a unigram, a bigram, a word and
+                                     concepts; the count is checked below anyway */
+    struct search_token *toks = malloc(cap * sizeof *toks);
+    size_t n = toks ? search_tokenize(idx->lex, nb.data, nb.len, toks, cap) : 0;
+    if (n > cap) n = cap;
     for (size_t i = 0; i < n; i++) {
         const struct search_token *t = &toks[i];
         bool hit = t->kind == SEARCH_TOK_CONCEPT ? plan_has_concept(idx->lex, plan, t->concept)
@@ -63,6 +65,7 @@ void snippet_mark(const struct search_index *idx, const struct query_plan *plan,
             i = e - 1;
         }
     }
+    free(toks);
     free(map);
     buf_release(&nb);
 }

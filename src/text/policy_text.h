@@ -60,6 +60,12 @@ struct text_units {
     int n, cap;
 };
 
+/* HTML → text: scripts, styles and comments dropped, tags removed, block elements (p, div, br, li,
+ * tr, h1–h6 …) as line breaks, entities decoded. *out is malloc'd. Invalid UTF-8 is ERR_UTF8. */
+int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+/* GB18030 (and GBK, GB2312) → UTF-8 through ICU. *out is malloc'd. */
+int text_from_gb18030(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+
 /* Splits normalised text into headings and sentences (at 。;!? outside brackets). */
 int text_split(const struct text_norm *n, struct text_units *out, struct error *err);
 void text_units_release(struct text_units *u);

@@ -79,6 +79,13 @@ else
     echo "SKIP killed import: it finished within a second"
     skip=$((skip + 1))
 fi
+# the progress bar: only when stderr is a terminal (script(1) gives one) and the file is large
+if command -v script >/dev/null 2>&1; then
+    script -qec "$D import $T/big.csv --dry-run >/dev/null" /dev/null >"$T/tty.out" 2>&1
+    check "progress bar on a terminal" 'grep -q "importing \[#" "$T/tty.out" && grep -q "100%" "$T/tty.out"'
+fi
+$D import "$T/big.csv" --dry-run 2>"$T/notty.err" >/dev/null
+check "no progress bar when stderr is not a terminal" '! grep -q "importing" "$T/notty.err"'
 head -1001 "$T/big.csv" >"$T/k.csv"
 out=$($D import "$T/k.csv" --db "$T/db"); rc=$?
 check "after the crash: import works" '[ $rc -eq 0 ] && [ "$(json "$out" "j[\"inserted\"]")" = 1000 ]'

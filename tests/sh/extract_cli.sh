@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The CLI contract of `duijie extract`: JSON lines with exact substrings, stdin, HTML and GB18030
+# input, errors for bad input. Runs against build/duijie.
+set -u
+D=build/duijie
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { if eval "$2"; then ok; else bad "$1"; fi; }
+
+f=tests/data/extract/articles.txt
+out=$($D extract --json "$f"); rc=$?
+check "exit 0" '[ $rc -eq 0 ]'
+check "one clause per line" '[ "$(echo "$out" | wc -l)" -eq 5 ]'
+check "every line is JSON with the schema" 'echo "$out" | python3 -c "
+import json, sys
+for l in sys.stdin:
+    d = json.loads(l)
+    assert set(d) >= {\"text\", \"subject\", \"benefits\", \"conditions\", \"deadline\", \"department\", \"contact\", \"rule\"}
+"'
+check "text is the input substring at start..end" 'echo "$out" | python3 -c "
+import json, sys
+src = open(\"$f\", \"rb\").read()
+for l in sys.stdin:
+    d = json.loads(l)
+    assert src[d[\"start\"]:d[\"end\"]].decode() == d[\"text\"], d[\"text\"]
+"'
+check "stdin with -" '[ "$($D extract --json - < "$f")" = "$out" ]'
+check "readable listing" '$D extract "$f" | grep -q "规则:"'
+
+printf '<html><head><script>var x="对企业给予9万元奖励";</script></head><body><p>对首次通过高新技术企业认定的企业，给予&nbsp;20万元奖励。</p></body></html>' > "$T/p.html"
+out=$($D extract --json "$T/p.html")
+check "html: one clause, script dropped" '[ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "\"min\":200000"'
+iconv -f UTF-8 -t GB18030 "$f" > "$T/gb.txt"
+check "gb18030 with --gb18030" '[ "$($D extract --json --gb18030 "$T/gb.txt" | wc -l)" -eq 5 ]'
+$D extract --json "$T/gb.txt" > "$T/o" 2> "$T/e"; rc=$?
+check "gb18030 without the flag: invalid UTF-8 error, exit 1" '[ $rc -eq 1 ] && grep -q "invalid UTF-8 at byte" "$T/e"'
+printf '对企业\xff给予20万元奖励' > "$T/bad.txt"
+$D extract --json "$T/bad.txt" > "$T/o" 2> "$T/e"; rc=$?
+check "invalid UTF-8 names the byte" '[ $rc -eq 1 ] && grep -q "byte 9" "$T/e"'
+$D extract --json "$T/none.pdf" > "$T/o" 2> "$T/e"; rc=$?
+check "missing pdf is an error" '[ $rc -eq 1 ] && [ -s "$T/e" ]'
+check "empty input, no clauses" '[ -z "$(printf "" | $D extract --json -)" ]'
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
