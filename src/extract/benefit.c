@@ -35,7 +35,8 @@ void work_segments(struct work *w) {
         if (is_close(cp) && depth > 0) depth--;
         bool cut = depth == 0 &&
                    (cp == ',' || cp == ';' || cp == 0x3002 || cp == '!' || cp == '?' || cp == ':');
-        if (cp == ':' && i > w->a) { /* 1:0.5 is a ratio, not a title */
+        if (cp == ',' && xthousands(s, i, w->b)) cut = false; /* 5,000万元 */
+        if (cp == ':' && i > w->a) {                          /* 1:0.5 is a ratio, not a title */
             size_t a2;
             int32_t before = xcp(s, w->b, xprev(s, i), &a2);
             int32_t after = xcp(s, w->b, i + adv, &a2);
