@@ -1,7 +1,7 @@
 /* The storage interface. One header, two implementations behind it: store_sqlite.c (embedded, the
- * default) and, later, store_pg.c (PostgreSQL for many replicas). Callers never see SQL dialects.
- * Schema migrations carry a version number; every write that must be all-or-nothing runs in one
- * transaction. The enterprise table layout is documented in docs/STORE.md. */
+ * default) and store_pg.c (PostgreSQL, for many replicas on one database). Callers never see SQL
+ * dialects. Schema migrations carry a version number; every write that must be all-or-nothing runs
+ * in one transaction. The enterprise table layout is documented in docs/STORE.md. */
 #ifndef DUIJIE_STORE_H
 #define DUIJIE_STORE_H
 
@@ -23,6 +23,8 @@ enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
 /* Opens (creating if needed) and migrates: "data/duijie.db", "sqlite:PATH", "postgres://…". */
 int store_open(const char *uri, struct store **out, struct error *err);
+/* The database the commands use when no --db is given: $DUIJIE_DB, else "data/duijie.db". */
+const char *store_default_uri(void);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
 int store_schema_version(struct store *s);
