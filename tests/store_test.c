@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -554,4 +555,60 @@ STORE_TEST(bulk_rebuilds_indexes_and_rolls_back) {
     CHECK_INT(list_total(s, q), 1);
     store_close(s);
     remove_temp(t);
+}
+
+static void sleep_ms(int ms) {
+    nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
+}
+
+/* Waits up to ms for the watch's version to pass v (and the watch to be connected). */
+static bool watch_moves(struct store_watch *w, uint64_t v, int ms) {
+    for (int i = 0; i < ms / 20; i++) {
+        if (store_watch_version(w) > v && store_watch_is_connected(w)) return true;
+        sleep_ms(20);
+    }
+    return false;
+}
+
+/* A write on one connection is heard by another replica's watch; a watch whose connection is cut
+ * says so, reconnects, and moves its version (what happened meanwhile was not heard). */
+TEST(store_pg_watch_hears_writes_and_reconnects) {
+    struct store_watch *w;
+    struct error err;
+    CHECK_INT(store_watch_new("data/duijie.db", &w, &err), ERR_UNSUPPORTED);
+    if (!getenv("DUIJIE_PG_URI")) {
+        test_skip("DUIJIE_PG_URI not set (tests/sh/store_pg.sh sets it)");
+        return;
+    }
+    struct tstore t = {.is_pg = true};
+    struct store *s = open_temp(&t);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_INT(store_watch_new(t.path, &w, &err), 0);
+    CHECK(watch_moves(w, 0, 5000));
+    sleep_ms(200);
+    uint64_t v = store_watch_version(w);
+    fill_list_fixture(s); /* twelve enterprises */
+    CHECK(watch_moves(w, v, 3000));
+    sleep_ms(200);
+    v = store_watch_version(w);
+    struct policy p = demo_policy("QDKJ-2025-09", POLICY_DRAFT);
+    CHECK_INT(store_put_policy(s, &p, &err), 0);
+    CHECK(watch_moves(w, v, 3000));
+    sleep_ms(200);
+    v = store_watch_version(w);
+    raw_exec(&t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN "
+                 "duijie_change' AND pid <> pg_backend_pid()");
+    bool is_lost = false;
+    for (int i = 0; i < 100 && !is_lost; i++, sleep_ms(20))
+        is_lost = !store_watch_is_connected(w);
+    CHECK(is_lost);
+    CHECK(watch_moves(w, v, 5000)); /* back, and the version moved */
+    /* the store's own connection survives a restart of its backend between transactions */
+    raw_exec(&t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                 "pg_backend_pid() AND datname = current_database() AND query NOT LIKE 'LISTEN%'");
+    CHECK_INT(store_count_enterprises(s), 12);
+    store_watch_free(w);
+    store_close(s);
+    remove_temp(&t);
 }

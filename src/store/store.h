@@ -144,4 +144,17 @@ int store_list_clauses(struct store *s, int64_t policy_id, int status, struct ar
 int store_set_clause_status(struct store *s, int64_t id, int status, struct error *err);
 int64_t store_count_clauses(struct store *s);
 
+/* ---- change notices (many replicas on one PostgreSQL database) ---- */
+
+/* Follows every committed write to the enterprise, policy and clause tables, from any connection
+ * of any replica: a thread holds one connection that LISTENs, and store_watch_version moves on
+ * each notice, and also when a lost connection is back (changes in between went unheard). While
+ * the connection is lost store_watch_is_connected is false and the thread reconnects every
+ * second. PostgreSQL only: for SQLite (one machine) ERR_UNSUPPORTED. */
+struct store_watch;
+int store_watch_new(const char *uri, struct store_watch **out, struct error *err);
+void store_watch_free(struct store_watch *w);
+uint64_t store_watch_version(const struct store_watch *w);
+bool store_watch_is_connected(const struct store_watch *w);
+
 #endif

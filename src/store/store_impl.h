@@ -46,4 +46,8 @@ struct store {
 int store_sqlite_open(const char *path, struct store **out, struct error *err);
 int store_pg_open(const char *uri, struct store **out, struct error *err);
 
+/* The NOTIFY channel of store_pg.c's triggers, which store_pg_watch.c LISTENs on. */
+#define STORE_PG_CHANNEL "duijie_change"
+int store_pg_watch_new(const char *uri, struct store_watch **out, struct error *err);
+
 #endif

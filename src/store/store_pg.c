@@ -291,9 +291,38 @@ static bool res_ok(PGresult *r) {
     return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_SINGLE_TUPLE;
 }
 
+/* A connection broken between transactions (the server restarted, a failover) is opened again
+ * before the next statement, and its prepared statements with it. Inside a transaction it is
+ * not: the transaction is lost and the caller's error says so. */
+static void revive(struct pg_store *ps) {
+    if (PQstatus(ps->pg) != CONNECTION_BAD || ps->in_tx) return;
+    PQreset(ps->pg);
+    memset(ps->is_prepared, 0, sizeof ps->is_prepared);
+    if (PQstatus(ps->pg) == CONNECTION_OK)
+        PQclear(PQexec(ps->pg, "SET client_min_messages = warning"));
+}
+
+static bool is_idle(struct pg_store *ps) {
+    return PQtransactionStatus(ps->pg) == PQTRANS_IDLE;
+}
+
+/* After a failed statement: true when it may simply be sent again, because the connection broke
+ * while no transaction was open on it (nothing half-done is lost) and it is back. */
+static bool is_lost_and_revived(struct pg_store *ps, bool was_idle) {
+    if (!was_idle || ps->in_tx || PQstatus(ps->pg) != CONNECTION_BAD) return false;
+    revive(ps);
+    return PQstatus(ps->pg) == CONNECTION_OK;
+}
+
 /* Runs SQL text without parameters (possibly several statements). */
 static int exec(struct pg_store *ps, const char *sql, struct error *err) {
+    revive(ps);
+    bool was_idle = is_idle(ps);
     PGresult *r = PQexec(ps->pg, sql);
+    if (!res_ok(r) && is_lost_and_revived(ps, was_idle)) {
+        PQclear(r);
+        r = PQexec(ps->pg, sql);
+    }
     int rc = res_ok(r) ? 0 : res_error(ps, r, err, "exec");
     PQclear(r);
     return rc;
@@ -301,10 +330,17 @@ static int exec(struct pg_store *ps, const char *sql, struct error *err) {
 
 /* Prepares statement id on first use, as "s<id>" on this connection. */
 static int prepare(struct pg_store *ps, enum stmt_id id, struct error *err) {
+    revive(ps);
     if (ps->is_prepared[id]) return 0;
     char name[16];
     snprintf(name, sizeof name, "s%d", (int)id);
-    PGresult *r = PQprepare(ps->pg, name, ps->sql[id] ? ps->sql[id] : fixed_sql[id], 0, NULL);
+    const char *sql = ps->sql[id] ? ps->sql[id] : fixed_sql[id];
+    bool was_idle = is_idle(ps);
+    PGresult *r = PQprepare(ps->pg, name, sql, 0, NULL);
+    if (!res_ok(r) && is_lost_and_revived(ps, was_idle)) {
+        PQclear(r);
+        r = PQprepare(ps->pg, name, sql, 0, NULL);
+    }
     int rc = res_ok(r) ? 0 : res_error(ps, r, err, "prepare");
     PQclear(r);
     ps->is_prepared[id] = rc == 0;
@@ -316,11 +352,18 @@ static int prepare(struct pg_store *ps, enum stmt_id id, struct error *err) {
 static int run(struct pg_store *ps, enum stmt_id id, const struct params *pa, PGresult **out,
                struct error *err, const char *what) {
     if (out) *out = NULL;
+    bool was_idle = is_idle(ps);
     int rc = prepare(ps, id, err);
     if (rc) return rc;
     char name[16];
     snprintf(name, sizeof name, "s%d", (int)id);
     PGresult *r = PQexecPrepared(ps->pg, name, pa ? pa->n : 0, pa ? pa->v : NULL, NULL, NULL, 0);
+    if (!res_ok(r) && is_lost_and_revived(ps, was_idle)) {
+        PQclear(r);
+        rc = prepare(ps, id, err);
+        if (rc) return rc;
+        r = PQexecPrepared(ps->pg, name, pa ? pa->n : 0, pa ? pa->v : NULL, NULL, NULL, 0);
+    }
     if (!res_ok(r)) {
         rc = res_error(ps, r, err, what);
         PQclear(r);
@@ -424,6 +467,38 @@ static int read_version(struct pg_store *ps, struct error *err) {
     return rc;
 }
 
+/* The tables whose writes other replicas must hear of (their in-memory index and catalog). */
+static const char *const notify_tables[] = {"enterprise", "policy", "clause"};
+
+/* One NOTIFY per writing statement (PostgreSQL folds repeats within a transaction and delivers at
+ * commit): store_pg_watch.c LISTENs. Not a schema version of its own, since SQLite has no such
+ * thing; created once, when missing, under the migration lock. */
+static int create_notify_triggers(struct pg_store *ps, struct error *err) {
+    PGresult *r = PQexec(ps->pg, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = "
+                                 "t.tgrelid WHERE t.tgname = 'duijie_notify' AND c.relnamespace = "
+                                 "current_schema()::regnamespace");
+    int rc = res_ok(r) ? 0 : res_error(ps, r, err, "triggers");
+    int n = rc ? 0 : atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (rc || n == (int)(sizeof notify_tables / sizeof *notify_tables)) return rc;
+    rc = exec(ps,
+              "BEGIN; CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql "
+              "AS $$BEGIN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME); RETURN NULL; "
+              "END$$",
+              err);
+    for (size_t i = 0; !rc && i < sizeof notify_tables / sizeof *notify_tables; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR "
+                 "TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+                 notify_tables[i]);
+        rc = exec(ps, sql, err);
+    }
+    if (!rc) rc = exec(ps, "COMMIT", err);
+    if (rc) PQclear(PQexec(ps->pg, "ROLLBACK"));
+    return rc;
+}
+
 /* Under a session advisory lock, so replicas started together migrate once: the others wait, then
  * read the new version and find nothing left to do. Each step is one transaction with its bump. */
 static int migrate(struct pg_store *ps, struct error *err) {
@@ -446,6 +521,7 @@ static int migrate(struct pg_store *ps, struct error *err) {
         }
         ps->version++;
     }
+    if (!rc) rc = create_notify_triggers(ps, err);
     PQclear(PQexec(ps->pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
     return rc;
 }
@@ -1180,7 +1256,13 @@ static void q_filter(struct list_sql *l, const char *q) {
 
 static int list_query(struct pg_store *ps, const char *sql, const struct list_sql *l,
                       PGresult **out, struct error *err) {
+    revive(ps);
+    bool was_idle = is_idle(ps);
     *out = PQexecParams(ps->pg, sql, l->pa.n, NULL, l->pa.v, NULL, NULL, 0);
+    if (!res_ok(*out) && is_lost_and_revived(ps, was_idle)) {
+        PQclear(*out);
+        *out = PQexecParams(ps->pg, sql, l->pa.n, NULL, l->pa.v, NULL, NULL, 0);
+    }
     if (res_ok(*out)) return 0;
     int rc = res_error(ps, *out, err, "list");
     PQclear(*out);
