@@ -3,7 +3,8 @@
 # store unit tests on it (TEST_FILTER=store_pg: the same bodies tests/store_test.c runs on SQLite),
 # then loads the same demo (`duijie demo --enterprises 2000`) into PostgreSQL and into SQLite, serves
 # both with `duijie serve --port 0`, and checks that the API answers the same (the health endpoint
-# apart from its "store" field). Also: two replicas starting at once on an empty database migrate
+# apart from its "store" and "changes" fields); a second server on the same database hears the first
+# one's write (LISTEN/NOTIFY) and its health says 503 while its LISTEN connection is cut. Also: two replicas starting at once on an empty database migrate
 # once (the advisory lock), and $DUIJIE_DB picks the database when --db is not given.
 # Skipped when PostgreSQL cannot start.
 set -u
@@ -67,7 +68,9 @@ else
     h_pg=$(curl -s "$u_pg/api/health")
     h_sq=$(curl -s "$u_sq/api/health")
     echo "$h_pg" | grep -q '"store":"postgres"' && ok || bad "health on PostgreSQL: $h_pg"
-    [ "${h_pg/\"store\":\"postgres\"/}" = "${h_sq/\"store\":\"sqlite\"/}" ] && ok ||
+    echo "$h_pg" | grep -q '"changes":"listening"' && ok || bad "health: not listening: $h_pg"
+    h_pg_core=${h_pg/,\"changes\":\"listening\"/}
+    [ "${h_pg_core/\"store\":\"postgres\"/}" = "${h_sq/\"store\":\"sqlite\"/}" ] && ok ||
         bad "health differs: $h_pg vs $h_sq"
     first=$(psql -tA "$pg" -c "SELECT uscc FROM enterprise ORDER BY id LIMIT 1" 2>/dev/null)
     for path in "/api/enterprises" "/api/enterprises?page=3&page_size=50" \
@@ -89,7 +92,43 @@ else
     fi
 fi
 
-# 3. two replicas migrating one empty database at once: one migrates, both run
+# 3. a second replica on the same database hears the first one's write: an enterprise updated
+# through replica 1 (the count unchanged) changes replica 2's match counts within two seconds
+if [ -n "$u_pg" ]; then
+    u_pg2=$(start pg2 "$pg")
+    rule='{"rule":"资质 包含 \"高新技术企业\""}'
+    count() { curl -s -XPOST "$1/api/match/preview" -d "$rule" | grep -o '"eligible":[0-9]*' | head -n 1; }
+    before=$(count "$u_pg2")
+    target=$(psql -tA "$pg" -c "SELECT uscc FROM enterprise WHERE qualifications & 1 = 0 AND NOT \
+        EXISTS (SELECT 1 FROM enterprise_qualification q WHERE q.enterprise_id = enterprise.id AND \
+        q.qualification = 0) ORDER BY id LIMIT 1" 2>/dev/null)
+    code=$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$u_pg/api/enterprises" \
+        -d "{\"uscc\":\"$target\",\"name\":\"青岛复制测试有限公司\",\"资质\":\"高新技术企业\"}")
+    [ "$code" = 201 ] && ok || bad "POST to replica 1: HTTP $code"
+    after=""
+    for _ in $(seq 1 20); do
+        after=$(count "$u_pg2")
+        [ -n "$after" ] && [ "$after" != "$before" ] && break
+        sleep 0.1
+    done
+    n0=${before#*:} n1=${after#*:}
+    [ -n "$n0" ] && [ "$n1" = $((n0 + 1)) ] && ok ||
+        bad "replica 2 did not see replica 1's write: eligible $before → $after"
+    # the PostgreSQL backends of replica 2's watch cut: health says so, then recovers
+    psql -qtA "$pg" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = \
+        'LISTEN duijie_change'" >/dev/null 2>&1
+    seen503=no
+    for _ in $(seq 1 30); do
+        c=$(curl -s -o /dev/null -w '%{http_code}' "$u_pg2/api/health")
+        [ "$c" = 503 ] && seen503=yes
+        [ "$seen503" = yes ] && [ "$c" = 200 ] && break
+        sleep 0.1
+    done
+    [ "$seen503" = yes ] && [ "$c" = 200 ] && ok ||
+        bad "health across a lost LISTEN connection: saw 503 $seen503, last $c"
+fi
+
+# 4. two replicas migrating one empty database at once: one migrates, both run
 $D demo --enterprises 50 --db "$base/race" >/dev/null 2>"$T/race1.err" &
 r1=$!
 $D demo --enterprises 50 --seed 2 --db "$base/race" >/dev/null 2>"$T/race2.err" &
@@ -98,7 +137,7 @@ wait $r1 && wait $r2 && ok || bad "concurrent first opens: $(tail -n 2 "$T/race1
 v=$(psql -tA "$base/race" -c "SELECT value FROM meta WHERE key = 'schema_version'" 2>/dev/null)
 [ -n "$v" ] && [ "$v" -ge 2 ] && ok || bad "schema version after the race: '$v'"
 
-# 4. DUIJIE_DB when --db is not given
+# 5. DUIJIE_DB when --db is not given
 if DUIJIE_DB="$base/envdb" $D demo --enterprises 30 >/dev/null 2>"$T/env.err"; then
     n=$(psql -tA "$base/envdb" -c "SELECT count(*) FROM enterprise" 2>/dev/null)
     [ "$n" = 30 ] && ok || bad "DUIJIE_DB: envdb holds '$n' enterprises"
