@@ -55,7 +55,6 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
     bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
                    state.today == today && state.watch_version == wv;
-    if (is_same && now - state.checked < RECHECK_SECONDS) return 0;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
