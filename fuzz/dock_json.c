@@ -1,7 +1,7 @@
 /* Fuzz target for src/dock's JSON entry points and algorithms. Input: one selector byte, then a
  * JSON document. 0: a loan offer (loan_from_json, schedule, cost; principal parts must add up);
  * 1: loan_compare; 2: match_investors; 3: match_needs; 4: listing_pipeline; 5: financing_report;
- * 6: a meeting instance
+ * 7: roadshow_agenda; 8: intents_funnel; 9: challenge_report; 6: a meeting instance
  * {"participants", "slots", "tables", "availability", "requests"} solved, repaired and greedily
  * scheduled — every result must pass sched_check. */
 #include <stdint.h>
@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!j) return 0;
     struct error err;
     json_t *out = NULL;
-    switch (data[0] % 7) {
+    switch (data[0] % 10) {
     case 0:
         fuzz_loan(j);
         break;

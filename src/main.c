@@ -39,6 +39,12 @@ static const struct command commands[] = {
     {"agenda", cli_agenda, "agenda --date D --start HH:MM --slot-minutes N [--ics WHO] < schedule"},
     {"financing", cli_financing,
      "financing FILE          融资需求: bank steps, overdue commitments, totals"},
+    {"roadshow", cli_roadshow,
+     "roadshow FILE           路演: firm order and times, investors' times"},
+    {"intents", cli_intents, "intents FILE            意向: needs → intents → deals, conversion"},
+    {"challenge", cli_challenge, "challenge FILE          揭榜挂帅: state, milestones, payments"},
+    {"projects", cli_projects,
+     "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
 };
 

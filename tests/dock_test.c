@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dock/dock.h"
+#include "search/search.h"
 #include "util/date.h"
 #include "test.h"
 
@@ -493,11 +494,11 @@ TEST(dock_json_path_cases) {
         static const struct {
             const char *name;
             json_t *(*fn)(json_t *, struct error *);
-        } fns[] = {{"match_investors", match_investors},
-                   {"match_needs", match_needs},
-                   {"listing_pipeline", listing_pipeline},
-                   {"loan_compare", loan_compare},
-                   {"financing_report", financing_report}};
+        } fns[] = {{"match_investors", match_investors},   {"match_needs", match_needs},
+                   {"listing_pipeline", listing_pipeline}, {"loan_compare", loan_compare},
+                   {"financing_report", financing_report}, {"roadshow_agenda", roadshow_agenda},
+                   {"intents_funnel", intents_funnel},     {"challenge_report", challenge_report},
+                   {"project_pool", project_pool}};
         bool known = false;
         for (size_t k = 0; k < sizeof fns / sizeof *fns; k++)
             if (fn && strcmp(fn, fns[k].name) == 0) out = fns[k].fn(in, &err), known = true;
@@ -522,23 +523,29 @@ TEST(dock_json_path_cases) {
         json_decref(out), json_decref(in), json_decref(spec);
     }
     closedir(d);
-    CHECK(n_files >= 5);
+    CHECK(n_files >= 9);
 }
 
-TEST(dock_bigram_dice) {
-    struct ratio r;
+TEST(dock_text_similarity) {
+    struct search_lexicon *lex;
     struct error err;
-    CHECK_INT(text_bigram_dice("视觉识别", "视觉识别", &r, &err), 0);
+    CHECK_INT(search_lexicon_new(&lex, &err), 0);
+    struct ratio r;
+    CHECK_INT(text_similarity(lex, "视觉识别", "视觉识别", &r, &err), 0);
     CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
-    /* ＡＢ视觉 folds to ab视觉: ab, b视, 视觉; one shared of 3 + 3 */
-    CHECK_INT(text_bigram_dice("视觉识别", "ＡＢ视觉", &r, &err), 0);
-    CHECK_INT(ratio_cmp(r, (struct ratio){1, 3}), 0);
-    /* the space breaks the run: ai, 平台 against ai, i平, 平台 */
-    CHECK_INT(text_bigram_dice("AI 平台", "ai平台", &r, &err), 0);
-    CHECK_INT(ratio_cmp(r, (struct ratio){4, 5}), 0);
-    CHECK_INT(text_bigram_dice("", "x", &r, &err), 0);
+    /* Traditional and full-width forms normalise to the same tokens */
+    CHECK_INT(text_similarity(lex, "視覺識別ＡＩ", "视觉识别ai", &r, &err), 0);
+    CHECK_INT(ratio_cmp(r, (struct ratio){1, 1}), 0);
+    /* a synonym folds to one concept: 高企 shares something with 高新技术企业 */
+    CHECK_INT(text_similarity(lex, "高企贷款", "高新技术企业贷款", &r, &err), 0);
+    CHECK(r.num > 0);
+    struct ratio none;
+    CHECK_INT(text_similarity(lex, "起重机", "灌装线", &none, &err), 0);
+    CHECK_INT(none.num, 0);
+    CHECK_INT(text_similarity(lex, "", "x", &r, &err), 0);
     CHECK_INT(r.num, 0);
-    CHECK_INT(text_bigram_dice("\xff\xfe", "x", &r, &err), ERR_UTF8);
+    CHECK_INT(text_similarity(lex, "\xff\xfe", "x", &r, &err), ERR_UTF8);
+    search_lexicon_free(lex);
 }
 
 /* ---- personal agendas ---- */
@@ -590,4 +597,40 @@ TEST(dock_agenda) {
     c.slot_min = 0;
     CHECK(agenda_build(m, &c, &err) == NULL);
     json_decref(ag), json_decref(m);
+}
+
+/* The checker itself: a valid schedule passes, each kind of tampering is caught. */
+TEST(dock_schedule_checker_catches) {
+    static struct sched_request req[200];
+    for (int k = 0; k < 200; k++)
+        req[k] = (struct sched_request){k % 40, 40 + k % 13, 0};
+    struct sched_instance in = {60, 6, 8, NULL, req, 200};
+    struct sched_result r;
+    struct error err;
+    CHECK_INT(sched_solve(&in, &r, &err), 0);
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    int a = -1, b = -1; /* two meetings in one slot */
+    for (int k = 0; k < 200 && b < 0; k++)
+        for (int j = k + 1; j < 200 && b < 0; j++)
+            if (r.slot[k] >= 0 && r.slot[k] == r.slot[j]) a = k, b = j;
+    CHECK(b >= 0);
+    int t = r.table[b];
+    r.table[b] = r.table[a];
+    CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* one table, one slot, two meetings */
+    r.table[b] = t;
+    int s = r.slot[a], other_slot = -1;
+    for (int k = 0; k < 200; k++) /* a meeting of a's first participant in another slot */
+        if (k != a && r.slot[k] >= 0 && r.slot[k] != s &&
+            (req[k].a == req[a].a || req[k].b == req[a].a))
+            other_slot = r.slot[k];
+    if (other_slot >= 0) {
+        r.slot[a] = other_slot;
+        CHECK_INT(sched_check(&in, &r, &err), ERR_CONFLICT); /* someone in two meetings at once */
+        r.slot[a] = s;
+    }
+    r.n_placed--;
+    CHECK_INT(sched_check(&in, &r, &err), ERR_INVALID);
+    r.n_placed++;
+    CHECK_INT(sched_check(&in, &r, &err), 0);
+    sched_result_release(&r);
 }

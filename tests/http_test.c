@@ -765,3 +765,52 @@ TEST(tsan_http_store_readers_and_writers) {
     http_server_free(s);
     remove_store();
 }
+
+TEST(http_import_upload) {
+    struct http_server *s = store_server();
+    if (!s) return;
+    struct reply r;
+    const char *csv = "统一社会信用代码,企业名称,注册地,营业收入\n"
+                      "91350100M000100Y43,青岛导入一号,崂山区,3000万元\n"
+                      "91350100M000100Y44,校验码错,崂山区,1\n"
+                      "914403001922038216,青岛导入二号,市南区,很多\n"
+                      "91110000710925462X,青岛导入三号,黄岛区,1.5亿\n";
+    call(s, "POST", "/api/import?dry_run=1", csv, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "rows_read")), 4);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "stored")), 0);
+    CHECK(json_is_true(json_object_get(r.json, "dry_run")));
+    reply_release(&r);
+    call(s, "POST", "/api/import?filename=a.csv", csv, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "stored")), 2);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "rejected")), 2);
+    json_t *errors = json_object_get(r.json, "errors");
+    CHECK(json_array_size(errors) >= 2);
+    json_t *first = json_array_get(errors, 0);
+    CHECK_INT(json_integer_value(json_object_get(first, "row")), 3);
+    CHECK(json_string_length(json_object_get(first, "zh")) > 0);
+    reply_release(&r);
+    call(s, "GET", "/api/enterprises/91110000710925462X", NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(field_text(r.json, "revenue", "text"), "15,000万元");
+    reply_release(&r);
+    call(s, "POST", "/api/import", "名称,地址\nx,y\n", &r);
+    CHECK_INT(r.status, 422);
+    reply_release(&r);
+    call(s, "POST", "/api/import", "", &r);
+    CHECK_INT(r.status, 400);
+    reply_release(&r);
+    call(s, "POST", "/api/import?dry_run=2", csv, &r);
+    CHECK_INT(r.status, 400);
+    reply_release(&r);
+    CHECK_INT(http_server_body_limit(s, "POST", "/api/import"), (size_t)64 << 20);
+    struct http_input in = {.method = "GET", .target = "/api/import/template"};
+    struct http_response res;
+    http_server_handle(s, &in, &res);
+    CHECK_INT(res.status, 200);
+    CHECK(res.body_len > 1000 && memcmp(res.body, "PK", 2) == 0);
+    http_response_release(&res);
+    http_server_free(s);
+    remove_store();
+}

@@ -725,7 +725,7 @@ TEST(import_gb18030_large) {
     static const char CH[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     int n = 6000;
     for (int i = 0; i < n; i++) {
-        char code[20];
+        char code[32];
         snprintf(code, sizeof code, "91370212MA%07d", i);
         int t = 0, w = 1;
         for (int k = 0; k < 17; k++, w = w * 3 % 31)

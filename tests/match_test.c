@@ -318,6 +318,10 @@ TEST(match_enterprise_agrees_with_evaluator) {
             seen[k] = true;
             if (hits[h].result != rules_eval_cond(vs[k].cond, &w.ps[i])) bad++;
             if (hits[h].id != 1000 + k) bad++;
+            int64_t fen = 0;
+            bool has = hits[h].result != TRI_FALSE && vs[k].award &&
+                       rules_award(vs[k].award, &w.ps[i], &fen, NULL, 0);
+            if (hits[h].has_award != has || (has && hits[h].award_fen != fen)) bad++;
             if (h == 0) continue;
             const struct match_hit *p = &hits[h - 1], *q = &hits[h];
             int rp = p->result == TRI_TRUE ? 0 : p->result == TRI_UNKNOWN ? 1 : 2;

@@ -159,6 +159,10 @@ TEST(store_put_get_update_history) {
     for (char *c = lower; *c; c++)
         if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
     CHECK_INT(store_get_enterprise(s, lower, p, &a, NULL, &err), 0); /* normalised first */
+    snprintf(json, sizeof json, "{\"uscc\": \"%s\", \"name\": \"小写\"}", lower);
+    CHECK_INT(put_json(s, json, &id2), 0); /* stored normalised: the same enterprise */
+    CHECK_INT(id2, id);
+    CHECK_INT(store_count_enterprises(s), 1);
     free(p);
     arena_release(&a);
     store_close(s);

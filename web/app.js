@@ -325,6 +325,61 @@ async function showNew() {
     status, form));
 }
 
+// ---- 批量导入: upload a CSV or XLSX file, show what was stored and every rejected row ----
+
+function issuesTable(items) {
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '列'), h('th', {}, '字段'), h('th', {}, '原因'))),
+    h('tbody', {}, items.map(e => h('tr', {},
+      h('td', {}, e.row === null ? '表头' : String(e.row)), h('td', {}, e.column || '—'), h('td', {}, e.field || '—'),
+      h('td', {}, e.zh, h('span', { class: 'explain' }, ' ' + e.en)))))));
+}
+
+function importSummary(d) {
+  const n = v => (v === null || v === undefined ? '—' : groupDigits(String(v)));
+  return h('div', {},
+    h('div', { class: d.rejected ? 'error-box' : 'ok-box', role: 'status' },
+      d.dry_run ? '仅检查（未保存）：' : '导入完成：',
+      `读取 ${n(d.rows_read)} 行，有效 ${n(d.rows_valid)} 行，保存 ${n(d.stored)} 行（新增 ${n(d.inserted)}，更新 ${n(d.updated)}），拒绝 ${n(d.rejected)} 行`),
+    h('p', { class: 'summary' }, `格式 ${d.format}${d.sheet ? ' · 工作表 ' + d.sheet : ''} · 编码 ${d.encoding} · 识别列 ${d.columns_mapped}/${d.columns}` +
+      (d.fiscal_year ? ` · 数据年度 ${d.fiscal_year}` : '')),
+    d.errors.length ? [h('h3', {}, `错误（共 ${n(d.n_errors)} 处${d.n_errors > d.errors.length ? '，显示前 ' + d.errors.length + ' 处' : ''}）`), issuesTable(d.errors)] : null,
+    d.warnings.length ? [h('h3', {}, `提示（共 ${n(d.n_warnings)} 处）`), issuesTable(d.warnings)] : null);
+}
+
+function showImport() {
+  const result = h('div', {});
+  const file = h('input', { type: 'file', accept: '.csv,.xlsx,.txt', id: 'import-file' });
+  const dry = h('input', { type: 'checkbox', id: 'import-dry' });
+  const button = h('button', { class: 'btn', type: 'button' }, '上传并导入');
+  const drop = h('div', { class: 'drop' }, '把 CSV 或 Excel（.xlsx）文件拖到这里，或 ',
+    h('label', { for: 'import-file', class: 'btn plain' }, '选择文件'), file);
+  file.classList.add('visually-hidden');
+  const picked = h('p', { class: 'summary' }, '尚未选择文件');
+  let chosen = null;
+  function choose(f) { chosen = f; picked.textContent = f ? `已选择：${f.name}（${groupDigits(String(f.size))} 字节）` : '尚未选择文件'; }
+  file.addEventListener('change', () => choose(file.files[0] || null));
+  drop.addEventListener('dragover', ev => { ev.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', ev => { ev.preventDefault(); drop.classList.remove('over'); choose(ev.dataTransfer.files[0] || null); });
+  button.addEventListener('click', async () => {
+    if (!chosen) { result.replaceChildren(errorBox(null, '请先选择文件')); return; }
+    button.disabled = true;
+    result.replaceChildren(h('p', { class: 'loading' }, '正在导入…'));
+    const q = new URLSearchParams({ filename: chosen.name });
+    if (dry.checked) q.set('dry_run', '1');
+    const r = await api('/api/import?' + q.toString(), { method: 'POST', body: chosen });
+    button.disabled = false;
+    result.replaceChildren(r.ok ? importSummary(r.body) : errorBox(r.body, '导入失败'));
+  });
+  app.replaceChildren(h('section', { class: 'card' }, h('h2', {}, '批量导入企业'),
+    h('p', { class: 'summary' }, '表头可用中文名称、别名或英文键（如“统一社会信用代码”“营业收入”“2024年营业收入”）；金额可带单位。按统一社会信用代码新增或更新；有错的行不保存，并逐行说明原因。',
+      ' ', h('a', { href: '/api/import/template' }, '下载 Excel 模板')),
+    drop, picked,
+    h('div', { class: 'actions' }, h('label', { class: 'checks' }, dry, '只检查，不保存'), button),
+    result));
+}
+
 // ---- routing (hash based: the server needs no fallback) ----
 
 async function route() {
@@ -335,6 +390,7 @@ async function route() {
   try {
     if (path.startsWith('/e/')) await showDetail(decodeURIComponent(path.slice(3)));
     else if (path === '/new') { nav = 'new'; await showNew(); }
+    else if (path === '/import') { nav = 'import'; showImport(); }
     else await showList(params);
   } catch (e) {
     app.replaceChildren(errorBox(null, '页面出错：' + e.message));

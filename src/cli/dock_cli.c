@@ -137,6 +137,38 @@ int cli_financing(int argc, char **argv) {
     return json_file_command("duijie financing", argv[0], financing_report);
 }
 
+int cli_roadshow(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie roadshow FILE   (路演 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie roadshow", argv[0], roadshow_agenda);
+}
+
+int cli_intents(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie intents FILE   (意向 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie intents", argv[0], intents_funnel);
+}
+
+int cli_challenge(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie challenge FILE   (揭榜挂帅 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie challenge", argv[0], challenge_report);
+}
+
+int cli_projects(int argc, char **argv) {
+    if (argc != 1) {
+        fprintf(stderr, "usage: duijie projects FILE   (项目库 JSON; - = stdin)\n");
+        return 2;
+    }
+    return json_file_command("duijie projects", argv[0], project_pool);
+}
+
 int cli_listing(int argc, char **argv) {
     if (argc != 1) {
         fprintf(stderr, "usage: duijie listing FILE   (上市梯队 JSON; - = stdin)\n");

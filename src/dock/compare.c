@@ -463,3 +463,85 @@ json_t *loan_compare(json_t *in, struct error *err) {
     arena_release(&a);
     return result;
 }
+
+/* ---- 项目库 ---- */
+
+static const char *const categories[] = {"绿色发展", "海洋经济", "科技创新", "先进制造",
+                                         "民营小微"};
+#define N_CATEGORIES 5
+
+json_t *project_pool(json_t *in, struct error *err) {
+    json_t *projects = json_object_get(in, "projects"), *p;
+    json_t *topj = json_object_get(in, "top");
+    int top = json_is_integer(topj) ? (int)json_integer_value(topj) : 3;
+    if (!json_is_array(projects) || top < 1 || top > 100) {
+        error_set(err, ERR_INVALID, "须有 projects 数组，top 为 1–100",
+                  "projects array needed, top 1-100");
+        return NULL;
+    }
+    int count[N_CATEGORIES] = {0}, served[N_CATEGORIES] = {0};
+    int64_t asked[N_CATEGORIES] = {0};
+    json_t *list = json_array();
+    size_t i;
+    json_array_foreach(projects, i, p) {
+        const char *cat = json_string_value(json_object_get(p, "category"));
+        int c = -1;
+        for (int k = 0; cat && k < N_CATEGORIES; k++)
+            if (strcmp(cat, categories[k]) == 0) c = k;
+        json_t *q = json_object_get(p, "request");
+        int64_t amount = 0;
+        if (c < 0 || !json_string_value(json_object_get(p, "id")) ||
+            money_of(q, "amount", 0, &amount, err)) {
+            error_set(
+                err, ERR_INVALID,
+                "第 %zu 个项目须有 id 与类别（绿色发展、海洋经济、科技创新、先进制造、民营小微）",
+                "project %zu needs an id and a category (绿色发展, 海洋经济, 科技创新, 先进制造, "
+                "民营小微)",
+                i + 1);
+            json_decref(list);
+            return NULL;
+        }
+        json_t *one = json_deep_copy(in);
+        json_object_del(one, "projects");
+        json_object_set(one, "enterprise", json_object_get(p, "enterprise"));
+        json_object_set(one, "request", q ? q : json_null());
+        json_t *cmp = loan_compare(one, err);
+        json_decref(one);
+        if (!cmp) {
+            char zh[700], en[700];
+            snprintf(zh, sizeof zh, "项目 %.64s：%.280s",
+                     json_string_value(json_object_get(p, "id")), err->zh);
+            snprintf(en, sizeof en, "project %.64s: %.280s",
+                     json_string_value(json_object_get(p, "id")), err->en);
+            error_set_text(err, err->code ? err->code : ERR_INVALID, zh, en);
+            json_decref(list);
+            return NULL;
+        }
+        json_t *offers = json_object_get(cmp, "offers"), *best = json_array(), *o;
+        size_t k;
+        json_array_foreach(offers, k, o) {
+            if ((int)json_array_size(best) >= top) break;
+            if (strcmp(json_string_value(json_object_get(o, "eligibility")), "eligible") != 0)
+                continue;
+            json_array_append_new(
+                best, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "product",
+                                json_object_get(o, "product"), "bank", json_object_get(o, "bank"),
+                                "name", json_object_get(o, "name"), "amount_fen",
+                                json_object_get(o, "amount_fen"), "net_cost_fen",
+                                json_object_get(o, "net_cost_fen"), "apr_after_subsidy_percent",
+                                json_object_get(o, "apr_after_subsidy_percent")));
+        }
+        count[c]++, asked[c] += amount, served[c] += json_array_size(best) > 0;
+        json_array_append_new(list, json_pack("{s:O, s:O?, s:s, s:I, s:o}", "id",
+                                              json_object_get(p, "id"), "name",
+                                              json_object_get(p, "name"), "category", categories[c],
+                                              "amount_fen", (json_int_t)amount, "offers", best));
+        json_decref(cmp);
+    }
+    json_t *cats = json_array();
+    for (int c = 0; c < N_CATEGORIES; c++)
+        json_array_append_new(cats, json_pack("{s:s, s:i, s:I, s:i}", "category", categories[c],
+                                              "projects", count[c], "amount_fen",
+                                              (json_int_t)asked[c], "with_offer", served[c]));
+    return json_pack("{s:o, s:o}", "categories", cats, "projects", list);
+}

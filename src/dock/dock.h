@@ -154,6 +154,13 @@ enum tri criterion_eval(const struct criterion *c, const struct profile *p, char
  * annual cost before and after it; eligible first, then by real cost. */
 json_t *loan_compare(json_t *input, struct error *err);
 
+/* `duijie projects FILE`: the 项目库. {"date", "products", "subsidies", "projects": [{"id",
+ * "name", "category": "绿色发展|海洋经济|科技创新|先进制造|民营小微", "enterprise": {profile},
+ * "request": {"amount", "months"}}], "top": 3}. Each project's best eligible offers (loan_compare
+ * on its enterprise and request), and per category the number of projects, the financing asked and
+ * how many have at least one eligible product. */
+json_t *project_pool(json_t *in, struct error *err);
+
 /* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
 
 #define SCHED_MAX_SLOTS 64 /* availability is a 64-bit mask of slots */
@@ -261,9 +268,11 @@ struct stable_pair {
 };
 
 struct stable_result {
-    struct stable_pair *pairs; /* owned (malloc) */
+    struct stable_pair *pairs; /* owned (malloc), sorted by a then b */
     int n_pairs;
-    int n_proposals; /* work done, for the benchmark and the curious */
+    int n_proposals;          /* work done, for the benchmark and the curious */
+    int *n_of_a, *worst_of_a; /* owned: partners of each a, and the worst rank among them (−1) */
+    int *n_of_b, *worst_of_b; /* owned: the same for each b */
 };
 
 /* Many-to-many deferred acceptance (Gale–Shapley, a proposes): the result has no blocking pair —
@@ -290,16 +299,19 @@ json_t *match_investors(json_t *in, struct error *err);
 
 /* `duijie needs FILE`: {"needs": [{"id", "owner", "kind", "industry", "region", "budget",
  * "deadline", "text"}], "capabilities": [{"id", "owner", "kind", "industry", "region", "price",
- * "text"}], "date", "top": 5}. Score 0–100: text 50 (shared character bigrams, Dice, until the
- * search module's BM25 lands), industry 25, region 15, price within budget 10; a need past its
+ * "text"}], "date", "top": 5}. Score 0–100: text 50 (text_similarity), industry 25, region 15,
+ * price within budget 10; a need past its
  * deadline or a capability owned by the need's owner is not matched. Both directions, with
  * reasons. */
 json_t *match_needs(json_t *in, struct error *err);
 
-/* Dice coefficient of the character bigrams of two UTF-8 texts (ASCII letters folded to lower
- * case, punctuation and spaces dropped), as an exact ratio; {0, 1} when either has none. Invalid
- * UTF-8 is an error. */
-int text_bigram_dice(const char *x, const char *y, struct ratio *out, struct error *err);
+struct search_lexicon;
+/* Dice coefficient of the token multisets of two UTF-8 texts under the search module's
+ * normalisation and tokens (CJK bigrams, Latin words, lexicon words folded to synonym concepts;
+ * single characters left out), as an exact ratio; {0, 1} when either has none. Invalid UTF-8 is an
+ * error. */
+int text_similarity(const struct search_lexicon *lex, const char *x, const char *y,
+                    struct ratio *out, struct error *err);
 
 /* ---- 融资需求: financing needs, bank responses, commitments, totals ---- */
 
@@ -312,6 +324,33 @@ int text_bigram_dice(const char *x, const char *y, struct ratio *out, struct err
  * bank, district and month. Out-of-order steps (放款 before 授信, loans above the credit granted,
  * events before posting or after the date) are errors naming the need and the event. */
 json_t *financing_report(json_t *in, struct error *err);
+
+/* ---- roadshows and intents ---- */
+
+/* `duijie roadshow FILE`: {"date", "start": "14:00", "minutes_per_firm": 8, "gap_minutes": 2,
+ * "firms": [{"id", "name", "industry"}], "registrations": [{"investor", "firms": [ids]}]}. The
+ * agenda keeps firms of one industry 门类 together (investors follow a sector as a block), blocks
+ * and firms within them ordered by how many registered investors asked for them (most first, ties
+ * by input order); each firm gets its start and end time, each investor the times of the firms it
+ * asked for. */
+json_t *roadshow_agenda(json_t *in, struct error *err);
+
+/* `duijie intents FILE`: {"needs": n or [ids], "intents": [{"id", "need", "from", "to", "status":
+ * "联系|洽谈|签约|放弃", "amount", "date"}]}. The funnel needs → needs with an intent → needs with
+ * a deal (签约), each step as an exact fraction and a percentage, intents by status and by month,
+ * and the deal amount. */
+json_t *intents_funnel(json_t *in, struct error *err);
+
+/* ---- 揭榜挂帅: open challenges ---- */
+
+/* `duijie challenge FILE`: {"date", "challenges": [{"id", "owner", "title", "reward", "deadline",
+ * "applications": [{"solver", "date"}], "selected": {"solver", "date"}, "milestones": [{"name",
+ * "share": "30%", "due", "done"}]}]}. Per challenge: the state (发榜 → 揭榜中 → 已选定 → 实施中 →
+ * 已完成, or 流榜 when the deadline passed with nobody selected), overdue milestones, and each
+ * milestone's payment: reward × share rounded half up, the last milestone taking the remainder so
+ * payments add up to the reward exactly; paid so far. Shares must add up to 100%; the solver
+ * selected must have applied before the deadline. */
+json_t *challenge_report(json_t *in, struct error *err);
 
 /* ---- 上市梯队: the listing pipeline ---- */
 

@@ -11,7 +11,7 @@
 #include "refdata/refdata.h"
 #include "text/number.h"
 #include "util/date.h"
-#include "util/utf8.h"
+#include "search/search.h"
 
 #define MAX_LIST 16
 
@@ -395,52 +395,40 @@ done:
 
 /* ---- needs ↔ capabilities (供需撮合) ---- */
 
-static bool is_word_cp(int32_t c) {
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= '0' && c <= '9') ||
-           (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xFF10 && c <= 0xFF19) ||
-           (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
-}
-
-static int32_t fold_cp(int32_t c) {
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0; /* full-width ASCII */
-    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    return c;
-}
-
 static int u64_cmp(const void *x, const void *y) {
     uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
     return a < b ? -1 : a > b;
 }
 
-/* Sorted bigrams of s into a malloc'd array; −1 on bad UTF-8 or no memory. */
-static int bigrams(const char *s, uint64_t **out, size_t *n, struct error *err) {
-    size_t len = strlen(s), bad;
-    if (!utf8_is_valid(s, len, &bad))
-        return error_set(err, ERR_UTF8, "文本在第 %zu 字节处不是有效的 UTF-8",
-                         "text is not valid UTF-8 at byte %zu", bad);
-    *out = malloc((len + 1) * sizeof **out);
-    if (!*out) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+/* Sorted token keys of s: the search module's normalisation (NFKC, width, case, Traditional →
+ * Simplified) and tokens — CJK bigrams, Latin words and numbers, and lexicon words folded to their
+ * synonym concept (高企 = 高新技术企业). Single characters are left out: they match too much. */
+static int token_keys(const struct search_lexicon *lex, const char *s, uint64_t **out, size_t *n,
+                      struct error *err) {
+    struct buf norm;
+    buf_init(&norm);
+    int rc = search_normalize(s, strlen(s), &norm, NULL, err);
+    size_t cap = norm.len + 16, got = 0;
+    struct search_token *toks = rc ? NULL : malloc(cap * sizeof *toks);
+    *out = rc ? NULL : malloc(cap * sizeof **out);
+    if (!rc && (!toks || !*out || norm.is_oom))
+        rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    if (!rc) got = search_tokenize(lex, buf_str(&norm), norm.len, toks, cap);
     *n = 0;
-    int32_t prev = -1;
-    for (const char *p = s, *end = s + len; p < end;) {
-        int32_t c = utf8_next(&p, end);
-        if (c < 0 || !is_word_cp(c)) {
-            prev = -1;
-            continue;
-        }
-        c = fold_cp(c);
-        if (prev >= 0) (*out)[(*n)++] = (uint64_t)prev << 32 | (uint32_t)c;
-        prev = c;
-    }
-    qsort(*out, *n, sizeof **out, u64_cmp);
-    return 0;
+    for (size_t i = 0; !rc && i < got && i < cap; i++)
+        if (toks[i].kind != SEARCH_TOK_UNIGRAM) (*out)[(*n)++] = toks[i].key;
+    if (!rc) qsort(*out, *n, sizeof **out, u64_cmp);
+    free(toks);
+    buf_release(&norm);
+    return rc;
 }
 
-int text_bigram_dice(const char *x, const char *y, struct ratio *out, struct error *err) {
+int text_similarity(const struct search_lexicon *lex, const char *x, const char *y,
+                    struct ratio *out, struct error *err) {
     uint64_t *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
-    int rc = bigrams(x, &a, &na, err);
-    if (!rc) rc = bigrams(y, &b, &nb, err);
+    int rc = token_keys(lex, x, &a, &na, err);
+    if (!rc) rc = token_keys(lex, y, &b, &nb, err);
     if (!rc) {
         int64_t common = 0;
         for (size_t i = 0, j = 0; i < na && j < nb;) {
@@ -492,12 +480,12 @@ static int need_side_of(json_t *o, bool is_need, struct need_side *x, struct are
 }
 
 /* −1 when the pair is excluded (same owner, need past its deadline), else 0–100. */
-static int need_score(const struct need_side *n, const struct need_side *c, int32_t today,
-                      json_t *why, struct error *err) {
+static int need_score(const struct search_lexicon *lex, const struct need_side *n,
+                      const struct need_side *c, int32_t today, json_t *why, struct error *err) {
     if (*n->owner && strcmp(n->owner, c->owner) == 0) return -1;
     if (n->deadline < today) return -1;
     struct ratio d;
-    if (text_bigram_dice(n->text, c->text, &d, err)) return -2;
+    if (text_similarity(lex, n->text, c->text, &d, err)) return -2;
     d = ratio_reduce(d);
     int64_t tp = 0;
     ratio_round((struct ratio){d.num * 50, d.den}, &tp);
@@ -524,8 +512,9 @@ static int need_score(const struct need_side *n, const struct need_side *c, int3
     return s;
 }
 
-static json_t *need_tops(const struct need_side *x, size_t nx, const struct need_side *y, size_t ny,
-                         bool x_is_need, int32_t today, int min, int top, struct error *err) {
+static json_t *need_tops(const struct search_lexicon *lex, const struct need_side *x, size_t nx,
+                         const struct need_side *y, size_t ny, bool x_is_need, int32_t today,
+                         int min, int top, struct error *err) {
     json_t *arr = json_array();
     struct scored *tmp = malloc((ny + 1) * sizeof *tmp);
     if (!tmp) {
@@ -536,8 +525,8 @@ static json_t *need_tops(const struct need_side *x, size_t nx, const struct need
     for (size_t i = 0; i < nx; i++) {
         int n = 0;
         for (size_t j = 0; j < ny; j++) {
-            int s = x_is_need ? need_score(&x[i], &y[j], today, NULL, err)
-                              : need_score(&y[j], &x[i], today, NULL, err);
+            int s = x_is_need ? need_score(lex, &x[i], &y[j], today, NULL, err)
+                              : need_score(lex, &y[j], &x[i], today, NULL, err);
             if (s == -2) {
                 free(tmp);
                 json_decref(arr);
@@ -551,9 +540,9 @@ static json_t *need_tops(const struct need_side *x, size_t nx, const struct need
             const struct need_side *o = &y[tmp[k].who];
             json_t *why = json_array();
             if (x_is_need)
-                need_score(&x[i], o, today, why, err);
+                need_score(lex, &x[i], o, today, why, err);
             else
-                need_score(o, &x[i], today, why, err);
+                need_score(lex, o, &x[i], today, why, err);
             json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i, s:o}", "id", o->id, "owner",
                                                   o->owner, "kind", o->kind, "score", tmp[k].score,
                                                   "reasons", why));
@@ -596,8 +585,11 @@ json_t *match_needs(json_t *in, struct error *err) {
     for (size_t i = 0; !rc && i < nc; i++)
         if ((rc = need_side_of(json_array_get(jc, i), false, &c[i], &a, err)))
             err_at(err, "capabilities", i, err->field[0] ? err->field : "?");
-    if (!rc) by_need = need_tops(n, nn, c, nc, true, today, min, top, err);
-    if (by_need) by_cap = need_tops(c, nc, n, nn, false, today, min, top, err);
+    struct search_lexicon *lex = NULL;
+    if (!rc) rc = search_lexicon_new(&lex, err);
+    if (!rc) by_need = need_tops(lex, n, nn, c, nc, true, today, min, top, err);
+    if (by_need) by_cap = need_tops(lex, c, nc, n, nn, false, today, min, top, err);
+    search_lexicon_free(lex);
     if (by_need && by_cap)
         out = json_pack("{s:o, s:o}", "needs", by_need, "capabilities", by_cap);
     else

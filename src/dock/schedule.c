@@ -62,8 +62,9 @@ static int check_instance(const struct sched_instance *in, struct error *err) {
     if (in->n_tables < 1 || in->n_tables > 1000000)
         return error_set(err, ERR_RANGE, "桌位数须在 1 至 1000000 之间",
                          "the number of tables must be 1 to 1000000");
-    if (in->n_participants < 0 || in->n_req < 0)
-        return error_set(err, ERR_RANGE, "参与者或请求数为负", "negative count");
+    if (in->n_participants < 0 || in->n_req < 0 || in->n_req > 50000000)
+        return error_set(err, ERR_RANGE, "参与者或请求数须在 0 至 5000 万之间",
+                         "participants and requests must number 0 to 50 million");
     for (int r = 0; r < in->n_req; r++) {
         const struct sched_request *q = &in->req[r];
         if (q->a < 0 || q->a >= in->n_participants || q->b < 0 || q->b >= in->n_participants)
@@ -694,6 +695,32 @@ int sched_greedy(const struct sched_instance *in, struct sched_result *out, stru
     return rc;
 }
 
+static int u64_cmp(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Two meetings at one table in one slot: sort (slot, table, request) keys and look at neighbours.
+ */
+static int check_tables(const struct sched_instance *in, const struct sched_result *r,
+                        struct error *err) {
+    uint64_t *keys = malloc(((size_t)in->n_req + 1) * sizeof *keys);
+    if (!keys) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    size_t n = 0;
+    for (int k = 0; k < in->n_req; k++)
+        if (r->slot[k] >= 0)
+            keys[n++] = (uint64_t)r->slot[k] << 52 | (uint64_t)r->table[k] << 26 | (uint64_t)k;
+    qsort(keys, n, sizeof *keys, u64_cmp);
+    int rc = 0;
+    for (size_t i = 1; i < n && !rc; i++)
+        if (keys[i] >> 26 == keys[i - 1] >> 26)
+            rc = error_set(err, ERR_CONFLICT, "第 %d 与第 %d 个请求同桌同时段",
+                           "requests %d and %d share a table in one slot",
+                           (int)(keys[i - 1] & 0x3ffffff) + 1, (int)(keys[i] & 0x3ffffff) + 1);
+    free(keys);
+    return rc;
+}
+
 int sched_check(const struct sched_instance *in, const struct sched_result *r, struct error *err) {
     int rc = check_instance(in, err);
     if (rc) return rc;
@@ -730,12 +757,7 @@ int sched_check(const struct sched_instance *in, const struct sched_result *r, s
         if (per_slot[s] > T)
             rc = error_set(err, ERR_CONFLICT, "时段 %d 的会谈多于桌位",
                            "slot %d has more meetings than tables", s);
-    /* two meetings at one table in one slot */
-    for (int k = 0; k < in->n_req && !rc; k++)
-        for (int j = k + 1; j < in->n_req && !rc && in->n_req <= 5000; j++)
-            if (r->slot[k] >= 0 && r->slot[k] == r->slot[j] && r->table[k] == r->table[j])
-                rc = error_set(err, ERR_CONFLICT, "第 %d 与第 %d 个请求同桌同时段",
-                               "requests %d and %d share a table in one slot", k + 1, j + 1);
+    if (!rc) rc = check_tables(in, r, err);
     if (!rc && placed != r->n_placed)
         rc = error_set(err, ERR_INVALID, "已安排数不符", "n_placed does not match");
     free(busy), free(per_slot);

@@ -62,35 +62,66 @@ static int rank_fast(const struct ranked *r, const int *start, int b, int a) {
 }
 
 /* b's held proposers: a max-heap on b's rank, so the worst is on top. */
+struct held_item {
+    int a, rank, rank_a; /* proposer, its rank on b's list, b's rank on its list */
+};
+
 struct held {
-    int *a, *rank; /* slices of pools */
+    struct held_item *it; /* a slice of the pool */
     int n, cap;
 };
 
-static void held_push(struct held *h, int a, int rank) {
+static void held_swap(struct held *h, int i, int j) {
+    struct held_item t = h->it[i];
+    h->it[i] = h->it[j], h->it[j] = t;
+}
+
+static void held_push(struct held *h, struct held_item x) {
     int i = h->n++;
-    h->a[i] = a, h->rank[i] = rank;
-    while (i > 0 && h->rank[(i - 1) / 2] < h->rank[i]) {
-        int p = (i - 1) / 2, ta = h->a[p], tr = h->rank[p];
-        h->a[p] = h->a[i], h->rank[p] = h->rank[i], h->a[i] = ta, h->rank[i] = tr;
-        i = p;
+    h->it[i] = x;
+    while (i > 0 && h->it[(i - 1) / 2].rank < h->it[i].rank) {
+        held_swap(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
     }
 }
 
 static int held_pop(struct held *h) {
-    int top = h->a[0];
-    h->n--;
-    h->a[0] = h->a[h->n], h->rank[0] = h->rank[h->n];
+    int top = h->it[0].a;
+    h->it[0] = h->it[--h->n];
     for (int i = 0;;) {
         int l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->n && h->rank[l] > h->rank[m]) m = l;
-        if (r < h->n && h->rank[r] > h->rank[m]) m = r;
+        if (l < h->n && h->it[l].rank > h->it[m].rank) m = l;
+        if (r < h->n && h->it[r].rank > h->it[m].rank) m = r;
         if (m == i) break;
-        int ta = h->a[m], tr = h->rank[m];
-        h->a[m] = h->a[i], h->rank[m] = h->rank[i], h->a[i] = ta, h->rank[i] = tr;
+        held_swap(h, i, m);
         i = m;
     }
     return top;
+}
+
+static int pair_cmp(const void *x, const void *y) {
+    const struct stable_pair *p = x, *q = y;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* Sorts the pairs and fills the per-side counts and worst ranks. */
+static int summarise(const struct stable_input *in, struct stable_result *out) {
+    out->n_of_a = calloc((size_t)in->n_a + 1, sizeof(int));
+    out->worst_of_a = malloc(((size_t)in->n_a + 1) * sizeof(int));
+    out->n_of_b = calloc((size_t)in->n_b + 1, sizeof(int));
+    out->worst_of_b = malloc(((size_t)in->n_b + 1) * sizeof(int));
+    if (!out->n_of_a || !out->worst_of_a || !out->n_of_b || !out->worst_of_b) return -1;
+    memset(out->worst_of_a, 0xff, ((size_t)in->n_a + 1) * sizeof(int));
+    memset(out->worst_of_b, 0xff, ((size_t)in->n_b + 1) * sizeof(int));
+    qsort(out->pairs, (size_t)out->n_pairs, sizeof *out->pairs, pair_cmp);
+    for (int k = 0; k < out->n_pairs; k++) {
+        const struct stable_pair *p = &out->pairs[k];
+        out->n_of_a[p->a]++, out->n_of_b[p->b]++;
+        if (p->rank_a > out->worst_of_a[p->a]) out->worst_of_a[p->a] = p->rank_a;
+        if (p->rank_b > out->worst_of_b[p->b]) out->worst_of_b[p->b] = p->rank_b;
+    }
+    return 0;
 }
 
 int stable_match(const struct stable_input *in, struct stable_result *out, struct error *err) {
@@ -102,13 +133,12 @@ int stable_match(const struct stable_input *in, struct stable_result *out, struc
     int na = in->n_a, nb = in->n_b, lb = in->start_b[nb];
     struct ranked *rk = malloc(((size_t)lb + 1) * sizeof *rk);
     struct held *held = calloc((size_t)nb + 1, sizeof *held);
-    int *pool_a = malloc(((size_t)lb + 1) * sizeof *pool_a),
-        *pool_r = malloc(((size_t)lb + 1) * sizeof *pool_r);
+    struct held_item *pool = malloc(((size_t)lb + 1) * sizeof *pool);
     int *next = calloc((size_t)na + 1, sizeof *next),
         *n_held = calloc((size_t)na + 1, sizeof *n_held);
     int *queue = malloc(((size_t)na + 1) * sizeof *queue);
     char *in_q = calloc((size_t)na + 1, 1);
-    if (!rk || !held || !pool_a || !pool_r || !next || !n_held || !queue || !in_q) {
+    if (!rk || !held || !pool || !next || !n_held || !queue || !in_q) {
         rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
         goto done;
     }
@@ -118,8 +148,7 @@ int stable_match(const struct stable_input *in, struct stable_result *out, struc
         qsort(rk + in->start_b[b], (size_t)(in->start_b[b + 1] - in->start_b[b]), sizeof *rk,
               ranked_cmp);
         int len = in->start_b[b + 1] - in->start_b[b];
-        held[b] = (struct held){pool_a + in->start_b[b], pool_r + in->start_b[b], 0,
-                                in->cap_b[b] < len ? in->cap_b[b] : len};
+        held[b] = (struct held){pool + in->start_b[b], 0, in->cap_b[b] < len ? in->cap_b[b] : len};
     }
     /* a circular queue of proposers that still have room and choices */
     int qh = 0, qn = 0;
@@ -136,12 +165,12 @@ int stable_match(const struct stable_input *in, struct stable_result *out, struc
             struct held *h = &held[b];
             if (r < 0 || h->cap == 0) continue;
             if (h->n == h->cap) {
-                if (h->rank[0] < r) continue; /* b prefers everyone it holds */
+                if (h->it[0].rank < r) continue; /* b prefers everyone it holds */
                 int loser = held_pop(h);
                 n_held[loser]--;
                 if (!in_q[loser]) queue[(qh + qn++) % (na + 1)] = loser, in_q[loser] = 1;
             }
-            held_push(h, a, r);
+            held_push(h, (struct held_item){a, r, next[a] - 1});
             n_held[a]++;
         }
     }
@@ -155,54 +184,39 @@ int stable_match(const struct stable_input *in, struct stable_result *out, struc
     }
     for (int b = 0; b < nb; b++)
         for (int k = 0; k < held[b].n; k++) {
-            int a = held[b].a[k];
-            out->pairs[out->n_pairs++] =
-                (struct stable_pair){a, b, rank_on(in->pref_a, in->start_a, a, b), held[b].rank[k]};
+            const struct held_item *x = &held[b].it[k];
+            out->pairs[out->n_pairs++] = (struct stable_pair){x->a, b, x->rank_a, x->rank};
         }
+    if (summarise(in, out)) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
 done:
-    free(rk), free(held), free(pool_a), free(pool_r), free(next), free(n_held), free(queue),
-        free(in_q);
+    if (rc) stable_result_release(out);
+    free(rk), free(held), free(pool), free(next), free(n_held), free(queue), free(in_q);
     return rc;
 }
 
 void stable_result_release(struct stable_result *r) {
-    free(r->pairs);
+    free(r->pairs), free(r->n_of_a), free(r->worst_of_a), free(r->n_of_b), free(r->worst_of_b);
     memset(r, 0, sizeof *r);
-}
-
-/* How many partners x has and the worst rank among them (on x's own list). */
-static void partners(const struct stable_result *r, bool side_a, int x, int *n, int *worst) {
-    *n = 0, *worst = -1;
-    for (int k = 0; k < r->n_pairs; k++) {
-        const struct stable_pair *p = &r->pairs[k];
-        if ((side_a ? p->a : p->b) != x) continue;
-        (*n)++;
-        int rank = side_a ? p->rank_a : p->rank_b;
-        if (rank > *worst) *worst = rank;
-    }
 }
 
 void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
                     const char *name_a, const char *name_b, char *buf, size_t n) {
     const char *x = name_a ? name_a : "a", *y = name_b ? name_b : "b";
     int ra = rank_on(in->pref_a, in->start_a, a, b), rb = rank_on(in->pref_b, in->start_b, b, a);
-    for (int k = 0; k < r->n_pairs; k++)
-        if (r->pairs[k].a == a && r->pairs[k].b == b) {
-            snprintf(
-                buf, n,
-                "双方互选：%1$s 把 %2$s 排第 %3$d，%2$s 把 %1$s 排第 %4$d / matched: %1$s ranks "
-                "%2$s #%3$d, %2$s ranks %1$s #%4$d",
-                x, y, ra + 1, rb + 1);
-            return;
-        }
+    struct stable_pair key = {a, b, 0, 0};
+    if (bsearch(&key, r->pairs, (size_t)r->n_pairs, sizeof key, pair_cmp)) {
+        snprintf(buf, n,
+                 "双方互选：%1$s 把 %2$s 排第 %3$d，%2$s 把 %1$s 排第 %4$d / matched: %1$s ranks "
+                 "%2$s #%3$d, %2$s ranks %1$s #%4$d",
+                 x, y, ra + 1, rb + 1);
+        return;
+    }
     if (ra < 0 || rb < 0) {
         const char *p = ra < 0 ? x : y, *q = ra < 0 ? y : x;
         snprintf(buf, n, "%1$s 未将 %2$s 列入意向 / %1$s did not choose %2$s", p, q);
         return;
     }
-    int na, wa, nb, wb;
-    partners(r, true, a, &na, &wa);
-    partners(r, false, b, &nb, &wb);
+    int na = r->n_of_a[a], wa = r->worst_of_a[a], nb = r->n_of_b[b], wb = r->worst_of_b[b];
     bool a_full = na >= in->cap_a[a] && wa < ra;
     if (a_full || (nb >= in->cap_b[b] && wb < rb))
         snprintf(

@@ -35,7 +35,8 @@ void work_segments(struct work *w) {
         if (is_close(cp) && depth > 0) depth--;
         bool cut = depth == 0 &&
                    (cp == ',' || cp == ';' || cp == 0x3002 || cp == '!' || cp == '?' || cp == ':');
-        if (cp == ':' && i > w->a) { /* 1:0.5 is a ratio, not a title */
+        if (cp == ',' && xthousands(s, i, w->b)) cut = false; /* 5,000万元 */
+        if (cp == ':' && i > w->a) {                          /* 1:0.5 is a ratio, not a title */
             size_t a2;
             int32_t before = xcp(s, w->b, xprev(s, i), &a2);
             int32_t after = xcp(s, w->b, i + adv, &a2);
@@ -269,8 +270,11 @@ static void classify(struct work *w) {
                       has_word(w, sg.a, q->a, "奖");
             size_t after = end;
             if (xstarts(s, after, w->b, "的比例")) after += strlen("的比例");
-            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL;
-            q->role = by || then_grant ? QR_BENEFIT : QR_COND;
+            bool then_grant = lex_at(LK_GRANT, s, after, w->b) != NULL ||
+                              (xstarts(s, end, w->b, "的") && lex_at(LK_KIND, s, end + 3, w->b));
+            /* "给予不超过项目总投资30%的补助": a grant before and no threshold wording */
+            bool given = grant_before && word_before(LK_CMP_PRE, w, sg.a, q->a, 3) == q->a;
+            q->role = by || then_grant || given ? QR_BENEFIT : QR_COND;
             continue;
         }
         /* money */

@@ -46,7 +46,8 @@ size_t region_name_at(const char *s, size_t i, size_t end) {
     size_t adv, j = i;
     int n = 0;
     int32_t first = xcp(s, end, i, &adv);
-    static const char *const no_start = "对在由经如凡于向和与的及或并且将把为新首其各全本该每";
+    static const char *const no_start =
+        "对在由经如凡于向和与的及或并且将把为新首其各全本该每按据除自从往到至使";
     for (const char *p = no_start; *p;) {
         size_t a2;
         if (xcp(p, strlen(p), 0, &a2) == first) return 0;
@@ -89,10 +90,17 @@ static struct extract_condition *add_cond(struct work *w, const char *field, con
 
 static void add_str(struct work *w, const char *field, const char *op, const char *value, size_t ta,
                     size_t tb) {
-    for (int k = 0; k < w->n_cond; k++) /* once per field and value */
-        if (strcmp(w->cond[k].field, field) == 0 && w->cond[k].type == EV_STR &&
-            (strstr(w->cond[k].str, value) || strstr(value, w->cond[k].str)))
+    for (int k = 0; k < w->n_cond; k++) { /* once per field and value; the fuller one wins */
+        struct extract_condition *c = &w->cond[k];
+        if (strcmp(c->field, field) != 0 || c->type != EV_STR) continue;
+        if (strstr(c->str, value)) return;
+        if (strstr(value, c->str)) {
+            c->str = value;
+            c->op = op;
+            c->text = xdup(w->ar, w->s, ta, tb);
             return;
+        }
+    }
     struct extract_condition *c = add_cond(w, field, op, ta, tb);
     if (!c) return;
     c->type = EV_STR;
@@ -378,7 +386,10 @@ static const char *trim_industry_item(struct work *w, size_t a, size_t b) {
 static size_t industry_list(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     size_t ly = xfind(s, a, b, "领域");
+    if (ly < b && xfind(s, a, ly, "《") < ly)
+        ly = b; /* 《国家重点支持的高新技术领域》 is a title */
     size_t sh0 = xfind(s, a, b, "属于");
+    if (sh0 < b && xfind(s, sh0, b, "《") < b) sh0 = b;
     if (ly >= b && sh0 < b) { /* 属于制造业、软件和信息技术服务业 */
         size_t e = xfind(s, sh0, b, "且");
         size_t e2 = xfind(s, sh0, e, "的");
@@ -448,7 +459,7 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
                           const char **level) {
     const char *s = w->s;
     a = skip_word(s, a, b, "且");
-    a = skip_word(s, a, b, "并");
+    if (!xstarts(s, a, b, "并购")) a = skip_word(s, a, b, "并");
     a = skip_word(s, a, b, "同时");
     a = skip_word(s, a, b, "其他");
     a = skip_word(s, a, b, "申报企业");
@@ -467,7 +478,10 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     if (xstarts(s, a, b, "符合") || xstarts(s, a, b, "申请") || xstarts(s, a, b, "可") ||
         xstarts(s, a, b, "依法纳税") || xstarts(s, a, b, "按") || xstarts(s, a, b, "参照") ||
         xstarts(s, a, b, "根据") || xstarts(s, a, b, "将") || xstarts(s, a, b, "建立") ||
-        xstarts(s, a, b, "在申报") || has_word(w, a, b, "优先") || lex_has(LK_KIND, s, a, b))
+        xstarts(s, a, b, "在申报") || has_word(w, a, b, "优先") || has_word(w, a, b, "方式") ||
+        has_word(w, a, b, "享受") || has_word(w, a, b, "奖励") || has_word(w, a, b, "补助") ||
+        has_word(w, a, b, "补贴") || has_word(w, a, b, "奖补") || has_word(w, a, b, "贴息") ||
+        has_word(w, a, b, "扶持"))
         return; /* procedure, basis or the benefit itself, not a condition */
     /* an enumerated field's value: 纳税信用等级为A级, 企业规模为中型或小型 */
     size_t wei = xfind(s, a, b, "为");
@@ -640,6 +654,19 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
             return;
         }
         add_str(w, is_qual ? "资质" : "其他", "has", xdup(w->ar, s, o, b), a, b);
+        return;
+    }
+    /* "确认高企资格继续有效": the qualification with what is said of it */
+    size_t zg = xfind(s, a, b, "资格");
+    const struct lex_entry *qk = zg < b ? lex_ending(LK_QUALKW, s, a, zg) : NULL;
+    if (qk && zg + strlen("资格") < b) {
+        const char *q = canonical_qual(w, zg - qk->len, zg);
+        size_t n = strlen(q) + (b - zg) + 3;
+        char *v = arena_alloc(w->ar, n);
+        if (v) {
+            snprintf(v, n, "%s(%.*s)", q, (int)(b - zg), s + zg);
+            add_str(w, "资质", "has", v, a, b);
+        }
         return;
     }
     bool is_act = xstarts(s, a, b, "在") || has_word(w, a, b, "实现") || xends(s, a, b, "挂牌") ||
@@ -863,8 +890,31 @@ static void analyze_np(struct work *w, size_t a, size_t b) {
 static void analyze_np1(struct work *w, size_t a, size_t b) {
     const char *s = w->s;
     if (b <= a) return;
+    if (xfind(s, a, b, "等方式") < b || xends(s, a, b, "方式"))
+        return; /* the means, not a condition */
+    static const char *const negs[] = {"未发生", "未出现", "未被列入", "未列入", "没有发生",
+                                       "不存在", "无重大", "无不良",   "无违法"};
+    for (size_t t = 0; t < sizeof negs / sizeof *negs; t++) {
+        size_t p = xfind(s, a, b, negs[t]);
+        if (p >= b) continue;
+        size_t na = skip_word(s, a, b, "申报企业");
+        na = skip_word(s, na, b, "企业");
+        static const char *const must[] = {"必须", "应当", "须", "需", "应"};
+        for (size_t m = 0; m < sizeof must / sizeof *must; m++)
+            na = skip_word(s, na, b, must[m]);
+        if (has_word(w, na, b, "失信")) {
+            struct extract_condition *c = add_cond(w, "失信", "=", na, b);
+            if (c) {
+                c->type = EV_STR;
+                c->str = "否";
+            }
+        } else {
+            add_str(w, "其他", "=", xdup(w->ar, s, na, b), na, b);
+        }
+        return;
+    }
     static const char *const reqs[] = {"拥有", "具有",     "具备",   "持有", "获得",
-                                       "取得", "被认定为", "被评为", "入选"};
+                                       "取得", "被认定为", "被评为", "入选", "经"};
     for (size_t t = 0; t < sizeof reqs / sizeof *reqs; t++)
         if (xstarts(s, a, b, reqs[t]) && !has_word(w, a, b, "的")) {
             const char *m0[4];
@@ -942,7 +992,9 @@ static void analyze_np1(struct work *w, size_t a, size_t b) {
             if (i == de) adv = 1;
             if (is_open(cp)) depth++;
             if (is_close(cp) && depth > 0) depth--;
-            bool cut = i == de || (!depth && (cp == 0x3001 || cp == ',' || cp == 0x4E14));
+            bool cut =
+                i == de ||
+                (!depth && (cp == 0x3001 || (cp == ',' && !xthousands(s, i, b)) || cp == 0x4E14));
             if (!cut) continue;
             if (i > start) analyze_piece(w, start, i, mods, &n_mods, &level);
             start = i + adv;
@@ -1079,6 +1131,11 @@ static const char *field_for(struct work *w, size_t na, size_t nb, enum unit uni
     for (size_t i = ta; i < nb; i++) {
         const struct lex_entry *e = lex_at(LK_FIELD, s, i, nb);
         if (e && xchars(e->phrase, 0, e->len) * 2 >= xchars(s, ta, nb)) return e->value;
+        /* "申请认定时须注册成立": what comes before the field is a clause, not a modifier */
+        if (e && i + e->len == nb &&
+            (has_word(w, ta, i, "时") || has_word(w, ta, i, "须") || has_word(w, ta, i, "需") ||
+             has_word(w, ta, i, "应") || has_word(w, ta, i, "前") || has_word(w, ta, i, "后")))
+            return e->value;
     }
     const char *noun = xdup(w->ar, s, na, nb);
     const char *suffix = unit == UNIT_YEAR || unit == UNIT_MONTH ? "年限"
@@ -1165,7 +1222,10 @@ static void numeric_conditions(struct work *w, size_t lim) {
             /* "研发人员占职工总数的比例": the ratio's whole name */
             bool ratio_de = cp == 0x7684 && (xends(s, na, p, "比例") || xends(s, na, p, "比重")) &&
                             xchars(s, na, p) <= 2;
-            if ((is_noun_stop(cp) && !ratio_de) || (c >= 14 && !has_word(w, na, p, "占"))) break;
+            bool in_ratio = has_word(w, na, p, "占") && (cp == '(' || cp == ')');
+            if ((is_noun_stop(cp) && !ratio_de && !in_ratio) ||
+                (c >= 14 && !has_word(w, na, p, "占")))
+                break;
             na = t;
         }
         size_t post_at = q->has_hi ? end : end;
@@ -1177,6 +1237,8 @@ static void numeric_conditions(struct work *w, size_t lim) {
         if (q->has_hi && last == k) {
             add_num(w, field, q->lo_incl || !op ? ">=" : op, q, q->v, na, q->hi_at);
             add_num(w, field, q->hi_incl ? "<=" : "<", q, q->hi, q->hi_at, tb);
+        } else if (post && op && lex_is(post, "(含)") && (!strcmp(op, "<") || !strcmp(op, ">"))) {
+            add_num(w, field, op[0] == '<' ? "<=" : ">=", q, v, na, tb); /* 小于5000万元(含) */
         } else if (post && (!op || strcmp(post->value, op) == 0 || !lex_is(post, "(含)"))) {
             add_num(w, field, post->value, q, v, na, tb);
         } else if (op) {

@@ -163,7 +163,7 @@ static void scan_context(struct ctx *c) {
             c->line_dept[t->line] = xdup(c->ar, s, da, db);
         for (size_t i = t->start; i < t->end && dept_name(s, i, t->end, &da, &db); i = db) {
             if (xstarts(s, db, t->end, "联合印发") || xstarts(s, db, t->end, "印发") ||
-                xstarts(s, db, t->end, "负责解释") || xstarts(s, db, t->end, "发布") ||
+                xstarts(s, db, t->end, "负责") || xstarts(s, db, t->end, "发布") ||
                 xstarts(s, db, t->end, "联合发布")) {
                 if (!c->doc_dept) c->doc_dept = xdup(c->ar, s, da, db);
                 break;

@@ -57,6 +57,8 @@ bool xends(const char *s, size_t a, size_t end, const char *w);
 size_t xfind(const char *s, size_t a, size_t b, const char *w);  /* b when absent */
 size_t xrfind(const char *s, size_t a, size_t b, const char *w); /* b when absent */
 int xchars(const char *s, size_t a, size_t b);
+/* True when the ',' at s[i] separates thousands (a digit before, exactly three digits after). */
+bool xthousands(const char *s, size_t i, size_t end);
 
 /* The working state for one clause while it is analysed. */
 #define MAX_SEGS 64

@@ -217,6 +217,14 @@ size_t xrfind(const char *s, size_t a, size_t b, const char *w) {
     return found;
 }
 
+bool xthousands(const char *s, size_t i, size_t end) {
+    if (i == 0 || s[i] != ',' || i + 3 >= end + 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9'))
+        return false;
+    for (size_t k = 1; k <= 3; k++)
+        if (!(s[i + k] >= '0' && s[i + k] <= '9')) return false;
+    return i + 4 >= end || !(s[i + 4] >= '0' && s[i + 4] <= '9');
+}
+
 int xchars(const char *s, size_t a, size_t b) {
     int n = 0;
     for (size_t i = a; i < b; i++)

@@ -47,6 +47,11 @@ struct match_clauses {
     uint32_t *start; /* clause → first node (owned) */
     int *order;      /* clauses by (deadline, id): the order of ties and of ineligible ones */
     int *rank_of;    /* clause → position in order */
+    const struct rule_award **award; /* clause → its award (NULL = none), kept here so the hot
+                                        loop does not chase each rule's arena */
+    int64_t *const_fen;              /* clause → the award when it is a constant, else -1 */
+    int64_t *order_id;               /* id of order[k] (read in sequence for ineligible hits) */
+    int32_t *order_deadline;         /* deadline of order[k] */
 };
 
 static uint64_t mix(uint64_t h, uint64_t v) {
@@ -205,7 +210,12 @@ int match_clauses_new(const struct match_clause_in *in, int n, struct match_clau
     cs->start = malloc(m * sizeof *cs->start);
     cs->order = malloc(m * sizeof *cs->order);
     cs->rank_of = malloc(m * sizeof *cs->rank_of);
-    int rc = cs->in && cs->start && cs->order && cs->rank_of && !table_grow(cs)
+    cs->award = malloc(m * sizeof *cs->award);
+    cs->const_fen = malloc(m * sizeof *cs->const_fen);
+    struct profile *empty = malloc(sizeof *empty);
+    if (empty) profile_clear(empty);
+    int rc = cs->in && cs->start && cs->order && cs->rank_of && cs->award && cs->const_fen &&
+                     empty && !table_grow(cs)
                  ? 0
                  : error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     for (int i = 0; !rc && i < n; i++) {
@@ -218,14 +228,31 @@ int match_clauses_new(const struct match_clause_in *in, int n, struct match_clau
         }
         rc = compile(cs, in[i].rule->cond, err);
         cs->order[i] = i;
+        cs->award[i] = in[i].rule->award;
+        /* 奖励 = 20万元: the evaluator's own answer, once (it needs no field) */
+        cs->const_fen[i] = -1;
+        int64_t fen;
+        if (cs->award[i] && cs->award[i]->expr && cs->award[i]->expr->kind == RE_CONST &&
+            rules_award(cs->award[i], empty, &fen, NULL, 0))
+            cs->const_fen[i] = fen;
     }
+    free(empty);
     if (rc) {
         match_clauses_free(cs);
         return rc;
     }
     qsort_r(cs->order, (size_t)n, sizeof *cs->order, cmp_deadline, cs);
-    for (int i = 0; i < n; i++)
+    cs->order_id = malloc(m * sizeof *cs->order_id);
+    cs->order_deadline = malloc(m * sizeof *cs->order_deadline);
+    if (!cs->order_id || !cs->order_deadline) {
+        match_clauses_free(cs);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
         cs->rank_of[cs->order[i]] = i;
+        cs->order_id[i] = in[cs->order[i]].id;
+        cs->order_deadline[i] = in[cs->order[i]].deadline;
+    }
     *out = cs;
     return 0;
 }
@@ -239,6 +266,10 @@ void match_clauses_free(struct match_clauses *cs) {
     free(cs->start);
     free(cs->order);
     free(cs->rank_of);
+    free(cs->award);
+    free(cs->const_fen);
+    free(cs->order_id);
+    free(cs->order_deadline);
     free(cs);
 }
 
@@ -342,51 +373,54 @@ static enum tri run_node(struct run *r, uint32_t at) {
     return TRI_UNKNOWN;
 }
 
-static int cmp_hits(const void *x, const void *y, void *ctx) {
-    const struct match_clauses *cs = ctx;
+static int cmp_hits(const void *x, const void *y, void *arg) {
+    const struct match_clauses *cs = arg;
     const struct match_hit *a = x, *b = y;
+    if (a->result != b->result) return a->result == TRI_TRUE ? -1 : 1; /* eligible first */
     if (a->has_award != b->has_award) return a->has_award ? -1 : 1;
     if (a->award_fen != b->award_fen) return a->award_fen > b->award_fen ? -1 : 1;
     return cs->rank_of[a->clause] - cs->rank_of[b->clause];
 }
 
+/* One pass writes the eligible and unknown hits to the front of hits (few: they are sorted), and
+ * a byte per clause; the ineligible ones (most) are then appended in the precomputed (deadline,
+ * id) order. Every write is sequential: no permutation of 10,000 hits. */
 int match_enterprise(const struct match_clauses *cs, const struct profile *p,
                      struct match_hit *hits) {
-    uint8_t stack_memo[8192];
-    bool is_big = cs->n_atoms > (int)sizeof stack_memo;
+    uint8_t stack_memo[8192], stack_res[16384];
+    bool is_big = cs->n_atoms > (int)sizeof stack_memo, is_many = cs->n > (int)sizeof stack_res;
     uint8_t *memo = is_big ? malloc((size_t)cs->n_atoms) : stack_memo;
-    struct match_hit *tmp = malloc((size_t)(cs->n ? cs->n : 1) * sizeof *tmp);
-    if (!memo || !tmp) {
+    uint8_t *res = is_many ? malloc((size_t)cs->n) : stack_res;
+    if (!memo || !res) {
         if (is_big) free(memo);
-        free(tmp);
+        if (is_many) free(res);
         return ERR_NOMEM;
     }
     memset(memo, 0xff, (size_t)cs->n_atoms);
     struct run r = {cs, p, memo};
-    int n_top = 0, n_unknown = 0;
+    int n_hit = 0;
     for (int i = 0; i < cs->n; i++) {
         enum tri t = run_node(&r, cs->start[i]);
-        struct match_hit h = {i, cs->in[i].id, t, false, 0, cs->in[i].deadline};
-        if (t != TRI_FALSE && cs->in[i].rule->award)
-            h.has_award = rules_award(cs->in[i].rule->award, p, &h.award_fen, NULL, 0);
-        hits[i] = h;
-        n_top += t == TRI_TRUE;
-        n_unknown += t == TRI_UNKNOWN;
+        res[i] = (uint8_t)t;
+        if (t == TRI_FALSE) continue;
+        struct match_hit *h = &hits[n_hit++];
+        *h = (struct match_hit){i, cs->in[i].id, t, false, 0, cs->in[i].deadline};
+        if (cs->const_fen[i] >= 0) {
+            h->has_award = true;
+            h->award_fen = cs->const_fen[i];
+        } else if (cs->award[i]) {
+            h->has_award = rules_award(cs->award[i], p, &h->award_fen, NULL, 0);
+        }
+    }
+    qsort_r(hits, (size_t)n_hit, sizeof *hits, cmp_hits, (void *)cs);
+    for (int k = 0; k < cs->n; k++) {
+        int c = cs->order[k];
+        if (res[c] == TRI_FALSE)
+            hits[n_hit++] =
+                (struct match_hit){c, cs->order_id[k], TRI_FALSE, false, 0, cs->order_deadline[k]};
     }
     if (is_big) free(memo);
-    /* eligible, then unknown, each sorted by award; ineligible in (deadline, id) order, which
-     * cs->order already is, so the biggest group needs no sort */
-    int e = 0, u = n_top, f = n_top + n_unknown;
-    for (int i = 0; i < cs->n; i++) {
-        if (hits[i].result == TRI_TRUE) tmp[e++] = hits[i];
-        if (hits[i].result == TRI_UNKNOWN) tmp[u++] = hits[i];
-    }
-    for (int k = 0; k < cs->n; k++)
-        if (hits[cs->order[k]].result == TRI_FALSE) tmp[f++] = hits[cs->order[k]];
-    qsort_r(tmp, (size_t)n_top, sizeof *tmp, cmp_hits, (void *)cs);
-    qsort_r(tmp + n_top, (size_t)n_unknown, sizeof *tmp, cmp_hits, (void *)cs);
-    memcpy(hits, tmp, (size_t)cs->n * sizeof *tmp);
-    free(tmp);
+    if (is_many) free(res);
     return 0;
 }
 

@@ -244,16 +244,13 @@ static void explain_cmp(const struct rule_cond *c, const struct profile *p, enum
 
 static void explain_atom(const struct rule_cond *c, const struct profile *p, enum tri r,
                          struct rule_atom_result *ar) {
-    struct buf b;
-    buf_init(&b);
-    rules_format_cond(c, &b);
-    snprintf(ar->condition, sizeof ar->condition, "%s", buf_str(&b));
-    buf_clear(&b);
+    snprintf(ar->condition, sizeof ar->condition, "%s", c->text);
     if (c->kind == RC_CMP) {
-        buf_release(&b);
         explain_cmp(c, p, r, ar);
         return;
     }
+    struct buf b;
+    buf_init(&b);
     const struct field_def *f = schema_field(c->field);
     if (!p->v[c->field].has) {
         buf_printf(&b, "缺少 %s,无法判断 %s", f->label, ar->condition);

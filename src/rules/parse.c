@@ -934,6 +934,16 @@ static int parse_body(struct parser *ps, struct rule_version *v) {
     v->atoms = alloc(ps, sizeof *v->atoms * (size_t)(ps->n_atoms ? ps->n_atoms : 1));
     if (!v->atoms) return NOMEM(ps);
     memcpy(v->atoms, ps->atoms, sizeof *v->atoms * (size_t)ps->n_atoms);
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < v->n_atoms; i++) {
+        buf_clear(&b);
+        rules_format_cond(v->atoms[i], &b);
+        if (!(v->atoms[i]->text = arena_strdup(ps->a, buf_str(&b)))) break;
+    }
+    bool oom = b.is_oom || (v->n_atoms && !v->atoms[v->n_atoms - 1]->text);
+    buf_release(&b);
+    if (oom) return NOMEM(ps);
     return 0;
 }
 

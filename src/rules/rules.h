@@ -6,7 +6,15 @@
  * described in docs/RULES.md.
  *
  * A compiled rule owns one arena; every node below lives in it and dies with rules_free(). A
- * compiled rule is immutable, so any number of threads may evaluate it at once. */
+ * compiled rule is immutable, so any number of threads may evaluate it at once.
+ *
+ * Walking a condition for a bitmap engine: RC_AND / RC_OR / RC_NOT combine with Kleene logic;
+ * RC_CMP with is_simple is (field op k), k exact in the field's representation; RC_IN over a
+ * region or industry field holds when the value lies within one of values[] (unknown when the
+ * value is coarser than all of those it could lie in), over an enum when it equals one; RC_HAS
+ * needs every value in values[]; RC_BOOL is the field being true. Anything else (an RC_CMP that
+ * is not simple: arithmetic over fields) can be decided row by row with rules_eval_cond on that
+ * atom. Tiers inside conditions are already lowered to plain atoms by the compiler. */
 #ifndef DUIJIE_RULES_H
 #define DUIJIE_RULES_H
 
@@ -95,8 +103,9 @@ enum rule_cond_kind {
 
 struct rule_cond {
     enum rule_cond_kind kind;
-    int line, col; /* the atom's first token */
-    int atom;      /* atoms: index in rule_version.atoms; -1 for and/or/not */
+    int line, col;    /* the atom's first token */
+    int atom;         /* atoms: index in rule_version.atoms; -1 for and/or/not */
+    const char *text; /* atoms: canonical text ("营业收入 >= 2,000万元"), made once at compile */
 
     struct rule_cond **kids; /* RC_AND, RC_OR (n_kids ≥ 2), RC_NOT (1) */
     int n_kids;

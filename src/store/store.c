@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_impl.h"
@@ -49,30 +50,34 @@ int store_rollback(struct store *s) {
 
 /* ---- enterprises ---- */
 
-static int check_uscc(const struct value *u, struct error *err) {
+/* The code must be valid; r gets its normalised form (full-width folded, upper case, no spaces). */
+static int check_uscc(const struct value *u, struct uscc_result *r, struct error *err) {
     if (!u->has || !u->s) {
         error_set(err, ERR_INVALID, "缺少统一社会信用代码", "uscc missing");
         return err ? error_field(err, "uscc") : ERR_INVALID;
     }
-    struct uscc_result r;
-    uscc_check(u->s, strlen(u->s), &r);
-    if (!r.is_valid || strcmp(r.code, u->s) != 0) {
-        char zh[320], en[320];
-        snprintf(zh, sizeof zh, "统一社会信用代码“%s”%s%s", u->s,
-                 r.is_valid ? "未规范化,应为 " : "无效:", r.is_valid ? r.code : r.error_zh);
-        snprintf(en, sizeof en, "uscc \"%s\" %s%s", u->s,
-                 r.is_valid ? "is not normalised, use " : "is invalid: ",
-                 r.is_valid ? r.code : r.error_en);
-        error_set_text(err, ERR_INVALID, zh, en);
-        return err ? error_field(err, "uscc") : ERR_INVALID;
-    }
-    return 0;
+    uscc_check(u->s, strlen(u->s), r);
+    if (r->is_valid) return 0;
+    char zh[320], en[320];
+    snprintf(zh, sizeof zh, "统一社会信用代码“%s”无效:%s", u->s, r->error_zh);
+    snprintf(en, sizeof en, "uscc \"%s\" is invalid: %s", u->s, r->error_en);
+    error_set_text(err, ERR_INVALID, zh, en);
+    return err ? error_field(err, "uscc") : ERR_INVALID;
 }
 
+/* Stores the normalised code, so " 9137…ab" and "9137…AB" are one enterprise. */
 int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, struct error *err) {
-    int rc = check_uscc(&p->v[F_USCC], err);
+    struct uscc_result r;
+    int rc = check_uscc(&p->v[F_USCC], &r, err);
     if (rc) return rc;
-    return s->ops->put_enterprise(s, p, id, err);
+    if (strcmp(r.code, p->v[F_USCC].s) == 0) return s->ops->put_enterprise(s, p, id, err);
+    struct profile *copy = malloc(sizeof *copy);
+    if (!copy) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    *copy = *p;
+    copy->v[F_USCC].s = r.code;
+    rc = s->ops->put_enterprise(s, copy, id, err);
+    free(copy);
+    return rc;
 }
 
 int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, struct arena *a,

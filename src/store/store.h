@@ -42,9 +42,9 @@ int store_rollback(struct store *s);
 
 /* ---- enterprises ---- */
 
-/* Inserts or updates by USCC (p->v[F_USCC] must be set, valid and normalised); the profile's
- * history years are stored too, and the derived columns (size, 3-year sums) recomputed. A
- * fiscal_year of 0 is stored as the year before today. *id (if not NULL) gets the row id. */
+/* Inserts or updates by USCC (p->v[F_USCC] must be set and valid; it is stored normalised); the
+ * profile's history years are stored too, and the derived columns (size, 3-year sums) recomputed.
+ * A fiscal_year of 0 is stored as the year before today. *id (if not NULL) gets the row id. */
 int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, struct error *err);
 /* Loads one enterprise by USCC (normalised first: " 9137…ab" finds 9137…AB) with its history years
  * and the stored size; text values are copied into a. Other derived fields are profile_derive's

@@ -90,6 +90,20 @@ check "financing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"total_fen\"
 echo '{"date":"2026-11-24","needs":[{"id":"x","posted":"2026-11-01","events":[{"bank":"B","step":"放款","date":"2026-11-02","amount":"1万元"}]}]}' | $D financing - >/dev/null 2>"$T/err"; rc=$?
 check "financing loan before credit exits 2" '[ $rc -eq 2 ] && grep -q "放款须在授信之后" "$T/err"'
 
+# ---- roadshow, intents ----
+out=$($D roadshow tests/data/dock/roadshow.json); rc=$?
+check "roadshow exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"start\": \"2026-12-10 14:00\""'
+out=$($D intents tests/data/dock/intents.json); rc=$?
+check "intents funnel" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"percent\": \"37.5%\""'
+echo '{"needs":["n1"],"intents":[{"need":"n9","status":"签约","date":"2026-01-01"}]}' | $D intents - >/dev/null 2>"$T/err"; rc=$?
+check "intents unknown need exits 2" '[ $rc -eq 2 ] && grep -q "未知需求 n9" "$T/err"'
+out=$($D challenge tests/data/dock/challenge.json); rc=$?
+check "challenge exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"state\": \"流榜\""'
+echo '{"challenges":[{"id":"c","reward":"10万元","deadline":"2026-01-01","milestones":[{"name":"a","share":"50%","due":"2026-02-01"}]}]}' | $D challenge - >/dev/null 2>"$T/err"; rc=$?
+check "challenge shares must add up" '[ $rc -eq 2 ] && grep -q "100%" "$T/err"'
+out=$($D projects tests/data/dock/projects.json); rc=$?
+check "projects by category" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"category\": \"海洋经济\""'
+
 # ---- match, listing ----
 out=$($D investors tests/data/dock/investors.json); rc=$?
 check "investors exits 0" '[ $rc -eq 0 ]'

@@ -103,6 +103,23 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json
     --data-binary @<(head -c 2000000 /dev/zero | tr '\0' ' ') "$base/api/enterprises")
 [ "$code" = 413 ] && ok || bad "body over the limit: $code"
 
+# uploads (the import module): every rejected row named, good rows stored
+if [ -f tests/data/import/broken.csv ]; then
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' --data-binary @tests/data/import/broken.csv \
+        "$base/api/import?filename=broken.csv")
+    if [ "$code" = 200 ] && "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["rejected"]>0 and d["stored"]>0 and all(e["row"] and e["zh"] and e["en"] for e in d["errors"]) else 1)' "$tmp/body"; then
+        ok
+    else
+        bad "import upload: $code $(head -c 300 "$tmp/body")"
+    fi
+fi
+code=$(curl -s -o "$tmp/tpl.xlsx" -w '%{http_code}' "$base/api/import/template")
+[ "$code" = 200 ] && [ "$(head -c 2 "$tmp/tpl.xlsx")" = PK ] && ok || bad "template: $code"
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' \
+    -H 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' \
+    --data-binary @"$tmp/tpl.xlsx" "$base/api/import")
+[ "$code" = 200 ] && grep -q '"format":"xlsx"' "$tmp/body" && ok || bad "xlsx upload: $code $(head -c 300 "$tmp/body")"
+
 # static files
 hdr=$(curl -s -D - -o "$tmp/index" "$base/")
 echo "$hdr" | grep -qi '^content-type: text/html; charset=utf-8' && ok || bad "index content type"

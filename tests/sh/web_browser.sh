@@ -68,6 +68,9 @@ has detail "$u" "依据《统计上大中小微型企业划分办法（2017）�
 dom form "$base/#/new"
 has form "新增企业" 'name="uscc"' 'name="revenue"' 'type="checkbox" name="qualifications"' "高新技术企业" 'list="regions-listregion"'
 
+dom import "$base/#/import"
+has import "批量导入企业" 'type="file"' "下载 Excel 模板" "只检查，不保存"
+
 # a user-supplied name with markup is shown as text, never as markup
 curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary \
     '{"uscc":"91350100M000100Y43","name":"<img src=x onerror=alert(1)>青岛转义测试","region":"崂山区"}' \
@@ -79,7 +82,7 @@ grep -q '<img src="x"' "$tmp/escaped.html" && bad "markup from data was rendered
 # SCREENSHOTS=1: every page at 1366×768 and 390×844 (phone) into tests/ui/screenshots/ to look at
 if [ "${SCREENSHOTS:-0}" = 1 ]; then
     mkdir -p tests/ui/screenshots
-    for page in "list|#/" "detail|#/e/$u" "new|#/new"; do
+    for page in "list|#/" "detail|#/e/$u" "new|#/new" "import|#/import"; do
         for size in 1366,768 390,844; do
             timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
                 --user-data-dir="$tmp/profile" --virtual-time-budget=8000 --window-size=$size \
