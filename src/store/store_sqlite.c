@@ -220,6 +220,7 @@ struct sqlite_store {
     bool is_bulk;             /* inside store_begin_bulk … */
     bool is_bulk_failed;      /* a write failed in the bulk transaction: only rollback is left */
     bool is_journal_switched; /* the bulk runs with a rollback journal instead of WAL */
+    bool is_last_update;      /* the last put updated an existing row: try the upsert first */
     struct region_slot region_cache[REGION_CACHE]; /* NBS code → refdata index */
 };
 
@@ -687,14 +688,15 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
     }
 }
 
-/* Writes the row by USCC. In a bulk load (a first import, the demo) almost every row is new: a
- * plain INSERT first needs no RETURNING and tells us the row is new, so there are no old
- * qualifications or years to delete; only when the USCC is taken does the upsert run. Outside a
- * bulk load (a re-import updates most rows) the upsert runs at once, saving the failed INSERT; the
- * row is new exactly when the upsert set the connection's last insert rowid (reset to 0 first). */
+/* Writes the row by USCC. Rows come in runs: a first import or the demo inserts, a re-import
+ * updates. After a new row (and always in a bulk load) a plain INSERT goes first: it needs no
+ * RETURNING and tells us the row is new, so there are no old qualifications or years to delete;
+ * only when the USCC is taken does the upsert run. After an updated row the upsert runs at once,
+ * saving the failed INSERT; the row is new exactly when the upsert set the connection's last
+ * insert rowid (reset to 0 first). */
 static int put_row(struct sqlite_store *ss, const struct profile *p, const struct ent_derived *d,
                    int64_t *id, bool *is_new, struct error *err) {
-    if (ss->is_bulk) {
+    if (ss->is_bulk || !ss->is_last_update) {
         sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
         if (!ins) return ERR_DB;
         bind_enterprise(ins, p, d);
@@ -703,6 +705,7 @@ static int put_row(struct sqlite_store *ss, const struct profile *p, const struc
         if (rc == SQLITE_DONE) {
             *id = sqlite3_last_insert_rowid(ss->db);
             *is_new = true;
+            ss->is_last_update = false;
             return 0;
         }
         if (sqlite3_extended_errcode(ss->db) != SQLITE_CONSTRAINT_UNIQUE)
@@ -715,6 +718,7 @@ static int put_row(struct sqlite_store *ss, const struct profile *p, const struc
     if (sqlite3_step(st) == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
     int rc = run(ss, st, err, "put enterprise");
     *is_new = !rc && *id == sqlite3_last_insert_rowid(ss->db);
+    ss->is_last_update = !rc && !*is_new;
     return rc;
 }
 
