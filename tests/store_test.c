@@ -252,6 +252,24 @@ STORE_TEST(put_get_update_history) {
     CHECK_INT(put_json(s, json, &id2), 0); /* stored normalised: the same enterprise */
     CHECK_INT(id2, id);
     CHECK_INT(store_count_enterprises(s), 1);
+    /* a new enterprise right after an update (the SQLite store then tries the upsert first) is
+     * still told new: its qualifications and years are all written */
+    char code2[19];
+    make_uscc(code2, "370212", 2);
+    snprintf(json, sizeof json,
+             "{\"uscc\": \"%s\", \"name\": \"青岛新企业\", \"营业收入\": \"900万元\", \"资质\": "
+             "\"高新技术企业、瞪羚企业\", \"fiscal_year\": 2025, \"history\": {\"2024\": "
+             "{\"营业收入\": \"800万元\"}, \"2023\": {\"营业收入\": \"700万元\"}}}",
+             code2);
+    CHECK_INT(put_json(s, json, &id2), 0);
+    CHECK(id2 > id);
+    CHECK_INT(store_count_enterprises(s), 2);
+    CHECK_INT(store_get_enterprise(s, code2, p, &a, NULL, &err), 0);
+    CHECK_INT(p->v[F_QUALIFICATIONS].i, (1 << 0) | (1 << 5));
+    CHECK_INT(p->v[F_REVENUE].i, 900000000LL);
+    CHECK_INT(p->hist[0][F_REVENUE].i, 800000000LL);
+    CHECK_INT(p->hist[1][F_REVENUE].i, 700000000LL);
+    CHECK_INT(p->v[F_REVENUE_3Y].i, 2400000000LL);
     free(p);
     arena_release(&a);
     store_close(s);
