@@ -3,8 +3,9 @@
  * /api/clauses/{id}/enterprises (one clause's enterprises of a status, filtered by region, a page
  * at a time) and GET /api/enterprises/{uscc}/matches (every published clause for one enterprise,
  * ranked and explained). The index and the clause catalog are built from the server's store on
- * first use and rebuilt when the store's counts change (checked at most once a second) or the
- * day changes; requests read the index through index_acquire without locks. */
+ * first use and rebuilt when the store's counts change (checked at most once a second), when
+ * another replica writes (PostgreSQL change notices, store_watch) or the day changes; requests read
+ * the index through index_acquire without locks. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ static struct {
     struct catalog_ref *cat;
     int32_t today;
     int64_t n_enterprises, n_clauses;
+    uint64_t watch_version; /* of the server's store_watch when last loaded */
     time_t checked;
     bool is_stale; /* a clause's status changed: reload at the next request */
 } state = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -49,8 +51,10 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     const char *db = srv->db ? srv->db : "";
     time_t now = time(NULL);
     int32_t today = date_today();
-    bool is_same =
-        state.server == srv && strcmp(state.db, db) == 0 && state.ix && state.today == today;
+    /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
+    uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
+    bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
+                   state.today == today && state.watch_version == wv;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
@@ -95,6 +99,7 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.today = today;
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
+    state.watch_version = wv;
     state.is_stale = false;
     return 0;
 }

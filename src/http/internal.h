@@ -52,6 +52,7 @@ struct http_server {
     int threads;
     struct http_router router;
     struct store_pool pool;
+    struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
     struct MHD_Daemon *daemon; /* NULL until listening */
     atomic_int in_flight;      /* requests received and not yet completed */
 };
