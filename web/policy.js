@@ -45,7 +45,7 @@ function errorBox(body, fallback) {
 // ---- money: integer fen → text, with BigInt only ----
 
 function groupDigits(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-function toFen(v) { return BigInt(typeof v === 'string' ? v : Math.trunc(v)); }
+function toFen(v) { return typeof v === 'bigint' ? v : BigInt(typeof v === 'string' ? v : Math.trunc(v)); }
 function yuanText(fenIn) {
   let fen = toFen(fenIn); const neg = fen < 0n; if (neg) fen = -fen;
   return (neg ? '-' : '') + groupDigits((fen / 100n).toString()) + '.' + (fen % 100n).toString().padStart(2, '0') + ' 元';
