@@ -1,10 +1,13 @@
-/* Tests for the SQLite store: round trips by USCC with history years, updates, listing filters and
- * pages, scans, transactions that roll back, migrations, and the clause store. */
+/* Tests for the store, each run on SQLite and on PostgreSQL: round trips by USCC with history
+ * years, updates, listing filters and pages, scans, transactions that roll back, migrations, and
+ * the clause store. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "refdata/refdata.h"
@@ -12,28 +15,112 @@
 #include "util/date.h"
 #include "test.h"
 
-static char tmp_dir[64];
+/* Where a test's store lives: a SQLite file in a temporary folder, or a fresh PostgreSQL
+ * schema on the cluster named by $DUIJIE_PG_URI (tests/sh/store_pg.sh starts one). Every test runs
+ * on both: store_x on SQLite, store_pg_x on PostgreSQL (skipped without $DUIJIE_PG_URI). */
+struct tstore {
+    bool is_pg;
+    char dir[64];
+    char path[512]; /* the file, or the URI of the test's database */
+    char db[48];    /* the PostgreSQL schema the test's tables live in */
+};
 
-/* A fresh database file in its own temporary folder. */
-static struct store *open_temp(char *path, size_t n) {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/duijie-store-XXXXXX");
-    if (!mkdtemp(tmp_dir)) return NULL;
-    snprintf(path, n, "%s/t.db", tmp_dir);
+/* A connection to the cluster's database as given, for CREATE/DROP SCHEMA. */
+static PGconn *pg_admin(void) {
+    PGconn *c = PQconnectdb(getenv("DUIJIE_PG_URI"));
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return NULL;
+    }
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    return c;
+}
+
+static bool pg_exec(PGconn *c, const char *sql) {
+    PGresult *r = PQexec(c, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok) fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    return ok;
+}
+
+static int pg_db_seq;
+
+/* A fresh database file (or PostgreSQL schema) for the test. */
+static struct store *open_temp(struct tstore *t) {
+    if (t->is_pg) { /* a schema of its own (a database would cost a checkpoint to drop) */
+        const char *uri = getenv("DUIJIE_PG_URI");
+        snprintf(t->db, sizeof t->db, "duijie_store_%d_%d", (int)getpid(), ++pg_db_seq);
+        snprintf(t->path, sizeof t->path, "%s%soptions=-csearch_path%%3D%s", uri,
+                 strchr(uri, '?') ? "&" : "?", t->db);
+        PGconn *c = pg_admin();
+        char sql[128];
+        snprintf(sql, sizeof sql, "CREATE SCHEMA %s", t->db);
+        bool ok = c && pg_exec(c, sql);
+        PQfinish(c);
+        if (!ok) return NULL;
+    } else {
+        snprintf(t->dir, sizeof t->dir, "/tmp/duijie-store-XXXXXX");
+        if (!mkdtemp(t->dir)) return NULL;
+        snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
+    }
     struct store *s = NULL;
     struct error err;
-    if (store_open(path, &s, &err)) return NULL;
+    if (store_open(t->path, &s, &err)) {
+        fprintf(stderr, "store_open %s: %s\n", t->path, err.en);
+        return NULL;
+    }
     return s;
 }
 
-static void remove_temp(const char *path) {
-    char p[128];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
+static void remove_temp(struct tstore *t) {
+    if (t->is_pg) {
+        PGconn *c = pg_admin();
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", t->db);
+        if (c) pg_exec(c, sql);
+        PQfinish(c);
+        return;
+    }
+    char p[600];
+    unlink(t->path);
+    snprintf(p, sizeof p, "%s-wal", t->path);
     unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
+    snprintf(p, sizeof p, "%s-shm", t->path);
     unlink(p);
-    rmdir(tmp_dir);
+    rmdir(t->dir);
 }
+
+/* Runs SQL on the test's own database (PostgreSQL) or file (SQLite), outside the store. */
+static void raw_exec(const struct tstore *t, const char *sql) {
+    if (t->is_pg) {
+        PGconn *c = PQconnectdb(t->path);
+        if (PQstatus(c) == CONNECTION_OK) pg_exec(c, sql);
+        PQfinish(c);
+        return;
+    }
+    sqlite3 *db;
+    sqlite3_open(t->path, &db);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+}
+
+/* STORE_TEST(x) defines store_x (SQLite) and store_pg_x (PostgreSQL) from one body. */
+#define STORE_TEST(name)                                                                           \
+    static void name##_body(struct tstore *t);                                                     \
+    TEST(store_##name) {                                                                           \
+        struct tstore t = {0};                                                                     \
+        name##_body(&t);                                                                           \
+    }                                                                                              \
+    TEST(store_pg_##name) {                                                                        \
+        if (!getenv("DUIJIE_PG_URI")) {                                                            \
+            test_skip("DUIJIE_PG_URI not set (tests/sh/store_pg.sh sets it)");                     \
+            return;                                                                                \
+        }                                                                                          \
+        struct tstore t = {.is_pg = true};                                                         \
+        name##_body(&t);                                                                           \
+    }                                                                                              \
+    static void name##_body(struct tstore *t)
 
 /* A valid USCC for county `county` and serial i. */
 static void make_uscc(char out[19], const char *county, int i) {
@@ -65,46 +152,48 @@ static int put_json(struct store *s, const char *json, int64_t *id) {
     return rc;
 }
 
-TEST(store_migrates_and_reopens) {
-    char path[128];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(migrates_and_reopens) {
+    struct store *s = open_temp(t);
     CHECK(s != NULL);
     if (!s) return;
     CHECK_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
-    CHECK_INT(store_kind(s), STORE_SQLITE);
+    CHECK_INT(store_kind(s), t->is_pg ? STORE_POSTGRES : STORE_SQLITE);
     store_close(s);
     struct error err;
-    CHECK_INT(store_open(path, &s, &err), 0);
+    CHECK_INT(store_open(t->path, &s, &err), 0);
     CHECK_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+    /* a second connection while the first is open (another replica) finds nothing to migrate */
+    struct store *s2 = NULL;
+    CHECK_INT(store_open(t->path, &s2, &err), 0);
+    CHECK_INT(store_schema_version(s2), STORE_SCHEMA_VERSION);
+    store_close(s2);
     store_close(s);
-    /* a file from a newer duijie is refused, not misread */
-    sqlite3 *db;
-    sqlite3_open(path, &db);
-    sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", NULL, NULL, NULL);
-    sqlite3_close(db);
-    CHECK_INT(store_open(path, &s, &err), ERR_UNSUPPORTED);
+    /* a database from a newer duijie is refused, not misread */
+    raw_exec(t, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    CHECK_INT(store_open(t->path, &s, &err), ERR_UNSUPPORTED);
     CHECK(s == NULL);
-    remove_temp(path);
+    remove_temp(t);
 }
 
-TEST(store_rejects_bad_uri_and_uscc) {
+STORE_TEST(rejects_bad_uri_and_uscc) {
     struct store *s;
     struct error err;
-    CHECK_INT(store_open("postgres://x", &s, &err), ERR_UNSUPPORTED);
-    char path[128];
-    s = open_temp(path, sizeof path);
+    CHECK(store_open("postgres://127.0.0.1:1/none?connect_timeout=2", &s, &err) < 0);
+    CHECK(s == NULL);
+    CHECK_INT(store_open("", &s, &err), ERR_INVALID);
+    s = open_temp(t);
     if (!s) return;
     CHECK_INT(put_json(s, "{\"uscc\": \"91350100M000100Y44\", \"name\": \"x\"}", NULL),
               ERR_INVALID);
     CHECK_INT(put_json(s, "{\"name\": \"no code\"}", NULL), ERR_INVALID);
     CHECK_INT(store_count_enterprises(s), 0);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
-TEST(store_put_get_update_history) {
-    char path[128], code[19], json[1024];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(put_get_update_history) {
+    char code[19], json[1024];
+    struct store *s = open_temp(t);
     if (!s) return;
     make_uscc(code, "370212", 1);
     snprintf(json, sizeof json,
@@ -166,7 +255,7 @@ TEST(store_put_get_update_history) {
     free(p);
     arena_release(&a);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
 /* Twelve enterprises over three districts, two industries, two sizes. */
@@ -195,9 +284,8 @@ static int64_t list_total(struct store *s, struct enterprise_query q) {
     return rc ? rc : l.total;
 }
 
-TEST(store_list_filters_and_pages) {
-    char path[128];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(list_filters_and_pages) {
+    struct store *s = open_temp(t);
     if (!s) return;
     fill_list_fixture(s);
     struct error err;
@@ -260,7 +348,7 @@ TEST(store_list_filters_and_pages) {
     CHECK_INT(store_list_enterprises(s, &all, &a, &l, &err), ERR_RANGE);
     arena_release(&a);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
 struct scan_ctx {
@@ -277,9 +365,8 @@ static int scan_cb(void *ctx, int64_t id, const struct profile *p) {
     return ++c->n == c->stop_at;
 }
 
-TEST(store_scan_in_id_order) {
-    char path[128];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(scan_in_id_order) {
+    struct store *s = open_temp(t);
     if (!s) return;
     fill_list_fixture(s);
     struct error err;
@@ -292,12 +379,12 @@ TEST(store_scan_in_id_order) {
     CHECK_INT(store_scan_enterprises(s, scan_cb, &stop, &err), 0);
     CHECK_INT(stop.n, 4);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
-TEST(store_rollback_leaves_store_as_before) {
-    char path[128], code[19], json[256];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(rollback_leaves_store_as_before) {
+    char code[19], json[256];
+    struct store *s = open_temp(t);
     if (!s) return;
     fill_list_fixture(s);
     struct error err;
@@ -318,7 +405,7 @@ TEST(store_rollback_leaves_store_as_before) {
     CHECK_INT(store_commit(s, &err), 0);
     CHECK_INT(store_count_enterprises(s), 13);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
 static struct policy demo_policy(const char *code, int status) {
@@ -328,9 +415,8 @@ static struct policy demo_policy(const char *code, int status) {
         "全文"};
 }
 
-TEST(store_policies_and_clauses) {
-    char path[128];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(policies_and_clauses) {
+    struct store *s = open_temp(t);
     if (!s) return;
     struct error err;
     struct policy p = demo_policy("QDKJ-2025-03", POLICY_PUBLISHED);
@@ -414,14 +500,24 @@ TEST(store_policies_and_clauses) {
     CHECK_INT(store_get_clause(s, 4242, &got_c, &a, &err), ERR_NOTFOUND);
     arena_release(&a);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
 }
 
-static int count_indexes(const char *path) {
+/* The enterprise table's indexes, as the database lists them. */
+static int count_indexes(const struct tstore *t) {
+    int n = -1;
+    if (t->is_pg) {
+        PGconn *c = PQconnectdb(t->path);
+        PGresult *r = PQexec(c, "SELECT count(*) FROM pg_indexes WHERE tablename = 'enterprise' "
+                                "AND schemaname = current_schema()");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) n = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+        return n;
+    }
     sqlite3 *db;
     sqlite3_stmt *st;
-    int n = -1;
-    sqlite3_open(path, &db);
+    sqlite3_open(t->path, &db);
     if (sqlite3_prepare_v2(db,
                            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
                            "'enterprise' AND sql IS NOT NULL",
@@ -433,12 +529,12 @@ static int count_indexes(const char *path) {
     return n;
 }
 
-TEST(store_bulk_rebuilds_indexes_and_rolls_back) {
-    char path[128], code[19], json[256];
-    struct store *s = open_temp(path, sizeof path);
+STORE_TEST(bulk_rebuilds_indexes_and_rolls_back) {
+    char code[19], json[256];
+    struct store *s = open_temp(t);
     if (!s) return;
     fill_list_fixture(s);
-    int n_indexes = count_indexes(path);
+    int n_indexes = count_indexes(t);
     CHECK(n_indexes >= 10);
     struct error err;
     CHECK_INT(store_begin_bulk(s, &err), 0);
@@ -449,14 +545,70 @@ TEST(store_bulk_rebuilds_indexes_and_rolls_back) {
     }
     CHECK_INT(store_rollback(s), 0);
     CHECK_INT(store_count_enterprises(s), 12);
-    CHECK_INT(count_indexes(path), n_indexes);
+    CHECK_INT(count_indexes(t), n_indexes);
     CHECK_INT(store_begin_bulk(s, &err), 0);
     CHECK_INT(put_json(s, json, NULL), 0);
     CHECK_INT(store_commit(s, &err), 0);
-    CHECK_INT(count_indexes(path), n_indexes);
+    CHECK_INT(count_indexes(t), n_indexes);
     struct enterprise_query q = {NULL, region_find("即墨区", strlen("即墨区"), &err), -1, -1, 1,
                                  10};
     CHECK_INT(list_total(s, q), 1);
     store_close(s);
-    remove_temp(path);
+    remove_temp(t);
+}
+
+static void sleep_ms(int ms) {
+    nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
+}
+
+/* Waits up to ms for the watch's version to pass v (and the watch to be connected). */
+static bool watch_moves(struct store_watch *w, uint64_t v, int ms) {
+    for (int i = 0; i < ms / 20; i++) {
+        if (store_watch_version(w) > v && store_watch_is_connected(w)) return true;
+        sleep_ms(20);
+    }
+    return false;
+}
+
+/* A write on one connection is heard by another replica's watch; a watch whose connection is cut
+ * says so, reconnects, and moves its version (what happened meanwhile was not heard). */
+TEST(store_pg_watch_hears_writes_and_reconnects) {
+    struct store_watch *w;
+    struct error err;
+    CHECK_INT(store_watch_new("data/duijie.db", &w, &err), ERR_UNSUPPORTED);
+    if (!getenv("DUIJIE_PG_URI")) {
+        test_skip("DUIJIE_PG_URI not set (tests/sh/store_pg.sh sets it)");
+        return;
+    }
+    struct tstore t = {.is_pg = true};
+    struct store *s = open_temp(&t);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_INT(store_watch_new(t.path, &w, &err), 0);
+    CHECK(watch_moves(w, 0, 5000));
+    sleep_ms(200);
+    uint64_t v = store_watch_version(w);
+    fill_list_fixture(s); /* twelve enterprises */
+    CHECK(watch_moves(w, v, 3000));
+    sleep_ms(200);
+    v = store_watch_version(w);
+    struct policy p = demo_policy("QDKJ-2025-09", POLICY_DRAFT);
+    CHECK_INT(store_put_policy(s, &p, &err), 0);
+    CHECK(watch_moves(w, v, 3000));
+    sleep_ms(200);
+    v = store_watch_version(w);
+    raw_exec(&t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN "
+                 "duijie_change' AND pid <> pg_backend_pid()");
+    bool is_lost = false;
+    for (int i = 0; i < 100 && !is_lost; i++, sleep_ms(20))
+        is_lost = !store_watch_is_connected(w);
+    CHECK(is_lost);
+    CHECK(watch_moves(w, v, 5000)); /* back, and the version moved */
+    /* the store's own connection survives a restart of its backend between transactions */
+    raw_exec(&t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                 "pg_backend_pid() AND datname = current_database() AND query NOT LIKE 'LISTEN%'");
+    CHECK_INT(store_count_enterprises(s), 12);
+    store_watch_free(w);
+    store_close(s);
+    remove_temp(&t);
 }

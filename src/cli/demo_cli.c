@@ -61,7 +61,7 @@ static int parse_args(int argc, char **argv, struct demo_args *a) {
     if ((clauses && *end) || c < 0 || c > 10000000) return -1;
     a->n_clauses = (int)c;
     a->db = cli_option(argc, argv, "--db");
-    if (!a->db) a->db = "data/duijie.db";
+    if (!a->db) a->db = store_default_uri();
     a->policies = cli_option(argc, argv, "--policies");
     if (!a->policies) a->policies = "data/demo/policies.json";
     return 0;

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "store/store.h"
 
 static int parse_int(const char *s, int min, int max, int *out) {
     char *end;
@@ -18,7 +19,7 @@ static int parse_int(const char *s, int min, int max, int *out) {
 
 int cli_serve(int argc, char **argv) {
     struct http_config cfg = {
-        .bind = "127.0.0.1", .port = 8080, .db = "data/duijie.db", .web_root = "web"};
+        .bind = "127.0.0.1", .port = 8080, .db = store_default_uri(), .web_root = "web"};
     const char *v;
     if ((v = cli_option(argc, argv, "--port")) && parse_int(v, 0, 65535, &cfg.port) < 0) {
         fprintf(stderr, "duijie serve: 无效的端口 / bad --port %s\n", v);

@@ -109,7 +109,7 @@ static int run_import(const char *path, int argc, char **argv, struct cli_ctx *c
     struct store *s = NULL;
     if (!o.is_dry_run) {
         const char *db = cli_option(argc, argv, "--db");
-        if (store_open(db ? db : "data/duijie.db", &s, &err)) {
+        if (store_open(db ? db : store_default_uri(), &s, &err)) {
             cli_print_error("duijie import", &err);
             return 2;
         }

@@ -34,7 +34,7 @@ struct common {
 
 static int parse_common(int argc, char **argv, struct common *c, struct error *err) {
     c->db = cli_option(argc, argv, "--db");
-    if (!c->db) c->db = "data/duijie.db";
+    if (!c->db) c->db = store_default_uri();
     c->is_json = cli_flag(argc, argv, "--json");
     const char *d = cli_option(argc, argv, "--date");
     c->today = date_today();

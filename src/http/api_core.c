@@ -15,7 +15,9 @@
 
 #define QINGDAO_CODE 370200
 
-/* Answers 200 even without a store (the server is up); "store" says which one, if any. */
+/* Answers 200 even without a store (the server is up); "store" says which one, if any. On
+ * PostgreSQL "changes" says whether other replicas' writes are heard ("listening"); while they are
+ * not ("reconnecting") the answer is 503 "degraded", so a load balancer can route around it. */
 static void health(struct http_request *req, struct http_response *res) {
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string("ok"));
@@ -26,6 +28,14 @@ static void health(struct http_request *req, struct http_response *res) {
         json_object_set_new(o, "store",
                             json_string(store_kind(st) == STORE_POSTGRES ? "postgres" : "sqlite"));
         json_object_set_new(o, "enterprises", n >= 0 ? json_integer(n) : json_null());
+        if (req->server->watch && !store_watch_is_connected(req->server->watch)) {
+            /* other replicas' writes are not heard: the index may be stale */
+            json_object_set_new(o, "status", json_string("degraded"));
+            json_object_set_new(o, "changes", json_string("reconnecting"));
+            http_reply_json(res, 503, o);
+            return;
+        }
+        if (req->server->watch) json_object_set_new(o, "changes", json_string("listening"));
     } else {
         json_object_set_new(o, "store", json_string("none"));
         json_object_set_new(o, "enterprises", json_null());

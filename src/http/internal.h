@@ -52,6 +52,7 @@ struct http_server {
     int threads;
     struct http_router router;
     struct store_pool pool;
+    struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
     struct MHD_Daemon *daemon; /* NULL until listening */
     atomic_int in_flight;      /* requests received and not yet completed */
 };
@@ -89,5 +90,9 @@ int pool_open(struct store_pool *p, const char *db, int n, struct error *err);
 void pool_close(struct store_pool *p);
 struct store *pool_take(struct store_pool *p, int *slot);
 void pool_give(struct store_pool *p, int slot);
+
+/* Marks the match endpoints' published clauses stale (a status changed without the clause count
+ * changing): the next match request reloads them. api_match.c. */
+void http_match_invalidate(void);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "http/internal.h"
 #include "refdata/refdata.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 #define HTTP_ROUTES(name) void http_routes_##name(struct http_router *r);
@@ -65,6 +66,12 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
                          "%d route definitions are invalid", s->router.n_bad);
     }
     if (s->db && (rc = pool_open(&s->pool, s->db, s->threads, err)) < 0) {
+        http_server_free(s);
+        return rc;
+    }
+    /* on PostgreSQL, writes by other replicas reach the index through change notices */
+    if (s->db && store_kind(s->pool.stores[0]) == STORE_POSTGRES &&
+        (rc = store_watch_new(s->db, &s->watch, err)) < 0) {
         http_server_free(s);
         return rc;
     }
@@ -238,6 +245,7 @@ void http_server_free(struct http_server *s) {
         MHD_stop_daemon(s->daemon);
         if (fd != MHD_INVALID_SOCKET) close(fd);
     }
+    store_watch_free(s->watch);
     if (s->pool.n) pool_close(&s->pool);
     router_release(&s->router);
     free(s->bind);

@@ -1,6 +1,6 @@
 /* Owns the store's public face: picking an implementation from the URI, checking arguments once
  * (USCC valid, page sizes, statuses) and dispatching through struct store_ops. Owns no SQL: that is
- * store_sqlite.c's (and later store_pg.c's). */
+ * store_sqlite.c's and store_pg.c's. */
 #include "store/store.h"
 
 #include <stdio.h>
@@ -9,15 +9,22 @@
 
 #include "store/store_impl.h"
 
+static bool is_pg_uri(const char *uri) {
+    return strncmp(uri, "postgres://", 11) == 0 || strncmp(uri, "postgresql://", 13) == 0;
+}
+
 int store_open(const char *uri, struct store **out, struct error *err) {
     *out = NULL;
     if (!uri || !*uri)
         return error_set(err, ERR_INVALID, "未给出数据库路径", "no database path given");
-    if (strncmp(uri, "postgres://", 11) == 0 || strncmp(uri, "postgresql://", 13) == 0)
-        return error_set(err, ERR_UNSUPPORTED, "尚未支持 PostgreSQL 存储:%s",
-                         "the PostgreSQL store is not implemented yet: %s", uri);
+    if (is_pg_uri(uri)) return store_pg_open(uri, out, err);
     if (strncmp(uri, "sqlite:", 7) == 0) uri += 7;
     return store_sqlite_open(uri, out, err);
+}
+
+const char *store_default_uri(void) {
+    const char *env = getenv("DUIJIE_DB");
+    return env && *env ? env : "data/duijie.db";
 }
 
 void store_close(struct store *s) {
@@ -168,4 +175,12 @@ int store_set_clause_status(struct store *s, int64_t id, int status, struct erro
 
 int64_t store_count_clauses(struct store *s) {
     return s->ops->count_clauses(s);
+}
+
+int store_watch_new(const char *uri, struct store_watch **out, struct error *err) {
+    *out = NULL;
+    if (!uri || !is_pg_uri(uri))
+        return error_set(err, ERR_UNSUPPORTED, "仅 PostgreSQL 存储可订阅变更",
+                         "only a PostgreSQL store has change notices");
+    return store_pg_watch_new(uri, out, err);
 }

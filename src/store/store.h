@@ -1,7 +1,7 @@
 /* The storage interface. One header, two implementations behind it: store_sqlite.c (embedded, the
- * default) and, later, store_pg.c (PostgreSQL for many replicas). Callers never see SQL dialects.
- * Schema migrations carry a version number; every write that must be all-or-nothing runs in one
- * transaction. The enterprise table layout is documented in docs/STORE.md. */
+ * default) and store_pg.c (PostgreSQL, for many replicas on one database). Callers never see SQL
+ * dialects. Schema migrations carry a version number; every write that must be all-or-nothing runs
+ * in one transaction. The enterprise table layout is documented in docs/STORE.md. */
 #ifndef DUIJIE_STORE_H
 #define DUIJIE_STORE_H
 
@@ -23,6 +23,8 @@ enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
 /* Opens (creating if needed) and migrates: "data/duijie.db", "sqlite:PATH", "postgres://…". */
 int store_open(const char *uri, struct store **out, struct error *err);
+/* The database the commands use when no --db is given: $DUIJIE_DB, else "data/duijie.db". */
+const char *store_default_uri(void);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
 int store_schema_version(struct store *s);
@@ -141,5 +143,18 @@ int store_list_clauses(struct store *s, int64_t policy_id, int status, struct ar
                        struct clause **out, int *n, struct error *err);
 int store_set_clause_status(struct store *s, int64_t id, int status, struct error *err);
 int64_t store_count_clauses(struct store *s);
+
+/* ---- change notices (many replicas on one PostgreSQL database) ---- */
+
+/* Follows every committed write to the enterprise, policy and clause tables, from any connection
+ * of any replica: a thread holds one connection that LISTENs, and store_watch_version moves on
+ * each notice, and also when a lost connection is back (changes in between went unheard). While
+ * the connection is lost store_watch_is_connected is false and the thread reconnects every
+ * second. PostgreSQL only: for SQLite (one machine) ERR_UNSUPPORTED. */
+struct store_watch;
+int store_watch_new(const char *uri, struct store_watch **out, struct error *err);
+void store_watch_free(struct store_watch *w);
+uint64_t store_watch_version(const struct store_watch *w);
+bool store_watch_is_connected(const struct store_watch *w);
 
 #endif

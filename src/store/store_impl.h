@@ -1,6 +1,6 @@
-/* Private to src/store: the table of operations each implementation (SQLite now, PostgreSQL
- * later) provides. store.c checks arguments once and dispatches through it, so no caller and no
- * implementation repeats the checks. Not a public header: only src/store includes it. */
+/* Private to src/store: the table of operations each implementation (store_sqlite.c,
+ * store_pg.c) provides. store.c checks arguments once and dispatches through it, so no caller and
+ * no implementation repeats the checks. Not a public header: only src/store includes it. */
 #ifndef DUIJIE_STORE_IMPL_H
 #define DUIJIE_STORE_IMPL_H
 
@@ -44,5 +44,10 @@ struct store {
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct error *err);
+int store_pg_open(const char *uri, struct store **out, struct error *err);
+
+/* The NOTIFY channel of store_pg.c's triggers, which store_pg_watch.c LISTENs on. */
+#define STORE_PG_CHANNEL "duijie_change"
+int store_pg_watch_new(const char *uri, struct store_watch **out, struct error *err);
 
 #endif
