@@ -188,9 +188,33 @@ function valueNode(f) {
   }
 }
 
+// 我的政策: the clauses this enterprise qualifies for (可申报) and might (可能符合: what is missing).
+const MATCH_STATUS = { eligible: ['可申报', 'size-3'], unknown: ['可能符合', 'size-1'], nearly: ['差一项', 'size-0'] };
+
+function matchesCard(m) {
+  if (!m || !Array.isArray(m.matches)) return null;
+  const eligible = m.matches.filter(x => x.status === 'eligible');
+  const total = eligible.reduce((a, x) => a + (x.award_fen > 0 ? x.award_fen : 0), 0);
+  const items = m.matches.map(x => {
+    const [label, cls] = MATCH_STATUS[x.status] || [x.status, 'none'];
+    return h('div', { class: 'match' },
+      h('div', { class: 'match-head' }, h('span', { class: 'tag ' + cls }, label), h('strong', {}, x.title),
+        x.award_fen > 0 ? h('span', { class: 'match-award' }, moneyNode(x.award_fen)) : (x.award_text ? h('span', { class: 'match-award' }, x.award_text) : null)),
+      h('div', { class: 'explain' }, x.deadline ? '申报截止 ' + dateText(x.deadline) : '长期有效',
+        x.missing && x.missing.length ? `　· 需补充：${x.missing.join('、')}` : ''),
+      x.missing && x.missing.length ? h('a', { class: 'explain', href: '#/new' }, '去补充资料 →') : null,
+      h('ul', { class: 'why' }, (x.explanation || []).map(e => h('li', {}, e.text || e.condition))));
+  });
+  return h('section', { class: 'card' }, h('h2', {}, '我的政策'),
+    h('p', { class: 'summary' }, `已发布条款 ${m.clauses} 条：可申报 ${m.eligible} 条，可能符合 ${m.unknown} 条（缺少资料）。可申报合计约 `,
+      moneyNode(total)),
+    items.length ? items : h('p', { class: 'loading' }, '暂无匹配的政策条款'));
+}
+
 async function showDetail(uscc) {
   app.replaceChildren(h('p', { class: 'loading' }, '正在加载…'));
-  const r = await api('/api/enterprises/' + encodeURIComponent(uscc));
+  const [r, mr] = await Promise.all([api('/api/enterprises/' + encodeURIComponent(uscc)),
+    api('/api/enterprises/' + encodeURIComponent(uscc) + '/matches')]);
   const back = h('a', { class: 'back', href: '#/' }, '← 返回企业查询');
   if (!r.ok) { app.replaceChildren(back, errorBox(r.body, '加载失败')); return; }
   const p = r.body; const fs = p.fields || {};
@@ -214,7 +238,8 @@ async function showDetail(uscc) {
         size.explain ? h('div', { class: 'explain' }, size.explain) : null),
       h('h3', {}, '基本信息'), h('div', { class: 'kv' }, own),
       h('h3', {}, '派生指标（系统计算）'), h('div', { class: 'kv' }, derived),
-      years.length ? [h('h3', {}, '往年数据'), h('div', { class: 'table-wrap' }, historyTable(p.history, years, defs))] : null));
+      years.length ? [h('h3', {}, '往年数据'), h('div', { class: 'table-wrap' }, historyTable(p.history, years, defs))] : null),
+    mr.ok ? matchesCard(mr.body) : null);
 }
 
 function historyTable(history, years, defs) {

@@ -1,9 +1,14 @@
-/* Owns `duijie search`: loads documents from JSON files, builds an index, runs one query and prints
- * the hits (highlighted text for people, or JSON). */
+/* Owns `duijie search`: loads documents from JSON files or the store, builds an index, runs one
+ * query and prints the hits (highlighted text for people, or JSON). When the query names an
+ * enterprise (a USCC in the query, or --enterprise), the hits are split with the matching engine
+ * into "you qualify", "you might qualify" and "not for you". */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "enterprise/enterprise.h"
+#include "match/match.h"
+#include "refdata/refdata.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "util/date.h"
@@ -12,6 +17,7 @@
 static void usage(void) {
     fprintf(stderr, "usage: duijie search QUERY [--docs FILE...] [--db PATH] [--filter k=v]... "
                     "[--region R] [--limit N]\n"
+                    "                     [--enterprise USCC (with --db; or a USCC in the query)]\n"
                     "                     [--offset N] [--today YYYY-MM-DD] [--synonyms FILE] "
                     "[--json]\n"
                     "filters: department region kind policy status(有效|失效) from to amount_min "
@@ -29,11 +35,26 @@ static void print_marked(const char *s, const struct search_span *sp, int n) {
     printf("%s", s + at);
 }
 
-static void print_text(const struct search_results *res) {
+static const char *fit_heading(int fit) {
+    switch (fit) {
+    case TRI_TRUE:
+        return "符合条件 / you qualify";
+    case TRI_UNKNOWN:
+        return "可能符合(缺少数据)/ you might qualify";
+    case TRI_FALSE:
+        return "不符合 / not for you";
+    default:
+        return "未匹配规则 / no rule to match";
+    }
+}
+
+static void print_text(const struct search_results *res, bool split) {
     printf("共 %lld 条 / %lld hits%s\n", (long long)res->total, (long long)res->total,
            res->parsed.is_question ? " (问答 / question)" : "");
     for (int i = 0; i < res->n_hits; i++) {
         const struct search_hit *h = &res->hits[i];
+        if (split && (i == 0 || res->hits[i - 1].fit != h->fit))
+            printf("\n== %s\n", fit_heading(h->fit));
         printf("\n%d. [%s] ", i + 1, h->id);
         print_marked(h->title, h->title_spans, h->n_title_spans);
         if (h->is_expired) printf("  (已失效 / expired)");
@@ -54,13 +75,74 @@ static void print_text(const struct search_results *res) {
     }
 }
 
+/* A USCC among the query's words names the enterprise asking; it is taken out of the query. */
+static const char *take_uscc(char *query, char *out, size_t n) {
+    for (char *w = query; *w;) {
+        size_t len = strcspn(w, " ");
+        struct uscc_result r;
+        uscc_check(w, len, &r);
+        if (len && r.is_valid) {
+            snprintf(out, n, "%s", r.code);
+            memset(w, ' ', len);
+            return out;
+        }
+        w += len + (w[len] == ' ');
+    }
+    return NULL;
+}
+
+static int fit_rank(int fit) {
+    return fit == TRI_TRUE ? 0 : fit == TRI_UNKNOWN ? 1 : fit == TRI_FALSE ? 2 : 3;
+}
+
+/* Marks each hit with the enterprise's result from the matching engine and orders the hits you
+ * qualify for first, then might, then not, keeping the search order within each group. */
+static int split_by_fit(const char *db, const char *uscc, int32_t today, struct search_results *res,
+                        struct error *err) {
+    struct store *s = NULL;
+    struct match_catalog *cat = NULL;
+    struct profile *p = malloc(sizeof *p);
+    struct match_hit *mh = NULL;
+    struct arena a;
+    arena_init(&a, 4096);
+    int rc = p ? store_open(db, &s, err) : error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    if (!rc) rc = store_get_enterprise(s, uscc, p, &a, NULL, err);
+    if (!rc) {
+        profile_derive(p, today, NULL);
+        rc = match_catalog_load(s, today, &cat, err);
+    }
+    if (!rc) {
+        mh = malloc((size_t)(cat->n_in ? cat->n_in : 1) * sizeof *mh);
+        rc = mh ? match_enterprise(cat->set, p, mh)
+                : error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    for (int i = 0; !rc && i < res->n_hits; i++)
+        for (int k = 0; k < cat->n_in; k++)
+            if (res->hits[i].ref && mh[k].id == res->hits[i].ref) res->hits[i].fit = mh[k].result;
+    /* a stable insertion sort: a page of hits is short */
+    for (int i = 1; !rc && i < res->n_hits; i++) {
+        struct search_hit h = res->hits[i];
+        int j = i;
+        for (; j > 0 && fit_rank(res->hits[j - 1].fit) > fit_rank(h.fit); j--)
+            res->hits[j] = res->hits[j - 1];
+        res->hits[j] = h;
+    }
+    free(mh);
+    match_catalog_free(cat);
+    free(p);
+    store_close(s);
+    arena_release(&a);
+    return rc;
+}
+
 static int fail(const struct error *e) {
     cli_print_error("duijie search", e);
     return 1;
 }
 
 int cli_search(int argc, char **argv) {
-    const char *query = NULL, *synonyms = NULL, *db = NULL;
+    const char *query = NULL, *synonyms = NULL, *db = NULL, *enterprise = NULL;
+    char uscc[64];
     const char *docs[64];
     int n_docs = 0;
     struct arena a;
@@ -81,6 +163,8 @@ int cli_search(int argc, char **argv) {
                 docs[n_docs++] = argv[++i];
         } else if (!strcmp(arg, "--filter") && has_val) {
             rc = search_filter_set(&q.filter, argv[++i], &a, &err);
+        } else if (!strcmp(arg, "--enterprise") && has_val) {
+            enterprise = argv[++i];
         } else if (!strcmp(arg, "--region") && has_val) {
             q.filter.region = argv[++i];
         } else if (!strcmp(arg, "--limit") && has_val) {
@@ -116,7 +200,9 @@ int cli_search(int argc, char **argv) {
         return 2;
     }
     if (!n_docs && !db) docs[n_docs++] = "data/demo/policies.json";
-    q.q = query;
+    char *qcopy = arena_strdup(&a, query);
+    if (!enterprise && qcopy && db) enterprise = take_uscc(qcopy, uscc, sizeof uscc);
+    q.q = enterprise && qcopy && db ? qcopy : query;
     struct search_lexicon *lex = NULL;
     struct search_index *idx = NULL;
     struct search_doc_list list;
@@ -143,6 +229,12 @@ int cli_search(int argc, char **argv) {
     if (!rc) rc = search_index_build(lex, list.docs, list.n_docs, &idx, &err);
     struct search_results res;
     if (!rc) rc = search_run(idx, &q, &a, &res, &err);
+    if (!rc && enterprise && !db)
+        rc = error_set(&err, ERR_INVALID, "按企业匹配需要 --db",
+                       "matching an enterprise needs --db");
+    if (!rc && enterprise)
+        rc = split_by_fit(db, enterprise, q.today == SEARCH_NO_DATE ? date_today() : q.today, &res,
+                          &err);
     if (!rc && json) {
         struct buf b;
         buf_init(&b);
@@ -150,7 +242,7 @@ int cli_search(int argc, char **argv) {
         puts(buf_str(&b));
         buf_release(&b);
     } else if (!rc) {
-        print_text(&res);
+        print_text(&res, enterprise != NULL);
     }
     search_index_free(idx);
     search_lexicon_free(lex);

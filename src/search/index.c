@@ -136,6 +136,7 @@ static int copy_doc(struct build *b, const struct search_doc *d, struct doc_rec 
     r->valid_from = d->valid_from;
     r->valid_to = d->valid_to;
     r->is_repealed = d->is_repealed;
+    r->ref = d->ref;
     r->region = -1;
     if (d->region && *d->region) {
         struct error ignore;

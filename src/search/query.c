@@ -430,6 +430,8 @@ static int make_hit(struct run_state *st, const struct search_query *q, const st
     h->is_expired = c->is_expired;
     h->amount_fen = r->amount_fen;
     h->issued = r->issued;
+    h->ref = r->ref;
+    h->fit = -1;
     size_t tl = strlen(r->text), hl = strlen(r->title);
     unsigned char *marks = calloc(tl + hl + 2, 1);
     if (!marks) return ERR_NOMEM;

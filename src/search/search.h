@@ -39,6 +39,7 @@ struct search_doc {
     int32_t valid_to;         /* days, or SEARCH_NO_DATE (no end) */
     bool is_repealed;         /* 废止: expired whatever the dates say */
     int64_t amount_fen;       /* the largest amount the clause names; -1 = scan the text for one */
+    int64_t ref;              /* the store's clause id (for matching), 0 when none */
 };
 
 /* A growable list of documents whose strings live in its arena. */
@@ -175,6 +176,9 @@ struct search_hit {
     int n_spans;
     struct search_span *title_spans; /* highlights in title */
     int n_title_spans;
+    int64_t ref; /* the store's clause id, 0 when none */
+    int fit;     /* for a named enterprise: an enum tri set by the caller from the matching
+                    engine (you qualify / might / not for you); -1 when not asked */
 };
 
 struct search_facet_value {

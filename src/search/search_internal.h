@@ -71,6 +71,7 @@ struct doc_rec {
     int dept_id, kind_id, region_id; /* facet value ids, -1 none */
     bool is_repealed;
     int64_t amount_fen;
+    int64_t ref;
 };
 
 /* What a query reads of every candidate, packed so a scan over 100,000 clauses stays in cache. */

@@ -236,6 +236,12 @@ static void json_hit(struct buf *b, const struct search_hit *h) {
     json_key_str(b, "deadline", h->deadline);
     json_key_str(b, "contact", h->contact);
     buf_printf(b, ",\"expired\":%s,\"score\":%.4f", h->is_expired ? "true" : "false", h->score);
+    if (h->ref) buf_printf(b, ",\"clause_id\":%lld", (long long)h->ref);
+    if (h->fit >= 0)
+        buf_printf(b, ",\"fit\":\"%s\"",
+                   h->fit == 1   ? "eligible"
+                   : h->fit == 0 ? "ineligible"
+                                 : "unknown");
     json_key_str(b, "snippet", h->snippet);
     buf_puts(b, ",\"highlights\":");
     json_spans(b, h->spans, h->n_spans);

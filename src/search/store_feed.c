@@ -57,6 +57,7 @@ int search_load_store(struct search_doc_list *l, struct store *s, struct error *
             .valid_to = or_date(c->valid_to),
             .is_repealed = c->status == POLICY_EXPIRED || p->status == POLICY_EXPIRED,
             .amount_fen = c->award_cap_fen >= 0 ? c->award_cap_fen : -1,
+            .ref = c->id,
         };
         rc = search_doc_list_add(l, &d, err);
     }

@@ -30,5 +30,15 @@ $D search 奖励 --filter colour=red >/dev/null 2>&1; rc=$?
 check "search unknown filter exits 1" '[ $rc -eq 1 ]'
 $D search >/dev/null 2>&1; rc=$?
 check "search without query exits 2" '[ $rc -eq 2 ]'
+# an enterprise named in the query: hits split by the matching engine (demo seed 1 is deterministic)
+tmp=$(mktemp -d)
+$D demo --db "$tmp/d.db" --enterprises 50 --clauses 0 >/dev/null 2>&1
+out=$($D search 奖励 --db "$tmp/d.db" --enterprise 91370203MA04A8AM0D --limit 20 --today 2026-01-15 --json)
+check "search --enterprise marks fit" 'echo "$out" | grep -q "\"fit\":\"eligible\""'
+check "search --enterprise qualified first" 'echo "$out" | grep -o "\"fit\":\"[a-z]*\"" | head -1 | grep -q eligible'
+out=$($D search "91370203MA04A8AM0D 奖励" --db "$tmp/d.db" --limit 20 --today 2026-01-15)
+check "search USCC in query splits" 'echo "$out" | grep -q "== 符合条件 / you qualify"'
+check "search store ids" 'echo "$out" | grep -q "\[QDKJ-2025-03.1\]"'
+rm -rf "$tmp"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

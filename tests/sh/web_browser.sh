@@ -64,6 +64,9 @@ u=$(curl -s "$base/api/enterprises?page_size=1&size=%E5%B0%8F%E5%9E%8B" |
 why=$(curl -s "$base/api/enterprises/$u" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["fields"]["size"]["explain"])')
 dom detail "$base/#/e/$u"
 has detail "$u" "依据《统计上大中小微型企业划分办法（2017）》" "$why" "派生指标（系统计算）" "万元" "精确值"
+if curl -s -o /dev/null -w '%{http_code}' "$base/api/enterprises/$u/matches" | grep -q 200; then
+    has detail "我的政策" "已发布条款"
+fi
 
 dom form "$base/#/new"
 has form "新增企业" 'name="uscc"' 'name="revenue"' 'type="checkbox" name="qualifications"' "高新技术企业" 'list="regions-listregion"'
