@@ -83,7 +83,9 @@ run: deps
 	@$(MAKE) --no-print-directory build/duijie
 	@scripts/run.sh
 
-test: deps
+# The tests also drive the web UI in a real browser: Debian's Chromium and CJK fonts.
+test:
+	@scripts/deps.sh --with-browser
 	@scripts/test.sh
 
 BENCH_N ?= 2000000

@@ -35,6 +35,7 @@ static struct {
     int64_t n_enterprises, n_clauses;
     uint64_t watch_version; /* of the server's store_watch when last loaded */
     time_t checked;
+    bool is_stale; /* a clause's status changed: reload at the next request */
 } state = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void catalog_release(struct catalog_ref *c) {
@@ -54,10 +55,24 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
     bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
                    state.today == today && state.watch_version == wv;
-    if (is_same && now - state.checked < RECHECK_SECONDS) return 0;
+    if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
-    if (is_same && n_e == state.n_enterprises && n_c == state.n_clauses) return 0;
+    if (is_same && n_e == state.n_enterprises && n_c == state.n_clauses) {
+        if (!state.is_stale) return 0;
+        struct catalog_ref *cr = calloc(1, sizeof *cr); /* the clauses only: the index is current */
+        if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+        atomic_init(&cr->refs, 1);
+        int rc = match_catalog_load(s, today, &cr->cat, err);
+        if (rc) {
+            free(cr);
+            return rc;
+        }
+        catalog_release(state.cat);
+        state.cat = cr;
+        state.is_stale = false;
+        return 0;
+    }
     struct index_gen *g;
     int rc = index_load(s, today, &g, err);
     if (rc) return rc;
@@ -85,7 +100,14 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
     state.watch_version = wv;
+    state.is_stale = false;
     return 0;
+}
+
+void http_match_invalidate(void) {
+    pthread_mutex_lock(&state.mu);
+    state.is_stale = true;
+    pthread_mutex_unlock(&state.mu);
 }
 
 /* The current generation and catalog (references the caller gives back), or NULL with res set. */
@@ -155,7 +177,10 @@ static void preview(struct http_request *req, struct http_response *res) {
     rules_free(r);
 }
 
-static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row, struct arena *a) {
+/* One enterprise of a clause's list; with its award (exact fen, from the stored profile) when the
+ * clause has an award line. */
+static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row,
+                        const struct rule_award *award, struct arena *a) {
     char uscc[32];
     index_row_uscc(g, row, uscc, sizeof uscc);
     json_t *o = json_object();
@@ -164,8 +189,16 @@ static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row
     struct value v;
     struct profile *p = malloc(sizeof *p);
     struct error err;
-    if (p && store_get_enterprise(s, uscc, p, a, NULL, &err) == 0 && p->v[F_NAME].has)
-        json_object_set_new(o, "name", json_string(p->v[F_NAME].s));
+    if (p && store_get_enterprise(s, uscc, p, a, NULL, &err) == 0) {
+        if (p->v[F_NAME].has) json_object_set_new(o, "name", json_string(p->v[F_NAME].s));
+        int64_t fen;
+        char buf[64];
+        profile_derive(p, index_gen_today(g), NULL);
+        if (award && rules_award(award, p, &fen, NULL, 0)) {
+            json_object_set_new(o, "award_fen", json_integer(fen));
+            json_object_set_new(o, "award", json_string(money_format(fen, buf, sizeof buf)));
+        }
+    }
     free(p);
     index_row_value(g, row, F_REGION, &v);
     if (v.has) json_object_set_new(o, "region", json_string(region_at((int)v.i)->name));
@@ -177,7 +210,7 @@ static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row
 /* The rows of one page out of a list of bitmaps taken in order (nearly: one per condition). */
 static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bitmap_t **sets,
                          const struct rule_cond **conds, int n_sets, uint64_t offset,
-                         uint64_t limit, struct arena *a) {
+                         uint64_t limit, const struct rule_award *award, struct arena *a) {
     json_t *list = json_array();
     uint32_t *rows = malloc((limit ? limit : 1) * sizeof *rows);
     for (int k = 0; rows && k < n_sets && limit > 0; k++) {
@@ -189,7 +222,7 @@ static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bit
         uint64_t take = n - offset < limit ? n - offset : limit;
         roaring_bitmap_range_uint32_array(sets[k], (size_t)offset, (size_t)take, rows);
         for (uint64_t i = 0; i < take; i++) {
-            json_t *o = row_json(s, g, rows[i], a);
+            json_t *o = row_json(s, g, rows[i], award, a);
             if (conds && conds[k]) {
                 struct buf b;
                 buf_init(&b);
@@ -295,7 +328,7 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         json_object_set_new(o, "enterprises",
                             page_rows(s, g, sets, n_sets > 1 || conds[0] ? conds : NULL, n_sets,
                                       (uint64_t)(page - 1) * (uint64_t)size, (uint64_t)size,
-                                      http_arena(req)));
+                                      v->award, http_arena(req)));
         http_reply_json(res, 200, o);
     } else {
         http_reply_err(res, 0, &err);

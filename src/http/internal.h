@@ -91,4 +91,8 @@ void pool_close(struct store_pool *p);
 struct store *pool_take(struct store_pool *p, int *slot);
 void pool_give(struct store_pool *p, int slot);
 
+/* Marks the match endpoints' published clauses stale (a status changed without the clause count
+ * changing): the next match request reloads them. api_match.c. */
+void http_match_invalidate(void);
+
 #endif

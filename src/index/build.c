@@ -298,6 +298,8 @@ static int build_numeric(const struct index_builder *b, const struct stage *s, s
         if (is_new) nd++;
         rank[a[i].row] = (uint32_t)(nd - 1);
     }
+    for (uint32_t r = 0; r < b->n; r++)
+        if (!s->has[r]) rank[r] = UINT32_MAX;
     c->n_distinct = (uint32_t)nd;
     if (c->kind == COL_INT)
         c->ivals = malloc((nd ? nd : 1) * sizeof *c->ivals);
@@ -333,6 +335,8 @@ static int build_numeric(const struct index_builder *b, const struct stage *s, s
     for (int bit = 0; bit < bits; bit++)
         if (!(c->slices[bit] = bitmap_of(rows[bit], count[bit]))) goto slices_out;
     rc = 0;
+    c->rank = rank;
+    rank = NULL;
 slices_out:
     for (int bit = 0; bit < bits; bit++)
         free(rows[bit]);
@@ -348,6 +352,13 @@ static int build_values(const struct index_builder *b, const struct stage *s, st
     c->n_values = d->type == FT_BOOL ? 2 : schema_value_count(d);
     struct lists l;
     int rc = lists_init(&l, c->n_values);
+    size_t m = b->n ? b->n : 1;
+    if (c->kind == COL_CAT && !(c->cat = malloc(m))) rc = ERR_NOMEM;
+    if (c->kind == COL_SET && !(c->mask = malloc(m * sizeof *c->mask))) rc = ERR_NOMEM;
+    for (uint32_t r = 0; !rc && r < b->n; r++) {
+        if (c->cat) c->cat[r] = s->has[r] ? (uint8_t)s->iv[r] : 0xff;
+        if (c->mask) c->mask[r] = s->has[r] ? (uint64_t)s->iv[r] : 0;
+    }
     for (uint32_t r = 0; !rc && r < b->n; r++) {
         if (!s->has[r]) continue;
         if (c->kind == COL_CAT) {
@@ -410,6 +421,9 @@ static size_t col_bytes(const struct col *c, uint32_t n) {
     for (int k = 0; c->within && k < c->n_nodes; k++)
         s += bm_bytes(c->within[k]) + bm_bytes(c->exact[k]) + 2 * sizeof(void *);
     if (c->code) s += n * sizeof *c->code;
+    if (c->rank) s += n * sizeof *c->rank;
+    if (c->cat) s += n;
+    if (c->mask) s += n * sizeof *c->mask;
     return s;
 }
 
@@ -532,6 +546,9 @@ void index_seg_release(struct seg *s) {
         free_bitmaps(c->within, c->n_nodes);
         free_bitmaps(c->exact, c->n_nodes);
         free(c->code);
+        free(c->rank);
+        free(c->cat);
+        free(c->mask);
     }
     free(s);
 }

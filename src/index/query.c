@@ -245,14 +245,13 @@ void index_seg_value(const struct seg *s, uint32_t row, enum field_id f, struct 
         v->s = s->uscc[row - s->base];
         return;
     }
-    if (c->kind == COL_NONE || roaring_bitmap_contains(c->missing, row)) return;
-    v->has = true;
+    uint32_t local = row - s->base;
     switch (c->kind) {
     case COL_INT:
     case COL_RATIO: {
-        uint32_t rank = 0;
-        for (int b = 0; b < c->n_slices; b++)
-            if (roaring_bitmap_contains(c->slices[b], row)) rank |= (uint32_t)1 << b;
+        uint32_t rank = c->rank[local];
+        if (rank == UINT32_MAX) return;
+        v->has = true;
         if (c->kind == COL_INT)
             v->i = c->ivals[rank];
         else
@@ -260,15 +259,19 @@ void index_seg_value(const struct seg *s, uint32_t row, enum field_id f, struct 
         return;
     }
     case COL_CAT:
-        for (int k = 0; k < c->n_values; k++)
-            if (c->vals[k] && roaring_bitmap_contains(c->vals[k], row)) v->i = k;
+        if (c->cat[local] == 0xff) return;
+        v->has = true;
+        v->i = c->cat[local];
         return;
     case COL_SET:
-        for (int k = 0; k < c->n_values && k < 64; k++)
-            if (c->vals[k] && roaring_bitmap_contains(c->vals[k], row)) v->i |= INT64_C(1) << k;
+        if (roaring_bitmap_contains(c->missing, row)) return;
+        v->has = true;
+        v->i = (int64_t)c->mask[local];
         return;
     case COL_TREE:
-        v->i = c->code[row - s->base];
+        if (c->code[local] < 0) return;
+        v->has = true;
+        v->i = c->code[local];
         return;
     case COL_NONE:
         break;

@@ -27,9 +27,13 @@ struct col {
     struct ratio *rvals; /* COL_RATIO; owned (not reduced: equal values compare equal) */
     int n_slices;
     roaring_bitmap_t **slices; /* owned, n_slices */
+    uint32_t *rank;            /* owned: each row's rank (UINT32_MAX = missing), so one row's
+                                  value is one read, not a walk of the slices */
     /* COL_CAT (enum, bool) / COL_SET: one bitmap per value */
     int n_values;
     roaring_bitmap_t **vals; /* owned, n_values */
+    uint8_t *cat;            /* COL_CAT: each row's value (0xff = missing), owned */
+    uint64_t *mask;          /* COL_SET: each row's set (missing: see `missing`), owned */
     /* COL_TREE (region, industry): rows within each node, rows exactly at each inner node, and the
      * node of each row */
     int n_nodes;
