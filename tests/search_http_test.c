@@ -1,7 +1,7 @@
 /* GET /api/search (src/http/api_search.c) on the demo policies: a real query finds the clauses
  * with highlights and facets, the department, region and status filters hold on every hit, paging
- * is consistent, and bad input (no q, invalid UTF-8, an unclosed quote, a bad status or limit) is a
- * 400 in the house error shape. */
+ * is consistent, uscc= orders the hits by that enterprise's matching result, and bad input (no q,
+ * invalid UTF-8, an unclosed quote, a bad status or limit) is a 400 in the house error shape. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "demo/demo.h"
 #include "http/http.h"
 #include "refdata/refdata.h"
+#include "schema/schema.h"
 #include "search/search.h"
 #include "store/store.h"
 #include "test.h"
@@ -47,6 +48,18 @@ TEST(search_http_endpoint) {
         test_failf(__FILE__, __LINE__, "store: %s", err.en);
         return;
     }
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    char uscc[64] = "";
+    for (int i = 0; i < 50; i++) {
+        demo_enterprise(11, i, p, &t);
+        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
+        if (i == 0 && p->v[F_USCC].has) snprintf(uscc, sizeof uscc, "%s", p->v[F_USCC].s);
+    }
+    char absent[64] = ""; /* a valid code no stored enterprise has */
+    demo_enterprise(11, 999, p, &t);
+    if (p->v[F_USCC].has) snprintf(absent, sizeof absent, "%s", p->v[F_USCC].s);
+    free(p);
     int np, nc;
     CHECK_INT(demo_load_policies(s, "data/demo/policies.json", &np, &nc, &err), 0);
     struct http_config cfg = {.port = 0, .db = db_path, .threads = 2};
@@ -137,6 +150,34 @@ TEST(search_http_endpoint) {
         CHECK(json_is_true(json_object_get(json_array_get(hits, i), "expired")));
     json_decref(j);
 
+    /* uscc=: the hits ordered eligible, unknown, ineligible (then those without a rule) */
+    char target[256];
+    snprintf(target, sizeof target, "/api/search?q=%%E4%%BC%%81%%E4%%B8%%9A&limit=50&uscc=%s",
+             uscc);
+    j = call(srv, target, &st);
+    CHECK_INT(st, 200);
+    hits = json_object_get(j, "hits");
+    int last = 0, n_fit = 0;
+    for (size_t i = 0; i < json_array_size(hits); i++) {
+        const char *fit = json_string_value(json_object_get(json_array_get(hits, i), "fit"));
+        int rank = !fit                           ? 3
+                   : strcmp(fit, "eligible") == 0 ? 0
+                   : strcmp(fit, "unknown") == 0  ? 1
+                                                  : 2;
+        n_fit += fit != NULL;
+        CHECK(rank >= last);
+        last = rank;
+    }
+    CHECK(n_fit > 0);
+    json_decref(j);
+    j = call(srv, "/api/search?q=%E4%BC%81%E4%B8%9A", &st);
+    CHECK(json_object_get(json_array_get(json_object_get(j, "hits"), 0), "fit") == NULL);
+    json_decref(j);
+    snprintf(target, sizeof target, "/api/search?q=%%E4%%BC%%81%%E4%%B8%%9A&uscc=%s", absent);
+    j = call(srv, target, &st);
+    CHECK_INT(st, 404);
+    json_decref(j);
+    check_400(srv, "/api/search?q=abc&uscc=123");
     check_400(srv, "/api/search");
     check_400(srv, "/api/search?q=");
     check_400(srv, "/api/search?q=%FF%FE");

@@ -6,6 +6,7 @@
 const PAGE = 10;
 const FACET_NAMES = { department: '发布部门', kind: '类别', status: '状态', region: '地区' };
 const FILTERS = ['department', 'region', 'kind', 'status'];
+const FIT = { eligible: ['可申报', 'size-3'], unknown: ['可能符合（缺少数据）', 'size-1'], ineligible: ['不符合', 'size-0'] };
 let offset = 0;
 
 function el(tag, cls, text) {
@@ -40,6 +41,7 @@ function hitNode(hit) {
   const title = el('strong');
   title.append(marked(hit.title, hit.title_highlights));
   head.append(title);
+  if (hit.fit && FIT[hit.fit]) head.append(' ', el('span', 'tag ' + FIT[hit.fit][1], FIT[hit.fit][0]));
   if (hit.expired) head.append(' ', el('span', 'tag size-0', '已失效'));
   if (hit.kind) head.append(' ', el('span', 'tag', hit.kind));
   card.append(head);
@@ -103,7 +105,7 @@ async function run() {
     return;
   }
   const params = new URLSearchParams({ q, limit: String(PAGE), offset: String(offset) });
-  for (const f of FILTERS) if (value(f)) params.set(f, value(f));
+  for (const f of FILTERS.concat(['uscc'])) if (value(f)) params.set(f, value(f));
   msg.textContent = '搜索中…';
   let body = null;
   let ok = false;

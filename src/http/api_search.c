@@ -2,15 +2,19 @@
  * clauses. The index is built with src/search from the server's store on first use and rebuilt
  * when the clause count changes, a clause is published (http_search_invalidate) or another replica
  * writes (checked at most once a second); a rebuilt index is published as a new generation, so
- * searches never wait on a rebuild's readers. Tokenising, ranking, snippets and the JSON of the
- * results belong to src/search; this file only reads the request and loads the store. */
+ * searches never wait on a rebuild's readers. With uscc= the hits are split by that enterprise's
+ * matching result (search_split_by_fit, shared with `duijie search --enterprise`). Tokenising,
+ * ranking, snippets and the JSON of the results belong to src/search; this file only reads the
+ * request and loads the store. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 #include "http/internal.h"
+#include "enterprise/enterprise.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "util/date.h"
 
 #define RECHECK_SECONDS 1
 
@@ -79,7 +83,7 @@ static int add_filter(struct http_request *req, const char *key, struct search_f
     return search_filter_set(f, kv, a, err);
 }
 
-/* GET /api/search?q=&department=&region=&status=&kind=&limit=&offset= */
+/* GET /api/search?q=&department=&region=&status=&kind=&limit=&offset=&uscc= */
 static void search(struct http_request *req, struct http_response *res) {
     const char *q = http_query(req, "q");
     if (!q || !*q) {
@@ -101,6 +105,16 @@ static void search(struct http_request *req, struct http_response *res) {
             http_reply_err(res, 400, &err);
             return;
         }
+    const char *uscc = http_query(req, "uscc");
+    struct uscc_result u = {0};
+    if (uscc && *uscc) {
+        uscc_check(uscc, strlen(uscc), &u);
+        if (!u.is_valid) {
+            http_reply_error(res, 400, "invalid", "uscc 不是有效的统一社会信用代码",
+                             "uscc is not a valid unified social credit code");
+            return;
+        }
+    }
     struct store *s = http_store(req, res);
     if (!s) return;
     pthread_mutex_lock(&state.mu);
@@ -117,6 +131,11 @@ static void search(struct http_request *req, struct http_response *res) {
         /* the query itself is bad (invalid UTF-8, an unclosed quote, nothing to search for) */
         http_reply_err(res, rc == ERR_UTF8 || rc == ERR_PARSE || rc == ERR_TOO_LARGE ? 400 : 0,
                        &err);
+        return;
+    }
+    /* an enterprise named: its hits split into 可申报 / 可能符合 / 不符合 by the matching engine */
+    if (u.is_valid && (rc = search_split_by_fit(s, u.code, date_today(), &r, &err))) {
+        http_reply_err(res, 0, &err);
         return;
     }
     struct buf b;
