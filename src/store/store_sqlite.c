@@ -121,6 +121,8 @@ static const enum field_id year_fields[] = {
     F_RD_EXPENSE, F_RD_STAFF, F_TAX_PAID, F_EQUIPMENT_INVESTMENT,
 };
 #define N_YEAR ((int)(sizeof year_fields / sizeof *year_fields))
+#define N_YEAR_COLS (2 + N_YEAR)
+#define QUAL_BATCH 8 /* qualification rows per INSERT */
 
 static const char *ent_col_name(int c) {
     return c < EC_PLAIN ? special_cols[c] : schema_field(plain_fields[c - EC_PLAIN])->key;
@@ -135,9 +137,11 @@ enum stmt_id {
     ST_INSERT_ENT,
     ST_PUT_ENT,
     ST_DEL_QUAL,
-    ST_PUT_QUAL,
+    ST_PUT_QUAL, /* ST_PUT_QUAL + k - 1 inserts k rows, k <= QUAL_BATCH */
+    ST_PUT_QUAL_LAST = ST_PUT_QUAL + 7,
     ST_DEL_YEARS,
-    ST_PUT_YEAR,
+    ST_PUT_YEAR, /* ST_PUT_YEAR + k - 1 inserts k rows, k <= 1 + PROFILE_HISTORY */
+    ST_PUT_YEAR_LAST = ST_PUT_YEAR + PROFILE_HISTORY,
     ST_GET_ENT,
     ST_GET_YEARS,
     ST_COUNT_ENT,
@@ -166,8 +170,6 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_RELEASE] = "RELEASE store_write",
     [ST_ROLLBACK_TO] = "ROLLBACK TO store_write",
     [ST_DEL_QUAL] = "DELETE FROM enterprise_qualification WHERE enterprise_id = ?1",
-    [ST_PUT_QUAL] = "INSERT INTO enterprise_qualification (qualification, enterprise_id) "
-                    "VALUES (?1, ?2)",
     [ST_DEL_YEARS] = "DELETE FROM enterprise_year WHERE enterprise_id = ?1",
     [ST_GET_YEARS] = "SELECT * FROM enterprise_year WHERE enterprise_id = ?1 AND year BETWEEN ?2 "
                      "AND ?3",
@@ -263,31 +265,55 @@ static void ent_select_sql(struct buf *b, const char *tail) {
     buf_printf(b, " FROM enterprise %s", tail);
 }
 
-static void year_put_sql(struct buf *b) {
+/* One INSERT of n rows: a put writes an enterprise's years (and its qualifications) with one
+ * statement instead of one per row. */
+static void year_put_sql(struct buf *b, int n) {
     buf_puts(b, "INSERT INTO enterprise_year (enterprise_id, year");
     for (int k = 0; k < N_YEAR; k++)
         buf_printf(b, ", %s", schema_field(year_fields[k])->key);
-    buf_puts(b, ") VALUES (?1, ?2");
-    for (int k = 0; k < N_YEAR; k++)
-        buf_printf(b, ", ?%d", k + 3);
-    buf_puts(b, ")");
+    buf_puts(b, ") VALUES ");
+    for (int r = 0; r < n; r++) {
+        buf_puts(b, r ? ", (" : "(");
+        for (int k = 0; k < N_YEAR_COLS; k++)
+            buf_printf(b, "%s?%d", k ? ", " : "", r * N_YEAR_COLS + k + 1);
+        buf_puts(b, ")");
+    }
+}
+
+static void qual_put_sql(struct buf *b, int n) {
+    buf_puts(b, "INSERT INTO enterprise_qualification (qualification, enterprise_id) VALUES ");
+    for (int r = 0; r < n; r++)
+        buf_printf(b, "%s(?%d, ?1)", r ? ", " : "", r + 2);
 }
 
 static int build_sql(struct sqlite_store *ss) {
-    static const enum stmt_id ids[] = {ST_INSERT_ENT, ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT,
-                                       ST_PUT_YEAR};
-    struct buf b[5];
-    for (int i = 0; i < 5; i++)
+    static const enum stmt_id ids[] = {ST_INSERT_ENT, ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT};
+    enum { N_IDS = sizeof ids / sizeof *ids };
+    struct buf b[N_IDS];
+    for (int i = 0; i < N_IDS; i++)
         buf_init(&b[i]);
     ent_insert_sql(&b[0]);
     ent_put_sql(&b[1]);
     ent_select_sql(&b[2], "WHERE uscc = ?1");
     ent_select_sql(&b[3], "ORDER BY id");
-    year_put_sql(&b[4]);
     bool is_oom = false;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N_IDS; i++) {
         is_oom |= b[i].is_oom;
         ss->sql[ids[i]] = buf_detach(&b[i]);
+    }
+    for (int id = ST_PUT_YEAR; id <= ST_PUT_YEAR_LAST; id++) {
+        struct buf y;
+        buf_init(&y);
+        year_put_sql(&y, id - ST_PUT_YEAR + 1);
+        is_oom |= y.is_oom;
+        ss->sql[id] = buf_detach(&y);
+    }
+    for (int id = ST_PUT_QUAL; id <= ST_PUT_QUAL_LAST; id++) {
+        struct buf q;
+        buf_init(&q);
+        qual_put_sql(&q, id - ST_PUT_QUAL + 1);
+        is_oom |= q.is_oom;
+        ss->sql[id] = buf_detach(&q);
     }
     return is_oom ? ERR_NOMEM : 0;
 }
@@ -661,69 +687,97 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
     }
 }
 
-/* A plain INSERT first: it is the common case (a first import, the demo), needs no RETURNING and
- * tells us the row is new, so there are no old qualifications or years to delete. Only when the
- * USCC is taken (the one UNIQUE constraint) does the upsert run. */
+/* Writes the row by USCC. In a bulk load (a first import, the demo) almost every row is new: a
+ * plain INSERT first needs no RETURNING and tells us the row is new, so there are no old
+ * qualifications or years to delete; only when the USCC is taken does the upsert run. Outside a
+ * bulk load (a re-import updates most rows) the upsert runs at once, saving the failed INSERT; the
+ * row is new exactly when the upsert set the connection's last insert rowid (reset to 0 first). */
 static int put_row(struct sqlite_store *ss, const struct profile *p, const struct ent_derived *d,
                    int64_t *id, bool *is_new, struct error *err) {
-    sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
-    if (!ins) return ERR_DB;
-    bind_enterprise(ins, p, d);
-    int rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc == SQLITE_DONE) {
-        *id = sqlite3_last_insert_rowid(ss->db);
-        *is_new = true;
-        return 0;
+    if (ss->is_bulk) {
+        sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
+        if (!ins) return ERR_DB;
+        bind_enterprise(ins, p, d);
+        int rc = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (rc == SQLITE_DONE) {
+            *id = sqlite3_last_insert_rowid(ss->db);
+            *is_new = true;
+            return 0;
+        }
+        if (sqlite3_extended_errcode(ss->db) != SQLITE_CONSTRAINT_UNIQUE)
+            return db_error(ss, err, "insert enterprise");
     }
-    if (sqlite3_extended_errcode(ss->db) != SQLITE_CONSTRAINT_UNIQUE)
-        return db_error(ss, err, "insert enterprise");
     sqlite3_stmt *st = stmt(ss, ST_PUT_ENT, err);
     if (!st) return ERR_DB;
     bind_enterprise(st, p, d);
+    sqlite3_set_last_insert_rowid(ss->db, 0);
     if (sqlite3_step(st) == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-    return run(ss, st, err, "put enterprise");
+    int rc = run(ss, st, err, "put enterprise");
+    *is_new = !rc && *id == sqlite3_last_insert_rowid(ss->db);
+    return rc;
 }
 
 static int put_qualifications(struct sqlite_store *ss, const struct profile *p, int64_t id,
                               bool is_new, struct error *err) {
-    sqlite3_stmt *del = stmt(ss, ST_DEL_QUAL, err), *ins = stmt(ss, ST_PUT_QUAL, err);
-    if (!del || !ins) return ERR_DB;
-    sqlite3_bind_int64(del, 1, id);
-    int rc = is_new ? 0 : run(ss, del, err, "delete qualifications");
+    int rc = 0;
+    if (!is_new) {
+        sqlite3_stmt *del = stmt(ss, ST_DEL_QUAL, err);
+        if (!del) return ERR_DB;
+        sqlite3_bind_int64(del, 1, id);
+        rc = run(ss, del, err, "delete qualifications");
+    }
     uint64_t mask = p->v[F_QUALIFICATIONS].has ? (uint64_t)p->v[F_QUALIFICATIONS].i : 0;
-    for (int k = 0; !rc && k < 64; k++) {
-        if (!(mask >> k & 1)) continue;
-        sqlite3_bind_int(ins, 1, k);
-        sqlite3_bind_int64(ins, 2, id);
-        rc = run(ss, ins, err, "put qualification");
+    int held[64], n = 0;
+    for (int k = 0; k < 64; k++)
+        if (mask >> k & 1) held[n++] = k;
+    for (int at = 0; !rc && at < n; at += QUAL_BATCH) {
+        int m = n - at < QUAL_BATCH ? n - at : QUAL_BATCH;
+        sqlite3_stmt *ins = stmt(ss, (enum stmt_id)(ST_PUT_QUAL + m - 1), err);
+        if (!ins) return ERR_DB;
+        sqlite3_bind_int64(ins, 1, id);
+        for (int r = 0; r < m; r++)
+            sqlite3_bind_int(ins, r + 2, held[at + r]);
+        rc = run(ss, ins, err, "put qualifications");
     }
     return rc;
 }
 
-static int put_year(struct sqlite_store *ss, sqlite3_stmt *ins, int64_t id, int year,
-                    const struct value *vals, struct error *err) {
-    bool has_any = false;
+static bool year_has_any(const struct value *vals) {
     for (int k = 0; k < N_YEAR; k++)
-        has_any |= vals[year_fields[k]].has;
-    if (!has_any) return 0;
-    sqlite3_bind_int64(ins, 1, id);
-    sqlite3_bind_int(ins, 2, year);
-    for (int k = 0; k < N_YEAR; k++)
-        bind_opt(ins, k + 3, vals[year_fields[k]].has, vals[year_fields[k]].i);
-    return run(ss, ins, err, "put year");
+        if (vals[year_fields[k]].has) return true;
+    return false;
 }
 
+/* The fiscal year and the history years that hold anything, in one INSERT. */
 static int put_years(struct sqlite_store *ss, const struct profile *p, int fy, int64_t id,
                      bool is_new, struct error *err) {
-    sqlite3_stmt *del = stmt(ss, ST_DEL_YEARS, err), *ins = stmt(ss, ST_PUT_YEAR, err);
-    if (!del || !ins) return ERR_DB;
-    sqlite3_bind_int64(del, 1, id);
-    int rc = is_new ? 0 : run(ss, del, err, "delete years");
-    if (!rc) rc = put_year(ss, ins, id, fy, p->v, err);
-    for (int k = 0; !rc && k < PROFILE_HISTORY; k++)
-        rc = put_year(ss, ins, id, fy - 1 - k, p->hist[k], err);
-    return rc;
+    int rc = 0;
+    if (!is_new) {
+        sqlite3_stmt *del = stmt(ss, ST_DEL_YEARS, err);
+        if (!del) return ERR_DB;
+        sqlite3_bind_int64(del, 1, id);
+        rc = run(ss, del, err, "delete years");
+    }
+    const struct value *vals[1 + PROFILE_HISTORY];
+    int years[1 + PROFILE_HISTORY], n = 0;
+    for (int k = -1; k < PROFILE_HISTORY; k++) {
+        const struct value *v = k < 0 ? p->v : p->hist[k];
+        if (!year_has_any(v)) continue;
+        vals[n] = v;
+        years[n++] = fy - 1 - k;
+    }
+    if (rc || n == 0) return rc;
+    sqlite3_stmt *ins = stmt(ss, (enum stmt_id)(ST_PUT_YEAR + n - 1), err);
+    if (!ins) return ERR_DB;
+    for (int r = 0; r < n; r++) {
+        int o = r * N_YEAR_COLS;
+        sqlite3_bind_int64(ins, o + 1, id);
+        sqlite3_bind_int(ins, o + 2, years[r]);
+        for (int k = 0; k < N_YEAR; k++)
+            bind_opt(ins, o + k + 3, vals[r][year_fields[k]].has, vals[r][year_fields[k]].i);
+    }
+    return run(ss, ins, err, "put years");
 }
 
 static int sqlite_put_enterprise(struct store *s, const struct profile *p, int64_t *id,
