@@ -36,20 +36,6 @@ static void die(const char *what, const struct error *e) {
     exit(1);
 }
 
-static void put_field(FILE *f, const char *s, bool is_last) {
-    if (strpbrk(s, ",\"\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputc(is_last ? '\n' : ',', f);
-}
-
 /* A value as a person types it; "" when missing. */
 static const char *cell(enum field_id id, const struct value *v, char *buf, size_t n) {
     const struct field_def *f = schema_field(id);
@@ -73,12 +59,12 @@ static int64_t write_csv(const char *path, int64_t n) {
     char buf[512];
     for (int id = 0; id < F_COUNT; id++)
         if (!schema_field((enum field_id)id)->is_derived)
-            put_field(f, schema_field(id)->label, false);
+            import_csv_write_field(f, schema_field(id)->label, false);
     for (int k = 0; k < PROFILE_HISTORY; k++)
         for (size_t j = 0; j < 2; j++) {
             snprintf(buf, sizeof buf, "%d年%s", DEMO_FISCAL_YEAR - 1 - k,
                      schema_field(yearly_back[j])->label);
-            put_field(f, buf, k == PROFILE_HISTORY - 1 && j == 1);
+            import_csv_write_field(f, buf, k == PROFILE_HISTORY - 1 && j == 1);
         }
     struct profile *p = malloc(sizeof *p);
     struct demo_text t;
@@ -86,11 +72,13 @@ static int64_t write_csv(const char *path, int64_t n) {
         demo_enterprise(7, i, p, &t);
         for (int id = 0; id < F_COUNT; id++)
             if (!schema_field((enum field_id)id)->is_derived)
-                put_field(f, cell((enum field_id)id, &p->v[id], buf, sizeof buf), false);
+                import_csv_write_field(f, cell((enum field_id)id, &p->v[id], buf, sizeof buf),
+                                       false);
         for (int k = 0; k < PROFILE_HISTORY; k++)
             for (size_t j = 0; j < 2; j++)
-                put_field(f, cell(yearly_back[j], &p->hist[k][yearly_back[j]], buf, sizeof buf),
-                          k == PROFILE_HISTORY - 1 && j == 1);
+                import_csv_write_field(
+                    f, cell(yearly_back[j], &p->hist[k][yearly_back[j]], buf, sizeof buf),
+                    k == PROFILE_HISTORY - 1 && j == 1);
     }
     free(p);
     int64_t size = ftell(f);

@@ -6,60 +6,8 @@
 const SIZES = ['大型', '中型', '小型', '微型'];
 const app = document.getElementById('app');
 
-// ---- small helpers ----
+// ---- small helpers (h, api, errorBox and money are in common.js) ----
 
-function h(tag, attrs, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'value') el.value = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const kid of kids.flat()) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-  }
-  return el;
-}
-
-async function api(path, options) {
-  let res;
-  try {
-    res = await fetch(path, options);
-  } catch (e) {
-    return { ok: false, status: 0, body: { error: { code: 'network', zh: '无法连接服务器', en: String(e) } } };
-  }
-  let body = null;
-  try { body = await res.json(); } catch (e) { body = null; }
-  return { ok: res.ok, status: res.status, body };
-}
-
-function errorBox(body, fallback) {
-  const e = (body && body.error) || { zh: fallback || '请求失败', en: '' };
-  const where = e.line ? `（第 ${e.line} 行第 ${e.col} 列）` : '';
-  return h('div', { class: 'error-box', role: 'alert' }, e.zh + where, e.en ? h('small', {}, e.en) : null);
-}
-
-// Money arrives as integer fen. Shown as 万元 (exact: up to six decimals), the exact 元 on hover.
-function groupDigits(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-function yuanText(fen) {
-  const neg = fen < 0; const a = Math.abs(fen);
-  const s = groupDigits(String(Math.trunc(a / 100))) + '.' + String(a % 100).padStart(2, '0');
-  return (neg ? '-' : '') + s + ' 元';
-}
-function wanText(fen) {
-  const neg = fen < 0; const a = Math.abs(fen);
-  const whole = Math.trunc(a / 1000000); const rest = a % 1000000;
-  let s = groupDigits(String(whole));
-  if (rest) s += '.' + String(rest).padStart(6, '0').replace(/0+$/, '');
-  return (neg ? '-' : '') + s + ' 万元';
-}
-function moneyNode(fen) {
-  return h('span', {}, h('span', { class: 'money', title: '精确值 ' + yuanText(fen) }, wanText(fen)),
-    h('span', { class: 'exact' }, yuanText(fen)));
-}
 function sizeTag(size) {
   const i = SIZES.indexOf(size);
   return h('span', { class: 'tag ' + (i >= 0 ? 'size-' + i : 'none') }, i >= 0 ? size : '未划型');

@@ -4,63 +4,6 @@
 // textContent only. Money arrives as integer fen and is formatted with BigInt, never floats.
 'use strict';
 
-function h(tag, attrs, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'value') el.value = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const kid of kids.flat()) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-  }
-  return el;
-}
-
-async function api(path, options) {
-  let res;
-  try {
-    res = await fetch(path, options);
-  } catch (e) {
-    return { ok: false, status: 0, body: { error: { zh: '无法连接服务器', en: String(e) } } };
-  }
-  let body = null;
-  try { body = await res.json(); } catch (e) { body = null; }
-  return { ok: res.ok, status: res.status, body };
-}
-
-function postJSON(path, obj) {
-  return api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(obj) });
-}
-
-function errorBox(body, fallback) {
-  const e = (body && body.error) || { zh: fallback || '请求失败', en: '' };
-  const where = e.line && !/第 \d+ 行/.test(e.zh || '') ? `（第 ${e.line} 行第 ${e.col} 列）` : '';
-  return h('div', { class: 'error-box', role: 'alert' }, (e.zh || '') + where, e.en ? h('small', {}, e.en) : null);
-}
-
-// ---- money: integer fen → text, with BigInt only ----
-
-function groupDigits(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-function toFen(v) { return BigInt(typeof v === 'string' ? v : Math.trunc(v)); }
-function yuanText(fenIn) {
-  let fen = toFen(fenIn); const neg = fen < 0n; if (neg) fen = -fen;
-  return (neg ? '-' : '') + groupDigits((fen / 100n).toString()) + '.' + (fen % 100n).toString().padStart(2, '0') + ' 元';
-}
-function wanText(fenIn) {
-  let fen = toFen(fenIn); const neg = fen < 0n; if (neg) fen = -fen;
-  const rest = fen % 1000000n;
-  let s = groupDigits((fen / 1000000n).toString());
-  if (rest) s += '.' + rest.toString().padStart(6, '0').replace(/0+$/, '');
-  return (neg ? '-' : '') + s + ' 万元';
-}
-function moneyNode(fen) {
-  return h('span', {}, h('span', { class: 'money', title: '精确值 ' + yuanText(fen) }, wanText(fen)),
-    h('span', { class: 'exact' }, yuanText(fen)));
-}
 // Amounts inside the extraction are yuan (may be fractional only for rates); show as given.
 function yuanAmount(y) {
   if (typeof y !== 'number') return '';

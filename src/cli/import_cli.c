@@ -18,34 +18,19 @@ struct cli_ctx {
     int last_pct;
 };
 
-/* One CSV field, quoted when it must be. */
-static void csv_field(FILE *f, const char *s, bool is_last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputc(is_last ? '\n' : ',', f);
-}
-
 static void on_issue(void *ctx, const struct import_issue *e, bool is_warning) {
     struct cli_ctx *c = ctx;
     if (!c->errors) return;
     char row[16], line[16];
     snprintf(row, sizeof row, "%d", e->row);
     snprintf(line, sizeof line, "%d", e->line);
-    csv_field(c->errors, e->row ? row : "", false);
-    csv_field(c->errors, e->line ? line : "", false);
-    csv_field(c->errors, e->column, false);
-    csv_field(c->errors, e->field, false);
-    csv_field(c->errors, is_warning ? "warning" : "error", false);
-    csv_field(c->errors, e->zh, false);
-    csv_field(c->errors, e->en, true);
+    import_csv_write_field(c->errors, e->row ? row : "", false);
+    import_csv_write_field(c->errors, e->line ? line : "", false);
+    import_csv_write_field(c->errors, e->column, false);
+    import_csv_write_field(c->errors, e->field, false);
+    import_csv_write_field(c->errors, is_warning ? "warning" : "error", false);
+    import_csv_write_field(c->errors, e->zh, false);
+    import_csv_write_field(c->errors, e->en, true);
 }
 
 static void on_progress(void *ctx, int64_t done, int64_t total) {

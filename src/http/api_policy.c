@@ -355,6 +355,7 @@ static void policy_publish(struct http_request *req, struct http_response *res) 
     json_t *o;
     if (!rc) {
         http_match_invalidate();
+        http_search_invalidate();
         rc = policy_with_clauses(s, id, a, &o, &err);
     }
     if (rc) {

@@ -94,5 +94,7 @@ void pool_give(struct store_pool *p, int slot);
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
+/* The same for the search index (a published clause is searchable at once). api_search.c. */
+void http_search_invalidate(void);
 
 #endif

@@ -475,3 +475,17 @@ int import_read_csv_stream(FILE *f, int64_t total, const struct import_reader_op
     free(c);
     return rc;
 }
+
+void import_csv_write_field(FILE *f, const char *s, bool is_last) {
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(is_last ? '\n' : ',', f);
+}

@@ -61,6 +61,10 @@ int import_read_csv_stream(FILE *f, int64_t total, const struct import_reader_op
                            struct error *err);
 /* The first sheet of an XLSX workbook, from memory or a file. Cells come as text: numbers in
  * plain decimal, booleans as 是/否, date-formatted numbers as YYYY-MM-DD. */
+/* Writes one CSV field to f (RFC 4180: quoted when it holds a comma, quote or line break), then a
+ * comma, or a newline when is_last. The error file and test data are written with it. */
+void import_csv_write_field(FILE *f, const char *s, bool is_last);
+
 int import_read_xlsx(const char *data, size_t len, const struct import_reader_opts *o,
                      struct error *err);
 int import_read_xlsx_file(const char *path, const struct import_reader_opts *o, struct error *err);

@@ -283,24 +283,6 @@ int match_clauses_atoms(const struct match_clauses *cs) {
 
 /* ---- one enterprise ---- */
 
-static bool op_holds(enum rule_op op, int cmp) {
-    switch (op) {
-    case RO_EQ:
-        return cmp == 0;
-    case RO_NE:
-        return cmp != 0;
-    case RO_LT:
-        return cmp < 0;
-    case RO_LE:
-        return cmp <= 0;
-    case RO_GT:
-        return cmp > 0;
-    case RO_GE:
-        return cmp >= 0;
-    }
-    return false;
-}
-
 static enum tri eval_atom(const struct fatom *a, const struct profile *p) {
     if (a->kind == FA_COND) return rules_eval_cond(a->cond, p);
     const struct value *v = &p->v[a->field];
@@ -312,9 +294,9 @@ static enum tri eval_atom(const struct fatom *a, const struct profile *p) {
             cmp = (v->i > a->k.num) - (v->i < a->k.num);
         else
             cmp = ratio_cmp((struct ratio){v->i, 1}, a->k);
-        return op_holds(a->op, cmp) ? TRI_TRUE : TRI_FALSE;
+        return rules_op_holds(a->op, cmp) ? TRI_TRUE : TRI_FALSE;
     case FA_RATIO:
-        return op_holds(a->op, ratio_cmp(v->r, a->k)) ? TRI_TRUE : TRI_FALSE;
+        return rules_op_holds(a->op, ratio_cmp(v->r, a->k)) ? TRI_TRUE : TRI_FALSE;
     case FA_BOOL:
         return v->i ? TRI_TRUE : TRI_FALSE;
     case FA_CAT:

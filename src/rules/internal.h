@@ -69,7 +69,6 @@ const char *rules_tok_name(enum tok_kind k);
 /* The canonical text of an operator: ">=", "<", … */
 const char *rules_op_text(enum rule_op op);
 /* True when cmp (-1, 0, 1 from ratio_cmp) satisfies op. */
-bool rules_op_holds(enum rule_op op, int cmp);
 /* A constant for people: "500万元", "5%", "2025-01-01", "20". */
 void rules_format_const(enum rule_dim dim, struct ratio k, bool is_percent, struct buf *out);
 

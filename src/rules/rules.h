@@ -45,6 +45,9 @@ enum rule_dim {
 
 enum rule_op { RO_EQ, RO_NE, RO_LT, RO_LE, RO_GT, RO_GE };
 
+/* Whether a comparison result (<0, 0, >0 as from ratio_cmp) satisfies op. */
+bool rules_op_holds(enum rule_op op, int cmp);
+
 enum rule_expr_kind {
     RE_CONST,  /* k */
     RE_FIELD,  /* the enterprise's value of field (numeric, money or date fields) */

@@ -225,6 +225,13 @@ void search_thread_release(void);
 int search_parse(const struct search_lexicon *lex, const char *q, struct arena *a,
                  struct search_parsed *out, struct error *err);
 
+/* Marks each hit (by its store clause id) with the enterprise's result from the matching engine
+ * on the store's published clauses for today, and orders the hits you qualify for first, then
+ * might, then not, keeping the search order within each group. ERR_NOTFOUND when the store has no
+ * such enterprise. */
+int search_split_by_fit(struct store *s, const char *uscc, int32_t today,
+                        struct search_results *res, struct error *err);
+
 /* The snippet with highlights as HTML: text escaped, spans in <mark>…</mark>. */
 void search_snippet_html(const char *snippet, const struct search_span *spans, int n_spans,
                          struct buf *out);

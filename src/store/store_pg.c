@@ -611,11 +611,11 @@ static int pg_begin(struct store *s, struct error *err) {
     return rc;
 }
 
-/* Into an empty enterprise table (a first load), remembers its secondary indexes as the database
- * has them and drops them; DDL is transactional, so a rollback brings them back. Keys and UNIQUE
- * constraints stay. The table lock (which conflicts with itself, not with readers) makes a second
- * bulk load wait for this one; into a table with rows the indexes stay, since dropping one locks
- * out the other replicas' readers until the commit. */
+/* Into an empty enterprise table (a first load), remembers the secondary indexes and the foreign
+ * keys of the enterprise tables as the database has them and drops them; DDL is transactional, so a
+ * rollback brings them back. Keys and UNIQUE constraints stay. The table lock (which conflicts with
+ * itself, not with readers) makes a second bulk load wait for this one; into a table with rows the
+ * indexes stay, since dropping one locks out the other replicas' readers until the commit. */
 static int drop_indexes(struct pg_store *ps, struct error *err) {
     int rc = exec(ps, "LOCK TABLE enterprise IN SHARE ROW EXCLUSIVE MODE", err);
     if (rc) return rc;
@@ -628,10 +628,18 @@ static int drop_indexes(struct pg_store *ps, struct error *err) {
     bool is_empty = PQgetvalue(r, 0, 0)[0] == 'f';
     PQclear(r);
     if (!is_empty) return 0;
-    r = PQexec(ps->pg, "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE "
-                       "i.tablename = 'enterprise' AND i.schemaname = current_schema() "
-                       "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = "
-                       "i.indexname)");
+    /* the secondary indexes of the three tables, then the foreign keys into enterprise (checked
+     * row by row they cost more than the load; added back at the commit, they are checked in one
+     * pass) */
+    r = PQexec(ps->pg,
+               "SELECT format('DROP INDEX %I', i.indexname), i.indexdef FROM pg_indexes i WHERE "
+               "i.tablename IN ('enterprise', 'enterprise_qualification', 'enterprise_year') AND "
+               "i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+               "WHERE c.conname = i.indexname) "
+               "UNION ALL SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, "
+               "c.conname), format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, "
+               "c.conname, pg_get_constraintdef(c.oid)) FROM pg_constraint c WHERE c.confrelid = "
+               "'enterprise'::regclass AND c.contype = 'f'");
     if (!res_ok(r)) {
         rc = res_error(ps, r, err, "indexes");
         PQclear(r);
@@ -642,7 +650,7 @@ static int drop_indexes(struct pg_store *ps, struct error *err) {
     buf_init(&drops);
     ps->bulk_indexes = calloc((size_t)n + 1, sizeof *ps->bulk_indexes);
     for (int i = 0; ps->bulk_indexes && i < n; i++) {
-        buf_printf(&drops, "DROP INDEX \"%s\";", PQgetvalue(r, i, 0));
+        buf_printf(&drops, "%s;", PQgetvalue(r, i, 0));
         ps->bulk_indexes[ps->n_bulk_indexes++] = strdup(PQgetvalue(r, i, 1));
     }
     PQclear(r);
@@ -723,6 +731,9 @@ static int copy_in(struct pg_store *ps, const char *sql, const struct buf *data,
  * already stored is updated in place (its id kept, its qualifications and years replaced), and new
  * rows get ids in load order. */
 static int bulk_merge_sql(struct buf *b) {
+    /* temporary tables have no statistics until analysed: without them the joins below may be
+     * planned as nested loops, quadratic in the rows of a flush */
+    buf_puts(b, "ANALYZE stage_ent, stage_qual, stage_year;");
     buf_puts(b, "WITH last AS (SELECT DISTINCT ON "
                 "(uscc) * FROM stage_ent ORDER BY uscc, seq DESC), ins AS (INSERT INTO "
                 "enterprise (");
@@ -736,7 +747,7 @@ static int bulk_merge_sql(struct buf *b) {
         buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", ent_col_name(c));
     buf_puts(b, ") RETURNING id, uscc, (xmax = 0) AS is_new) INSERT INTO stage_map SELECT "
                 "last.seq, ins.id, ins.is_new "
-                "FROM last JOIN ins USING (uscc);"
+                "FROM last JOIN ins USING (uscc); ANALYZE stage_map;"
                 "DELETE FROM enterprise_qualification WHERE enterprise_id IN (SELECT id FROM "
                 "stage_map WHERE NOT is_new);"
                 "DELETE FROM enterprise_year WHERE enterprise_id IN (SELECT id FROM stage_map "
