@@ -69,6 +69,23 @@ static bool matches_clause(struct http_server *srv, const char *uscc, int64_t cl
 
 #define RULE_RATE "营业收入 >= 100万元\n奖励 = 营业收入 × 0.37%，最高 30万元"
 
+/* Does a search for q (published clauses only) find the clause? */
+static bool search_finds(struct http_server *srv, const char *q_escaped, int64_t clause) {
+    char target[256];
+    snprintf(target, sizeof target, "/api/search?q=%s&limit=100", q_escaped);
+    int st;
+    json_t *o = call(srv, "GET", target, NULL, &st);
+    CHECK_INT(st, 200);
+    bool found = false;
+    json_t *hit;
+    size_t i;
+    json_array_foreach(json_object_get(o, "hits"), i, hit) {
+        if (json_integer_value(json_object_get(hit, "clause_id")) == clause) found = true;
+    }
+    json_decref(o);
+    return found;
+}
+
 TEST(policy_http_flow) {
     struct error err;
     CHECK_INT(refdata_load(&err), 0);
@@ -194,6 +211,8 @@ TEST(policy_http_flow) {
     }
     CHECK(uscc[0] != 0);
     CHECK(!matches_clause(srv, uscc, cid));
+    CHECK(!search_finds(srv, "%E8%90%A5%E6%94%B6%E5%A5%96%E5%8A%B1",
+                        cid)); /* drafts are not searchable */
 
     /* publish: matched at once, with the exact award */
     snprintf(target, sizeof target, "/api/policies/%lld/publish", (long long)pid);
@@ -202,6 +221,8 @@ TEST(policy_http_flow) {
     CHECK_STR(json_string_value(json_object_get(pub, "status")), "published");
     json_decref(pub);
     CHECK(matches_clause(srv, uscc, cid));
+    CHECK(search_finds(srv, "%E8%90%A5%E6%94%B6%E5%A5%96%E5%8A%B1",
+                       cid)); /* publishing rebuilt the search index */
     bool found = false;
     for (int page = 1; page < 100 && !found; page++) {
         snprintf(target, sizeof target,
