@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "refdata/refdata.h"
+#include "store/row.h"
 #include "store/store_impl.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -74,62 +75,7 @@ static const char *const migrations[] = {
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
 
-/* ---- the enterprise row: one table drives the SQL text, parameters and reading ---- */
-
-enum ent_col {
-    EC_USCC,
-    EC_NAME,
-    EC_REGION_CODE,
-    EC_REGION_COUNTY,
-    EC_REGION_CITY,
-    EC_TAX_REGION,
-    EC_INDUSTRY,
-    EC_INDUSTRY_SECTION,
-    EC_INDUSTRY_DIVISION,
-    EC_FISCAL_YEAR,
-    EC_SIZE,
-    EC_REVENUE_PREV,
-    EC_RD_EXPENSE_3Y,
-    EC_REVENUE_3Y,
-    EC_UPDATED_AT,
-    EC_PLAIN /* from here on: one integer field each, in plain_fields order */
-};
-
-static const char *const special_cols[EC_PLAIN] = {
-    "uscc",
-    "name",
-    "region_code",
-    "region_county",
-    "region_city",
-    "tax_region_code",
-    "industry",
-    "industry_section",
-    "industry_division",
-    "fiscal_year",
-    "size",
-    "revenue_prev",
-    "rd_expense_3y",
-    "revenue_3y",
-    "updated_at",
-};
-
-static const enum field_id plain_fields[] = {
-    F_ESTABLISHED,       F_OWNERSHIP,      F_EMPLOYEES,  F_REVENUE,       F_ASSETS,
-    F_LIABILITIES,       F_RD_EXPENSE,     F_RD_STAFF,   F_TAX_PAID,      F_EQUIPMENT_INVESTMENT,
-    F_INVENTION_PATENTS, F_QUALIFICATIONS, F_TAX_CREDIT, F_LISTING_STAGE, F_DISHONEST,
-};
-#define N_PLAIN ((int)(sizeof plain_fields / sizeof *plain_fields))
-#define N_ENT_COLS (EC_PLAIN + N_PLAIN)
-
-static const enum field_id year_fields[] = {
-    F_EMPLOYEES,  F_REVENUE,  F_ASSETS,   F_LIABILITIES,
-    F_RD_EXPENSE, F_RD_STAFF, F_TAX_PAID, F_EQUIPMENT_INVESTMENT,
-};
-#define N_YEAR ((int)(sizeof year_fields / sizeof *year_fields))
-
-static const char *ent_col_name(int c) {
-    return c < EC_PLAIN ? special_cols[c] : schema_field(plain_fields[c - EC_PLAIN])->key;
-}
+/* ---- the enterprise row (layout in row.h): the SQL text and parameters here ---- */
 
 /* ---- parameters: text values, NULL for SQL NULL ---- */
 
@@ -396,7 +342,7 @@ static const char *col_text(const PGresult *r, int row, int col, struct arena *a
 
 static void ent_cols(struct buf *b, int from) {
     for (int c = from; c < N_ENT_COLS; c++)
-        buf_printf(b, "%s%s", c > from ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%s%s", c > from ? ", " : "", store_ent_col_name(c));
 }
 
 static void ent_put_sql(struct buf *b) {
@@ -409,7 +355,7 @@ static void ent_put_sql(struct buf *b) {
     ent_cols(b, 1);
     buf_puts(b, ") = (");
     for (int c = 1; c < N_ENT_COLS; c++)
-        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", store_ent_col_name(c));
     /* xmax is 0 on a row this statement inserted: no old qualifications or years to delete */
     buf_puts(b, ") RETURNING id, (xmax = 0)");
 }
@@ -423,7 +369,7 @@ static void ent_select_sql(struct buf *b, const char *tail) {
 static void year_put_sql(struct buf *b) {
     buf_puts(b, "INSERT INTO enterprise_year (enterprise_id, year");
     for (int k = 0; k < N_YEAR; k++)
-        buf_printf(b, ", %s", schema_field(year_fields[k])->key);
+        buf_printf(b, ", %s", schema_field(store_year_fields[k])->key);
     buf_puts(b, ") VALUES ($1, $2");
     for (int k = 0; k < N_YEAR; k++)
         buf_printf(b, ", $%d", k + 3);
@@ -672,13 +618,13 @@ static int create_staging(struct pg_store *ps, struct error *err) {
     buf_init(&b);
     buf_puts(&b, "CREATE TEMP TABLE stage_ent (seq BIGINT");
     for (int c = 0; c < N_ENT_COLS; c++)
-        buf_printf(&b, ", %s %s", ent_col_name(c), is_text_col(c) ? "TEXT" : "BIGINT");
+        buf_printf(&b, ", %s %s", store_ent_col_name(c), is_text_col(c) ? "TEXT" : "BIGINT");
     buf_puts(&b, ") ON COMMIT DROP;"
                  "CREATE TEMP TABLE stage_qual (seq BIGINT, qualification INTEGER) ON COMMIT "
                  "DROP;"
                  "CREATE TEMP TABLE stage_year (seq BIGINT, year INTEGER");
     for (int k = 0; k < N_YEAR; k++)
-        buf_printf(&b, ", %s BIGINT", schema_field(year_fields[k])->key);
+        buf_printf(&b, ", %s BIGINT", schema_field(store_year_fields[k])->key);
     buf_puts(&b, ") ON COMMIT DROP;"
                  "CREATE TEMP TABLE stage_map (seq BIGINT, id BIGINT, is_new BOOLEAN) ON COMMIT "
                  "DROP;");
@@ -744,7 +690,7 @@ static int bulk_merge_sql(struct buf *b) {
     ent_cols(b, 1);
     buf_puts(b, ") = (");
     for (int c = 1; c < N_ENT_COLS; c++)
-        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", store_ent_col_name(c));
     buf_puts(b, ") RETURNING id, uscc, (xmax = 0) AS is_new) INSERT INTO stage_map SELECT "
                 "last.seq, ins.id, ins.is_new "
                 "FROM last JOIN ins USING (uscc); ANALYZE stage_map;"
@@ -757,10 +703,10 @@ static int bulk_merge_sql(struct buf *b) {
                 "DO NOTHING;"
                 "INSERT INTO enterprise_year (enterprise_id, year");
     for (int k = 0; k < N_YEAR; k++)
-        buf_printf(b, ", %s", schema_field(year_fields[k])->key);
+        buf_printf(b, ", %s", schema_field(store_year_fields[k])->key);
     buf_puts(b, ") SELECT m.id, y.year");
     for (int k = 0; k < N_YEAR; k++)
-        buf_printf(b, ", y.%s", schema_field(year_fields[k])->key);
+        buf_printf(b, ", y.%s", schema_field(store_year_fields[k])->key);
     buf_puts(b, " FROM stage_year y JOIN stage_map m USING (seq) ON CONFLICT DO NOTHING;"
                 "TRUNCATE stage_ent, stage_qual, stage_year, stage_map;");
     return b->is_oom ? ERR_NOMEM : 0;
@@ -849,33 +795,6 @@ static int write_end(struct pg_store *ps, bool is_multi, int rc, struct error *e
 
 /* ---- enterprises: writing ---- */
 
-struct ent_derived {
-    int fiscal_year;
-    struct value size, revenue_prev, rd_expense_3y, revenue_3y;
-};
-
-static struct value sum3(const struct profile *p, enum field_id f) {
-    struct value v = {.r = {0, 1}};
-    if (!p->v[f].has || !p->hist[0][f].has || !p->hist[1][f].has) return v;
-    v.has = true;
-    v.i = p->v[f].i + p->hist[0][f].i + p->hist[1][f].i;
-    return v;
-}
-
-static void derive_for_write(const struct profile *p, struct ent_derived *d) {
-    int y, m, day;
-    date_to_ymd(date_today(), &y, &m, &day);
-    d->fiscal_year = p->fiscal_year ? p->fiscal_year : y - 1;
-    struct size_result sr;
-    size_classify(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1, &p->v[F_EMPLOYEES],
-                  &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
-    d->size = (struct value){.has = sr.size >= 0, .i = sr.size};
-    if (!d->size.has && p->v[F_SIZE].has) d->size = p->v[F_SIZE];
-    d->revenue_prev = p->hist[0][F_REVENUE];
-    d->rd_expense_3y = sum3(p, F_RD_EXPENSE);
-    d->revenue_3y = sum3(p, F_REVENUE);
-}
-
 /* The row's values in column order (text, NULL = SQL NULL): for the statement and for COPY. */
 static void ent_params(const struct profile *p, const struct ent_derived *d, struct params *pa) {
     memset(pa, 0, sizeof *pa);
@@ -901,15 +820,9 @@ static void ent_params(const struct profile *p, const struct ent_derived *d, str
     p_opt(pa, EC_REVENUE_3Y, d->revenue_3y.has, d->revenue_3y.i);
     p_int(pa, EC_UPDATED_AT, now_seconds());
     for (int k = 0; k < N_PLAIN; k++) {
-        const struct value *v = &p->v[plain_fields[k]];
+        const struct value *v = &p->v[store_plain_fields[k]];
         p_opt(pa, EC_PLAIN + k, v->has, v->i);
     }
-}
-
-static bool year_has_any(const struct value *vals) {
-    for (int k = 0; k < N_YEAR; k++)
-        if (vals[year_fields[k]].has) return true;
-    return false;
 }
 
 static void year_params(int64_t id, int year, const struct value *vals, struct params *pa) {
@@ -917,7 +830,7 @@ static void year_params(int64_t id, int year, const struct value *vals, struct p
     p_int(pa, 0, id);
     p_int(pa, 1, year);
     for (int k = 0; k < N_YEAR; k++)
-        p_opt(pa, k + 2, vals[year_fields[k]].has, vals[year_fields[k]].i);
+        p_opt(pa, k + 2, vals[store_year_fields[k]].has, vals[store_year_fields[k]].i);
 }
 
 /* Appends one value in COPY text format: \N for NULL, backslash escapes for the rest. */
@@ -968,7 +881,7 @@ static int bulk_put(struct pg_store *ps, const struct profile *p, const struct e
         if (mask >> k & 1) buf_printf(&ps->bulk.qual, "%lld\t%d\n", (long long)seq, k);
     for (int k = -1; k < PROFILE_HISTORY; k++) {
         const struct value *vals = k < 0 ? p->v : p->hist[k];
-        if (!year_has_any(vals)) continue;
+        if (!store_year_has_any(vals)) continue;
         year_params(0, d->fiscal_year - 1 - k, vals, &pa);
         copy_params(&ps->bulk.year, seq, &pa, 1);
     }
@@ -1015,7 +928,7 @@ static int put_years(struct pg_store *ps, const struct profile *p, int fy, int64
     int rc = is_new ? 0 : run(ps, ST_DEL_YEARS, &pa, NULL, err, "delete years");
     for (int k = -1; !rc && k < PROFILE_HISTORY; k++) {
         const struct value *vals = k < 0 ? p->v : p->hist[k];
-        if (!year_has_any(vals)) continue;
+        if (!store_year_has_any(vals)) continue;
         year_params(id, fy - 1 - k, vals, &pa);
         rc = run(ps, ST_PUT_YEAR, &pa, NULL, err, "put year");
     }
@@ -1026,7 +939,7 @@ static int pg_put_enterprise(struct store *s, const struct profile *p, int64_t *
                              struct error *err) {
     struct pg_store *ps = ps_of(s);
     struct ent_derived d;
-    derive_for_write(p, &d);
+    store_derive_for_write(p, &d);
     if (ps->is_bulk) return bulk_put(ps, p, &d, id, err);
     int rc = write_begin(ps, true, err);
     if (rc) return rc;
@@ -1098,7 +1011,7 @@ static void read_enterprise(struct pg_store *ps, const PGresult *r, int row, str
     set_opt(&p->v[F_RD_EXPENSE_3Y], r, row, o + EC_RD_EXPENSE_3Y);
     set_opt(&p->v[F_REVENUE_3Y], r, row, o + EC_REVENUE_3Y);
     for (int k = 0; k < N_PLAIN; k++)
-        set_opt(&p->v[plain_fields[k]], r, row, o + EC_PLAIN + k);
+        set_opt(&p->v[store_plain_fields[k]], r, row, o + EC_PLAIN + k);
 }
 
 static int read_years(struct pg_store *ps, int64_t id, struct profile *p, struct error *err) {
@@ -1113,7 +1026,7 @@ static int read_years(struct pg_store *ps, int64_t id, struct profile *p, struct
     for (int i = 0; i < PQntuples(r); i++) {
         int k = fy - 1 - (int)col_int(r, i, 1);
         for (int c = 0; c < N_YEAR; c++)
-            set_opt(&p->hist[k][year_fields[c]], r, i, c + 2);
+            set_opt(&p->hist[k][store_year_fields[c]], r, i, c + 2);
     }
     PQclear(r);
     return 0;

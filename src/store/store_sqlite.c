@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "refdata/refdata.h"
+#include "store/row.h"
 #include "store/store_impl.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -67,66 +68,10 @@ static const char *const migrations[] = {
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
 
-/* ---- the enterprise row: one table drives the SQL text, binding and reading ---- */
+/* ---- the enterprise row (layout in row.h): the SQL text and binding here ---- */
 
-enum ent_col {
-    EC_USCC,
-    EC_NAME,
-    EC_REGION_CODE,
-    EC_REGION_COUNTY,
-    EC_REGION_CITY,
-    EC_TAX_REGION,
-    EC_INDUSTRY,
-    EC_INDUSTRY_SECTION,
-    EC_INDUSTRY_DIVISION,
-    EC_FISCAL_YEAR,
-    EC_SIZE,
-    EC_REVENUE_PREV,
-    EC_RD_EXPENSE_3Y,
-    EC_REVENUE_3Y,
-    EC_UPDATED_AT,
-    EC_PLAIN /* from here on: one integer field each, in plain_fields order */
-};
-
-static const char *const special_cols[EC_PLAIN] = {
-    "uscc",
-    "name",
-    "region_code",
-    "region_county",
-    "region_city",
-    "tax_region_code",
-    "industry",
-    "industry_section",
-    "industry_division",
-    "fiscal_year",
-    "size",
-    "revenue_prev",
-    "rd_expense_3y",
-    "revenue_3y",
-    "updated_at",
-};
-
-/* Fields stored as one INTEGER column named by the field's key. */
-static const enum field_id plain_fields[] = {
-    F_ESTABLISHED,       F_OWNERSHIP,      F_EMPLOYEES,  F_REVENUE,       F_ASSETS,
-    F_LIABILITIES,       F_RD_EXPENSE,     F_RD_STAFF,   F_TAX_PAID,      F_EQUIPMENT_INVESTMENT,
-    F_INVENTION_PATENTS, F_QUALIFICATIONS, F_TAX_CREDIT, F_LISTING_STAGE, F_DISHONEST,
-};
-#define N_PLAIN ((int)(sizeof plain_fields / sizeof *plain_fields))
-#define N_ENT_COLS (EC_PLAIN + N_PLAIN)
-
-/* Fields kept per year in enterprise_year, in column order. */
-static const enum field_id year_fields[] = {
-    F_EMPLOYEES,  F_REVENUE,  F_ASSETS,   F_LIABILITIES,
-    F_RD_EXPENSE, F_RD_STAFF, F_TAX_PAID, F_EQUIPMENT_INVESTMENT,
-};
-#define N_YEAR ((int)(sizeof year_fields / sizeof *year_fields))
 #define N_YEAR_COLS (2 + N_YEAR)
 #define QUAL_BATCH 8 /* qualification rows per INSERT */
-
-static const char *ent_col_name(int c) {
-    return c < EC_PLAIN ? special_cols[c] : schema_field(plain_fields[c - EC_PLAIN])->key;
-}
 
 /* ---- statements ---- */
 
@@ -241,7 +186,7 @@ static int db_error(struct sqlite_store *ss, struct error *err, const char *what
 static void ent_insert_sql(struct buf *b) {
     buf_puts(b, "INSERT INTO enterprise (");
     for (int c = 0; c < N_ENT_COLS; c++)
-        buf_printf(b, "%s%s", c ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%s%s", c ? ", " : "", store_ent_col_name(c));
     buf_puts(b, ") VALUES (");
     for (int c = 0; c < N_ENT_COLS; c++)
         buf_printf(b, "%s?%d", c ? ", " : "", c + 1);
@@ -252,17 +197,17 @@ static void ent_put_sql(struct buf *b) {
     ent_insert_sql(b);
     buf_puts(b, " ON CONFLICT (uscc) DO UPDATE SET (");
     for (int c = 1; c < N_ENT_COLS; c++)
-        buf_printf(b, "%s%s", c > 1 ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%s%s", c > 1 ? ", " : "", store_ent_col_name(c));
     buf_puts(b, ") = (");
     for (int c = 1; c < N_ENT_COLS; c++)
-        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", ent_col_name(c));
+        buf_printf(b, "%sexcluded.%s", c > 1 ? ", " : "", store_ent_col_name(c));
     buf_puts(b, ") RETURNING id");
 }
 
 static void ent_select_sql(struct buf *b, const char *tail) {
     buf_puts(b, "SELECT id");
     for (int c = 0; c < N_ENT_COLS; c++)
-        buf_printf(b, ", %s", ent_col_name(c));
+        buf_printf(b, ", %s", store_ent_col_name(c));
     buf_printf(b, " FROM enterprise %s", tail);
 }
 
@@ -271,7 +216,7 @@ static void ent_select_sql(struct buf *b, const char *tail) {
 static void year_put_sql(struct buf *b, int n) {
     buf_puts(b, "INSERT INTO enterprise_year (enterprise_id, year");
     for (int k = 0; k < N_YEAR; k++)
-        buf_printf(b, ", %s", schema_field(year_fields[k])->key);
+        buf_printf(b, ", %s", schema_field(store_year_fields[k])->key);
     buf_puts(b, ") VALUES ");
     for (int r = 0; r < n; r++) {
         buf_puts(b, r ? ", (" : "(");
@@ -622,33 +567,6 @@ static int write_end(struct sqlite_store *ss, int rc, struct error *err) {
 
 /* ---- enterprises: writing ---- */
 
-struct ent_derived {
-    int fiscal_year;
-    struct value size, revenue_prev, rd_expense_3y, revenue_3y;
-};
-
-static struct value sum3(const struct profile *p, enum field_id f) {
-    struct value v = {.r = {0, 1}};
-    if (!p->v[f].has || !p->hist[0][f].has || !p->hist[1][f].has) return v;
-    v.has = true;
-    v.i = p->v[f].i + p->hist[0][f].i + p->hist[1][f].i;
-    return v;
-}
-
-static void derive_for_write(const struct profile *p, struct ent_derived *d) {
-    int y, m, day;
-    date_to_ymd(date_today(), &y, &m, &day);
-    d->fiscal_year = p->fiscal_year ? p->fiscal_year : y - 1;
-    struct size_result sr;
-    size_classify(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1, &p->v[F_EMPLOYEES],
-                  &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
-    d->size = (struct value){.has = sr.size >= 0, .i = sr.size};
-    if (!d->size.has && p->v[F_SIZE].has) d->size = p->v[F_SIZE]; /* given, not derivable */
-    d->revenue_prev = p->hist[0][F_REVENUE];
-    d->rd_expense_3y = sum3(p, F_RD_EXPENSE);
-    d->revenue_3y = sum3(p, F_REVENUE);
-}
-
 static void bind_region(sqlite3_stmt *st, int col, const struct value *v, bool is_all_levels) {
     int r = v->has ? (int)v->i : -1;
     const struct region *reg = r >= 0 ? region_at(r) : NULL;
@@ -683,7 +601,7 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
     bind_opt(st, EC_REVENUE_3Y + 1, d->revenue_3y.has, d->revenue_3y.i);
     sqlite3_bind_int64(st, EC_UPDATED_AT + 1, now_seconds());
     for (int k = 0; k < N_PLAIN; k++) {
-        const struct value *v = &p->v[plain_fields[k]];
+        const struct value *v = &p->v[store_plain_fields[k]];
         bind_opt(st, EC_PLAIN + k + 1, v->has, v->i);
     }
 }
@@ -747,12 +665,6 @@ static int put_qualifications(struct sqlite_store *ss, const struct profile *p, 
     return rc;
 }
 
-static bool year_has_any(const struct value *vals) {
-    for (int k = 0; k < N_YEAR; k++)
-        if (vals[year_fields[k]].has) return true;
-    return false;
-}
-
 /* The fiscal year and the history years that hold anything, in one INSERT. */
 static int put_years(struct sqlite_store *ss, const struct profile *p, int fy, int64_t id,
                      bool is_new, struct error *err) {
@@ -767,7 +679,7 @@ static int put_years(struct sqlite_store *ss, const struct profile *p, int fy, i
     int years[1 + PROFILE_HISTORY], n = 0;
     for (int k = -1; k < PROFILE_HISTORY; k++) {
         const struct value *v = k < 0 ? p->v : p->hist[k];
-        if (!year_has_any(v)) continue;
+        if (!store_year_has_any(v)) continue;
         vals[n] = v;
         years[n++] = fy - 1 - k;
     }
@@ -779,7 +691,8 @@ static int put_years(struct sqlite_store *ss, const struct profile *p, int fy, i
         sqlite3_bind_int64(ins, o + 1, id);
         sqlite3_bind_int(ins, o + 2, years[r]);
         for (int k = 0; k < N_YEAR; k++)
-            bind_opt(ins, o + k + 3, vals[r][year_fields[k]].has, vals[r][year_fields[k]].i);
+            bind_opt(ins, o + k + 3, vals[r][store_year_fields[k]].has,
+                     vals[r][store_year_fields[k]].i);
     }
     return run(ss, ins, err, "put years");
 }
@@ -788,7 +701,7 @@ static int sqlite_put_enterprise(struct store *s, const struct profile *p, int64
                                  struct error *err) {
     struct sqlite_store *ss = ss_of(s);
     struct ent_derived d;
-    derive_for_write(p, &d);
+    store_derive_for_write(p, &d);
     int64_t row = 0;
     int rc = write_begin(ss, err);
     if (rc) return rc;
@@ -860,7 +773,7 @@ static void read_enterprise(struct sqlite_store *ss, sqlite3_stmt *st, struct pr
     set_opt(&p->v[F_RD_EXPENSE_3Y], st, o + EC_RD_EXPENSE_3Y);
     set_opt(&p->v[F_REVENUE_3Y], st, o + EC_REVENUE_3Y);
     for (int k = 0; k < N_PLAIN; k++)
-        set_opt(&p->v[plain_fields[k]], st, o + EC_PLAIN + k);
+        set_opt(&p->v[store_plain_fields[k]], st, o + EC_PLAIN + k);
 }
 
 static int read_years(struct sqlite_store *ss, int64_t id, struct profile *p, struct error *err) {
@@ -874,7 +787,7 @@ static int read_years(struct sqlite_store *ss, int64_t id, struct profile *p, st
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int k = fy - 1 - sqlite3_column_int(st, 1);
         for (int c = 0; c < N_YEAR; c++)
-            set_opt(&p->hist[k][year_fields[c]], st, c + 2);
+            set_opt(&p->hist[k][store_year_fields[c]], st, c + 2);
     }
     int out = rc == SQLITE_DONE ? 0 : db_error(ss, err, "get years");
     sqlite3_reset(st);

@@ -1,0 +1,66 @@
+/* The enterprise row shared by store_sqlite.c and store_pg.c: column names and the values derived
+ * at write time (size class, fiscal year, 3-year sums). No SQL here. */
+#include "store/row.h"
+
+#include "util/date.h"
+
+static const char *const special_cols[EC_PLAIN] = {
+    "uscc",
+    "name",
+    "region_code",
+    "region_county",
+    "region_city",
+    "tax_region_code",
+    "industry",
+    "industry_section",
+    "industry_division",
+    "fiscal_year",
+    "size",
+    "revenue_prev",
+    "rd_expense_3y",
+    "revenue_3y",
+    "updated_at",
+};
+
+const enum field_id store_plain_fields[N_PLAIN] = {
+    F_ESTABLISHED,       F_OWNERSHIP,      F_EMPLOYEES,  F_REVENUE,       F_ASSETS,
+    F_LIABILITIES,       F_RD_EXPENSE,     F_RD_STAFF,   F_TAX_PAID,      F_EQUIPMENT_INVESTMENT,
+    F_INVENTION_PATENTS, F_QUALIFICATIONS, F_TAX_CREDIT, F_LISTING_STAGE, F_DISHONEST,
+};
+
+const enum field_id store_year_fields[N_YEAR] = {
+    F_EMPLOYEES,  F_REVENUE,  F_ASSETS,   F_LIABILITIES,
+    F_RD_EXPENSE, F_RD_STAFF, F_TAX_PAID, F_EQUIPMENT_INVESTMENT,
+};
+
+const char *store_ent_col_name(int c) {
+    return c < EC_PLAIN ? special_cols[c] : schema_field(store_plain_fields[c - EC_PLAIN])->key;
+}
+
+static struct value sum3(const struct profile *p, enum field_id f) {
+    struct value v = {.r = {0, 1}};
+    if (!p->v[f].has || !p->hist[0][f].has || !p->hist[1][f].has) return v;
+    v.has = true;
+    v.i = p->v[f].i + p->hist[0][f].i + p->hist[1][f].i;
+    return v;
+}
+
+void store_derive_for_write(const struct profile *p, struct ent_derived *d) {
+    int y, m, day;
+    date_to_ymd(date_today(), &y, &m, &day);
+    d->fiscal_year = p->fiscal_year ? p->fiscal_year : y - 1;
+    struct size_result sr;
+    size_classify(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1, &p->v[F_EMPLOYEES],
+                  &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
+    d->size = (struct value){.has = sr.size >= 0, .i = sr.size};
+    if (!d->size.has && p->v[F_SIZE].has) d->size = p->v[F_SIZE]; /* given, not derivable */
+    d->revenue_prev = p->hist[0][F_REVENUE];
+    d->rd_expense_3y = sum3(p, F_RD_EXPENSE);
+    d->revenue_3y = sum3(p, F_REVENUE);
+}
+
+bool store_year_has_any(const struct value *vals) {
+    for (int k = 0; k < N_YEAR; k++)
+        if (vals[store_year_fields[k]].has) return true;
+    return false;
+}
