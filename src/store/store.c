@@ -17,9 +17,20 @@ int store_open(const char *uri, struct store **out, struct error *err) {
     *out = NULL;
     if (!uri || !*uri)
         return error_set(err, ERR_INVALID, "未给出数据库路径", "no database path given");
-    if (is_pg_uri(uri)) return store_pg_open(uri, out, err);
-    if (strncmp(uri, "sqlite:", 7) == 0) uri += 7;
-    return store_sqlite_open(uri, out, err);
+    int rc;
+    if (is_pg_uri(uri)) {
+        rc = store_pg_open(uri, out, err);
+    } else {
+        if (strncmp(uri, "sqlite:", 7) == 0) uri += 7;
+        rc = store_sqlite_open(uri, out, err);
+    }
+    if (rc) return rc;
+    rc = store_modules_migrate(*out, err);
+    if (rc) {
+        store_close(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 const char *store_default_uri(void) {
@@ -28,7 +39,9 @@ const char *store_default_uri(void) {
 }
 
 void store_close(struct store *s) {
-    if (s) s->ops->close(s);
+    if (!s) return;
+    store_sql_release(s);
+    s->ops->close(s);
 }
 
 enum store_kind store_kind(const struct store *s) {

@@ -144,6 +144,77 @@ int store_list_clauses(struct store *s, int64_t policy_id, int status, struct ar
 int store_set_clause_status(struct store *s, int64_t id, int status, struct error *err);
 int64_t store_count_clauses(struct store *s);
 
+/* ---- module tables: portable SQL for the modules that own tables of their own ----
+ *
+ * A module (auth, workflow, notify, dock …) keeps its tables' DDL next to its code and lists itself
+ * in src/store/modules.def; store_open creates or migrates every module's tables (each module has
+ * its own version in the table module_version) in one transaction, under PostgreSQL's advisory
+ * lock so only one replica migrates. The SQL is written once for both stores:
+ *   - placeholders are `?` (turned into $1, $2 … for PostgreSQL);
+ *   - integers are BIGINT (PostgreSQL's INTEGER is 32 bits), money BIGINT fen, dates BIGINT days
+ *     or seconds, text TEXT; `{ID}` in DDL is an auto-numbered BIGINT primary key and `{BLOB}` a
+ *     byte column (BLOB / BYTEA);
+ *   - ON CONFLICT … DO UPDATE, INSERT … RETURNING id, LIMIT/OFFSET, CTEs work on both.
+ * See docs/STORE.md. */
+
+enum store_val_type { STORE_VAL_NULL, STORE_VAL_INT, STORE_VAL_TEXT, STORE_VAL_BLOB };
+
+struct store_val {
+    enum store_val_type type;
+    int64_t i;
+    const char *s; /* text (NUL-terminated) or bytes */
+    size_t len;    /* bytes of a blob */
+};
+
+static inline struct store_val store_val_null(void) {
+    return (struct store_val){.type = STORE_VAL_NULL};
+}
+static inline struct store_val store_val_int(int64_t v) {
+    return (struct store_val){.type = STORE_VAL_INT, .i = v};
+}
+/* NULL text binds SQL NULL. */
+static inline struct store_val store_val_text(const char *s) {
+    return s ? (struct store_val){.type = STORE_VAL_TEXT, .s = s}
+             : (struct store_val){.type = STORE_VAL_NULL};
+}
+static inline struct store_val store_val_blob(const void *p, size_t len) {
+    return (struct store_val){.type = STORE_VAL_BLOB, .s = (const char *)p, .len = len};
+}
+
+/* A statement's result, read whole (keep queries paged). */
+struct store_rows;
+
+/* Runs one statement with its arguments. rows may be NULL for statements whose rows are not
+ * wanted; otherwise *rows receives the result (free it with store_rows_free). A constraint
+ * violation is ERR_CONFLICT; other failures ERR_DB with the database's message. */
+int store_sql(struct store *s, const char *sql, const struct store_val *args, int n_args,
+              struct store_rows **rows, struct error *err);
+/* The first column of the first row as an integer (COUNT, SUM, RETURNING id …); ERR_NOTFOUND when
+ * there is no row; a NULL value gives def. */
+int store_sql_int(struct store *s, const char *sql, const struct store_val *args, int n_args,
+                  int64_t def, int64_t *out, struct error *err);
+/* Rows changed by the last INSERT/UPDATE/DELETE run by store_sql on this connection. */
+int64_t store_sql_changes(struct store *s);
+
+int store_rows_count(const struct store_rows *r);
+int store_rows_columns(const struct store_rows *r);
+/* The column's name (lower case as the database gives it). */
+const char *store_rows_name(const struct store_rows *r, int col);
+bool store_rows_is_null(const struct store_rows *r, int row, int col);
+/* 0 for NULL or a non-number. */
+int64_t store_rows_int(const struct store_rows *r, int row, int col);
+/* "" for NULL; valid until store_rows_free. */
+const char *store_rows_text(const struct store_rows *r, int row, int col);
+const void *store_rows_blob(const struct store_rows *r, int row, int col, size_t *len);
+void store_rows_free(struct store_rows *r);
+
+/* A module's migrations: steps[k] brings its tables from version k to k + 1 (several statements
+ * separated by `;` allowed, no placeholders); the array ends with NULL. */
+struct store_module {
+    const char *name;
+    const char *const *steps;
+};
+
 /* ---- change notices (many replicas on one PostgreSQL database) ---- */
 
 /* Follows every committed write to the enterprise, policy and clause tables, from any connection

@@ -41,10 +41,20 @@ struct store_ops {
 struct store {
     const struct store_ops *ops;
     enum store_kind kind;
+    struct sql_cache *sql; /* owned by store_sql.c: prepared statements of store_sql (SQLite) */
+    int64_t sql_changes;   /* rows changed by the last store_sql */
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct error *err);
 int store_pg_open(const char *uri, struct store **out, struct error *err);
+
+/* The connection under a store, for store_sql.c (void * so this header needs neither library). */
+void *store_sqlite_handle(struct store *s);
+void *store_pg_handle(struct store *s);
+/* store_sql.c: creates or migrates every module's tables (called by store_open); frees the
+ * statement cache (called by store_close before the connection closes). */
+int store_modules_migrate(struct store *s, struct error *err);
+void store_sql_release(struct store *s);
 
 /* The NOTIFY channel of store_pg.c's triggers, which store_pg_watch.c LISTENs on. */
 #define STORE_PG_CHANNEL "duijie_change"

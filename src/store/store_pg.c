@@ -508,6 +508,10 @@ static void pg_close(struct store *s) {
 
 static const struct store_ops pg_ops;
 
+void *store_pg_handle(struct store *s) {
+    return ps_of(s)->pg;
+}
+
 int store_pg_open(const char *uri, struct store **out, struct error *err) {
     int rc = refdata_load(err);
     if (rc) return rc;

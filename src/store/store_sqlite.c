@@ -391,6 +391,10 @@ static void sqlite_close(struct store *s) {
     free(ss);
 }
 
+void *store_sqlite_handle(struct store *s) {
+    return ss_of(s)->db;
+}
+
 static const struct store_ops sqlite_ops;
 
 static int configure(struct sqlite_store *ss, struct error *err) {
