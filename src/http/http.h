@@ -19,6 +19,7 @@
 #include "util/error.h"
 
 struct store;
+struct actor;
 
 #define HTTP_VERSION "0.1.0"
 #define HTTP_BODY_LIMIT_DEFAULT ((size_t)1 << 20) /* 1 MiB: JSON bodies */
@@ -117,6 +118,9 @@ const char *http_body(const struct http_request *req, size_t *len);
 /* The body parsed as a JSON object. On bad UTF-8 or bad JSON fills res with a 400 giving the
  * line and column and returns NULL. The caller owns the result. */
 json_t *http_body_json(struct http_request *req, struct http_response *res);
+/* Who sent the request (auth/auth.h): the signed-in user's role and scope, or ROLE_ANON. Never
+ * NULL inside a handler. */
+const struct actor *http_actor(const struct http_request *req);
 /* Memory that lives until the response is sent. */
 struct arena *http_arena(struct http_request *req);
 struct http_server *http_request_server(const struct http_request *req);

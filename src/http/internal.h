@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "auth/auth.h"
 #include "http/http.h"
 
 #define HTTP_MAX_SEGMENTS 32
@@ -74,6 +75,7 @@ struct http_request {
     struct arena arena;
     struct store *store; /* taken from the pool on first http_store, given back after */
     int store_slot;
+    struct actor actor; /* who is asking: ROLE_ANON until a session cookie is accepted */
 };
 
 /* Splits and decodes in->target into req (path segments, query). On bad input fills res with a

@@ -115,8 +115,13 @@ static void request_begin(struct http_request *req, struct http_server *s,
     req->server = s;
     req->in = in;
     req->store_slot = -1;
+    req->actor.region = -1; /* anonymous until the session says otherwise */
     req->method = strcmp(in->method, "HEAD") == 0 ? "GET" : in->method;
     arena_init(&req->arena, 8192);
+}
+
+const struct actor *http_actor(const struct http_request *req) {
+    return &req->actor;
 }
 
 static void request_end(struct http_request *req) {
