@@ -432,8 +432,11 @@ int store_sqlite_open(const char *path, struct store **out, struct error *err) {
     ss->base.ops = &sqlite_ops;
     ss->base.kind = STORE_SQLITE;
     build_industry_map(ss);
-    if (sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    /* NOMUTEX: a connection is used by one thread at a time (the server pools them), so SQLite's
+     * per-call mutexes only cost time. */
+    if (sqlite3_open_v2(path, &ss->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = error_set(err, ERR_IO, "无法打开数据库 %s:%s", "cannot open database %s: %s", path,
                        ss->db ? sqlite3_errmsg(ss->db) : "out of memory");
     }
@@ -623,14 +626,14 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
 }
 
 /* Writes the row by USCC. Rows come in runs: a first import or the demo inserts, a re-import
- * updates. After a new row (and always in a bulk load) a plain INSERT goes first: it needs no
+ * updates. After a new row a plain INSERT goes first: it needs no
  * RETURNING and tells us the row is new, so there are no old qualifications or years to delete;
  * only when the USCC is taken does the upsert run. After an updated row the upsert runs at once,
  * saving the failed INSERT; the row is new exactly when the upsert set the connection's last
  * insert rowid (reset to 0 first). */
 static int put_row(struct sqlite_store *ss, const struct profile *p, const struct ent_derived *d,
                    int64_t *id, bool *is_new, struct error *err) {
-    if (ss->is_bulk || !ss->is_last_update) {
+    if (!ss->is_last_update) {
         sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
         if (!ins) return ERR_DB;
         bind_enterprise(ins, p, d);
