@@ -206,9 +206,12 @@ STORE_TEST(network_assign) {
     for (int k = 0; k < 4; k++)
         CHECK(count[k] > N / 4 * 95 / 100 && count[k] < N / 4 * 105 / 100);
     CHECK_INT(count[0] + count[1] + count[2] + count[3], N);
-    /* not in a covered town: unassigned; a district alone: unassigned */
+    /* not in a covered town: unassigned; a district alone: one of the district's */
     CHECK_INT(network_assigned(n, uscc[0], sn.towns[2]), 0);
-    CHECK_INT(network_assigned(n, uscc[0], region_by_code(370212)), 0);
+    int64_t by_district = network_assigned(n, uscc[0], region_by_code(370212));
+    CHECK(by_district == sn.comm[0] || by_district == sn.comm[1] || by_district == sn.comm[2] ||
+          by_district == sn.comm[3]);
+    CHECK_INT(network_assigned(n, uscc[0], region_by_code(370200)), 0); /* the city: none */
     network_free(n);
     /* deterministic: the same on a fresh load */
     CHECK_INT(network_load(s, &n, &err), 0);
@@ -529,7 +532,7 @@ TEST(network_queue_engine) {
         profile_derive(p, today, NULL);
         int64_t c = network_assigned(n, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1);
         int n_items;
-        CHECK_INT(network_pack(cat, p, NULL, items, &n_items), 0);
+        CHECK_INT(network_pack(cat, p, today, NULL, items, &n_items), 0);
         if (c && n_items) per[c]++;
         if (c && per[c] > best_n) {
             best_n = per[c];
@@ -540,6 +543,7 @@ TEST(network_queue_engine) {
             CHECK_INT(match_enterprise(cat->set, p, hits), 0);
             int n_e = 0, n_u = 0, p_e = 0, p_u = 0;
             for (int k = 0; k < cat->n_in; k++) {
+                if (hits[k].deadline < today) continue; /* too late: not in a package */
                 n_e += hits[k].result == TRI_TRUE;
                 n_u += hits[k].result == TRI_UNKNOWN;
             }
@@ -589,11 +593,18 @@ TEST(network_queue_engine) {
         profile_derive(p, today, NULL);
         CHECK_INT(network_assigned(n, q.items[i].uscc, q.items[i].region), busiest);
         int n_items;
-        CHECK_INT(network_pack(cat, p, NULL, items, &n_items), 0);
-        int64_t sum = 0;
-        for (int k = 0; k < n_items; k++)
-            sum += items[k].has_award ? items[k].award_fen : 0;
+        CHECK_INT(network_pack(cat, p, today, NULL, items, &n_items), 0);
+        int64_t sum = 0, near = 0;
+        for (int k = 0; k < n_items; k++) {
+            CHECK(items[k].deadline >= today);
+            int64_t fen = items[k].has_award ? items[k].award_fen : 0;
+            if (items[k].fit == NETWORK_NEARLY)
+                near += fen;
+            else
+                sum += fen;
+        }
         CHECK_INT(sum, q.items[i].stake_fen);
+        CHECK_INT(near, q.items[i].nearly_fen);
         CHECK_INT(n_items, q.items[i].n_qualifies + q.items[i].n_might + q.items[i].n_nearly);
     }
     CHECK_INT(stake, q.stake_fen);
@@ -611,7 +622,7 @@ TEST(network_queue_engine) {
         CHECK_INT(store_get_enterprise(s, q.items[0].uscc, p, &a, NULL, &err), 0);
         profile_derive(p, today, NULL);
         int n_items;
-        CHECK_INT(network_pack(cat, p, NULL, items, &n_items), 0);
+        CHECK_INT(network_pack(cat, p, today, NULL, items, &n_items), 0);
         struct network_applied ap = {.fn = NULL};
         CHECK_INT(network_applied_from_store(s, &ap, &err), 0);
         CHECK(ap.note != NULL); /* no workflow tables in this build */
@@ -619,7 +630,7 @@ TEST(network_queue_engine) {
         int64_t skip = items[0].clause_id;
         struct network_pack_item *items2 = malloc((size_t)cat->n_in * sizeof *items2);
         struct network_applied one = {.fn = applied_one, .ctx = &skip};
-        CHECK_INT(network_pack(cat, p, &one, items2, &n2), 0);
+        CHECK_INT(network_pack(cat, p, today, &one, items2, &n2), 0);
         CHECK_INT(n2, n_items - 1);
         for (int k = 0; k < n2; k++)
             CHECK(items2[k].clause_id != skip);

@@ -22,7 +22,8 @@ static uint64_t mix(uint64_t x) {
 }
 
 int64_t network_assigned_auto(const struct network *n, const char *uscc, int region) {
-    if (region < 0 || region >= region_count() || region_at(region)->level != REGION_TOWN) return 0;
+    if (region < 0 || region >= region_count() || region_at(region)->level < REGION_COUNTY)
+        return 0;
     int first = n->town_first[region], last = n->town_first[region + 1];
     if (first == last) return 0;
     /* the FNV-style hash of strmap, so the same USCC scores the same on every machine */

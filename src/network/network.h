@@ -98,7 +98,8 @@ bool network_is_under(const struct network *n, int64_t id, int64_t ancestor);
  * is one, else the enterprise's town's active commissioners chosen by rendezvous hashing of the
  * USCC (deterministic; balanced; a commissioner added to a town takes about 1/n of its enterprises
  * and moves no other). region is the enterprise's refdata region index (its town); an enterprise
- * known only to its district, or in a town no commissioner covers, is unassigned. */
+ * known only to its district is shared among every commissioner of the district; one in a town
+ * no commissioner covers is unassigned. */
 int64_t network_assigned(const struct network *n, const char *uscc, int region);
 /* The same without the manual reassignments (what the town alone gives). */
 int64_t network_assigned_auto(const struct network *n, const char *uscc, int region);
@@ -158,10 +159,10 @@ struct network_pack_item {
 };
 
 /* Every published clause the enterprise qualifies for, might qualify for or nearly qualifies for,
- * and has not applied for; ranked qualifies, might, nearly, then award (largest first), deadline
- * (soonest first), id. items must hold the catalog's n_in entries; *n_items gets the count. p is
- * derived for the catalog's date. */
-int network_pack(const struct match_catalog *cat, const struct profile *p,
+ * whose deadline (if any) is not before today, and has not applied for; ranked qualifies, might,
+ * nearly, then award (largest first), deadline (soonest first), id. items must hold the catalog's
+ * n_in entries; *n_items gets the count. p is derived for the catalog's date. */
+int network_pack(const struct match_catalog *cat, const struct profile *p, int32_t today,
                  const struct network_applied *applied, struct network_pack_item *items,
                  int *n_items);
 
@@ -185,9 +186,11 @@ struct network_queue_item {
     char uscc[20];
     int region;
     int n_qualifies, n_might, n_nearly;
-    int64_t stake_fen; /* sum of the estimated awards of every listed clause */
-    int64_t qualifies_fen;
-    int32_t deadline; /* the soonest deadline among the listed clauses; INT32_MAX none */
+    int64_t stake_fen;     /* money at stake: estimated awards of the clauses it qualifies or
+                              might qualify for */
+    int64_t qualifies_fen; /* of which qualifies */
+    int64_t nearly_fen;    /* what the clauses missed by one condition would bring */
+    int32_t deadline;      /* the soonest deadline among the listed clauses; INT32_MAX none */
 };
 
 struct network_queue {
@@ -199,7 +202,8 @@ struct network_queue {
 };
 
 /* The enterprises assigned to a commissioner that have a clause to bring, ranked by money at
- * stake (exact fen, largest first), then soonest deadline, then USCC; one page (1-based). Reads
+ * stake (exact fen, largest first), then soonest deadline, then what nearly-met clauses would
+ * bring, then USCC; one page (1-based). Reads
  * the rows of the commissioner's towns from the index (bitmaps) and evaluates them with the
  * matching engine; no SQL per enterprise. */
 int network_queue(const struct network *n, const struct index_gen *g,
@@ -251,6 +255,10 @@ struct network_stat {
     int64_t visits;
     int64_t enterprises_served; /* distinct enterprises visited */
     int64_t overdue;            /* next steps past their date, not done */
+    bool has_stake;             /* network_stats_stake filled the three below */
+    int64_t assigned;           /* enterprises assigned */
+    int64_t queue;              /* of them, with a clause to bring */
+    int64_t stake_fen;          /* money at stake over the queue */
 };
 
 /* Per commissioner under unit `under` (or per centre when by_centre), visits from `from` to `to`
@@ -258,6 +266,26 @@ struct network_stat {
 int network_stats(struct store *s, const struct network *n, int64_t under, bool by_centre,
                   int32_t from, int32_t to, int32_t today, struct network_stat *out, int *n_out,
                   struct error *err);
+
+/* Adds the queue figures (assigned, queue, stake) to stats made by network_stats, from one pass
+ * over the index's live rows (the engine per enterprise assigned to a unit of out). */
+int network_stats_stake(const struct network *n, const struct index_gen *g,
+                        const struct match_catalog *cat, const struct network_applied *applied,
+                        bool by_centre, struct network_stat *out, int n_out, struct error *err);
+
+/* ---- JSON (the CLI's and the API's shapes) ---- */
+
+json_t *network_unit_json(const struct network *n, const struct network_unit *u);
+/* root and its units below, max_depth levels deep (0 = root alone), with commissioner counts. */
+json_t *network_tree_json(const struct network *n, const struct network_unit *root, int max_depth);
+/* A queue page with the enterprises' names (read from the store for this page only). */
+json_t *network_queue_json(struct store *s, const struct network *n,
+                           const struct network_unit *commissioner, const struct network_queue *q,
+                           int page, int page_size, int32_t today, const char *note,
+                           struct arena *a);
+json_t *network_visit_json(const struct network *n, const struct network_visit *v);
+json_t *network_reassignment_json(const struct network *n, const struct network_reassignment *r);
+json_t *network_stat_json(const struct network *n, const struct network_stat *st);
 
 /* ---- scope ---- */
 

@@ -56,13 +56,14 @@ static int cmp_items(const void *pa, const void *pb) {
 }
 
 /* Fills items from hits (match_enterprise's, every clause); returns the count. */
-static int pack_from_hits(const struct match_catalog *cat, const struct profile *p,
+static int pack_from_hits(const struct match_catalog *cat, const struct profile *p, int32_t today,
                           const struct network_applied *applied, const struct match_hit *hits,
                           struct network_pack_item *items) {
     int n = 0;
     const char *uscc = p->v[F_USCC].has ? p->v[F_USCC].s : "";
     for (int i = 0; i < cat->n_in; i++) {
         const struct match_hit *h = &hits[i];
+        if (h->deadline < today) continue; /* too late to apply: nothing to bring */
         if (applied && applied->fn && applied->fn(applied->ctx, uscc, h->id)) continue;
         struct network_pack_item it = {h->clause,    h->id,        NETWORK_QUALIFIES,
                                        h->has_award, h->award_fen, h->deadline};
@@ -81,14 +82,14 @@ static int pack_from_hits(const struct match_catalog *cat, const struct profile 
     return n;
 }
 
-int network_pack(const struct match_catalog *cat, const struct profile *p,
+int network_pack(const struct match_catalog *cat, const struct profile *p, int32_t today,
                  const struct network_applied *applied, struct network_pack_item *items,
                  int *n_items) {
     *n_items = 0;
     struct match_hit *hits = malloc((size_t)(cat->n_in ? cat->n_in : 1) * sizeof *hits);
     if (!hits) return ERR_NOMEM;
     int rc = match_enterprise(cat->set, p, hits);
-    if (!rc) *n_items = pack_from_hits(cat, p, applied, hits, items);
+    if (!rc) *n_items = pack_from_hits(cat, p, today, applied, hits, items);
     free(hits);
     return rc;
 }
@@ -239,6 +240,7 @@ static int cmp_queue(const void *pa, const void *pb) {
     const struct network_queue_item *a = pa, *b = pb;
     if (a->stake_fen != b->stake_fen) return a->stake_fen > b->stake_fen ? -1 : 1;
     if (a->deadline != b->deadline) return a->deadline < b->deadline ? -1 : 1;
+    if (a->nearly_fen != b->nearly_fen) return a->nearly_fen > b->nearly_fen ? -1 : 1;
     return strcmp(a->uscc, b->uscc);
 }
 
@@ -246,8 +248,18 @@ static int cmp_queue(const void *pa, const void *pb) {
 static int candidate_rows(const struct network *n, const struct index_gen *g,
                           const struct network_unit *u, int64_t commissioner,
                           roaring_bitmap_t *rows, struct error *err) {
-    for (int i = 0; i < u->n_towns; i++) {
-        struct index_atom a = {F_REGION, INDEX_WITHIN, u->towns[i], {0, 1}};
+    /* its towns, and the enterprises known only to the districts of its towns */
+    for (int i = 0; i < 2 * u->n_towns; i++) {
+        int town = u->towns[i % u->n_towns];
+        struct index_atom a = {F_REGION, INDEX_WITHIN, town, {0, 1}};
+        if (i >= u->n_towns) {
+            int d = region_ancestor(town, REGION_COUNTY);
+            bool is_first = d >= 0;
+            for (int k = 0; k < i - u->n_towns && is_first; k++)
+                is_first = region_ancestor(u->towns[k], REGION_COUNTY) != d;
+            if (!is_first) continue;
+            a = (struct index_atom){F_REGION, INDEX_EQ, d, {0, 1}};
+        }
         roaring_bitmap_t *t, *unk;
         int rc = index_eval_atom(g, &a, &t, &unk, err);
         if (rc) return rc;
@@ -287,7 +299,7 @@ static int queue_row(struct queue_work *w, uint32_t row) {
     w->out->n_assigned++;
     index_row_profile(w->g, row, w->p);
     if (match_enterprise(w->cat->set, w->p, w->hits)) return ERR_NOMEM;
-    int n = pack_from_hits(w->cat, w->p, w->applied, w->hits, w->items);
+    int n = pack_from_hits(w->cat, w->p, index_gen_today(w->g), w->applied, w->hits, w->items);
     if (!n) return 0;
     if (w->n_all == w->cap) {
         int64_t cap = w->cap ? w->cap * 2 : 256;
@@ -307,10 +319,12 @@ static int queue_row(struct queue_work *w, uint32_t row) {
         q->n_qualifies += it->fit == NETWORK_QUALIFIES;
         q->n_might += it->fit == NETWORK_MIGHT;
         q->n_nearly += it->fit == NETWORK_NEARLY;
-        if (it->has_award) {
-            q->stake_fen += it->award_fen;
-            if (it->fit == NETWORK_QUALIFIES) q->qualifies_fen += it->award_fen;
-        }
+        int64_t fen = it->has_award ? it->award_fen : 0;
+        if (it->fit == NETWORK_NEARLY)
+            q->nearly_fen += fen;
+        else
+            q->stake_fen += fen;
+        if (it->fit == NETWORK_QUALIFIES) q->qualifies_fen += fen;
         if (it->deadline < q->deadline) q->deadline = it->deadline;
     }
     w->out->stake_fen += q->stake_fen;
@@ -370,4 +384,59 @@ int network_queue(const struct network *n, const struct index_gen *g,
 void network_queue_release(struct network_queue *q) {
     free(q->items);
     memset(q, 0, sizeof *q);
+}
+
+/* ---- the money at stake for statistics ---- */
+
+int network_stats_stake(const struct network *n, const struct index_gen *g,
+                        const struct match_catalog *cat, const struct network_applied *applied,
+                        bool by_centre, struct network_stat *out, int n_out, struct error *err) {
+    /* per unit position: the stat row its enterprises count to (-1 none) */
+    int *slot = malloc((size_t)(n->n_units ? n->n_units : 1) * sizeof *slot);
+    struct profile *p = malloc(sizeof *p);
+    size_t m = (size_t)(cat->n_in ? cat->n_in : 1);
+    struct match_hit *hits = malloc(m * sizeof *hits);
+    struct network_pack_item *items = malloc(m * sizeof *items);
+    int rc = 0;
+    if (!slot || !p || !hits || !items) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    for (int i = 0; !rc && i < n->n_units; i++) {
+        slot[i] = -1;
+        const struct network_unit *u = &n->units[i];
+        if (u->kind != NETWORK_COMMISSIONER) continue;
+        for (int k = 0; k < n_out; k++)
+            if (by_centre ? network_is_under(n, u->id, out[k].unit_id) : out[k].unit_id == u->id)
+                slot[i] = k;
+    }
+    for (int k = 0; !rc && k < n_out; k++)
+        out[k].has_stake = true;
+    roaring_uint32_iterator_t *it = rc ? NULL : roaring_create_iterator(index_gen_live(g));
+    for (; it && it->has_value; roaring_advance_uint32_iterator(it)) {
+        uint32_t row = it->current_value;
+        char uscc[20];
+        index_row_uscc(g, row, uscc, sizeof uscc);
+        struct value reg;
+        index_row_value(g, row, F_REGION, &reg);
+        const struct network_unit *c =
+            network_unit(n, network_assigned(n, uscc, reg.has ? (int)reg.i : -1));
+        int k = c ? slot[c - n->units] : -1;
+        if (k < 0) continue;
+        out[k].assigned++;
+        index_row_profile(g, row, p);
+        if (match_enterprise(cat->set, p, hits)) {
+            rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+            break;
+        }
+        int n_items = pack_from_hits(cat, p, index_gen_today(g), applied, hits, items);
+        if (!n_items) continue;
+        out[k].queue++;
+        for (int i = 0; i < n_items; i++)
+            if (items[i].has_award && items[i].fit != NETWORK_NEARLY)
+                out[k].stake_fen += items[i].award_fen;
+    }
+    if (it) roaring_free_uint32_iterator(it);
+    free(items);
+    free(hits);
+    free(p);
+    free(slot);
+    return rc;
 }

@@ -292,14 +292,16 @@ static int load_towns(struct store *s, struct network *n, struct error *err) {
     int n_regions = region_count();
     n->town_first = calloc((size_t)n_regions + 1, sizeof *n->town_first);
     int rows = store_rows_count(r);
-    n->town_units = malloc((size_t)(rows ? rows : 1) * sizeof *n->town_units);
+    n->town_units = malloc((size_t)(rows ? 2 * rows : 1) * sizeof *n->town_units);
     int *count = calloc((size_t)n_regions + 1, sizeof *count);
     if (!n->town_first || !n->town_units || !count) {
         free(count);
         store_rows_free(r);
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
-    /* two passes: count commissioners per town, then place them (in id order within a town) */
+    /* two passes: count commissioners per town, then place them (in id order within a town).
+     * A district's list holds every commissioner with a town in it (once), for the enterprises
+     * known only to their district. */
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < rows; i++) {
             const struct network_unit *u = network_unit(n, store_rows_int(r, i, 0));
@@ -308,10 +310,20 @@ static int load_towns(struct store *s, struct network *n, struct error *err) {
             struct network_unit *w = (struct network_unit *)u;
             if (pass == 0 && w->n_towns < NETWORK_MAX_TOWNS) w->towns[w->n_towns++] = t;
             if (u->kind != NETWORK_COMMISSIONER || !u->is_active) continue;
-            if (pass == 0)
-                count[t]++;
-            else
-                n->town_units[n->town_first[t] + count[t]++] = (int)(u - n->units);
+            int d = region_ancestor(t, REGION_COUNTY);
+            bool is_first_in_district = true; /* rows are in town order within a unit */
+            for (int k = i - 1; k >= 0 && d >= 0 && store_rows_int(r, k, 0) == u->id; k--)
+                if (region_ancestor(region_by_code(store_rows_int(r, k, 1)), REGION_COUNTY) == d)
+                    is_first_in_district = false;
+            int slots[2] = {t, is_first_in_district ? d : -1};
+            for (int k = 0; k < 2; k++) {
+                if (slots[k] < 0) continue;
+                if (pass == 0)
+                    count[slots[k]]++;
+                else
+                    n->town_units[n->town_first[slots[k]] + count[slots[k]]++] =
+                        (int)(u - n->units);
+            }
         }
         if (pass == 0) {
             for (int t = 0; t < n_regions; t++)
