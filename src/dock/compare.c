@@ -387,6 +387,10 @@ static int offer_of(const struct product *pr, const struct profile *prof, int32_
 }
 
 json_t *loan_compare(json_t *in, struct error *err) {
+    return loan_compare_profile(in, NULL, err);
+}
+
+json_t *loan_compare_profile(json_t *in, const struct profile *given, struct error *err) {
     if (!json_is_object(in)) {
         error_set(err, ERR_INVALID, "输入须为 JSON 对象", "input must be a JSON object");
         return NULL;
@@ -408,9 +412,12 @@ json_t *loan_compare(json_t *in, struct error *err) {
     const char *d = str_or(in, "date", NULL);
     if (!rc && d) rc = date_parse(d, strlen(d), &today, err);
     json_t *ent = json_object_get(in, "enterprise");
-    if (!rc && !json_is_object(ent))
+    if (!rc && given) {
+        prof = *given;
+        profile_derive(&prof, today, NULL);
+    } else if (!rc && !json_is_object(ent)) {
         rc = error_set(err, ERR_INVALID, "缺少 enterprise 对象", "enterprise object missing");
-    if (!rc) {
+    } else if (!rc) {
         profile_clear(&prof);
         if (profile_from_json(&prof, ent, &a, &fe) > 0) {
             rc = error_set(err, ERR_INVALID, "企业信息有误：%s", "bad enterprise value: %s",

@@ -153,6 +153,9 @@ enum tri criterion_eval(const struct criterion *c, const struct profile *p, char
  * lowest and highest rate, fees, the best 贴息 subsidy the enterprise qualifies for and the real
  * annual cost before and after it; eligible first, then by real cost. */
 json_t *loan_compare(json_t *input, struct error *err);
+/* The same for an enterprise already loaded (from the store): p is copied and derived for the
+ * input's date; input's "enterprise" is not read. */
+json_t *loan_compare_profile(json_t *input, const struct profile *p, struct error *err);
 
 /* `duijie projects FILE`: the 项目库. {"date", "products", "subsidies", "projects": [{"id",
  * "name", "category": "绿色发展|海洋经济|科技创新|先进制造|民营小微", "enterprise": {profile},
