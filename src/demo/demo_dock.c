@@ -177,16 +177,16 @@ static int write_finance(struct store *s, uint64_t seed, int64_t n, struct profi
                           1, 0, &bank, err))
             rc = err->code;
         if (rc || !bank) continue;
-        int stage = (int)below(&r, 6); /* 0 none … 5 loan */
-        static const char *const steps[] = {"响应", "联系", "对接", "授信", "放款"};
+        int stage = (int)below(&r, 7); /* 0 none … 6 loan */
+        static const char *const steps[] = {"响应", "联系", "跟进", "对接", "授信", "放款"};
         int32_t d = posted;
-        for (int k = 0; !rc && k < stage && k < 5; k++) {
-            d += (int32_t)between(&r, 0, k < 2 ? 4 : 8);
+        for (int k = 0; !rc && k < stage; k++) {
+            d += (int32_t)between(&r, 0, k < 3 ? 3 : 8);
             if (d > today) break;
             json_t *st = json_pack("{s:I, s:s, s:o}", "bank_id", (json_int_t)bank, "step", steps[k],
                                    "date", day(d));
-            if (k >= 3)
-                json_object_set_new(st, "amount_fen", json_integer(k == 3 ? amount : amount / 2));
+            if (k >= 4)
+                json_object_set_new(st, "amount_fen", json_integer(k == 4 ? amount : amount / 2));
             rc = dock_financing_step(s, id, st, today, NULL, err);
             json_decref(st);
         }
