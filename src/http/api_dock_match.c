@@ -708,14 +708,16 @@ static void intents_get(struct http_request *req, struct http_response *res) {
     json_t *ids = json_array(), *x, *list = json_array();
     size_t i;
     json_array_foreach(needs, i, x) json_array_append_new(ids, id_text(x));
+    int n_other = 0; /* intents not about a need (after an event): outside the funnel */
     json_array_foreach(rows, i, x) {
-        json_t *o = json_pack("{s:o}", "id", id_text(x));
-        if (json_is_integer(json_object_get(x, "need_id"))) {
-            char b[24];
-            snprintf(b, sizeof b, "%lld",
-                     (long long)json_integer_value(json_object_get(x, "need_id")));
-            json_object_set_new(o, "need", json_string(b));
+        if (!json_is_integer(json_object_get(x, "need_id"))) {
+            n_other++;
+            continue;
         }
+        json_t *o = json_pack("{s:o}", "id", id_text(x));
+        char b[24];
+        snprintf(b, sizeof b, "%lld", (long long)json_integer_value(json_object_get(x, "need_id")));
+        json_object_set_new(o, "need", json_string(b));
         copy_if(o, "from", x, "from_party");
         copy_if(o, "to", x, "to_party");
         copy_if(o, "status", x, "status");
@@ -732,6 +734,7 @@ static void intents_get(struct http_request *req, struct http_response *res) {
         dock_fail(res, &err);
         return;
     }
+    json_object_set_new(out, "other_intents", json_integer(n_other));
     json_object_set_new(out, "items", rows);
     http_reply_json(res, 200, out);
 }
