@@ -131,7 +131,48 @@ static int with_index(struct store *s, int argc, char **argv, struct error *err)
     return 0;
 }
 
+/* JSON lines on stdin, {"key", "to", "topic", "subject", "body", "ref"}, in one transaction. */
+static int enqueue_lines(struct store *s, struct error *err) {
+    struct notify_queue *q;
+    int rc = notify_queue_new(s, notify_now(), &q, err);
+    if (rc) return rc;
+    char *line = NULL;
+    size_t cap = 0;
+    int n_line = 0;
+    while (!rc && cli_read_line(stdin, &line, &cap) >= 0) {
+        n_line++;
+        json_error_t je;
+        json_t *o = json_loads(line, 0, &je);
+        if (!o) {
+            rc = error_set(err, ERR_PARSE, "第 %d 行不是 JSON: %s", "line %d is not JSON: %s",
+                           n_line, je.text);
+            break;
+        }
+        const char *topic = json_string_value(json_object_get(o, "topic"));
+        const char *body = json_string_value(json_object_get(o, "body"));
+        struct notify_msg m = {.key = json_string_value(json_object_get(o, "key")),
+                               .recipient = json_string_value(json_object_get(o, "to")),
+                               .topic = topic ? topic : "notice",
+                               .subject = json_string_value(json_object_get(o, "subject")),
+                               .body = body ? body : "",
+                               .ref = json_string_value(json_object_get(o, "ref"))};
+        rc = notify_queue_add(q, &m, err);
+        if (rc) error_at(err, n_line, 0);
+        json_decref(o);
+    }
+    free(line);
+    if (rc) {
+        notify_queue_abort(q);
+        return rc;
+    }
+    int64_t n = 0;
+    rc = notify_queue_finish(q, &n, err);
+    if (!rc) printf("{\"queued\":%lld}\n", (long long)n);
+    return rc;
+}
+
 static int enqueue_cmd(struct store *s, int argc, char **argv, struct error *err) {
+    if (cli_flag(argc, argv, "--jsonl")) return enqueue_lines(s, err);
     struct notify_msg m = {.key = cli_option(argc, argv, "--key"),
                            .recipient = cli_option(argc, argv, "--to"),
                            .topic = cli_option(argc, argv, "--topic"),

@@ -4,6 +4,7 @@
  * its own network (docs/REACH.md). Does not decide what is sent or when (send.c). */
 #include <errno.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,13 +218,15 @@ int notify_webhook_post(const struct notify_sender_config *c, const char *url, c
     }
     int rc = send_all(fd, buf_str(&b), b.len, err);
     buf_release(&b);
-    char head[64];
+    char head[4096]; /* the status line; the rest is read (to the close) and dropped */
     size_t n = 0;
-    while (!rc && n < sizeof head - 1) {
-        ssize_t k = recv(fd, head + n, sizeof head - 1 - n, 0);
+    while (!rc) {
+        char scratch[1024];
+        bool is_head = n < sizeof head - 1;
+        ssize_t k = is_head ? recv(fd, head + n, sizeof head - 1 - n, 0)
+                            : recv(fd, scratch, sizeof scratch, 0);
         if (k <= 0) break;
-        n += (size_t)k;
-        if (memchr(head, '\n', n)) break;
+        if (is_head) n += (size_t)k;
     }
     close(fd);
     if (rc) return rc;
