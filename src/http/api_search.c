@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "http/internal.h"
+#include "ticket/ticket.h"
 #include "enterprise/enterprise.h"
 #include "search/search.h"
 #include "store/store.h"
@@ -55,6 +56,7 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     search_doc_list_init(&docs);
     struct search_index *idx = NULL;
     rc = search_load_store(&docs, s, err);
+    if (!rc) rc = ticket_faq_search_docs(s, &docs, err); /* FAQ entries (src/ticket) */
     if (!rc) rc = search_index_build(state.lex, docs.docs, docs.n_docs, &idx, err);
     search_doc_list_release(&docs);
     if (rc) return rc;
