@@ -210,8 +210,8 @@ static void remove_applied(struct store *s, const struct index_gen *g, int64_t c
 }
 
 static int remind_clause(struct store *s, struct notify_queue *q, const struct index_gen *g,
-                         const struct policy *p, const struct clause *c, int days, int64_t *count,
-                         struct error *err) {
+                         const struct policy *p, const struct clause *c, int days, bool has_apps,
+                         int64_t *count, struct error *err) {
     struct rule *ru;
     const char *src = c->rule ? c->rule : "";
     int rc = rules_compile(src, strlen(src), "clause", &ru, err);
@@ -220,7 +220,7 @@ static int remind_clause(struct store *s, struct notify_queue *q, const struct i
     roaring_bitmap_t *set = NULL;
     if (v) rc = match_eligible(g, v->cond, &set, err);
     if (!rc && set) {
-        remove_applied(s, g, c->id, set);
+        if (has_apps) remove_applied(s, g, c->id, set);
         char subject[512], body[1024], ref[64], dl[64];
         deadline_text(c, p, dl, sizeof dl);
         snprintf(subject, sizeof subject, "申报提醒:「%s」还有%d天截止", c->title ? c->title : "",
@@ -258,6 +258,11 @@ int notify_deadlines(struct store *s, const struct index_gen *g, int32_t today, 
     struct clause *cs = NULL;
     int n_cs = 0;
     int rc = store_list_clauses(s, 0, POLICY_PUBLISHED, &a, &cs, &n_cs, err);
+    /* asked before the queue's transaction: on PostgreSQL a failed statement spoils it */
+    int64_t ignored;
+    struct error e2;
+    bool has_apps = store_sql_int(s, "SELECT COUNT(*) FROM applications WHERE 1 = 0", NULL, 0, 0,
+                                  &ignored, &e2) == 0;
     struct notify_queue *q = NULL;
     if (!rc) rc = notify_queue_new(s, now, &q, err);
     for (int i = 0; !rc && i < n_cs; i++) {
@@ -266,7 +271,7 @@ int notify_deadlines(struct store *s, const struct index_gen *g, int32_t today, 
         if (rc) break;
         int32_t d = cs[i].deadline != STORE_NO_DATE ? cs[i].deadline : p.deadline;
         if (d == STORE_NO_DATE || (d - today != 7 && d - today != 1)) continue;
-        rc = remind_clause(s, q, g, &p, &cs[i], d - today, &n.eligible, err);
+        rc = remind_clause(s, q, g, &p, &cs[i], d - today, has_apps, &n.eligible, err);
     }
     if (q) {
         if (rc)
