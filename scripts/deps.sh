@@ -11,6 +11,11 @@ if [ "${1:-}" = "--with-browser" ]; then
     # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is enough
     command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi
+for opt in "$@"; do
+    case "$opt" in
+    --with-browser) pkgs+=(chromium fonts-noto-cjk nodejs) ;;
+    --with-scale) pkgs+=(nginx wrk) ;; # make scale-test: nginx in front, wrk as the load
+    esac
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
