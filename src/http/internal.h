@@ -26,6 +26,7 @@ struct route {
     int n_literal;
     http_handler fn;
     size_t max_body;
+    const struct authz_rule *authz; /* its row of src/auth/authz.def; NULL = none: refused */
 };
 
 struct http_router {
@@ -51,6 +52,8 @@ struct http_server {
     char *db;       /* owned; NULL = no store */
     char *web_root; /* owned, resolved by realpath; NULL = no static files */
     int threads;
+    bool is_cookie_secure; /* the session cookie says Secure (served over HTTPS) */
+    bool is_behind_proxy;  /* the client address is the last of X-Forwarded-For */
     struct http_router router;
     struct store_pool pool;
     struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
@@ -76,7 +79,16 @@ struct http_request {
     struct store *store; /* taken from the pool on first http_store, given back after */
     int store_slot;
     struct actor actor; /* who is asking: ROLE_ANON until a session cookie is accepted */
+    char session[AUTH_TOKEN_LEN + 1]; /* the accepted session id; "" when anonymous */
+    char csrf[AUTH_TOKEN_LEN + 1];    /* its CSRF token */
 };
+
+#define HTTP_SESSION_COOKIE "duijie_session"
+
+/* The value of a cookie of the request into out (truncated to fit); false when absent. */
+bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
+/* The address the request came from (see http_config.is_behind_proxy); "" when unknown. */
+const char *http_client(const struct http_request *req);
 
 /* Splits and decodes in->target into req (path segments, query). On bad input fills res with a
  * 400 and returns -1. */

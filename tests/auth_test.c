@@ -1,0 +1,447 @@
+/* src/auth: users, passwords, sessions and rate limits on both stores (STORE_TEST), then the HTTP
+ * side: the login endpoints, the cookie, CSRF, and the authorisation matrix walked for every role.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth.h"
+#include "refdata/refdata.h"
+#include "tauth.h"
+#include "test.h"
+#include "tstore.h"
+
+#define DEMO_USCC "91370212MA3C000013"
+
+static struct actor user_of(const char *name, enum role role) {
+    struct actor u = {.role = role, .region = -1};
+    snprintf(u.username, sizeof u.username, "%s", name);
+    return u;
+}
+
+static int login(struct store *s, const char *user, const char *pw, const char *client, int *retry,
+                 struct actor *a) {
+    char session[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1];
+    struct error err;
+    error_clear(&err);
+    return auth_login(s, user, pw, client, session, csrf, a, retry, &err);
+}
+
+STORE_TEST(auth_users) {
+    struct store *s = open_temp(t);
+    if (!s) return;
+    auth_set_password_cost(1, 8);
+    struct error err;
+    error_clear(&err);
+    int64_t id = 0;
+    struct actor u = user_of("admin1", ROLE_ADMIN);
+    CHECK_INT(auth_user_add(s, &u, "correct horse", &id, &err), 0);
+    CHECK(id > 0);
+    CHECK_INT(auth_user_add(s, &u, "correct horse", &id, &err), ERR_CONFLICT);
+    /* bad usernames, passwords, scopes */
+    struct actor bad = user_of("has space", ROLE_ADMIN);
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    CHECK_STR(err.field, "username");
+    bad = user_of("short", ROLE_ADMIN);
+    CHECK_INT(auth_user_add(s, &bad, "1234567", &id, &err), ERR_INVALID);
+    CHECK_INT(auth_user_add(s, &bad, "12345678\xff", &id, &err), ERR_UTF8);
+    bad = user_of("ent", ROLE_ENTERPRISE);
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    snprintf(bad.uscc, sizeof bad.uscc, "91370212MA3C000014");
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    bad = user_of("off", ROLE_OFFICER);
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    bad = user_of("centre", ROLE_CENTRE);
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    bad = user_of("anon", ROLE_ANON);
+    CHECK_INT(auth_user_add(s, &bad, "correct horse", &id, &err), ERR_INVALID);
+    /* a centre keeps its district through the store */
+    struct actor c = user_of("centre1", ROLE_CENTRE);
+    c.region = region_by_code(370202);
+    CHECK_INT(auth_user_add(s, &c, "correct horse", &id, &err), 0);
+    struct actor got;
+    bool is_disabled = true;
+    CHECK_INT(auth_user_get(s, "centre1", &got, &is_disabled, &err), 0);
+    CHECK_INT(got.role, ROLE_CENTRE);
+    CHECK_INT(got.region, region_by_code(370202));
+    CHECK(!is_disabled);
+    CHECK_INT(auth_user_get(s, "nobody", &got, NULL, &err), ERR_NOTFOUND);
+    /* the stored hash is an argon2id encoded string, never the password */
+    struct store_rows *r = NULL;
+    CHECK_INT(store_sql(s, "SELECT password_hash FROM users WHERE username = 'admin1'", NULL, 0, &r,
+                        &err),
+              0);
+    CHECK(strncmp(store_rows_text(r, 0, 0), "$argon2id$", 10) == 0);
+    CHECK(!strstr(store_rows_text(r, 0, 0), "correct horse"));
+    store_rows_free(r);
+    /* role change: checked against the scope (an admin has no department to be an officer) */
+    CHECK_INT(auth_user_set_role(s, "admin1", ROLE_OFFICER, &err), ERR_INVALID);
+    CHECK_INT(auth_user_set_role(s, "admin1", ROLE_HUB, &err), 0);
+    CHECK_INT(auth_user_set_role(s, "nobody", ROLE_HUB, &err), ERR_NOTFOUND);
+    CHECK_INT(auth_user_get(s, "admin1", &got, NULL, &err), 0);
+    CHECK_INT(got.role, ROLE_HUB);
+    int retry = 0;
+    CHECK_INT(auth_user_passwd(s, "admin1", "new password!", &err), 0);
+    CHECK_INT(login(s, "admin1", "correct horse", "", &retry, &got), ERR_FORBIDDEN);
+    CHECK_INT(login(s, "admin1", "new password!", "", &retry, &got), 0);
+    CHECK_INT(auth_user_passwd(s, "nobody", "new password!", &err), ERR_NOTFOUND);
+    store_close(s);
+    remove_temp(t);
+}
+
+STORE_TEST(auth_sessions) {
+    struct store *s = open_temp(t);
+    if (!s) return;
+    auth_set_password_cost(1, 8);
+    struct error err;
+    error_clear(&err);
+    int64_t id;
+    struct actor u = user_of("ent1", ROLE_ENTERPRISE);
+    snprintf(u.uscc, sizeof u.uscc, DEMO_USCC);
+    CHECK_INT(auth_user_add(s, &u, "Demo@2026", &id, &err), 0);
+    char session[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], csrf2[AUTH_TOKEN_LEN + 1];
+    struct actor a;
+    int retry = 0;
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "10.0.0.1", session, csrf, &a, &retry, &err), 0);
+    CHECK_INT((int)strlen(session), AUTH_TOKEN_LEN);
+    CHECK_INT((int)strlen(csrf), AUTH_TOKEN_LEN);
+    CHECK(strcmp(session, csrf) != 0);
+    CHECK_STR(a.uscc, DEMO_USCC);
+    struct actor b;
+    CHECK_INT(auth_session_actor(s, session, &b, csrf2, &err), 0);
+    CHECK_INT(b.role, ROLE_ENTERPRISE);
+    CHECK_STR(b.username, "ent1");
+    CHECK_STR(csrf2, csrf);
+    /* the store keeps a hash of the id, not the id */
+    int64_t n = -1;
+    struct store_val arg = store_val_text(session);
+    CHECK_INT(store_sql_int(s, "SELECT COUNT(*) FROM sessions WHERE id = ?", &arg, 1, 0, &n, &err),
+              0);
+    CHECK_INT(n, 0);
+    /* unknown, malformed */
+    char other[AUTH_TOKEN_LEN + 1];
+    memcpy(other, session, sizeof other);
+    other[0] = other[0] == 'a' ? 'b' : 'a';
+    CHECK_INT(auth_session_actor(s, other, &b, NULL, &err), ERR_NOTFOUND);
+    CHECK_INT(auth_session_actor(s, "abc", &b, NULL, &err), ERR_NOTFOUND);
+    CHECK_INT(auth_session_actor(s, "", &b, NULL, &err), ERR_NOTFOUND);
+    /* expired: absolute, then idle */
+    CHECK_INT(store_sql(s, "UPDATE sessions SET expires = 1", NULL, 0, NULL, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), ERR_NOTFOUND);
+    CHECK_INT(b.role, ROLE_ANON);
+    CHECK_INT(login(s, "ent1", "Demo@2026", "", &retry, &a), 0);
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "", session, csrf, &a, &retry, &err), 0);
+    struct store_val idle = store_val_int((int64_t)time(NULL) - AUTH_IDLE_SECONDS - 1);
+    CHECK_INT(store_sql(s, "UPDATE sessions SET last_seen = ?", &idle, 1, NULL, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), ERR_NOTFOUND);
+    /* logout ends it; disabling ends every session and refuses sign-in */
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "", session, csrf, &a, &retry, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), 0);
+    CHECK_INT(auth_logout(s, session, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), ERR_NOTFOUND);
+    CHECK_INT(auth_logout(s, session, &err), 0);
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "", session, csrf, &a, &retry, &err), 0);
+    CHECK_INT(auth_user_set_disabled(s, "ent1", true, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), ERR_NOTFOUND);
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "", session, csrf, &a, &retry, &err),
+              ERR_FORBIDDEN);
+    CHECK(strstr(err.en, "disabled") != NULL);
+    CHECK_INT(retry, 0);
+    CHECK_INT(auth_user_set_disabled(s, "ent1", false, &err), 0);
+    CHECK_INT(auth_login(s, "ent1", "Demo@2026", "", session, csrf, &a, &retry, &err), 0);
+    /* a role change ends the sessions too, so the new role applies at once */
+    CHECK_INT(auth_user_set_role(s, "ent1", ROLE_BANK, &err), 0);
+    CHECK_INT(auth_session_actor(s, session, &b, NULL, &err), ERR_NOTFOUND);
+    store_close(s);
+    remove_temp(t);
+}
+
+STORE_TEST(auth_rate_limit) {
+    struct store *s = open_temp(t);
+    if (!s) return;
+    auth_set_password_cost(1, 8);
+    struct error err;
+    error_clear(&err);
+    int64_t id;
+    struct actor u = user_of("hub1", ROLE_HUB), a;
+    CHECK_INT(auth_user_add(s, &u, "right password", &id, &err), 0);
+    int retry = 0;
+    /* a success clears the username's failures */
+    for (int i = 0; i < AUTH_LOCK_USER - 1; i++)
+        CHECK_INT(login(s, "hub1", "wrong password", "10.0.0.1", &retry, &a), ERR_FORBIDDEN);
+    CHECK_INT(login(s, "hub1", "right password", "10.0.0.1", &retry, &a), 0);
+    for (int i = 0; i < AUTH_LOCK_USER; i++) {
+        CHECK_INT(login(s, "hub1", "wrong password", "10.0.0.2", &retry, &a), ERR_FORBIDDEN);
+        CHECK_INT(retry, 0);
+    }
+    /* locked: even the right password, from anywhere, for about 15 minutes */
+    CHECK_INT(login(s, "hub1", "right password", "10.0.0.3", &retry, &a), ERR_FORBIDDEN);
+    CHECK(retry > AUTH_LOCK_WINDOW - 60 && retry <= AUTH_LOCK_WINDOW);
+    /* once the failures are older than the window, it opens again */
+    struct store_val old = store_val_int((int64_t)time(NULL) - AUTH_LOCK_WINDOW - 1);
+    CHECK_INT(store_sql(s, "UPDATE login_attempts SET failed_at = ?", &old, 1, NULL, &err), 0);
+    CHECK_INT(login(s, "hub1", "right password", "10.0.0.3", &retry, &a), 0);
+    CHECK_INT(retry, 0);
+    /* one address guessing many usernames (unknown ones too) is locked as a whole */
+    char name[32];
+    for (int i = 0; i < AUTH_LOCK_CLIENT; i++) {
+        snprintf(name, sizeof name, "guess%d", i);
+        CHECK_INT(login(s, name, "wrong password", "10.9.9.9", &retry, &a), ERR_FORBIDDEN);
+        CHECK_INT(retry, 0);
+    }
+    CHECK_INT(login(s, "hub1", "right password", "10.9.9.9", &retry, &a), ERR_FORBIDDEN);
+    CHECK(retry > 0);
+    CHECK_INT(login(s, "hub1", "right password", "10.0.0.4", &retry, &a), 0);
+    store_close(s);
+    remove_temp(t);
+}
+
+TEST(auth_matrix_rows) {
+    /* every row names a method, an /api pattern, and roles unless public; no duplicates */
+    for (int i = 0; i < authz_count(); i++) {
+        const struct authz_rule *r = authz_at(i);
+        CHECK(strncmp(r->pattern, "/api/", 5) == 0);
+        CHECK(r->scope == AUTHZ_PUBLIC ? r->roles == 0 : r->roles != 0);
+        CHECK(!(r->roles & 1u)); /* anonymous only through PUBLIC */
+        CHECK(authz_find(r->method, r->pattern) == r);
+        CHECK(authz_scope_key(r->scope) != NULL);
+    }
+    CHECK(authz_find("GET", "/api/nothing") == NULL);
+    CHECK(authz_allows(authz_find("GET", "/api/search"), ROLE_ANON));
+    CHECK(!authz_allows(authz_find("POST", "/api/policies"), ROLE_ANON));
+    CHECK(!authz_allows(authz_find("POST", "/api/policies"), ROLE_ENTERPRISE));
+    CHECK(authz_allows(authz_find("POST", "/api/policies"), ROLE_OFFICER));
+    CHECK(auth_token_equal("abc", "abc"));
+    CHECK(!auth_token_equal("abc", "abd"));
+    CHECK(!auth_token_equal("abc", "abcd"));
+}
+
+/* ---- over HTTP (without a socket) ---- */
+
+struct hreply {
+    int status;
+    json_t *json;
+    char headers[2048];
+};
+
+static void hcall(struct http_server *srv, const char *method, const char *target, const char *body,
+                  const char *cookie, const char *csrf, struct hreply *out) {
+    struct http_header h[2];
+    int n = 0;
+    if (cookie) h[n++] = (struct http_header){"Cookie", cookie};
+    if (csrf) h[n++] = (struct http_header){"X-CSRF-Token", csrf};
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .headers = h,
+                            .n_headers = n,
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0,
+                            .client = "192.0.2.7"};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    memset(out, 0, sizeof *out);
+    out->status = res.status;
+    out->json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    size_t used = 0;
+    for (int i = 0; i < res.n_headers; i++)
+        used += (size_t)snprintf(out->headers + used, sizeof out->headers - used, "%s: %s\n",
+                                 res.headers[i].name, res.headers[i].value);
+    http_response_release(&res);
+}
+
+static const char *hcode(const struct hreply *r) {
+    return json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+}
+
+static const char *hstr(const struct hreply *r, const char *key) {
+    return json_string_value(json_object_get(r->json, key));
+}
+
+static char http_db[128];
+
+static struct http_server *auth_server(bool is_secure) {
+    struct error err;
+    error_clear(&err);
+    snprintf(http_db, sizeof http_db, "/tmp/duijie_auth_http_%d.db", (int)getpid());
+    unlink(http_db);
+    struct http_config cfg = {.db = http_db, .threads = 2, .is_cookie_secure = is_secure};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return NULL;
+    }
+    return srv;
+}
+
+static void auth_server_free(struct http_server *srv) {
+    http_server_free(srv);
+    char p[160];
+    unlink(http_db);
+    snprintf(p, sizeof p, "%s-wal", http_db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", http_db);
+    unlink(p);
+}
+
+/* The session cookie's "name=value" from a Set-Cookie header, into out. */
+static void cookie_of(const struct hreply *r, char *out, size_t cap) {
+    out[0] = 0;
+    const char *p = strstr(r->headers, "Set-Cookie: ");
+    if (!p) return;
+    p += 12;
+    size_t n = strcspn(p, ";\n");
+    snprintf(out, cap, "%.*s", (int)n, p);
+}
+
+TEST(auth_http_login_cookie_csrf) {
+    struct http_server *srv = auth_server(false);
+    if (!srv) return;
+    struct tauth ent;
+    CHECK_INT(tauth_sign_in_db(http_db, ROLE_ENTERPRISE, DEMO_USCC, NULL, NULL, &ent), 0);
+    char body[160];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"wrong password\"}",
+             ent.actor.username);
+    struct hreply r;
+    hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r);
+    CHECK_INT(r.status, 401);
+    CHECK_STR(hcode(&r), "login_failed");
+    CHECK(!strstr(r.headers, "Set-Cookie"));
+    json_decref(r.json);
+    hcall(srv, "POST", "/api/auth/login", "{\"username\":1}", NULL, NULL, &r);
+    CHECK_INT(r.status, 400);
+    json_decref(r.json);
+
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", ent.actor.username,
+             TAUTH_PASSWORD);
+    hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(hstr(&r, "role"), "enterprise");
+    CHECK_STR(hstr(&r, "label"), "企业用户");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "scope"), "uscc")),
+              DEMO_USCC);
+    char csrf[AUTH_TOKEN_LEN + 1];
+    snprintf(csrf, sizeof csrf, "%s", hstr(&r, "csrf") ? hstr(&r, "csrf") : "");
+    CHECK_INT((int)strlen(csrf), AUTH_TOKEN_LEN);
+    CHECK(strstr(r.headers, "Set-Cookie: duijie_session=") != NULL);
+    CHECK(strstr(r.headers, "; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200") != NULL);
+    CHECK(!strstr(r.headers, "Secure"));
+    char cookie[128];
+    cookie_of(&r, cookie, sizeof cookie);
+    json_decref(r.json);
+
+    /* the cookie among others */
+    char cookies[256];
+    snprintf(cookies, sizeof cookies, "theme=dark; %s; lang=zh", cookie);
+    hcall(srv, "GET", "/api/auth/me", NULL, cookies, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(json_object_get(r.json, "signed_in")));
+    CHECK_STR(hstr(&r, "user"), ent.actor.username);
+    CHECK_STR(hstr(&r, "csrf"), csrf);
+    json_decref(r.json);
+    hcall(srv, "GET", "/api/auth/me", NULL, NULL, NULL, &r);
+    CHECK(json_is_false(json_object_get(r.json, "signed_in")));
+    CHECK_STR(hstr(&r, "role"), "anonymous");
+    CHECK(json_is_null(json_object_get(r.json, "csrf")));
+    json_decref(r.json);
+    hcall(srv, "GET", "/api/auth/me", NULL, "duijie_session=nonsense", NULL, &r);
+    CHECK(json_is_false(json_object_get(r.json, "signed_in")));
+    json_decref(r.json);
+
+    /* a state change from a session needs its CSRF token: missing, wrong, another session's */
+    const char *upd = "{\"uscc\":\"" DEMO_USCC "\",\"name\":\"青岛测试企业\"}";
+    hcall(srv, "POST", "/api/enterprises", upd, cookie, NULL, &r);
+    CHECK_INT(r.status, 403);
+    CHECK_STR(hcode(&r), "csrf");
+    CHECK(json_string_length(json_object_get(json_object_get(r.json, "error"), "zh")) > 0);
+    json_decref(r.json);
+    char wrong[AUTH_TOKEN_LEN + 1];
+    memcpy(wrong, csrf, sizeof wrong);
+    wrong[5] = wrong[5] == '0' ? '1' : '0';
+    hcall(srv, "POST", "/api/enterprises", upd, cookie, wrong, &r);
+    CHECK_INT(r.status, 403);
+    CHECK_STR(hcode(&r), "csrf");
+    json_decref(r.json);
+    hcall(srv, "POST", "/api/enterprises", upd, cookie, ent.csrf, &r);
+    CHECK_INT(r.status, 403);
+    json_decref(r.json);
+    hcall(srv, "POST", "/api/enterprises", upd, cookie, csrf, &r);
+    CHECK_INT(r.status, 201);
+    json_decref(r.json);
+    /* GET needs no token; a role not in the row is 403, nobody signed in 401 */
+    hcall(srv, "GET", "/api/enterprises", NULL, cookie, NULL, &r);
+    CHECK_INT(r.status, 403);
+    CHECK_STR(hcode(&r), "forbidden");
+    json_decref(r.json);
+    hcall(srv, "GET", "/api/enterprises", NULL, NULL, NULL, &r);
+    CHECK_INT(r.status, 401);
+    CHECK_STR(hcode(&r), "unauthenticated");
+    json_decref(r.json);
+    hcall(srv, "GET", "/api/enterprises/" DEMO_USCC, NULL, cookie, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_decref(r.json);
+
+    /* logout: needs the token too; afterwards the cookie signs nobody in */
+    hcall(srv, "POST", "/api/auth/logout", NULL, cookie, NULL, &r);
+    CHECK_INT(r.status, 403);
+    json_decref(r.json);
+    hcall(srv, "POST", "/api/auth/logout", NULL, cookie, csrf, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "Set-Cookie: duijie_session=; Path=/; HttpOnly; SameSite=Lax; "
+                            "Max-Age=0") != NULL);
+    json_decref(r.json);
+    hcall(srv, "GET", "/api/enterprises/" DEMO_USCC, NULL, cookie, NULL, &r);
+    CHECK_INT(r.status, 401);
+    json_decref(r.json);
+    auth_server_free(srv);
+}
+
+TEST(auth_http_rate_limit_and_secure_cookie) {
+    struct http_server *srv = auth_server(true);
+    if (!srv) return;
+    struct tauth hub;
+    CHECK_INT(tauth_sign_in_db(http_db, ROLE_HUB, NULL, NULL, NULL, &hub), 0);
+    char body[160];
+    struct hreply r;
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", hub.actor.username,
+             TAUTH_PASSWORD);
+    hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "; Secure") != NULL);
+    json_decref(r.json);
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"guess guess\"}",
+             hub.actor.username);
+    for (int i = 0; i < AUTH_LOCK_USER; i++) {
+        hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r);
+        CHECK_INT(r.status, 401);
+        json_decref(r.json);
+    }
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", hub.actor.username,
+             TAUTH_PASSWORD);
+    hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r);
+    CHECK_INT(r.status, 429);
+    CHECK_STR(hcode(&r), "too_many_attempts");
+    const char *ra = strstr(r.headers, "Retry-After: ");
+    CHECK(ra != NULL);
+    if (ra) {
+        int secs = atoi(ra + 13);
+        CHECK(secs > 0 && secs <= AUTH_LOCK_WINDOW);
+    }
+    json_decref(r.json);
+    /* the session made before the lock still works: the lock is on signing in */
+    hcall(srv, "GET", "/api/enterprises", NULL, hub.cookie, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_decref(r.json);
+    /* an expired session is nobody */
+    struct store *s = NULL;
+    struct error err;
+    CHECK_INT(store_open(http_db, &s, &err), 0);
+    if (s) {
+        CHECK_INT(store_sql(s, "UPDATE sessions SET expires = 1", NULL, 0, NULL, &err), 0);
+        store_close(s);
+    }
+    hcall(srv, "GET", "/api/enterprises", NULL, hub.cookie, NULL, &r);
+    CHECK_INT(r.status, 401);
+    json_decref(r.json);
+    auth_server_free(srv);
+}
