@@ -19,8 +19,28 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 
+// The session's CSRF token (GET /api/auth/me), sent as X-CSRF-Token with every state change: the
+// server refuses a POST from a signed-in session without it (docs/AUTH.md).
+let csrfToken = null;
+async function csrf() {
+  if (csrfToken === null) {
+    try {
+      const me = await (await fetch('/api/auth/me')).json();
+      csrfToken = me.csrf || '';
+    } catch (e) {
+      csrfToken = '';
+    }
+  }
+  return csrfToken;
+}
+
 async function api(path, options) {
   let res;
+  options = options || {};
+  if (options.method && options.method !== 'GET') {
+    const token = await csrf();
+    if (token) options.headers = Object.assign({}, options.headers, { 'X-CSRF-Token': token });
+  }
   try {
     res = await fetch(path, options);
   } catch (e) {

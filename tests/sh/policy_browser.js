@@ -2,9 +2,11 @@
 // policy, 解析, check highlighting and live counts, 保存草稿, 发布, and compare the money shown
 // for the first qualifying enterprise with the API's integer fen. Prints one line per failure and
 // "N passed, N failed" last. Usage: node --experimental-websocket policy_browser.js WS BASE FILE
+// COOKIE CSRF (a signed-in session: the cookie goes to the browser, both to this script's fetches)
 'use strict';
 const fs = require('fs');
-const [wsUrl, base, file] = process.argv.slice(2);
+const [wsUrl, base, file, cookie, csrf] = process.argv.slice(2);
+const session = { Cookie: cookie, 'X-CSRF-Token': csrf };
 let passed = 0, failed = 0;
 function check(name, cond, detail) {
   if (cond) passed++; else { failed++; console.log('FAIL', name, detail === undefined ? '' : JSON.stringify(detail).slice(0, 300)); }
@@ -32,7 +34,9 @@ async function until(expr, ms) {
 }
 ws.onopen = async () => {
   try {
-    await send('Runtime.enable'); await send('Page.enable');
+    await send('Runtime.enable'); await send('Page.enable'); await send('Network.enable');
+    const eq = cookie.indexOf('=');
+    await send('Network.setCookie', { name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: base, httpOnly: true, sameSite: 'Lax' });
     await send('Page.navigate', { url: base + '/policy.html' });
     check('page loads', await until("document.readyState === 'complete' && document.getElementById('pol-extract') !== null", 10000));
     const text = fs.readFileSync(file, 'utf8');
@@ -41,7 +45,7 @@ ws.onopen = async () => {
     check('clauses shown', shownOk, shownOk ? '' : await js("document.getElementById('pol-extract-msg').textContent + ' | ' + document.getElementById('pol-work').textContent.slice(0, 300)"));
     if (!shownOk) throw new Error('stopping: ' + JSON.stringify(errors));
     const marks = await js("[...document.querySelectorAll('.pol-source mark')].map(m => m.textContent)");
-    const api = await (await fetch(base + '/api/policies/extract', { method: 'POST', body: text })).json();
+    const api = await (await fetch(base + '/api/policies/extract', { method: 'POST', body: text, headers: session })).json();
     check('every clause highlighted with its exact text', marks && marks.length === api.clauses.length &&
       marks.every((m, i) => m === String(api.clauses[i].seq) + api.clauses[i].text), { marks, n: api.clauses.length });
     check('live counts', await until("[...document.querySelectorAll('.pol-clause .preview')].some(p => /符合 \\d+/.test(p.textContent))", 10000));
@@ -57,7 +61,7 @@ ws.onopen = async () => {
     check('results listed', await until("document.querySelectorAll('#pol-after tbody tr td .money').length > 0", 15000));
     const shown = await js(`(() => { const r = [...document.querySelectorAll('#pol-after tbody tr')].find(tr => tr.querySelector('.money'));
       return { uscc: r.querySelector('.mono').textContent, wan: r.querySelector('.money').textContent, yuan: r.querySelector('.exact').textContent }; })()`);
-    const m = await (await fetch(base + '/api/enterprises/' + shown.uscc + '/matches')).json();
+    const m = await (await fetch(base + '/api/enterprises/' + shown.uscc + '/matches', { headers: session })).json();
     const fens = m.matches.filter((x) => x.award_fen != null).map((x) => BigInt(x.award_fen));
     const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
     check('award shown to the fen', fens.some((f) => yuan(f) === shown.yuan), { shown, fens: fens.map(String) });

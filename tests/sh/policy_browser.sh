@@ -47,5 +47,7 @@ port=$(head -1 "$tmp/profile/DevToolsActivePort")
 ws=$(curl -s "http://127.0.0.1:$port/json/list" |
     python3 -c 'import json,sys; print([t for t in json.load(sys.stdin) if t["type"]=="page"][0]["webSocketDebuggerUrl"])')
 [ -n "$ws" ] || fail "no page target"
+. tests/sh/lib/signin.sh
+signin_user "$tmp/ui.db" ui_officer admin && signin "$base" ui_officer || fail "sign in"
 timeout 120 node --experimental-websocket --no-warnings tests/sh/policy_browser.js "$ws" "$base" \
-    tests/data/extract/articles.txt
+    tests/data/extract/articles.txt "$SIGNIN_COOKIE" "$SIGNIN_CSRF"
