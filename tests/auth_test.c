@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "auth/auth.h"
+#include "http/internal.h"
 #include "refdata/refdata.h"
 #include "tauth.h"
 #include "test.h"
@@ -444,4 +445,282 @@ TEST(auth_http_rate_limit_and_secure_cookie) {
     CHECK_INT(r.status, 401);
     json_decref(r.json);
     auth_server_free(srv);
+}
+
+/* ---- the authorisation matrix, walked ---- */
+
+#define USCC_SHINAN "91370212MA3C000013"  /* an enterprise in 市南区 (370202) */
+#define USCC_LAOSHAN "91370212MA3C000026" /* one in 崂山区 (370212) */
+#define DEPT_OWN "青岛市科学技术局"
+#define DEPT_OTHER "青岛市工业和信息化局"
+
+struct fixture {
+    struct http_server *srv;
+    struct tauth who[ROLE_COUNT]; /* [ROLE_ANON] stays empty */
+    int64_t policy_own, policy_other, clause_own;
+};
+
+static int sign_in_role(enum role r, struct tauth *t) {
+    switch (r) {
+    case ROLE_ENTERPRISE:
+        return tauth_sign_in_db(http_db, r, USCC_SHINAN, NULL, NULL, t);
+    case ROLE_COMMISSIONER:
+    case ROLE_STATION:
+    case ROLE_CENTRE:
+        return tauth_sign_in_db(http_db, r, NULL, "370202", NULL, t);
+    case ROLE_OFFICER:
+        return tauth_sign_in_db(http_db, r, NULL, NULL, DEPT_OWN, t);
+    default:
+        return tauth_sign_in_db(http_db, r, NULL, NULL, NULL, t);
+    }
+}
+
+/* POSTs a policy of a department as the administrator; its id and first clause's id. */
+static void make_policy(struct fixture *f, const char *dept, int64_t *id, int64_t *clause) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"title\":\"%s测试政策\",\"department\":\"%s\",\"clauses\":[{\"title\":\"营收奖励\","
+             "\"text\":\"营业收入不低于100万元的,奖励50万元。\",\"rule\":\"营业收入 >= "
+             "100万元\\n奖励 = 50万元\"}]}",
+             dept, dept);
+    struct hreply r;
+    const struct tauth *a = &f->who[ROLE_ADMIN];
+    hcall(f->srv, "POST", "/api/policies", body, a->cookie, a->csrf, &r);
+    CHECK_INT(r.status, 201);
+    *id = json_integer_value(json_object_get(r.json, "id"));
+    *clause = json_integer_value(
+        json_object_get(json_array_get(json_object_get(r.json, "clauses"), 0), "id"));
+    json_decref(r.json);
+}
+
+static bool fixture_init(struct fixture *f) {
+    memset(f, 0, sizeof *f);
+    if (!(f->srv = auth_server(false))) return false;
+    for (int r = ROLE_ANON + 1; r < ROLE_COUNT; r++)
+        if (sign_in_role((enum role)r, &f->who[r]) < 0) return false;
+    const struct tauth *a = &f->who[ROLE_ADMIN];
+    struct hreply r;
+    hcall(f->srv, "POST", "/api/enterprises",
+          "{\"uscc\":\"" USCC_SHINAN "\",\"name\":\"市南测试企业\",\"region\":\"市南区\"}",
+          a->cookie, a->csrf, &r);
+    CHECK_INT(r.status, 201);
+    json_decref(r.json);
+    hcall(f->srv, "POST", "/api/enterprises",
+          "{\"uscc\":\"" USCC_LAOSHAN "\",\"name\":\"崂山测试企业\",\"region\":\"崂山区\"}",
+          a->cookie, a->csrf, &r);
+    CHECK_INT(r.status, 201);
+    json_decref(r.json);
+    int64_t other_clause;
+    make_policy(f, DEPT_OWN, &f->policy_own, &f->clause_own);
+    make_policy(f, DEPT_OTHER, &f->policy_other, &other_clause);
+    return f->policy_own > 0 && f->policy_other > 0 && f->clause_own > 0;
+}
+
+/* The pattern with its parameters filled: enterprises by the 市南区 one (the enterprise user's
+ * own, inside the district roles' area), policies and clauses by the officer's department's. */
+static void fill(const struct fixture *f, const char *pattern, char *out, size_t cap) {
+    size_t n = 0;
+    out[0] = 0;
+    for (const char *p = pattern; *p && n + 1 < cap;) {
+        if (*p != '{') {
+            out[n++] = *p++;
+            out[n] = 0;
+            continue;
+        }
+        const char *e = strchr(p, '}');
+        size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+        char value[32] = "1";
+        if (strncmp(p, "{uscc}", len) == 0)
+            snprintf(value, sizeof value, USCC_SHINAN);
+        else if (strstr(out, "/api/policies/") && strncmp(p, "{id}", len) == 0)
+            snprintf(value, sizeof value, "%lld", (long long)f->policy_own);
+        else if (strstr(out, "/api/clauses/") && strncmp(p, "{id}", len) == 0)
+            snprintf(value, sizeof value, "%lld", (long long)f->clause_own);
+        n += (size_t)snprintf(out + n, cap - n, "%s", value);
+        p += len;
+    }
+}
+
+/* Refused by the matrix (not by a handler's object check, code "out_of_scope"). */
+static bool is_refused(const struct hreply *r) {
+    const char *code = hcode(r);
+    return r->status == 401 || (r->status == 403 && code && strcmp(code, "forbidden") == 0);
+}
+
+TEST(auth_matrix_walk) {
+    struct fixture f;
+    if (!fixture_init(&f)) {
+        test_failf(__FILE__, __LINE__, "fixture");
+        if (f.srv) auth_server_free(f.srv);
+        return;
+    }
+    /* every /api route has a row, and every row a route */
+    const struct http_router *rt = &f.srv->router;
+    for (int i = 0; i < rt->n; i++) {
+        test_case(rt->routes[i].pattern);
+        if (strncmp(rt->routes[i].pattern, "/api/", 5) == 0) CHECK(rt->routes[i].authz != NULL);
+    }
+    for (int k = 0; k < authz_count(); k++) {
+        const struct authz_rule *row = authz_at(k);
+        bool has_route = false;
+        for (int i = 0; i < rt->n; i++)
+            has_route |= rt->routes[i].authz == row;
+        test_case(row->pattern);
+        CHECK(has_route);
+    }
+    /* every row × every role */
+    int n_calls = 0;
+    for (int k = 0; k < authz_count(); k++) {
+        const struct authz_rule *row = authz_at(k);
+        char target[256], name[300];
+        fill(&f, row->pattern, target, sizeof target);
+        for (int role = ROLE_ANON; role < ROLE_COUNT; role++) {
+            snprintf(name, sizeof name, "%s %s as %s", row->method, target,
+                     role_key((enum role)role));
+            test_case(name);
+            const struct tauth *t = &f.who[role];
+            bool is_anon = role == ROLE_ANON;
+            struct hreply r;
+            hcall(f.srv, row->method, target, strcmp(row->method, "GET") ? "{}" : NULL,
+                  is_anon ? NULL : t->cookie, is_anon ? NULL : t->csrf, &r);
+            n_calls++;
+            if (authz_allows(row, (enum role)role)) {
+                CHECK(!is_refused(&r));
+            } else {
+                CHECK_INT(r.status, is_anon ? 401 : 403);
+                CHECK(json_string_length(json_object_get(json_object_get(r.json, "error"), "zh")));
+            }
+            json_decref(r.json);
+            if (!is_anon && strcmp(row->pattern, "/api/auth/logout") == 0)
+                CHECK_INT(sign_in_role((enum role)role, &f.who[role]), 0); /* it signed out */
+        }
+    }
+    CHECK_INT(n_calls, authz_count() * ROLE_COUNT);
+    auth_server_free(f.srv);
+}
+
+/* Reaching outside one's scope by changing an id: another enterprise, another district, another
+ * department's policy. */
+TEST(auth_scope_by_id) {
+    struct fixture f;
+    if (!fixture_init(&f)) {
+        test_failf(__FILE__, __LINE__, "fixture");
+        if (f.srv) auth_server_free(f.srv);
+        return;
+    }
+    static const struct {
+        enum role role;
+        const char *method, *target, *body;
+        int status;
+    } cases[] = {
+        /* an enterprise: itself only */
+        {ROLE_ENTERPRISE, "GET", "/api/enterprises/" USCC_SHINAN, NULL, 200},
+        {ROLE_ENTERPRISE, "GET", "/api/enterprises/" USCC_LAOSHAN, NULL, 403},
+        {ROLE_ENTERPRISE, "GET", "/api/enterprises/91110000710925462X", NULL, 403},
+        {ROLE_ENTERPRISE, "GET", "/api/enterprises/" USCC_SHINAN "/matches", NULL, 200},
+        {ROLE_ENTERPRISE, "GET", "/api/enterprises/" USCC_LAOSHAN "/matches", NULL, 403},
+        {ROLE_ENTERPRISE, "POST", "/api/enterprises",
+         "{\"uscc\":\"" USCC_LAOSHAN "\",\"name\":\"改别人的\"}", 403},
+        {ROLE_ENTERPRISE, "POST", "/api/enterprises",
+         "{\"uscc\":\"" USCC_SHINAN "\",\"name\":\"市南测试企业\",\"region\":\"市南区\"}", 201},
+        /* a district's centre and commissioner: their district only */
+        {ROLE_CENTRE, "GET", "/api/enterprises/" USCC_SHINAN, NULL, 200},
+        {ROLE_CENTRE, "GET", "/api/enterprises/" USCC_LAOSHAN, NULL, 403},
+        {ROLE_COMMISSIONER, "GET", "/api/enterprises/" USCC_LAOSHAN, NULL, 403},
+        {ROLE_COMMISSIONER, "GET", "/api/enterprises/" USCC_LAOSHAN "/matches", NULL, 403},
+        {ROLE_CENTRE, "GET", "/api/enterprises?region=370212", NULL, 403},
+        {ROLE_CENTRE, "GET", "/api/enterprises?region=370200", NULL, 403},
+        {ROLE_CENTRE, "GET", "/api/enterprises?region=370202", NULL, 200},
+        {ROLE_STATION, "POST", "/api/enterprises",
+         "{\"uscc\":\"" USCC_LAOSHAN "\",\"name\":\"崂山测试企业\",\"region\":\"市南区\"}", 403},
+        {ROLE_STATION, "POST", "/api/enterprises",
+         "{\"uscc\":\"" USCC_SHINAN "\",\"name\":\"市南测试企业\",\"region\":\"崂山区\"}", 403},
+        {ROLE_HUB, "GET", "/api/enterprises/" USCC_LAOSHAN, NULL, 200},
+        /* a department's officer: its policies only */
+        {ROLE_OFFICER, "POST", "/api/policies",
+         "{\"title\":\"越权\",\"department\":\"" DEPT_OTHER "\",\"clauses\":[{\"text\":\"x\","
+         "\"rule\":\"营业收入 >= 100万元\\n奖励 = 1万元\"}]}",
+         403},
+    };
+    struct hreply r;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        test_case(cases[i].target);
+        const struct tauth *t = &f.who[cases[i].role];
+        hcall(f.srv, cases[i].method, cases[i].target, cases[i].body, t->cookie, t->csrf, &r);
+        CHECK_INT(r.status, cases[i].status);
+        if (cases[i].status == 403) CHECK_STR(hcode(&r), "out_of_scope");
+        json_decref(r.json);
+    }
+    /* the centre's list is cut to its district without asking */
+    const struct tauth *c = &f.who[ROLE_CENTRE];
+    hcall(f.srv, "GET", "/api/enterprises", NULL, c->cookie, NULL, &r);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), 1);
+    json_decref(r.json);
+    char target[128];
+    snprintf(target, sizeof target, "/api/clauses/%lld/enterprises?region=370212",
+             (long long)f.clause_own);
+    hcall(f.srv, "GET", target, NULL, c->cookie, NULL, &r);
+    CHECK_INT(r.status, 403);
+    json_decref(r.json);
+    /* publishing: another department's policy no, its own yes */
+    const struct tauth *o = &f.who[ROLE_OFFICER];
+    snprintf(target, sizeof target, "/api/policies/%lld/publish", (long long)f.policy_other);
+    hcall(f.srv, "POST", target, NULL, o->cookie, o->csrf, &r);
+    CHECK_INT(r.status, 403);
+    CHECK_STR(hcode(&r), "out_of_scope");
+    json_decref(r.json);
+    snprintf(target, sizeof target, "/api/policies/%lld/publish", (long long)f.policy_own);
+    hcall(f.srv, "POST", target, NULL, o->cookie, o->csrf, &r);
+    CHECK_INT(r.status, 200);
+    json_decref(r.json);
+    /* an officer's new policy without a department is its department's */
+    hcall(f.srv, "POST", "/api/policies",
+          "{\"title\":\"本部门\",\"clauses\":[{\"text\":\"x\",\"rule\":\"营业收入 >= "
+          "100万元\\n奖励 = 1万元\"}]}",
+          o->cookie, o->csrf, &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(hstr(&r, "department"), DEPT_OWN);
+    json_decref(r.json);
+    auth_server_free(f.srv);
+}
+
+/* The served OpenAPI document names every registered /api route with its method. */
+TEST(auth_openapi_lists_every_route) {
+    struct http_config cfg = {.threads = 2};
+    struct http_server *srv = NULL;
+    struct error err;
+    error_clear(&err);
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return;
+    }
+    struct http_input in = {.method = "GET", .target = "/api/openapi.yaml"};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    CHECK_INT(res.status, 200);
+    CHECK(strncmp(res.content_type, "application/yaml", 16) == 0);
+    const char *doc = res.body ? res.body : "";
+    CHECK(strstr(doc, "\nopenapi: 3.0") != NULL);
+    CHECK(strstr(doc, "\npaths:\n") != NULL);
+    for (int i = 0; i < srv->router.n; i++) {
+        const struct route *rt = &srv->router.routes[i];
+        if (strncmp(rt->pattern, "/api/", 5) != 0) continue;
+        char path[320], want[24], method[8] = "";
+        snprintf(path, sizeof path, "\n  %s:\n", rt->pattern);
+        for (size_t k = 0; rt->method[k] && k + 1 < sizeof method; k++) {
+            method[k] = (char)(rt->method[k] | 0x20); /* lower case */
+            method[k + 1] = 0;
+        }
+        snprintf(want, sizeof want, "\n    %s:", method);
+        test_case(rt->pattern);
+        const char *at = strstr(doc, path);
+        CHECK(at != NULL);
+        if (!at) continue;
+        /* "\n    get:" within this path's entry (before the next path) */
+        const char *body = at + strlen(path) - 1, *next = strstr(body, "\n  /");
+        const char *hit = strstr(body, want);
+        CHECK(hit != NULL && (!next || hit < next));
+    }
+    http_response_release(&res);
+    http_server_free(srv);
 }

@@ -157,7 +157,7 @@ void http_add_header(struct http_response *res, const char *name, const char *va
 
 /* 403 "forbidden": the object lies outside the actor's scope (another enterprise, district or
  * department). */
-void http_reply_forbidden(struct http_response *res);
+void http_reply_forbidden(struct http_response *res); /* code "out_of_scope" */
 
 /* The status for an err_code (ERR_NOTFOUND → 404, ERR_INVALID → 422, ...). */
 int http_status_for(int code);

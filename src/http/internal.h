@@ -87,6 +87,9 @@ struct http_request {
 
 /* The value of a cookie of the request into out (truncated to fit); false when absent. */
 bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
+/* A list's region filter cut to the actor's region (authz scope REGION): none given becomes the
+ * actor's own; one outside it is a 403 in res and -1. Roles of the whole city change nothing. */
+int http_scope_region(struct http_request *req, int *region, struct http_response *res);
 /* The address the request came from (see http_config.is_behind_proxy); "" when unknown. */
 const char *http_client(const struct http_request *req);
 

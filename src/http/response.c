@@ -69,7 +69,7 @@ void http_reply_error(struct http_response *res, int status, const char *code, c
 }
 
 void http_reply_forbidden(struct http_response *res) {
-    http_reply_error(res, 403, "forbidden", "超出当前账号的权限范围(其他企业、区市或部门)",
+    http_reply_error(res, 403, "out_of_scope", "超出当前账号的权限范围(其他企业、区市或部门)",
                      "outside this account's scope (another enterprise, district or department)");
 }
 

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "http/internal.h"
+#include "refdata/refdata.h"
 
 void router_init(struct http_router *r) {
     memset(r, 0, sizeof *r);
@@ -190,6 +191,18 @@ static void session_begin(struct http_request *req, struct http_response *res) {
         req->csrf[0] = 0;
         if (rc != ERR_NOTFOUND) http_reply_err(res, 503, &err); /* the store failed */
     }
+}
+
+int http_scope_region(struct http_request *req, int *region, struct http_response *res) {
+    int own = req->actor.region;
+    if (own < 0) return 0; /* the whole city */
+    if (*region < 0) {
+        *region = own;
+        return 0;
+    }
+    if (region_is_within(*region, own)) return 0;
+    http_reply_forbidden(res);
+    return -1;
 }
 
 static bool is_state_change(const char *method) {
