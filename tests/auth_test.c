@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "auth/auth.h"
+#include "demo/demo.h"
 #include "http/internal.h"
 #include "refdata/refdata.h"
 #include "tauth.h"
@@ -723,4 +724,62 @@ TEST(auth_openapi_lists_every_route) {
     }
     http_response_release(&res);
     http_server_free(srv);
+}
+
+/* `duijie demo`'s users: one per role, the documented password, bound to real demo data. */
+STORE_TEST(auth_demo_users) {
+    struct store *s = open_temp(t);
+    if (!s) return;
+    auth_set_password_cost(1, 8);
+    struct error err;
+    error_clear(&err);
+    CHECK_INT(demo_add_users(s, 1, 2000, &err), 0);
+    CHECK_INT(demo_add_users(s, 1, 2000, &err), 0); /* again: the passwords come back */
+    int64_t n = 0;
+    CHECK_INT(store_sql_int(s, "SELECT COUNT(*) FROM users", NULL, 0, 0, &n, &err), 0);
+    CHECK_INT(n, ROLE_COUNT - 1);
+    for (int r = ROLE_ANON + 1; r < ROLE_COUNT; r++) {
+        char name[64];
+        snprintf(name, sizeof name, "demo_%s", role_key((enum role)r));
+        test_case(name);
+        struct actor a;
+        int retry;
+        CHECK_INT(login(s, name, DEMO_PASSWORD, "", &retry, &a), 0);
+        CHECK_INT(a.role, r);
+    }
+    struct actor e, c, o;
+    CHECK_INT(auth_user_get(s, "demo_enterprise", &e, NULL, &err), 0);
+    CHECK_INT(auth_user_get(s, "demo_commissioner", &c, NULL, &err), 0);
+    CHECK_INT(auth_user_get(s, "demo_officer", &o, NULL, &err), 0);
+    CHECK_STR(o.dept, DEMO_DEPARTMENT);
+    /* the enterprise is a generated one in 市南区, within its commissioner's area */
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text dt;
+    bool found = false;
+    for (int64_t i = 0; p && i < 2000 && !found; i++) {
+        profile_clear(p);
+        demo_enterprise(1, i, p, &dt);
+        if (strcmp(dt.uscc, e.uscc) == 0) {
+            found = true;
+            int region = (int)p->v[F_REGION].i;
+            CHECK(region_is_within(region, region_by_code(370202)));
+            CHECK(auth_sees_enterprise(&c, e.uscc, region));
+        }
+    }
+    free(p);
+    CHECK(found);
+    /* the officer's department owns demo policies */
+    int np, nc;
+    CHECK_INT(demo_load_policies(s, "data/demo/policies.json", &np, &nc, &err), 0);
+    struct arena a;
+    arena_init(&a, 4096);
+    struct policy *pols = NULL;
+    int n_pol = 0, owned = 0;
+    CHECK_INT(store_list_policies(s, -1, &a, &pols, &n_pol, &err), 0);
+    for (int i = 0; i < n_pol; i++)
+        owned += auth_sees_department(&o, pols[i].department);
+    CHECK(owned > 0 && owned < n_pol);
+    arena_release(&a);
+    store_close(s);
+    remove_temp(t);
 }
