@@ -26,7 +26,7 @@ struct route {
     int n_literal;
     http_handler fn;
     size_t max_body;
-    bool is_replica_read; /* may read from the replica (replica.c's table) */
+    bool is_replica_read;           /* may read from the replica (replica.c's table) */
     const struct authz_rule *authz; /* its row of src/auth/authz.def; NULL = none: refused */
 };
 
