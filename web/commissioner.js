@@ -6,12 +6,6 @@
 const cm = { unit: null, commissioner: null, page: 1, pageSize: 20, uscc: null };
 const $ = (id) => document.getElementById(id);
 
-function dateText(iso) {
-  if (!iso) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : iso;
-}
-
 function todayISO() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -22,6 +16,7 @@ function fail(where, r, fallback) {
 }
 
 async function start() {
+  await sessionReady; // the CSRF token for the visit form
   const r = await api('/api/network/units?depth=3');
   if (!r.ok) { fail($('cm-unit'), r, '读取服务单位失败'); return; }
   cm.unit = r.body;

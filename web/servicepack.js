@@ -3,12 +3,6 @@
 // network.css. Text only through text nodes; money from integer fen.
 'use strict';
 
-function spDate(iso) {
-  if (!iso) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : iso;
-}
-
 function spSection(title, items) {
   if (!items.length) return null;
   return h('section', {}, h('h2', {}, `${title}（${items.length} 项）`),
@@ -17,7 +11,7 @@ function spSection(title, items) {
       h('tbody', {}, ...items.map((c) => h('tr', {},
         h('td', {}, h('strong', {}, c.title), h('div', { class: 'summary' }, c.policy, c.doc_no ? `（${c.doc_no}）` : '')),
         h('td', {}, c.award_fen !== null ? moneyNode(c.award_fen) : '按实际核定'),
-        h('td', {}, spDate(c.deadline)),
+        h('td', {}, dateText(c.deadline)),
         h('td', {}, c.department || '—', c.contact ? h('div', {}, c.contact) : null),
         h('td', {}, c.missing && c.missing.length ? (c.fit === 'nearly' ? '差：' : '需补充：') + c.missing.join('、') : '条件均已满足',
           c.award_text ? h('div', { class: 'summary' }, c.award_text) : null))))));
@@ -38,7 +32,7 @@ async function spLoad() {
       h('div', { class: 'k' }, '统一社会信用代码'), h('div', { class: 'v mono' }, p.uscc),
       h('div', { class: 'k' }, '所在区域'), h('div', { class: 'v' }, p.region || '—'),
       h('div', { class: 'k' }, '服务专员'), h('div', { class: 'v' }, c ? `${c.name}${c.phone ? '（' + c.phone + '）' : ''}` : '—'),
-      h('div', { class: 'k' }, '生成日期'), h('div', { class: 'v' }, spDate(p.date)),
+      h('div', { class: 'k' }, '生成日期'), h('div', { class: 'v' }, dateText(p.date)),
       h('div', { class: 'k' }, '符合条件可享'), h('div', { class: 'v' }, moneyNode(p.qualifies_fen), `（${p.qualifies_count} 项）`)),
     spSection('符合条件，可直接申报', by('qualifies')),
     spSection('可能符合，需补充数据', by('might')),
