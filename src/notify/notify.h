@@ -162,6 +162,24 @@ int64_t notify_inbox_unread(struct store *s, const char *recipient);
 int notify_receipt(struct store *s, int64_t policy_id, const char *uscc, int64_t now,
                    struct error *err);
 
+/* A page of the recipient's inbox, newest first, as JSON text (malloc'd): {"unread", "total",
+ * "messages": [{id, topic, subject, body, ref, created, read}]}. */
+int notify_inbox_json(struct store *s, const char *recipient, bool is_unread_only, int page,
+                      int page_size, char **out, struct error *err);
+
+/* One firm told about a policy and whether it has read it (the commissioner's queue). */
+struct notify_receipt_row {
+    char uscc[20];
+    int64_t region_code; /* the enterprise's registered region (NBS code), 0 unknown */
+    int64_t first_read;  /* seconds; 0 = not read */
+};
+/* Every firm whose inbox got a message about the policy, with its read receipt; rows malloc'd. */
+int notify_receipts(struct store *s, int64_t policy_id, struct notify_receipt_row **rows, int *n,
+                    struct error *err);
+
+/* Outbox counts by channel and state as JSON text (malloc'd). */
+int notify_stats_json(struct store *s, char **out, struct error *err);
+
 /* ---- the sender ---- */
 
 struct notify_sender_config {
