@@ -50,6 +50,7 @@ static const struct command commands[] = {
      "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
     {"notify", cli_notify,
      "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
+    {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
 };
 
 static void usage(FILE *f) {
