@@ -46,6 +46,8 @@ static const struct command commands[] = {
     {"projects", cli_projects,
      "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
+    {"audit", cli_audit,
+     "audit verify [--db URI] | audit list [--type T] [--id N]  the audit chain: exit 1 if broken"},
 };
 
 static void usage(FILE *f) {
