@@ -339,3 +339,19 @@ int export_cells_from_json(const struct export_column *cols, int n_cols, const j
     *n_rows = (int)n;
     return 0;
 }
+
+int export_json(const struct export_column *cols, int n_cols, const json_t *rows, const char *sheet,
+                enum export_format f, char **out, size_t *len, struct error *err) {
+    struct arena a;
+    arena_init(&a, 4096);
+    struct export_cell *cells = NULL;
+    int n = 0;
+    int rc = export_cells_from_json(cols, n_cols, rows, &a, &cells, &n, err);
+    if (!rc) {
+        struct export_table t = {sheet, cols, n_cols, cells, n};
+        rc = export_write_buffer(&t, f, out, len, err);
+    }
+    free(cells);
+    arena_release(&a);
+    return rc;
+}

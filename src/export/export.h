@@ -72,4 +72,9 @@ int export_cells_from_json(const struct export_column *cols, int n_cols, const j
                            struct arena *a, struct export_cell **cells, int *n_rows,
                            struct error *err);
 
+/* export_cells_from_json and export_write_buffer in one call: what an HTTP list handler needs for
+ * ?format=xlsx|csv (send *out with export_content_type(f)). */
+int export_json(const struct export_column *cols, int n_cols, const json_t *rows, const char *sheet,
+                enum export_format f, char **out, size_t *len, struct error *err);
+
 #endif

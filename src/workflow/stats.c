@@ -5,6 +5,8 @@
  * own payments themselves (workflow.c, exempt.c). */
 #include <string.h>
 
+#include "util/date.h"
+
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -150,5 +152,58 @@ int workflow_stats(struct store *s, const struct actor *who, const char *by, jso
         return rc;
     }
     *out = o;
+    return 0;
+}
+
+int workflow_payments(struct store *s, const struct actor *who, int64_t clause_id, int64_t offset,
+                      int limit, json_t **rows, int64_t *total, struct error *err) {
+    *rows = NULL;
+    *total = 0;
+    if (!may_see_money(who))
+        return error_set(err, ERR_FORBIDDEN, "无权查看兑现记录", "you may not see payments");
+    if (limit < 1 || limit > 10000 || offset < 0)
+        return error_set(err, ERR_RANGE, "分页参数超出范围", "paging out of range");
+    struct store_val args[8];
+    int n = 0;
+    struct buf w, q;
+    buf_init(&w);
+    buf_init(&q);
+    buf_puts(&w, " FROM payment WHERE 1 = 1");
+    wf_scope_sql(who, &w, args, &n);
+    if (clause_id) {
+        buf_puts(&w, " AND clause_id = ?");
+        args[n++] = store_val_int(clause_id);
+    }
+    buf_printf(&q, "SELECT COUNT(*)%s", buf_str(&w));
+    int rc = store_sql_int(s, buf_str(&q), args, n, 0, total, err);
+    buf_clear(&q);
+    buf_printf(&q,
+               "SELECT id, source, source_id, clause_id, clause_title, department, uscc, "
+               "district_code, section, amount_fen, paid_on, payment_ref%s ORDER BY id DESC "
+               "LIMIT ? OFFSET ?",
+               buf_str(&w));
+    args[n++] = store_val_int(limit);
+    args[n++] = store_val_int(offset);
+    struct store_rows *r = NULL;
+    if (!rc) rc = store_sql(s, buf_str(&q), args, n, &r, err);
+    buf_release(&w);
+    buf_release(&q);
+    if (rc) return rc;
+    json_t *a = json_array();
+    char d[16];
+    for (int i = 0; i < store_rows_count(r); i++)
+        json_array_append_new(
+            a,
+            json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
+                      (json_int_t)store_rows_int(r, i, 0), "source", store_rows_text(r, i, 1),
+                      "source_id", (json_int_t)store_rows_int(r, i, 2), "clause_id",
+                      (json_int_t)store_rows_int(r, i, 3), "clause_title", store_rows_text(r, i, 4),
+                      "department", store_rows_text(r, i, 5), "uscc", store_rows_text(r, i, 6),
+                      "district_code", (json_int_t)store_rows_int(r, i, 7), "section",
+                      store_rows_text(r, i, 8), "amount_fen", (json_int_t)store_rows_int(r, i, 9),
+                      "paid_on", date_format((int32_t)store_rows_int(r, i, 10), d, sizeof d),
+                      "payment_ref", store_rows_text(r, i, 11)));
+    store_rows_free(r);
+    *rows = a;
     return 0;
 }

@@ -163,4 +163,10 @@ int workflow_exempt_list(struct store *s, const struct actor *who, json_t **out,
 int workflow_stats(struct store *s, const struct actor *who, const char *by, json_t **out,
                    struct error *err);
 
+/* Payments within the actor's scope (clause_id 0 = any), newest first: {id, source (application
+ * / exempt), source_id, clause_id, clause_title, department, uscc, district_code, section,
+ * amount_fen, paid_on, payment_ref}; *total = all matching rows. */
+int workflow_payments(struct store *s, const struct actor *who, int64_t clause_id, int64_t offset,
+                      int limit, json_t **rows, int64_t *total, struct error *err);
+
 #endif
