@@ -48,6 +48,12 @@ static const struct command commands[] = {
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
     {"audit", cli_audit,
      "audit verify [--db URI] | audit list [--type T] [--id N]  the audit chain: exit 1 if broken"},
+    {"applications", cli_applications,
+     "applications [--state S] [--clause N] [--overdue] [--export F.xlsx|F.csv] [--db URI]"},
+    {"exempt-batch", cli_exempt_batch,
+     "exempt-batch CLAUSE_ID [--date D] [--db URI]  免申即享: a batch from the eligible set"},
+    {"money", cli_money,
+     "money [--by clause|policy|department|district|industry|year|month]  paid totals (fen)"},
 };
 
 static void usage(FILE *f) {

@@ -33,6 +33,9 @@ int cli_intents(int argc, char **argv);
 int cli_challenge(int argc, char **argv);
 int cli_projects(int argc, char **argv);
 int cli_audit(int argc, char **argv);
+int cli_applications(int argc, char **argv);
+int cli_exempt_batch(int argc, char **argv);
+int cli_money(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);
