@@ -54,6 +54,10 @@ static const struct command commands[] = {
      "exempt-batch CLAUSE_ID [--date D] [--db URI]  免申即享: a batch from the eligible set"},
     {"money", cli_money,
      "money [--by clause|policy|department|district|industry|year|month]  paid totals (fen)"},
+    {"network", cli_network,
+     "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
+    {"notify", cli_notify,
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
 };
 
 static void usage(FILE *f) {
