@@ -284,6 +284,17 @@ STORE_TEST(workflow_award_cap_and_deadline) {
         CHECK_STR(json_string_value(json_object_get(json_array_get(fields, 0), "key")), "revenue");
         CHECK_INT(json_array_size(json_object_get(o, "history")), 5);
         json_decref(o);
+        /* each of the 4 steps told the enterprise once (src/notify's outbox, same transaction) */
+        char key[48];
+        snprintf(key, sizeof key, "app:%lld:%%", (long long)id);
+        struct store_val kv[] = {store_val_text(key), store_val_text(f.uscc[idx[k]])};
+        int64_t told = 0;
+        CHECK_INT(store_sql_int(f.s,
+                                "SELECT COUNT(*) FROM notify_outbox WHERE msg_key LIKE ? AND "
+                                "recipient = ?",
+                                kv, 2, 0, &told, &err),
+                  0);
+        CHECK_INT(told, 4);
     }
     /* past the deadline: no application at all */
     struct actor e = as(ROLE_ENTERPRISE, f.uscc[1]);

@@ -60,7 +60,7 @@ int workflow_attach(struct store *s, const struct actor *who, int64_t id, const 
     if (rc) return rc;
     struct store_val a[] = {store_val_int(id), store_val_text(who->uscc)};
     struct store_rows *r = NULL;
-    rc = store_sql(s, "SELECT state, uscc FROM applications WHERE id = ?", a, 1, &r, err);
+    rc = store_sql(s, "SELECT state, uscc FROM application WHERE id = ?", a, 1, &r, err);
     if (rc) return wf_fail(s, rc);
     if (store_rows_count(r) != 1)
         rc = error_set(err, ERR_NOTFOUND, "申请 %lld 不存在", "application %lld does not exist",

@@ -100,7 +100,7 @@ static int by_state(struct store *s, const char *where, const struct store_val *
                     json_t *out, struct error *err) {
     struct buf q;
     buf_init(&q);
-    buf_printf(&q, "SELECT state, COUNT(*) FROM applications WHERE 1 = 1%s GROUP BY state", where);
+    buf_printf(&q, "SELECT state, COUNT(*) FROM application WHERE 1 = 1%s GROUP BY state", where);
     struct store_rows *r = NULL;
     int rc = store_sql(s, buf_str(&q), args, n, &r, err);
     json_t *o = json_object();
@@ -114,7 +114,7 @@ static int by_state(struct store *s, const char *where, const struct store_val *
     int64_t unpaid = 0;
     buf_clear(&q);
     buf_printf(&q,
-               "SELECT COALESCE(SUM(amount_fen), 0) FROM applications WHERE state = 'approved'%s",
+               "SELECT COALESCE(SUM(amount_fen), 0) FROM application WHERE state = 'approved'%s",
                where);
     if (!rc) rc = store_sql_int(s, buf_str(&q), args, n, 0, &unpaid, err);
     json_object_set_new(out, "approved_unpaid_fen", json_integer(unpaid));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "notify/notify.h"
 #include "refdata/refdata.h"
 #include "rules/rules.h"
 #include "schema/schema.h"
@@ -18,17 +19,17 @@
 #include "workflow/internal.h"
 
 const char *const store_module_workflow[] = {
-    "CREATE TABLE applications (id {ID}, clause_id BIGINT NOT NULL, policy_id BIGINT NOT NULL,"
+    "CREATE TABLE application (id {ID}, clause_id BIGINT NOT NULL, policy_id BIGINT NOT NULL,"
     " clause_title TEXT NOT NULL, department TEXT NOT NULL, uscc TEXT NOT NULL,"
     " enterprise_name TEXT NOT NULL, region_code BIGINT NOT NULL, district_code BIGINT NOT NULL,"
     " section TEXT NOT NULL, state TEXT NOT NULL, eligibility TEXT NOT NULL,"
     " computed_fen BIGINT, amount_fen BIGINT, form_json TEXT NOT NULL, comment TEXT,"
     " reason TEXT, paid_on BIGINT, payment_ref TEXT, created_by BIGINT NOT NULL,"
     " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, state_since BIGINT NOT NULL);"
-    "CREATE UNIQUE INDEX application_open ON applications (clause_id, uscc)"
+    "CREATE UNIQUE INDEX application_open ON application (clause_id, uscc)"
     " WHERE state <> 'rejected';"
-    "CREATE INDEX application_state ON applications (state, state_since);"
-    "CREATE INDEX application_uscc ON applications (uscc);"
+    "CREATE INDEX application_state ON application (state, state_since);"
+    "CREATE INDEX application_uscc ON application (uscc);"
     "CREATE TABLE application_file (id {ID}, application_id BIGINT NOT NULL, name TEXT NOT NULL,"
     " content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL,"
     " data {BLOB} NOT NULL, created_at BIGINT NOT NULL);"
@@ -272,7 +273,7 @@ static json_t *app_json(const struct store_rows *r, int i, int64_t now, bool wit
 /* Loads one application row (rows freed by the caller). */
 static int load_app(struct store *s, int64_t id, struct store_rows **r, struct error *err) {
     struct store_val a[] = {store_val_int(id)};
-    int rc = store_sql(s, "SELECT " APP_COLS " FROM applications WHERE id = ?", a, 1, r, err);
+    int rc = store_sql(s, "SELECT " APP_COLS " FROM application WHERE id = ?", a, 1, r, err);
     if (rc) return rc;
     if (store_rows_count(*r) == 1) return 0;
     store_rows_free(*r);
@@ -467,7 +468,7 @@ int workflow_create(struct store *s, const struct actor *who, int64_t clause_id,
     is_begun = rc == 0;
     if (!rc)
         rc = store_sql_int(s,
-                           "INSERT INTO applications (clause_id, policy_id, clause_title, "
+                           "INSERT INTO application (clause_id, policy_id, clause_title, "
                            "department, uscc, enterprise_name, region_code, district_code, "
                            "section, state, eligibility, computed_fen, form_json, created_by, "
                            "created_at, updated_at, state_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
@@ -561,7 +562,7 @@ int workflow_update_form(struct store *s, const struct actor *who, int64_t id, c
         json_object_update(json_object_get(form, "declared"), (json_t *)values);
         char *text = json_dumps(form, JSON_COMPACT);
         struct store_val a[] = {store_val_text(text), store_val_int(now), store_val_int(id)};
-        rc = store_sql(s, "UPDATE applications SET form_json = ?, updated_at = ? WHERE id = ?", a, 3,
+        rc = store_sql(s, "UPDATE application SET form_json = ?, updated_at = ? WHERE id = ?", a, 3,
                        NULL, err);
         free(text);
     }
@@ -706,7 +707,7 @@ static int apply_step(struct store *s, const struct actor *who, const struct sto
         store_val_text(from),
     };
     int rc = store_sql(s,
-                       "UPDATE applications SET state = ?, state_since = ?, updated_at = ?, "
+                       "UPDATE application SET state = ?, state_since = ?, updated_at = ?, "
                        "comment = COALESCE(?, comment), reason = ?, "
                        "amount_fen = CASE WHEN ? = 1 THEN ? ELSE amount_fen END, "
                        "paid_on = COALESCE(?, paid_on), payment_ref = COALESCE(?, payment_ref) "
@@ -726,9 +727,15 @@ static int apply_step(struct store *s, const struct actor *who, const struct sto
         json_object_set_new(after, "paid_on", json_string(date_format(st->paid_on, d, sizeof d)));
         json_object_set_new(after, "payment_ref", json_string(st->payment_ref));
     }
-    rc = audit_append(s, who, actions[t->action], "application", id, before, after, NULL, err);
+    int64_t seq = 0;
+    rc = audit_append(s, who, actions[t->action], "application", id, before, after, &seq, err);
     json_decref(before);
     json_decref(after);
+    /* the enterprise is told in the same transaction (the outbox row commits with the step) */
+    if (!rc)
+        rc =
+            notify_application_changed(s, id, seq, store_rows_text(r, 0, C_USCC),
+                                       store_rows_text(r, 0, C_TITLE), states[t->to].key, now, err);
     return rc;
 }
 
@@ -828,7 +835,7 @@ int workflow_list(struct store *s, const struct actor *who, const struct workflo
     struct buf w, sql;
     buf_init(&w);
     buf_init(&sql);
-    buf_puts(&w, " FROM applications WHERE 1 = 1");
+    buf_puts(&w, " FROM application WHERE 1 = 1");
     wf_scope_sql(who, &w, args, &n);
     if (q->state >= 0 && q->state < WF_STATE_COUNT) {
         buf_puts(&w, " AND state = ?");

@@ -156,18 +156,18 @@ while read -r id action; do
 done <"$T/acked"
 [ $missing = 0 ] && ok || bad "$missing acknowledged steps missing from the audit log"
 # no half step: the state is what the last audit entry says, and no step was recorded twice
-half=$(sqlite3 "$DB" "SELECT COUNT(*) FROM applications a WHERE a.state <> (SELECT
+half=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application a WHERE a.state <> (SELECT
     json_extract(l.after_json, '\$.state') FROM audit_log l WHERE l.object_type = 'application'
     AND l.object_id = a.id ORDER BY l.seq DESC LIMIT 1)")
 [ "$half" = 0 ] && ok || bad "$half applications disagree with their audit trail"
 dup=$(sqlite3 "$DB" "SELECT COUNT(*) FROM (SELECT object_id, action FROM audit_log GROUP BY
     object_type, object_id, action HAVING COUNT(*) > 1)")
 [ "$dup" = 0 ] && ok || bad "$dup steps recorded twice"
-pay=$(sqlite3 "$DB" "SELECT COUNT(*) FROM applications a LEFT JOIN payment p ON p.source =
+pay=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application a LEFT JOIN payment p ON p.source =
     'application' AND p.source_id = a.id WHERE (a.state = 'paid') <> (p.id IS NOT NULL) OR
     p.amount_fen <> a.amount_fen")
 [ "$pay" = 0 ] && ok || bad "$pay applications whose payment row does not match"
-paid=$(sqlite3 "$DB" "SELECT COUNT(*) FROM applications WHERE state = 'paid'")
+paid=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application WHERE state = 'paid'")
 [ "$paid" -gt 0 ] && ok || bad "no application reached paid"
 if "$D" audit verify --db "$DB" >"$T/verify" 2>&1; then ok; else bad "audit verify: $(cat "$T/verify")"; fi
 # and verify does see a tampered copy
