@@ -130,7 +130,7 @@ const struct actor *http_actor(const struct http_request *req) {
 }
 
 static void request_end(struct http_request *req) {
-    if (req->store_slot >= 0) pool_give(&req->server->pool, req->store_slot);
+    if (req->store_slot >= 0) pool_give(req->store_pool, req->store_slot);
     arena_release(&req->arena);
 }
 
@@ -230,7 +230,7 @@ static int authorise(struct http_request *req, const struct route *rt, struct ht
     if (!req->actor.user_id)
         http_reply_error(res, 401, "unauthenticated", "请先登录", "sign in first");
     else
-        http_reply_error(res, 403, "forbidden", "当前角色无权使用此功能",
+        http_reply_error(res, 403, "role_forbidden", "当前角色无权使用此功能",
                          "this role may not use this endpoint");
     return -1;
 }
@@ -250,9 +250,11 @@ static void dispatch(struct http_request *req, struct http_response *res) {
             req->param_values[req->n_params] = req->segs[k];
             req->n_params++;
         }
+        req->route = rt;
         session_begin(req, res);
         if (res->body || authorise(req, rt, res) < 0) return;
         rt->fn(req, res);
+        replica_after(req, res);
         if (!res->body) http_reply_error(res, 500, "internal", "处理程序未给出响应", "no response");
         return;
     }
