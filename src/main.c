@@ -52,6 +52,7 @@ static const struct command commands[] = {
     {"notify", cli_notify,
      "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
     {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
+    {"library", cli_library, "library put --title T [--doc-no N] [--file F] … | list | show ID"},
 };
 
 static void usage(FILE *f) {
