@@ -625,7 +625,7 @@ TEST(network_queue_engine) {
         CHECK_INT(network_pack(cat, p, today, NULL, items, &n_items), 0);
         struct network_applied ap = {.fn = NULL};
         CHECK_INT(network_applied_from_store(s, &ap, &err), 0);
-        CHECK(ap.note != NULL); /* no workflow tables in this build */
+        CHECK(ap.note != NULL || ap.fn != NULL); /* a note until the workflow tables are there */
         int n2;
         int64_t skip = items[0].clause_id;
         struct network_pack_item *items2 = malloc((size_t)cat->n_in * sizeof *items2);

@@ -133,8 +133,9 @@ struct network_applied {
     const char *note; /* why nothing is filtered, for the reply; NULL when fn is set */
 };
 
-/* The filter the store can give: applications from the workflow module's tables when its tables
- * are there (module_version "workflow"), else none with a note saying so. */
+/* The filter the store can give: when the workflow module's tables are there (module_version
+ * "workflow"), its applications that are not rejected and its payments (read once here); else
+ * none, with a note saying so. Release it with network_applied_release. */
 int network_applied_from_store(struct store *s, struct network_applied *out, struct error *err);
 void network_applied_release(struct network_applied *a);
 
