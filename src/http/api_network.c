@@ -47,7 +47,8 @@ static bool net_open(struct http_request *req, struct http_response *res, struct
         return false;
     }
     if (need_unit && !is_network_role(x->a->role)) {
-        http_reply_error(res, 403, "forbidden", "无权访问服务网络", "not allowed in the network");
+        http_reply_error(res, 403, "out_of_scope", "无权访问服务网络",
+                         "not allowed in the network");
         return false;
     }
     if (!(x->s = http_store(req, res))) return false;
@@ -59,7 +60,7 @@ static bool net_open(struct http_request *req, struct http_response *res, struct
     if (need_unit && !x->unit) {
         network_free(x->n);
         x->n = NULL;
-        http_reply_error(res, 403, "forbidden", "您的账号没有对应的服务网络单位",
+        http_reply_error(res, 403, "out_of_scope", "您的账号没有对应的服务网络单位",
                          "your account has no unit in the network");
         return false;
     }
@@ -71,7 +72,7 @@ static void net_close(struct net *x) {
 }
 
 static void forbidden(struct http_response *res) {
-    http_reply_error(res, 403, "forbidden", "超出您的服务范围", "outside your scope");
+    http_reply_error(res, 403, "out_of_scope", "超出您的服务范围", "outside your scope");
 }
 
 static bool id_param(struct http_request *req, struct http_response *res, const char *name,
