@@ -283,6 +283,7 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         http_reply_err(res, 400, &err);
         return;
     }
+    if (http_scope_region(req, &region, res) < 0) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct clause cl;
@@ -358,6 +359,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     const char *uscc = http_param(req, "uscc");
     const char *all = http_query(req, "all");
     bool is_all = all && strcmp(all, "1") == 0;
+    const struct actor *who = http_actor(req);
+    if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, uscc, -1)) {
+        http_reply_forbidden(res); /* before the store: not even whether it exists */
+        return;
+    }
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -366,6 +372,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     if (!p || store_get_enterprise(s, uscc, p, http_arena(req), NULL, &err)) {
         if (!p) error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
         http_reply_err(res, 0, &err);
+        free(p);
+        return;
+    }
+    if (!auth_sees_enterprise(who, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
+        http_reply_forbidden(res);
         free(p);
         return;
     }
