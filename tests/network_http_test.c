@@ -81,7 +81,7 @@ static struct store *make_db(int n) {
 struct picks {
     int64_t mine, other, centre, other_centre, station;
     char uscc[20], other_uscc[20];
-    int64_t total, stake;
+    int64_t total, stake, stake_first;
     int n_pack;
 };
 
@@ -102,6 +102,7 @@ static bool pick(struct store *s, struct network *n, struct picks *pk) {
             pk->total = q.total;
             pk->stake = q.stake_fen;
             memcpy(pk->uscc, q.items[0].uscc, 20);
+            pk->stake_first = q.items[0].stake_fen;
         }
         network_queue_release(&q);
     }
@@ -196,6 +197,32 @@ TEST(network_http_roles) {
     CHECK_STR(json_string_value(json_object_get(first, "uscc")), pk.uscc);
     json_decref(o);
     CHECK_INT(status_of(srv, &cm2, "GET", path, NULL), 403);
+    /* the whole queue as CSV: a header and one line per enterprise, money in 元 to the fen */
+    snprintf(path, sizeof path, "/api/network/commissioners/%lld/queue?format=csv",
+             (long long)pk.mine);
+    {
+        struct http_header h[2];
+        struct http_input in = {
+            .method = "GET", .target = path, .headers = h, .n_headers = tauth_headers(&cm, h)};
+        struct http_response res;
+        http_server_handle(srv, &in, &res);
+        CHECK_INT(res.status, 200);
+        CHECK(res.content_type && strncmp(res.content_type, "text/csv", 8) == 0);
+        int lines = 0;
+        for (size_t i = 0; i < res.body_len; i++)
+            lines += res.body[i] == '\n';
+        CHECK_INT(lines, pk.total + 1);
+        char yuan[32];
+        snprintf(yuan, sizeof yuan, "%lld.%02lld", (long long)(pk.stake_first / 100),
+                 (long long)(pk.stake_first % 100));
+        CHECK(res.body && strstr(res.body, yuan) != NULL);
+        http_response_release(&res);
+    }
+    snprintf(path, sizeof path, "/api/network/commissioners/%lld/queue?format=pdf",
+             (long long)pk.mine);
+    CHECK_INT(status_of(srv, &cm, "GET", path, NULL), 400);
+    snprintf(path, sizeof path, "/api/network/commissioners/%lld/queue?page_size=5",
+             (long long)pk.mine);
     CHECK_INT(status_of(srv, &centre, "GET", path, NULL), 200);
     CHECK_INT(status_of(srv, &hub, "GET", path, NULL), 200);
     snprintf(path, sizeof path, "/api/network/commissioners/%lld/queue", (long long)pk.other);

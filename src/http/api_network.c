@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "http/internal.h"
 #include "index/index.h"
 #include "match/match.h"
@@ -276,13 +277,57 @@ static void reassign(struct http_request *req, struct http_response *res) {
 
 /* ---- queue and package ---- */
 
-/* GET /api/network/commissioners/{id}/queue?page=&page_size= */
+static const struct export_column queue_columns[] = {
+    {"rank", "序号", EXPORT_INT},
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"name", "企业名称", EXPORT_TEXT},
+    {"region", "所在区域", EXPORT_TEXT},
+    {"qualifies", "符合条款数", EXPORT_INT},
+    {"might", "可能符合条款数", EXPORT_INT},
+    {"nearly", "差一项条款数", EXPORT_INT},
+    {"stake_fen", "可争取金额(元)", EXPORT_MONEY},
+    {"qualifies_fen", "其中符合条件(元)", EXPORT_MONEY},
+    {"nearly_fen", "差一项可争取(元)", EXPORT_MONEY},
+    {"deadline", "最近截止日期", EXPORT_DATE},
+};
+
+/* The queue as a spreadsheet (?format=xlsx|csv): every enterprise of it, one row each. */
+static void queue_export(struct http_response *res, json_t *o, enum export_format f) {
+    char *out = NULL;
+    size_t len = 0;
+    struct error err;
+    error_clear(&err);
+    if (export_json(queue_columns, (int)(sizeof queue_columns / sizeof *queue_columns),
+                    json_object_get(o, "enterprises"), "服务队列", f, &out, &len, &err)) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    http_reply_text(res, 200, export_content_type(f), out, len);
+    free(out);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"queue.%s\"", export_extension(f));
+    http_add_header(res, "Content-Disposition", disp);
+}
+
+/* GET /api/network/commissioners/{id}/queue?page=&page_size=&format=json|xlsx|csv (an export
+ * holds the whole queue, up to 100,000 enterprises) */
 static void queue(struct http_request *req, struct http_response *res) {
     struct net x;
     int64_t id, page, size;
+    const char *fmt = http_query(req, "format");
+    int f = fmt && *fmt && strcmp(fmt, "json") ? export_format_from_name(fmt) : -1;
+    if (fmt && *fmt && strcmp(fmt, "json") && f < 0) {
+        http_reply_error(res, 400, "invalid", "format 应为 json、xlsx 或 csv",
+                         "format must be json, xlsx or csv");
+        return;
+    }
     if (!id_param(req, res, "id", &id)) return;
     if (http_query_int(req, "page", 1, 1, 1000000, &page, res) < 0) return;
     if (http_query_int(req, "page_size", 20, 1, 500, &size, res) < 0) return;
+    if (f >= 0) {
+        page = 1;
+        size = 100000;
+    }
     if (!net_open(req, res, &x, true)) return;
     const struct network_unit *u = network_unit(x.n, id);
     if (!u || u->kind != NETWORK_COMMISSIONER) {
@@ -299,9 +344,14 @@ static void queue(struct http_request *req, struct http_response *res) {
                   network_queue(x.n, g, cat, id, &ap, (int)page, (int)size, &q, &x.err))) {
             http_reply_err(res, 0, &x.err);
         } else if (g) {
-            http_reply_json(res, 200,
-                            network_queue_json(x.s, x.n, u, &q, (int)page, (int)size,
-                                               index_gen_today(g), ap.note, http_arena(req)));
+            json_t *o = network_queue_json(x.s, x.n, u, &q, (int)page, (int)size,
+                                           index_gen_today(g), ap.note, http_arena(req));
+            if (f >= 0) {
+                queue_export(res, o, (enum export_format)f);
+                json_decref(o);
+            } else {
+                http_reply_json(res, 200, o);
+            }
             network_queue_release(&q);
         }
         network_applied_release(&ap);

@@ -206,7 +206,7 @@ struct network_queue {
  * stake (exact fen, largest first), then soonest deadline, then what nearly-met clauses would
  * bring, then USCC; one page (1-based). Reads
  * the rows of the commissioner's towns from the index (bitmaps) and evaluates them with the
- * matching engine; no SQL per enterprise. */
+ * matching engine; no SQL per enterprise. page_size up to 100,000 (an export). */
 int network_queue(const struct network *n, const struct index_gen *g,
                   const struct match_catalog *cat, int64_t commissioner,
                   const struct network_applied *applied, int page, int page_size,
