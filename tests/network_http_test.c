@@ -304,6 +304,19 @@ TEST(network_http_roles) {
     snprintf(path, sizeof path, "/api/network/enterprises/%s/pack", pk.uscc);
     CHECK_INT(status_of(srv, &cm, "GET", path, NULL), 403); /* no longer its enterprise */
 
+    /* a unit changed: the centre deactivates a commissioner of its district; not another's */
+    snprintf(path, sizeof path, "/api/network/units/%lld", (long long)to);
+    o = call(srv, &centre, "PUT", path, "{\"is_active\":false,\"phone\":\"13800000000\"}", &st);
+    CHECK_INT(st, 200);
+    CHECK(json_is_false(json_object_get(o, "is_active")));
+    CHECK_STR(json_string_value(json_object_get(o, "phone")), "13800000000");
+    json_decref(o);
+    CHECK_INT(status_of(srv, &cm, "PUT", path, "{\"is_active\":true}"), 403);
+    snprintf(path, sizeof path, "/api/network/units/%lld", (long long)pk.other);
+    CHECK_INT(status_of(srv, &centre, "PUT", path, "{\"is_active\":false}"), 403);
+    snprintf(path, sizeof path, "/api/network/units/%lld", (long long)pk.mine);
+    CHECK_INT(status_of(srv, &centre, "PUT", path, "{\"name\":\"\"}"), 422);
+
     /* statistics per centre: ten centres; the hub sees them, a commissioner cannot ask the hub's */
     o = call(srv, &hub, "GET", "/api/network/stats?by=centre", NULL, &st);
     CHECK_INT(st, 200);

@@ -187,6 +187,45 @@ static void unit_post(struct http_request *req, struct http_response *res) {
     net_close(&x);
 }
 
+/* PUT /api/network/units/{id} — the fields given replace the unit's (kind and parent stay):
+ * "name", "contact", "phone", "address", "user", "towns", "is_active" (false: a commissioner
+ * takes no enterprises; its towns' others take them over). */
+static void unit_put(struct http_request *req, struct http_response *res) {
+    struct net x;
+    int64_t id;
+    if (!id_param(req, res, "id", &id) || !net_open(req, res, &x, true)) return;
+    const struct network_unit *old = network_unit(x.n, id);
+    json_t *b = NULL;
+    if (!old) {
+        http_reply_error(res, 404, "notfound", "没有这个单位", "no such unit");
+    } else if (x.a->role == ROLE_COMMISSIONER || !network_sees_unit(x.n, x.a, id)) {
+        forbidden(res);
+    } else if ((b = http_body_json(req, res))) {
+        struct network_unit u = *old;
+        const char *keys[] = {"name", "contact", "phone", "address", "user"};
+        const char **fields[] = {&u.name, &u.contact, &u.phone, &u.address, &u.user_ref};
+        for (int k = 0; k < 5; k++)
+            if (json_object_get(b, keys[k]))
+                *fields[k] = json_string_value(json_object_get(b, keys[k]));
+        if (json_object_get(b, "is_active"))
+            u.is_active = json_is_true(json_object_get(b, "is_active"));
+        int rc = json_object_get(b, "towns")
+                     ? towns_from_json(json_object_get(b, "towns"), &u, &x.err)
+                     : 0;
+        if (rc || network_put_unit(x.s, &u, &x.err)) {
+            http_reply_err(res, 0, &x.err);
+        } else {
+            net_close(&x);
+            if (network_load(x.s, &x.n, &x.err))
+                http_reply_err(res, 0, &x.err);
+            else
+                http_reply_json(res, 200, network_unit_json(x.n, network_unit(x.n, id)));
+        }
+    }
+    json_decref(b);
+    net_close(&x);
+}
+
 /* GET /api/network/commissioners?under=ID — the commissioners in the actor's scope */
 static void commissioners(struct http_request *req, struct http_response *res) {
     struct net x;
@@ -642,6 +681,7 @@ void http_routes_network(struct http_router *r) {
     http_route(r, "GET", "/api/network/units", units_tree, 0);
     http_route(r, "POST", "/api/network/units", unit_post, 64 * 1024);
     http_route(r, "GET", "/api/network/units/{id}", unit_get, 0);
+    http_route(r, "PUT", "/api/network/units/{id}", unit_put, 64 * 1024);
     http_route(r, "GET", "/api/network/commissioners", commissioners, 0);
     http_route(r, "GET", "/api/network/commissioners/{id}/queue", queue, 0);
     http_route(r, "GET", "/api/network/commissioners/{id}/visits", visits_of_commissioner, 0);
