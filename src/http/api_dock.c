@@ -360,7 +360,7 @@ static void financing_list(struct http_request *req, struct http_response *res) 
     size_t i;
     json_array_foreach(json_object_get(rep, "needs"), i, n) {
         json_t *src = json_array_get(json_object_get(in, "needs"), i);
-        const char *keys[] = {"uscc", "amount", "months", "purpose", "posted", "events"};
+        const char *keys[] = {"uscc", "amount_fen", "months", "purpose", "posted", "events"};
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
             json_object_set(n, keys[k], json_object_get(src, keys[k]));
     }
