@@ -12,6 +12,7 @@
 
 #include "demo/demo.h"
 #include "dock/dock.h"
+#include "http/dock_api.h"
 #include "http/http.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
@@ -432,4 +433,29 @@ TEST(dock_http_flow) {
     matching(srv);
     http_server_free(srv);
     unlink(path);
+}
+
+/* Who sees what, until signed-in HTTP tests (tests/tauth.h) can ask as each role. */
+TEST(dock_http_views) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    struct actor a = {.role = ROLE_ENTERPRISE, .region = -1};
+    snprintf(a.uscc, sizeof a.uscc, "91370212MA3C000001");
+    CHECK_INT(dock_view_of(&a), DOCK_ENTERPRISE);
+    CHECK(dock_sees_uscc(&a, "91370212MA3C000001", "崂山区"));
+    CHECK(!dock_sees_uscc(&a, "91370212MA3C000002", "崂山区"));
+    a = (struct actor){.role = ROLE_CENTRE, .region = region_find("崂山区", 9, &err)};
+    CHECK(a.region >= 0);
+    CHECK_INT(dock_view_of(&a), DOCK_AREA);
+    CHECK(dock_sees_uscc(&a, "x", "中韩街道")); /* a town of 崂山区 */
+    CHECK(!dock_sees_uscc(&a, "x", "市南区"));
+    a.region = -1;
+    CHECK_INT(dock_view_of(&a), DOCK_ORGANISER);
+    a = (struct actor){.role = ROLE_BANK, .org_id = 2, .region = -1};
+    CHECK_INT(dock_view_of(&a), DOCK_BANK);
+    CHECK(!dock_sees_uscc(&a, "91370212MA3C000001", "崂山区"));
+    a.role = ROLE_INVESTOR;
+    CHECK_INT(dock_view_of(&a), DOCK_INVESTOR);
+    a.role = ROLE_FINANCE;
+    CHECK_INT(dock_view_of(&a), DOCK_NONE);
 }
