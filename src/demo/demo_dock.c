@@ -109,19 +109,22 @@ static json_t *day(int32_t d) {
 }
 
 struct firm {
+    struct demo_text text; /* what the profile's text values point into */
     char uscc[20];
     char name[128];
     char region[64];
     char industry[16];
 };
 
+/* Enterprise i of the demo city when it exists (i < n; p's text then points into f->text, so p
+ * lives as long as f), else a name only. */
 static void firm_of(uint64_t seed, int64_t n, int64_t i, struct profile *p, struct firm *f) {
-    struct demo_text t;
     memset(f, 0, sizeof *f);
+    struct demo_text *t = &f->text;
     if (i < n) {
-        demo_enterprise(seed, i, p, &t);
-        snprintf(f->uscc, sizeof f->uscc, "%s", t.uscc);
-        snprintf(f->name, sizeof f->name, "%s", t.name);
+        demo_enterprise(seed, i, p, t);
+        snprintf(f->uscc, sizeof f->uscc, "%s", t->uscc);
+        snprintf(f->name, sizeof f->name, "%s", t->name);
         if (p->v[F_REGION].has)
             snprintf(f->region, sizeof f->region, "%s", region_at((int)p->v[F_REGION].i)->name);
         if (p->v[F_INDUSTRY].has)
