@@ -15,9 +15,6 @@
 
 enum dock_view dock_view_of(const struct actor *a) {
     switch (a->role) {
-    /* Until sessions land (the auth helper's work), every request is anonymous and the API is as
-     * open as the rest of it; the authorisation matrix then keeps the anonymous out. */
-    case ROLE_ANON:
     case ROLE_ADMIN:
     case ROLE_HUB:
     case ROLE_OFFICER:
