@@ -21,7 +21,7 @@ async function main() {
         try {
           await flow({ base, page, context, viewport, phone: vname === 'phone', ...lib });
         } catch (e) {
-          lib.check(`${f} at ${vname} ran to the end`, false, String(e && e.stack || e).slice(0, 600));
+          lib.check(`${f} at ${vname} ran to the end`, false, String(e && e.stack || e).slice(0, 600) + ' | page errors: ' + JSON.stringify(page.errors).slice(0, 600));
         }
         await context.close();
       }
