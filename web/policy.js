@@ -165,11 +165,15 @@ function benefitText(b) {
   return parts.join('，');
 }
 
+// A condition as the officer reads it: the dictionary field and the words of the policy.
 function condText(c) {
+  if (c.text) return `${c.field}：${c.text}`;
   let v = c.value;
   if (Array.isArray(v)) v = v.join('、');
   return `${c.field} ${c.op} ${v}`;
 }
+// The extractor's notes carry "中文 / English"; the page is in Chinese.
+function zhOnly(t) { return String(t).split(' / ')[0]; }
 
 // ---- step 1: extract ----
 
@@ -242,7 +246,7 @@ function clauseCard(c) {
     c.benefits.length ? h('div', { class: 'explain' }, '奖补：', c.benefits.map(benefitText).join('；')) : null,
     c.deadline ? h('div', { class: 'explain' }, '期限：', c.deadline) : null,
     c.department || c.contact ? h('div', { class: 'explain' }, [c.department, c.contact].filter(Boolean).join(' ')) : null,
-    c.rule_notes && c.rule_notes.length ? h('ul', { class: 'notes' }, c.rule_notes.map(n => h('li', {}, n))) : null,
+    c.rule_notes && c.rule_notes.length ? h('ul', { class: 'notes' }, c.rule_notes.map(n => h('li', {}, zhOnly(n)))) : null,
     h('div', { class: 'rule-label summary' }, '匹配规则（可编辑，输入时即时检查）'), editor, prev);
   c.titleInput = title; c.ruleInput = rule;
   use.addEventListener('change', () => {
