@@ -22,6 +22,7 @@ static const struct command commands[] = {
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
     {"serve", cli_serve,
      "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
+     "      [--db-read postgres://replica…]\n"
      "                          the JSON API and web UI (port 0 = any free port)"},
     {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
     {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
@@ -46,6 +47,10 @@ static const struct command commands[] = {
     {"projects", cli_projects,
      "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
+    {"network", cli_network,
+     "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
+    {"notify", cli_notify,
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
 };
 
 static void usage(FILE *f) {

@@ -31,6 +31,9 @@ int cli_serve(int argc, char **argv) {
     }
     if ((v = cli_option(argc, argv, "--bind"))) cfg.bind = v;
     if ((v = cli_option(argc, argv, "--db"))) cfg.db = strcmp(v, "none") == 0 ? NULL : v;
+    /* a streaming replica for the reads src/http/replica.c marks; else $DUIJIE_DB_READ */
+    if ((v = cli_option(argc, argv, "--db-read")) || ((v = getenv("DUIJIE_DB_READ")) && *v))
+        cfg.db_read = strcmp(v, "none") == 0 ? NULL : v;
     if ((v = cli_option(argc, argv, "--web"))) cfg.web_root = strcmp(v, "none") == 0 ? NULL : v;
 
     /* Block the stop signals before any thread starts so that only sigwait below receives them. */

@@ -56,9 +56,9 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     time_t now = time(NULL);
     int32_t today = date_today();
     /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
-    uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
+    uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
     bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
-                   state.today == today && state.watch_version == wv;
+                   state.today == today && state.watch_version >= wv;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
@@ -103,7 +103,7 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.today = today;
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
-    state.watch_version = wv;
+    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_stale = false;
     return 0;
 }

@@ -32,6 +32,8 @@ struct http_config {
     const char *db;       /* store URI ("data/duijie.db"); NULL = no store: its endpoints say 503 */
     const char *web_root; /* folder of static files; NULL = none served */
     int threads;          /* worker threads (and store connections); 0 = CPUs, at least 2 */
+    const char *db_read;  /* a PostgreSQL streaming replica for the reads marked in replica.c;
+                             NULL = every read goes to db */
 };
 
 struct http_server;

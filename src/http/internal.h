@@ -26,6 +26,7 @@ struct route {
     int n_literal;
     http_handler fn;
     size_t max_body;
+    bool is_replica_read; /* may read from the replica (replica.c's table) */
 };
 
 struct http_router {
@@ -54,6 +55,16 @@ struct http_server {
     struct http_router router;
     struct store_pool pool;
     struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
+    char *db_read;             /* owned; a streaming replica for reads (replica.c); NULL = none */
+    struct store_pool read_pool;
+    struct replica_sync {
+        pthread_mutex_t mu;
+        uint64_t target_version; /* the watch version whose primary position is target_lsn */
+        char target_lsn[32];
+        uint64_t synced_version; /* the replica has replayed the changes up to this version */
+        int64_t down_until;      /* unix seconds: the replica failed, read from the primary */
+        int64_t checked;         /* unix seconds of the last check that it answers */
+    } sync;
     struct MHD_Daemon *daemon; /* NULL until listening */
     atomic_int in_flight;      /* requests received and not yet completed */
 };
@@ -75,7 +86,10 @@ struct http_request {
     struct arena arena;
     struct store *store; /* taken from the pool on first http_store, given back after */
     int store_slot;
-    struct actor actor; /* who is asking: ROLE_ANON until a session cookie is accepted */
+    struct store_pool *store_pool; /* the pool store_slot belongs to (the primary's or replica's) */
+    const struct route *route;     /* the route being served; NULL before dispatch */
+    uint64_t watch_version;        /* the change notices the request's store is known to reflect */
+    struct actor actor;            /* who is asking: ROLE_ANON until a session cookie is accepted */
 };
 
 /* Splits and decodes in->target into req (path segments, query). On bad input fills res with a
@@ -92,6 +106,23 @@ int pool_open(struct store_pool *p, const char *db, int n, struct error *err);
 void pool_close(struct store_pool *p);
 struct store *pool_take(struct store_pool *p, int *slot);
 void pool_give(struct store_pool *p, int slot);
+
+/* Read replicas (replica.c): which routes may read from the replica, the replica's pool, choosing
+ * a request's connection (http_store), read-your-writes after a write, and the health figures. */
+void replica_mark_routes(struct http_router *r);
+int replica_open(struct http_server *s, struct error *err);
+void replica_close(struct http_server *s);
+/* The connection for req (pool and slot recorded in req) or NULL when the server has no store. */
+struct store *replica_take(struct http_request *req);
+/* After the handler: a successful write hands the client the primary's WAL position (a cookie),
+ * so that its next reads wait for the replica or go to the primary. */
+void replica_after(struct http_request *req, struct http_response *res);
+/* The "read_store" object of GET /api/health: "ok", "retrying" (a recent failure: reads go to the
+ * primary) or "unreachable", the replay position and lag. */
+json_t *replica_health(struct http_request *req);
+/* The change-notice version the request's data reflects (api_match.c, api_search.c compare it
+ * with what their index was loaded at). */
+uint64_t http_watch_version(const struct http_request *req);
 
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */

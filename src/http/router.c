@@ -125,7 +125,7 @@ const struct actor *http_actor(const struct http_request *req) {
 }
 
 static void request_end(struct http_request *req) {
-    if (req->store_slot >= 0) pool_give(&req->server->pool, req->store_slot);
+    if (req->store_slot >= 0) pool_give(req->store_pool, req->store_slot);
     arena_release(&req->arena);
 }
 
@@ -151,7 +151,9 @@ static void dispatch(struct http_request *req, struct http_response *res) {
             req->param_values[req->n_params] = req->segs[k];
             req->n_params++;
         }
+        req->route = rt;
         rt->fn(req, res);
+        replica_after(req, res);
         if (!res->body) http_reply_error(res, 500, "internal", "处理程序未给出响应", "no response");
         return;
     }

@@ -39,6 +39,8 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     s->bind = strdup(cfg->bind ? cfg->bind : "127.0.0.1");
     s->port = cfg->port;
     s->db = dup_or_null(cfg->db);
+    s->db_read = dup_or_null(cfg->db_read);
+    pthread_mutex_init(&s->sync.mu, NULL);
     s->threads = cfg->threads;
     if (s->threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -47,7 +49,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     router_init(&s->router);
     s->pool.n = 0;
     atomic_init(&s->in_flight, 0);
-    if (!s->bind || (cfg->db && !s->db)) {
+    if (!s->bind || (cfg->db && !s->db) || (cfg->db_read && !s->db_read)) {
         http_server_free(s);
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
@@ -60,6 +62,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         }
     }
     add_routes(&s->router);
+    replica_mark_routes(&s->router);
     if (s->router.n_bad) {
         http_server_free(s);
         return error_set(err, ERR_INVALID, "有 %d 条路由定义无效",
@@ -72,6 +75,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     /* on PostgreSQL, writes by other replicas reach the index through change notices */
     if (s->db && store_kind(s->pool.stores[0]) == STORE_POSTGRES &&
         (rc = store_watch_new(s->db, &s->watch, err)) < 0) {
+        http_server_free(s);
+        return rc;
+    }
+    if (s->db_read && (!s->db || (rc = replica_open(s, err)) < 0)) {
+        if (!s->db) rc = error_set(err, ERR_INVALID, "--db-read 需要 --db", "--db-read needs --db");
         http_server_free(s);
         return rc;
     }
@@ -246,10 +254,13 @@ void http_server_free(struct http_server *s) {
         if (fd != MHD_INVALID_SOCKET) close(fd);
     }
     store_watch_free(s->watch);
+    replica_close(s);
     if (s->pool.n) pool_close(&s->pool);
     router_release(&s->router);
     free(s->bind);
     free(s->db);
+    free(s->db_read);
+    pthread_mutex_destroy(&s->sync.mu);
     free(s->web_root);
     free(s);
 }
@@ -260,6 +271,6 @@ struct store *http_store(struct http_request *req, struct http_response *res) {
         http_reply_error(res, 503, "no_store", "服务器未配置数据库", "the server has no store");
         return NULL;
     }
-    req->store = pool_take(&req->server->pool, &req->store_slot);
+    req->store = replica_take(req); /* the primary, or the replica for the reads it may serve */
     return req->store;
 }
