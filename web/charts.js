@@ -55,16 +55,21 @@ function chartPanel(spec) {
         data: s.categories.map((c, i) => ({ name: c, value: val(s.series[0].data[i] ?? 0) })) }] };
     }
     const horizontal = s.kind === 'hbar';
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? 120 : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? 160 : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
     const num = { type: 'value', name: unit, axisLabel: { hideOverlap: true } };
     return { ...base, xAxis: horizontal ? num : cat, yAxis: horizontal ? { ...cat, inverse: true } : num,
       series: s.series.map((x) => ({ name: x.name, type: s.kind === 'line' ? 'line' : 'bar', stack: s.stack ? 'all' : undefined,
         data: x.data.map(val), barMaxWidth: 28 })) };
   }
+  // a horizontal bar chart grows with its categories so every label stays readable
+  function fitHeight(s) {
+    if (s.kind === 'hbar') box.style.height = Math.max(200, Math.min(900, 26 * s.categories.length + 70)) + 'px';
+  }
   function update(s) {
     current = s;
     fillTable(s);
-    if (chart) chart.setOption(option(s), true);
+    fitHeight(s);
+    if (chart) { chart.resize(); chart.setOption(option(s), true); }
   }
   loadECharts().then((ec) => {
     if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
@@ -73,6 +78,7 @@ function chartPanel(spec) {
     new ResizeObserver(() => chart.resize()).observe(box);
   });
   fillTable(spec);
+  fitHeight(spec);
   panel.update = update;
   return panel;
 }
