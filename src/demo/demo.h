@@ -44,6 +44,7 @@ int64_t demo_award_cap(const char *rule);
  * the store has network units already. */
 int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_commissioners,
                  const char *policies, struct error *err);
+
 /* The docking demo (src/demo/demo_dock.c): banks with loan products, 贴息 subsidies, financing
  * needs with bank steps, projects, the listing pipeline, investors and projects, needs,
  * capabilities, a 揭榜挂帅 challenge, intents, and a matchmaking event with n_participants
