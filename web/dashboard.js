@@ -45,6 +45,7 @@ async function coverage() {
 
 async function main() {
   await sessionReady;
+  if (!requireSignIn()) return;
   const [m, cov, health] = await Promise.all([money(), coverage(), api('/api/health')]);
   const parts = [];
   const missing = [];

@@ -171,6 +171,7 @@ function picker(msg) {
 
 async function main() {
   await sessionReady;
+  if (!requireSignIn()) return;
   const params = new URLSearchParams(location.search);
   st.uscc = params.get('uscc') || (session.me && session.me.uscc) || '';
   if (!st.uscc) { root.replaceChildren(picker()); return; }

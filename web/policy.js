@@ -378,5 +378,6 @@ async function exportList(c, status, btn) {
   btn.disabled = false;
 }
 
+sessionReady.then(requireSignIn);
 const fieldsReady = loadFieldNames();
 document.getElementById('pol-extract').addEventListener('click', extract);
