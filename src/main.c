@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"serve", cli_serve,
      "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
      "      [--db-read postgres://replica…]\n"
+     "                          [--secure-cookies] [--behind-proxy]\n"
      "                          the JSON API and web UI (port 0 = any free port)"},
     {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
     {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
@@ -51,6 +52,10 @@ static const struct command commands[] = {
      "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
     {"notify", cli_notify,
      "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
+    {"user", cli_user,
+     "user add NAME --role KEY [--uscc X] [--region R] [--dept D] [--org N] | passwd NAME |\n"
+     "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"
+     "                          users and roles (passwords are read from stdin)"},
 };
 
 static void usage(FILE *f) {

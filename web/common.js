@@ -36,6 +36,8 @@ async function api(path, options) {
   const opts = { ...(options || {}) };
   const method = (opts.method || 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {
+    // the server refuses a state change from a signed-in session without its CSRF token
+    if (!session.csrf && !cookie('csrf')) await loadSession();
     const token = session.csrf || cookie('csrf');
     if (token) opts.headers = { ...(opts.headers || {}), 'X-CSRF-Token': token };
   }
@@ -113,7 +115,7 @@ function userBox() {
   const box = h('div', { class: 'user', id: 'user-box' });
   const me = session.me;
   if (me) {
-    box.append(h('span', { class: 'user-name' }, me.label || me.username || ''),
+    box.append(h('span', { class: 'user-name' }, me.username),
       me.role_label ? h('span', { class: 'tag user-role' }, me.role_label) : null,
       h('button', { class: 'btn plain small', type: 'button', onclick: logout }, '退出'));
   } else if (session.hasAuth && document.body.dataset.nav !== 'login') {
@@ -151,8 +153,8 @@ function renderHeader() {
 // Who is signed in (GET /api/auth/me: {user: {username, role, role_label}, role, label, scope,
 // csrf}, 401 when nobody is); a 404 means this server has no sign-in.
 function setSession(body) {
-  const u = body.user || {};
-  session.me = { username: u.username, role: body.role || u.role, role_label: u.role_label, label: body.label,
+  const u = body.user && typeof body.user === 'object' ? body.user : { username: body.user };
+  session.me = { username: u.username || '', role: body.role || u.role, role_label: body.label || u.role_label || '',
     scope: body.scope || {}, uscc: (body.scope && body.scope.uscc) || null };
   session.csrf = body.csrf || '';
 }

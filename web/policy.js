@@ -198,7 +198,9 @@ function firstLine(text) {
 }
 
 function renderEditor() {
-  const dept = (state.clauses.find(c => c.department) || {}).department || '';
+  // an officer publishes for its own department (the server holds it to that)
+  const mine = session.me && session.me.role === 'officer' && session.me.scope && session.me.scope.dept;
+  const dept = mine || (state.clauses.find(c => c.department) || {}).department || '';
   const fields = h('div', { class: 'pol-fields' },
     h('label', {}, '政策名称', h('input', { type: 'text', id: 'pf-title', value: firstLine(state.text) })),
     h('label', {}, '文号', h('input', { type: 'text', id: 'pf-docno', placeholder: '青科规〔2025〕3号' })),

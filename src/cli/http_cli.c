@@ -35,6 +35,8 @@ int cli_serve(int argc, char **argv) {
     if ((v = cli_option(argc, argv, "--db-read")) || ((v = getenv("DUIJIE_DB_READ")) && *v))
         cfg.db_read = strcmp(v, "none") == 0 ? NULL : v;
     if ((v = cli_option(argc, argv, "--web"))) cfg.web_root = strcmp(v, "none") == 0 ? NULL : v;
+    cfg.is_cookie_secure = cli_flag(argc, argv, "--secure-cookies");
+    cfg.is_behind_proxy = cli_flag(argc, argv, "--behind-proxy");
 
     /* Block the stop signals before any thread starts so that only sigwait below receives them. */
     sigset_t stop;

@@ -273,6 +273,7 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         http_reply_err(res, 400, &err);
         return;
     }
+    if (http_scope_region(req, &region, res) < 0) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct clause cl;
@@ -475,6 +476,11 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
 static struct profile *stored_profile(struct http_request *req, struct http_response *res,
                                       struct store **s) {
     const char *uscc = http_param(req, "uscc");
+    const struct actor *who = http_actor(req);
+    if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, uscc, -1)) {
+        http_reply_forbidden(res); /* before the store: not even whether it exists */
+        return NULL;
+    }
     if (!(*s = http_store(req, res))) return NULL;
     struct error err;
     error_clear(&err);
@@ -486,6 +492,10 @@ static struct profile *stored_profile(struct http_request *req, struct http_resp
     profile_clear(p);
     if (store_get_enterprise(*s, uscc, p, http_arena(req), NULL, &err)) {
         http_reply_err(res, 0, &err);
+        return NULL;
+    }
+    if (!auth_sees_enterprise(who, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
+        http_reply_forbidden(res);
         return NULL;
     }
     return p;

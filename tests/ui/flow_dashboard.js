@@ -5,7 +5,7 @@
 'use strict';
 const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
 
-module.exports = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
   await page.goto(base + '/dashboard.html');
   await page.locator('.kpis').waitFor();
   const panels = page.locator('.chart-panel');
@@ -39,3 +39,5 @@ module.exports = async ({ base, page, check, shot, checkFits, checkNoErrors, get
   await shot(page, 'dashboard');
   checkNoErrors(page, 'dashboard');
 };
+module.exports = flow;
+module.exports.role = 'hub';

@@ -8,7 +8,7 @@ const path = require('path');
 
 const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
 
-module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
   const text = fs.readFileSync(path.join(__dirname, '../data/extract/articles.txt'), 'utf8') +
     '\n附：<script>alert("x")</script>本句用于检查转义。\n';
   let dialog = false;
@@ -82,3 +82,5 @@ module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErro
   await shot(page, 'policy-published');
   checkNoErrors(page, 'policy');
 };
+module.exports = flow;
+module.exports.role = 'officer';

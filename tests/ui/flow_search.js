@@ -1,7 +1,7 @@
 // 政策搜索 from the header's search box on any page: Enter on 企业查询 opens search.html with the
 // results of /api/search (same total, highlighted terms), facets narrow it, keyboard only.
 'use strict';
-module.exports = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
   await page.goto(base + '/index.html#/');
   await page.locator('#top-q').waitFor();
   await page.focus('#top-q');
@@ -24,3 +24,5 @@ module.exports = async ({ base, page, check, shot, checkFits, checkNoErrors, get
   }
   checkNoErrors(page, 'search');
 };
+module.exports = flow;
+module.exports.role = 'anonymous';

@@ -1,5 +1,5 @@
 // Runs the browser flows (tests/ui/flow_*.js) against a running `duijie serve` at BASE, each at
-// 1366×768 and 390×844. Usage: node tests/ui/run.js BASE [flow…]. Prints "N passed, N failed".
+// 1366×768 and 390×844, signed in as demo_<flow.role> (admin when a flow names none). Usage: node tests/ui/run.js BASE [flow…]. Prints "N passed, N failed".
 // CHROMIUM names the browser (default /usr/bin/chromium); nothing is downloaded.
 'use strict';
 const fs = require('fs');
@@ -16,6 +16,7 @@ async function main() {
   try {
     for (const f of flows) {
       const flow = require(path.join(__dirname, f));
+      await lib.signIn(base, flow.role || 'admin');
       for (const [vname, viewport] of Object.entries(lib.VIEWPORTS)) {
         const { context, page } = await lib.newPage(browser, viewport, `${f}/${vname}`);
         try {
