@@ -139,6 +139,20 @@ static void release(struct index_gen *g, struct catalog_ref *cat) {
     catalog_release(cat);
 }
 
+struct index_gen *http_match_acquire(struct http_request *req, struct http_response *res,
+                                     const struct match_catalog **cat, void **token) {
+    struct catalog_ref *c;
+    struct index_gen *g = acquire(req, res, &c);
+    if (!g) return NULL;
+    *cat = c->cat;
+    *token = c;
+    return g;
+}
+
+void http_match_release(struct index_gen *g, void *token) {
+    release(g, token);
+}
+
 /* POST /api/match/preview {"rule": "…"} */
 static void preview(struct http_request *req, struct http_response *res) {
     json_t *body = http_body_json(req, res);

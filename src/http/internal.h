@@ -142,6 +142,14 @@ uint64_t http_watch_version(const struct http_request *req);
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
+/* The match endpoints' current index generation and published clauses (api_match.c), for other
+ * endpoints that evaluate enterprises with the same engine state (api_network.c). NULL with res
+ * set when they cannot be loaded; give both back with http_match_release. */
+struct index_gen;
+struct match_catalog;
+struct index_gen *http_match_acquire(struct http_request *req, struct http_response *res,
+                                     const struct match_catalog **cat, void **token);
+void http_match_release(struct index_gen *g, void *token);
 /* The same for the search index (a published clause is searchable at once). api_search.c. */
 void http_search_invalidate(void);
 
