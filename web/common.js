@@ -101,6 +101,11 @@ const NAV = [
   ['mine', '我的政策', 'mine.html', ['enterprise', ...STAFF]],
   ['policy', '政策发布', 'policy.html', ['officer', 'hub', 'admin']],
   ['search', '政策搜索', 'search.html', []],
+  ['review', '审核兑付', 'review.html', ['reviewer', 'finance', 'officer', 'hub', 'admin']],
+  ['commissioner', '服务专员', 'commissioner.html', NETWORK],
+  ['inbox', '消息', 'inbox.html', ['enterprise', ...STAFF]],
+  ['library', '政策文库', 'library.html', []],
+  ['ticket', '诉求办理', 'ticket.html', ['enterprise', ...STAFF]],
   ['dashboard', '数据看板', 'dashboard.html', STAFF]
 ];
 

@@ -46,7 +46,8 @@ async function coverage() {
 async function main() {
   await sessionReady;
   if (!requireSignIn()) return;
-  const [m, cov, health] = await Promise.all([money(), coverage(), api('/api/health')]);
+  const [m, cov, health, centres, comms] = await Promise.all([money(), coverage(), api('/api/health'),
+    api('/api/network/stats?by=centre'), api('/api/network/stats?by=commissioner')]);
   const parts = [];
   const missing = [];
 
@@ -88,7 +89,17 @@ async function main() {
       chartPanel({ title: '各条款覆盖企业', kind: 'hbar', unit: '家', categoryLabel: '条款', categories: names, series })));
     if (!m) missing.push('各条款的申请与兑现');
   }
-  missing.push('服务中心与服务专员的走访活动');
+  if (centres.ok && comms.ok) {
+    const activity = (units, title, top) => {
+      const u = [...units].sort((a, b) => b.visits - a.visits).slice(0, top);
+      return chartPanel({ title, kind: 'hbar', unit: '次', categoryLabel: title.replace(/^按/, ''), categories: u.map((x) => x.name || String(x.unit_id)),
+        series: [{ name: '走访次数', data: u.map((x) => x.visits) }, { name: '服务企业', data: u.map((x) => x.enterprises_served) }, { name: '超期未办', data: u.map((x) => x.overdue) }] });
+    };
+    parts.push(section('服务活动', `${dateText(centres.body.from)}至${dateText(centres.body.to)}的走访与服务。`,
+      activity(centres.body.units, '按服务中心', 20), activity(comms.body.units, '按服务专员（走访最多的 20 位）', 20)));
+  } else {
+    missing.push('服务中心与服务专员的走访活动');
+  }
   if (missing.length) parts.push(h('p', { class: 'summary', id: 'dash-missing' }, '以下统计尚未开通，暂不显示：' + missing.join('；')));
   dash.replaceChildren(...parts);
 }
