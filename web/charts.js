@@ -55,7 +55,7 @@ function chartPanel(spec) {
         data: s.categories.map((c, i) => ({ name: c, value: val(s.series[0].data[i] ?? 0) })) }] };
     }
     const horizontal = s.kind === 'hbar';
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? 160 : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
     const num = { type: 'value', name: unit, axisLabel: { hideOverlap: true } };
     return { ...base, xAxis: horizontal ? num : cat, yAxis: horizontal ? { ...cat, inverse: true } : num,
       series: s.series.map((x) => ({ name: x.name, type: s.kind === 'line' ? 'line' : 'bar', stack: s.stack ? 'all' : undefined,
@@ -65,10 +65,20 @@ function chartPanel(spec) {
   function fitHeight(s) {
     if (s.kind === 'hbar') box.style.height = Math.max(200, Math.min(900, 26 * s.categories.length + 70)) + 'px';
   }
+  // no rows, or only zeros: say so rather than draw empty axes
+  const empty = h('p', { class: 'loading chart-empty', hidden: true }, '暂无数据');
+  box.after(empty);
+  const isEmpty = (s) => !s.categories.length || s.series.every((x) => x.data.every((v) => !v || v === '0'));
+  function showEmpty(s) {
+    const e = isEmpty(s);
+    empty.hidden = !e;
+    if (e) box.classList.add('is-empty'); else box.classList.remove('is-empty');
+  }
   function update(s) {
     current = s;
     fillTable(s);
     fitHeight(s);
+    showEmpty(s);
     if (chart) { chart.resize(); chart.setOption(option(s), true); }
   }
   loadECharts().then((ec) => {
@@ -79,6 +89,7 @@ function chartPanel(spec) {
   });
   fillTable(spec);
   fitHeight(spec);
+  showEmpty(spec);
   panel.update = update;
   return panel;
 }

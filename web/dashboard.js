@@ -9,6 +9,9 @@ const dash = document.getElementById('dash');
 const MAX_CLAUSES = 40;
 const STATE_ZH = { draft: '草稿', submitted: '已提交', accepted: '已受理', reviewed: '已审核', approved: '已批准', paid: '已兑现', returned: '退回修改', rejected: '不予通过' };
 
+// 202612 → 2026年12月 (the money statistics' months)
+function periodText(t) { const m = /^(\d{4})(\d{2})$/.exec(t); return m ? `${m[1]}年${+m[2]}月` : t; }
+
 function section(title, note, ...panels) {
   return h('section', { class: 'card' }, h('h2', {}, title), note ? h('p', { class: 'summary' }, note) : null,
     h('div', { class: 'chart-grid' }, panels));
@@ -65,7 +68,7 @@ async function main() {
     const moneyPanel = (by, title, kind) => {
       const g = (m[by] && m[by].groups) || [];
       return chartPanel({ title, kind, money: true, categoryLabel: title.replace(/^按/, ''),
-        categories: g.map((x) => String(x.label || x.key)), series: [{ name: '已兑现', data: g.map((x) => x.paid_fen) }] });
+        categories: g.map((x) => periodText(String(x.label || x.key))), series: [{ name: '已兑现', data: g.map((x) => x.paid_fen) }] });
     };
     parts.push(section('资金兑现', '已兑现金额（万元）；悬停查看，点“数据”看精确到分的数字。',
       moneyPanel('month', '按月份', 'line'), moneyPanel('district', '按区（市）', 'bar'),

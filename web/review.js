@@ -30,6 +30,16 @@ function stateTag(key, label, overdue) {
   return [h('span', { class: 'tag ' + cls }, label || key), overdue ? h('span', { class: 'tag size-0' }, '超期') : null];
 }
 const role = () => (session.me ? session.me.role : '');
+const ACTION_ZH = { create: '创建申请', submit: '提交', resubmit: '重新提交', accept: '受理', review: '审核', approve: '批准', return: '退回修改',
+  reject: '不予通过', pay: '兑付', form: '修改申报表', file: '上传附件', attach: '上传附件' };
+const ROLE_ZH = { enterprise: '企业', reviewer: '审核人员', finance: '财政兑付人员', officer: '政策发布人员', admin: '系统管理员', system: '系统',
+  hub: '市级服务枢纽', centre: '区（市）服务中心', station: '服务站', commissioner: '服务专员' };
+const STATE_ZH = Object.fromEntries(STATES.filter(([k]) => k).concat([['draft', '草稿']]));
+function historyLine(x) {
+  const act = String(x.action || '').split(/[./:]/).pop();
+  const to = x.after && x.after.state ? STATE_ZH[x.after.state] : '';
+  return `${timeText(x.at)}　${ROLE_ZH[x.actor_role] || x.actor_role || ''}　${ACTION_ZH[act] || act}${to ? '（' + to + '）' : ''}`;
+}
 
 function tabs() {
   return h('nav', { class: 'tabs', 'aria-label': '审核兑付' },
@@ -60,15 +70,15 @@ async function showQueue() {
         const open = () => showApplication(a.id);
         return h('tr', { class: 'rv-row' + (rv.selected === a.id ? ' sel' : ''), 'data-id': String(a.id) },
           h('td', {}, h('a', { href: '#queue/' + a.id, onclick: (ev) => { ev.preventDefault(); open(); } }, a.enterprise_name || a.uscc),
-            h('div', { class: 'mono summary' }, a.uscc)),
-          h('td', {}, a.clause_title, h('div', { class: 'summary' }, a.department || '')),
+            h('div', { class: 'mono summary hide-sm' }, a.uscc)),
+          h('td', {}, a.clause_title, h('div', { class: 'summary hide-sm' }, a.department || '')),
           h('td', {}, stateTag(a.state, a.state_label, a.overdue)),
           h('td', {}, a.amount_fen != null ? moneyNode(a.amount_fen) : a.computed_fen != null ? moneyNode(a.computed_fen) : '—'));
       })))) : h('p', { class: 'loading' }, '没有待办的申请'),
     pages > 1 ? h('div', { class: 'pager' },
       h('button', { class: 'btn plain', disabled: rv.page <= 1, onclick: () => { rv.page--; showQueue(); } }, '上一页'),
       h('span', {}, `${rv.page} / ${pages}`),
-      h('button', { class: 'btn plain', disabled: rv.page >= pages, onclick: () => { rv.page++; showQueue(); } }, '下一页')) : null);
+      h('button', { class: 'btn plain', disabled: rv.page >= pages, onclick: () => { rv.page++; showQueue(); } }, '下一页')) : '');
   if (rv.selected) showApplication(rv.selected);
 }
 
@@ -143,8 +153,7 @@ async function showApplication(id) {
       h('div', { class: 'v' }, f.value === null || f.value === undefined ? h('span', { class: 'missing' }, '未填写') : typeof f.value === 'object' ? JSON.stringify(f.value) : String(f.value),
         declared[f.key] !== undefined ? h('span', { class: 'explain' }, '企业申报：' + String(declared[f.key])) : null)]))] : null,
     stepBox(a, () => showQueue()),
-    a.history && a.history.length ? [h('h3', {}, '办理记录'), h('ol', { class: 'history' }, a.history.map((x) =>
-      h('li', {}, timeText(x.at), ' ', x.actor_role_label || x.actor_role || '', ' ', x.action_label || x.action || '', x.to_label ? ' → ' + x.to_label : '')))] : null));
+    a.history && a.history.length ? [h('h3', {}, '办理记录'), h('ol', { class: 'history' }, a.history.map((x) => h('li', {}, historyLine(x))))] : null));
 }
 
 // ---- 免申即享 batches ----

@@ -31,6 +31,14 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   const stats = await getJSON(base, '/api/stats/money?by=month');
   if (stats.status === 200) {
     check('paid total to the fen', (await page.locator('#kpi-paid .exact').innerText()) === yuan(BigInt(stats.body.paid_fen)));
+    if (stats.body.paid_fen > 0) { // the numbers behind a money chart add up to the total, to the fen
+      const pol = page.locator('.chart-panel', { hasText: '按政策' });
+      await pol.getByRole('button', { name: '数据' }).click();
+      const cells = await pol.locator('tbody td .exact').allInnerTexts();
+      const sum = cells.reduce((a, t) => a + BigInt(t.replace(/[ ,元]/g, '').replace('.', '')), 0n);
+      check('按政策 table sums to the paid total', sum === BigInt(stats.body.paid_fen), [String(sum), stats.body.paid_fen]);
+      await pol.getByRole('button', { name: '图表' }).click();
+    }
   } else {
     check('money charts not shown without their API', await page.locator('.chart-panel', { hasText: '按月份' }).count() === 0 &&
       (await page.locator('#dash-missing').innerText()).includes('资金兑现'));
@@ -41,3 +49,4 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
 };
 module.exports = flow;
 module.exports.role = 'hub';
+module.exports.order = 90;

@@ -9,8 +9,12 @@ const lib = require('./lib');
 
 async function main() {
   const [base, ...only] = process.argv.slice(2);
+  // in name order, except that a flow may say it comes later (the dashboard after the flows that
+  // make the money it shows)
+  const order = (f) => require(path.join(__dirname, f)).order || 50;
   const flows = fs.readdirSync(__dirname).filter((f) => /^flow_.*\.js$/.test(f)).sort()
-    .filter((f) => !only.length || only.includes(f.slice(5, -3)));
+    .filter((f) => !only.length || only.includes(f.slice(5, -3)))
+    .sort((a, b) => order(a) - order(b));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
