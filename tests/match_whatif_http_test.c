@@ -170,6 +170,32 @@ TEST(match_whatif_http) {
     CHECK_INT(st, 404);
     json_decref(out);
 
+    /* the push list as CSV: a BOM, the header, one line per enterprise of the JSON total */
+    snprintf(target, sizeof target, "/api/clauses/%lld/enterprises?status=unknown",
+             (long long)cl[0].id);
+    out = call(srv, "GET", target, NULL, &st);
+    int64_t total = json_integer_value(json_object_get(out, "total"));
+    json_decref(out);
+    snprintf(target, sizeof target, "/api/clauses/%lld/enterprises?status=unknown&format=csv",
+             (long long)cl[0].id);
+    struct http_header hd[2];
+    struct http_input in = {
+        .method = "GET", .target = target, .headers = hd, .n_headers = tauth_headers(&admin, hd)};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    CHECK_INT(res.status, 200);
+    int64_t lines = 0;
+    for (size_t i = 0; i < res.body_len; i++)
+        lines += res.body[i] == '\n';
+    CHECK(res.body_len > 3 && memcmp(res.body, "\xEF\xBB\xBF统一社会信用代码", 27) == 0);
+    CHECK_INT(lines, total + 1);
+    http_response_release(&res);
+    snprintf(target, sizeof target, "/api/clauses/%lld/enterprises?format=pdf",
+             (long long)cl[0].id);
+    out = call(srv, "GET", target, NULL, &st);
+    CHECK_INT(st, 400);
+    json_decref(out);
+
     /* an enterprise user may try its own figures, not another's; nobody signed in may not */
     char own[32], other[32];
     index_row_uscc(g, 1, own, sizeof own);

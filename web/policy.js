@@ -329,9 +329,16 @@ async function clauseResult(c) {
     box.append(h('p', { class: 'summary' }, '差一项即符合：', pv.body.nearly.map(n => `${n.condition}（${n.count} 家）`).join('；')));
   }
   const status = h('select', { 'aria-label': '推送名单' }, Object.entries(PUSH_STATUS).map(([k, t]) => h('option', { value: k }, t + '的企业')));
-  const exp = h('button', { class: 'btn plain', type: 'button' }, '导出 Excel（CSV）');
+  const exp = h('a', { class: 'btn plain', download: '' }, '导出 Excel');
+  const csv = h('a', { class: 'btn plain', download: '' }, 'CSV');
+  const links = () => {
+    const q = `/api/clauses/${c.id}/enterprises?status=${status.value}&format=`;
+    exp.href = q + 'xlsx';
+    csv.href = q + 'csv';
+  };
+  links();
   const list = h('div', {});
-  box.append(h('div', { class: 'actions push-actions' }, h('strong', {}, '推送名单'), status, exp), list);
+  box.append(h('div', { class: 'actions push-actions' }, h('strong', {}, '推送名单'), status, exp, csv), list);
   async function show() {
     list.replaceChildren(h('p', { class: 'loading' }, '正在加载…'));
     const el = await api(`/api/clauses/${c.id}/enterprises?status=${status.value}&page_size=20`);
@@ -345,39 +352,9 @@ async function clauseResult(c) {
           h('td', {}, e.name || ''), h('td', { class: 'hide-sm' }, e.region || ''),
           status.value === 'nearly' ? h('td', {}, e.failing || '') : h('td', {}, e.award_fen != null ? moneyNode(e.award_fen) : '—')))))));
   }
-  status.addEventListener('change', show);
-  exp.addEventListener('click', () => exportList(c, status.value, exp));
+  status.addEventListener('change', () => { links(); show(); });
   await show();
   return box;
-}
-
-// The whole list of one status as CSV with a BOM (Excel opens it as UTF-8); amounts exact in 元.
-function csvCell(v) {
-  const t = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(t) || /^[=+\-@]/.test(t) ? '"' + (/^[=+\-@]/.test(t) ? "'" : '') + t.replace(/"/g, '""') + '"' : t;
-}
-function fenYuan(fen) { const f = BigInt(fen); return (f / 100n).toString() + '.' + (f % 100n).toString().padStart(2, '0'); }
-
-async function exportList(c, status, btn) {
-  btn.disabled = true;
-  const old = btn.textContent;
-  const rows = [['统一社会信用代码', '企业名称', '区（市）', '规模', status === 'nearly' ? '未满足的条件' : '可获金额（元）']];
-  for (let page = 1; ; page++) {
-    btn.textContent = `导出中…（第 ${page} 页）`;
-    const r = await api(`/api/clauses/${c.id}/enterprises?status=${status}&page_size=500&page=${page}`);
-    if (!r.ok) { btn.after(errorBox(r.body, '导出失败')); break; }
-    for (const e of r.body.enterprises) rows.push([e.uscc, e.name || '', e.region || '', e.size || '', status === 'nearly' ? e.failing || '' : e.award_fen != null ? fenYuan(e.award_fen) : '']);
-    if (page * 500 >= r.body.total || !r.body.enterprises.length) break;
-  }
-  const text = '\ufeff' + rows.map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = h('a', { href: url, download: `推送名单_第${c.seq}条_${PUSH_STATUS[status]}.csv`, class: 'visually-hidden' }, '下载');
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-  btn.textContent = old;
-  btn.disabled = false;
 }
 
 sessionReady.then(requireSignIn);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "enterprise/enterprise.h"
+#include "export/export.h"
 #include "extract/extract.h"
 #include "http/internal.h"
 #include "match/match.h"
@@ -257,6 +258,18 @@ static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bit
     return list;
 }
 
+/* The push list as a spreadsheet: ?format=xlsx|csv on a clause's enterprises. */
+#define PUSH_EXPORT_MAX 100000
+static const struct export_column push_cols[] = {
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"name", "企业名称", EXPORT_TEXT},
+    {"region", "注册地", EXPORT_TEXT},
+    {"size", "企业规模", EXPORT_TEXT},
+    {"award_fen", "可获金额(元)", EXPORT_MONEY},
+    {"failing", "未满足的条件", EXPORT_TEXT},
+    {"clause", "条款", EXPORT_TEXT},
+};
+
 /* GET /api/clauses/{id}/enterprises?status=eligible|unknown|ineligible|nearly&region=&page=&size=
  */
 static void clause_enterprises(struct http_request *req, struct http_response *res) {
@@ -270,6 +283,13 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
     }
     const char *status = http_query(req, "status");
     if (!status || !*status) status = "eligible";
+    const char *ft = http_query(req, "format");
+    int fmt = ft && *ft ? export_format_from_name(ft) : -1;
+    if (ft && *ft && fmt < 0) {
+        http_reply_error(res, 400, "invalid", "format 应为 xlsx 或 csv",
+                         "format must be xlsx or csv");
+        return;
+    }
     if (strcmp(status, "eligible") && strcmp(status, "unknown") && strcmp(status, "ineligible") &&
         strcmp(status, "nearly")) {
         http_reply_error(res, 400, "invalid", "status 应为 eligible、unknown、ineligible 或 nearly",
@@ -333,7 +353,29 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         roaring_bitmap_and_inplace(sets[k], t); /* sets[k] is owned by m or nl */
         roaring_bitmap_free(t);
     }
-    if (!rc) {
+    if (!rc && fmt >= 0) { /* the whole list (up to PUSH_EXPORT_MAX rows) as a spreadsheet */
+        json_t *rows = page_rows(s, g, sets, n_sets > 1 || conds[0] ? conds : NULL, n_sets, 0,
+                                 PUSH_EXPORT_MAX, v->award, http_arena(req));
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+            json_object_set_new(row, "clause", json_string(cl.title ? cl.title : ""));
+        }
+        char *out = NULL;
+        size_t len = 0;
+        if (export_json(push_cols, (int)(sizeof push_cols / sizeof *push_cols), rows, "推送名单",
+                        (enum export_format)fmt, &out, &len, &err) == 0) {
+            char disp[160];
+            http_reply_text(res, 200, export_content_type((enum export_format)fmt), out, len);
+            snprintf(disp, sizeof disp, "attachment; filename=\"clause-%lld-%s.%s\"", id, status,
+                     export_extension((enum export_format)fmt));
+            http_add_header(res, "Content-Disposition", disp);
+        } else {
+            http_reply_err(res, 0, &err);
+        }
+        free(out);
+        json_decref(rows);
+    } else if (!rc) {
         uint64_t total = 0;
         for (int k = 0; k < n_sets; k++)
             total += roaring_bitmap_get_cardinality(sets[k]);

@@ -8,7 +8,7 @@ const path = require('path');
 
 const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
 
-const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, phone, session, check, shot, checkFits, checkNoErrors, getJSON }) => {
   const text = fs.readFileSync(path.join(__dirname, '../data/extract/articles.txt'), 'utf8') +
     '\n附：<script>alert("x")</script>本句用于检查转义。\n';
   let dialog = false;
@@ -69,13 +69,17 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   const m = await getJSON(base, '/api/enterprises/' + shown.uscc + '/matches');
   const fens = m.body.matches.filter((x) => x.award_fen != null).map((x) => BigInt(x.award_fen));
   check('award shown to the fen', fens.some((f) => yuan(f) === shown.yuan), { shown, fens: fens.map(String) });
-  // the push list exported for Excel: every eligible enterprise, amounts exact in 元
+  // the push list exported for Excel (src/export): an .xlsx, and as CSV every eligible enterprise
   const first = page.locator('#pol-after .pol-clause').first();
-  const [download] = await Promise.all([page.waitForEvent('download'), first.getByRole('button', { name: '导出 Excel（CSV）' }).click()]);
-  const csv = fs.readFileSync(await download.path(), 'utf8');
-  const lines = csv.replace(/^\ufeff/, '').trim().split(/\r\n/);
+  const [download] = await Promise.all([page.waitForEvent('download'), first.getByRole('link', { name: '导出 Excel' }).click()]);
+  const xlsx = fs.readFileSync(await download.path());
+  check('an .xlsx file', xlsx.subarray(0, 2).toString() === 'PK' && /\.xlsx$/.test(download.suggestedFilename()), download.suggestedFilename());
+  const href = await first.getByRole('link', { name: 'CSV' }).getAttribute('href');
+  const csvRes = await fetch(base + href, { headers: session.cookie ? { Cookie: 'duijie_session=' + session.cookie } : {} });
+  const csv = await csvRes.text();
+  const lines = csv.replace(/^\ufeff/, '').trim().split(/\r?\n/);
   const total = Number((await first.locator('p.summary', { hasText: '符合的企业共' }).innerText()).match(/共 (\d+) 家/)[1]);
-  check('CSV has a BOM, a header and every eligible enterprise', csv.startsWith('\ufeff统一社会信用代码') && lines.length === total + 1, [lines.length, total]);
+  check('CSV has a header and every eligible enterprise', lines[0].startsWith('统一社会信用代码') && lines.length === total + 1, [lines.length, total]);
   const list = await getJSON(base, '/api/policies?status=published');
   check('published in the API', list.body.policies.some((p) => p.title === title));
   await checkFits(page, 'policy published');
