@@ -47,6 +47,10 @@ static const struct command commands[] = {
     {"projects", cli_projects,
      "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
+    {"network", cli_network,
+     "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
+    {"notify", cli_notify,
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
 };
 
 static void usage(FILE *f) {

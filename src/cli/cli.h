@@ -32,6 +32,8 @@ int cli_roadshow(int argc, char **argv);
 int cli_intents(int argc, char **argv);
 int cli_challenge(int argc, char **argv);
 int cli_projects(int argc, char **argv);
+int cli_network(int argc, char **argv);
+int cli_notify(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

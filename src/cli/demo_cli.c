@@ -76,6 +76,8 @@ static int write_all(struct store *s, const struct demo_args *a, struct error *e
         rc = demo_generate_clauses(s, a->seed, a->n_clauses, err);
         if (!rc) fprintf(stderr, "模板条款 / clauses from templates %d\n", a->n_clauses);
     }
+    if (!rc) rc = demo_network(s, a->seed, a->n_enterprises, 500, a->policies, err);
+    if (!rc) rc = demo_dock(s, a->seed, a->n_enterprises, 200, err);
     return rc;
 }
 

@@ -38,4 +38,18 @@ int demo_generate_clauses(struct store *s, uint64_t seed, int n, struct error *e
  * when the line names none. A hint for listing; the rules module computes awards. */
 int64_t demo_award_cap(const char *rule);
 
+/* The service network (src/demo/demo_network.c): the hub, a centre per district, a station per
+ * town, n_commissioners commissioners (users "zy0001" …) shared by the towns' enterprises among
+ * the first n_enterprises, the policies file's department contacts and some visits. Nothing when
+ * the store has network units already. */
+int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_commissioners,
+                 const char *policies, struct error *err);
+
+/* The docking demo (src/demo/demo_dock.c): banks with loan products, 贴息 subsidies, financing
+ * needs with bank steps, projects, the listing pipeline, investors and projects, needs,
+ * capabilities, a 揭榜挂帅 challenge, intents, and a matchmaking event with n_participants
+ * participants and its computed schedule, for the demo city's first n_enterprises enterprises. */
+int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
+              struct error *err);
+
 #endif

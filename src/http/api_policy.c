@@ -12,6 +12,7 @@
 
 #include "extract/extract.h"
 #include "http/internal.h"
+#include "notify/notify.h"
 #include "rules/rules.h"
 #include "store/store.h"
 #include "util/date.h"
@@ -349,6 +350,7 @@ static void policy_publish(struct http_request *req, struct http_response *res) 
         rc = store_set_policy_status(s, id, POLICY_PUBLISHED, &err);
         for (int i = 0; !rc && i < n; i++)
             rc = store_set_clause_status(s, cs[i].id, POLICY_PUBLISHED, &err);
+        if (!rc) rc = notify_publish_later(s, id, time(NULL), &err); /* src/notify tells firms */
         if (!rc) rc = store_commit(s, &err);
         if (rc) store_rollback(s);
     }

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/internal.h"
 #include "enterprise/enterprise.h"
+#include "http/internal.h"
+#include "library/library.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "ticket/ticket.h"
 #include "util/date.h"
 
 #define RECHECK_SECONDS 1
@@ -55,6 +57,8 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     search_doc_list_init(&docs);
     struct search_index *idx = NULL;
     rc = search_load_store(&docs, s, err);
+    if (!rc) rc = ticket_faq_search_docs(s, &docs, err); /* FAQ entries (src/ticket) */
+    if (!rc) rc = library_search_docs(s, &docs, err);    /* documents (src/library) */
     if (!rc) rc = search_index_build(state.lex, docs.docs, docs.n_docs, &idx, err);
     search_doc_list_release(&docs);
     if (rc) return rc;

@@ -19,7 +19,7 @@ enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
 /* The schema version this build creates and reads (docs/STORE.md); an older file is migrated on
  * open, a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating if needed) and migrates: "data/duijie.db", "sqlite:PATH", "postgres://…". */
 int store_open(const char *uri, struct store **out, struct error *err);
