@@ -92,7 +92,8 @@ pid $T/nginx/nginx.pid;
 error_log $T/nginx/logs/error.log warn;
 events { worker_connections 8192; }
 http {
-    access_log off;
+    log_format scale '\$status \$upstream_addr \$upstream_status \$request_time \$request_method \$uri';
+    access_log $T/nginx/logs/access.log scale buffer=256k flush=1s;
     client_body_temp_path $T/nginx/tmp/body;
     proxy_temp_path $T/nginx/tmp/proxy;
     fastcgi_temp_path $T/nginx/tmp/fastcgi;
@@ -131,6 +132,8 @@ log "server 2 answering again after ${t_restart}s"
 wait "$writer_pid" || log "writer: $(tail -n 3 "$T/writer.err")"
 wait "$wrk_pid" || log "wrk exited non-zero: $(tail -n 5 "$T/wrk.out")"
 cat "$T/wrk.out" >&2
+kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null # graceful: flushes the access log
+nginx_pid=""
 
 # ---- checks ----
 sleep 2 # the last notices and reloads settle
@@ -183,6 +186,29 @@ vis = pub.get("visible_ms", {})
 vis_ok = bool(vis) and all(v is not None and v <= 1000 for v in vis.values())
 dur = w.get("duration_us", 0) / 1e6
 lat = w.get("latency_us", {})
+def nginx_log():
+    """Statuses nginx answered with, per endpoint kind, and how many requests each server got."""
+    status, upstream, kinds = {}, {}, {}
+    try:
+        lines = open(os.path.join(T, "nginx", "logs", "access.log")).read().splitlines()
+    except Exception as e:
+        return {"error": str(e)}
+    for line in lines:
+        f = line.split(" ")
+        if len(f) < 6:
+            continue
+        status[f[0]] = status.get(f[0], 0) + 1
+        for a in f[1].split(","):
+            a = a.strip()
+            if a and a != "-":
+                upstream[a] = upstream.get(a, 0) + 1
+        uri = f[5]
+        kind = ("search" if uri.startswith("/api/search") else "preview" if uri.endswith("/preview")
+                else "matches" if uri.endswith("/matches") else "clause_enterprises"
+                if uri.startswith("/api/clauses/") else "write" if f[4] == "POST" else "other")
+        k = kinds.setdefault(kind, {})
+        k[f[0]] = k.get(f[0], 0) + 1
+    return {"requests": len(lines), "status": status, "by_kind": kinds, "upstream_requests": upstream}
 def health(name):
     try:
         return json.load(open(os.path.join(T, name)))
@@ -209,6 +235,7 @@ res = {
     "fault": {"server2_killed_at_s": t("$t_kill"), "server2_ready_after_restart_s": t("$t_restart")},
     "writes": {k: writer.get(k) for k in ("sent", "acked", "failed", "errors")},
     "publish": pub,
+    "nginx": nginx_log(),
     "health_after": {"server1": health("health1.json"), "server2": health("health2.json")},
     "checks": {
         "acknowledged_writes": int("$n_acked"), "lost_writes": int("$n_lost"),
