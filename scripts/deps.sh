@@ -6,16 +6,17 @@ pkgs=(build-essential pkg-config clang clang-format libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libroaring-dev libicu-dev libsqlite3-dev sqlite3
       libpq-dev postgresql-15 libargon2-dev libxlsxwriter-dev libzip-dev libexpat1-dev nettle-dev
       poppler-utils curl ca-certificates python3)
-if [ "${1:-}" = "--with-browser" ]; then
-    pkgs+=(chromium fonts-noto-cjk nodejs)
-    # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is enough
-    command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-fi
 for opt in "$@"; do
     case "$opt" in
-    --with-browser) pkgs+=(chromium fonts-noto-cjk nodejs) ;;
+    --with-browser)
+        pkgs+=(chromium fonts-noto-cjk nodejs)
+        # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is
+        # enough
+        command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+        ;;
     --with-scale) pkgs+=(nginx wrk) ;; # make scale-test: nginx in front, wrk as the load
     esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
