@@ -3,6 +3,7 @@
  * then a walk down the bit slices (O'Neil's bit-sliced comparison); categorical atoms are bitmap
  * look-ups. Also one row's values rebuilt from the columns, and counts by value. Does not own
  * building (build.c) or generations (gen.c). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ static roaring_bitmap_t *rank_scan(const roaring_bitmap_t *scope, const struct c
             out[m] = buf[i];
             m += rank != UINT32_MAX && in != rr.negated;
         }
-    roaring_bitmap_t *r = roaring_bitmap_of_ptr(m, out);
+    roaring_bitmap_t *r = index_bitmap_of_sorted(out, m);
     free(out);
     return r;
 }
@@ -111,7 +112,15 @@ static roaring_bitmap_t *rank_scan(const roaring_bitmap_t *scope, const struct c
 /* Scanning a scope costs a few instructions per row; the slices cost two operations per slice and
  * container, each a pass over at most 8 KiB (bitmap containers) or over the scope's rows in it
  * (array containers, where the scan always wins). So scan unless the scope is dense. */
+static _Atomic int numeric_method = INDEX_NUMERIC_AUTO;
+
+void index_set_numeric_method(enum index_numeric_method m) {
+    atomic_store(&numeric_method, (int)m);
+}
+
 static bool prefer_scan(const roaring_bitmap_t *scope, const struct col *c, uint32_t n_rows) {
+    int m = atomic_load(&numeric_method);
+    if (m != INDEX_NUMERIC_AUTO) return m == INDEX_NUMERIC_SCAN;
     uint64_t card = roaring_bitmap_get_cardinality(scope);
     uint64_t containers = ((uint64_t)n_rows + 65535) / 65536 + 1;
     return card < 375 * (uint64_t)(c->n_slices ? c->n_slices : 1) * containers;
@@ -245,9 +254,8 @@ int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roari
 /* within lies in segment s: true when its first and last rows do (the plans pass subsets of the
  * live rows, so with one segment the copy s->all ∩ within is skipped). */
 static bool inside_seg(const struct seg *s, const roaring_bitmap_t *within) {
-    return roaring_bitmap_is_empty(within) ||
-           (roaring_bitmap_minimum(within) >= s->base &&
-            roaring_bitmap_maximum(within) - s->base < s->n);
+    return roaring_bitmap_is_empty(within) || (roaring_bitmap_minimum(within) >= s->base &&
+                                               roaring_bitmap_maximum(within) - s->base < s->n);
 }
 
 int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
@@ -360,7 +368,7 @@ static roaring_bitmap_t *fused_scan(const roaring_bitmap_t *r, const struct seg 
             out[m] = buf[i];
             m += ok;
         }
-    roaring_bitmap_t *x = roaring_bitmap_of_ptr(m, out);
+    roaring_bitmap_t *x = index_bitmap_of_sorted(out, m);
     free(out);
     return x;
 }
@@ -386,6 +394,9 @@ static roaring_bitmap_t *seg_and(const struct seg *s, const struct index_atom *a
     }
     qsort(cat, (size_t)n_cat, sizeof *cat, cmp_ranked);
     roaring_bitmap_t *r = NULL; /* NULL: still all of scope */
+    /* the whole segment (a push list over every live row): the first bitmap needs no intersecting
+     */
+    bool is_whole = roaring_bitmap_get_cardinality(scope) == s->n;
     for (int i = 0; i < n_cat; i++) {
         const struct col *c = &s->col[cat[i].a->field];
         bool is_removed;
@@ -396,6 +407,7 @@ static roaring_bitmap_t *seg_and(const struct seg *s, const struct index_atom *a
         }
         if (!r) {
             r = is_removed ? roaring_bitmap_andnot(scope, bm ? bm : c->missing)
+                : is_whole ? roaring_bitmap_copy(bm)
                            : roaring_bitmap_and(scope, bm);
             if (!r) return NULL;
         } else if (!is_removed) {

@@ -364,7 +364,8 @@ static int and_true(const struct index_gen *g, const roaring_bitmap_t *scope,
 
 /* TRUE only: under AND each next conjunct runs on the rows TRUE so far (not TRUE ∪ UNKNOWN), so a
  * push list touches ever fewer rows (and_true); under OR each next disjunct on the rows not yet
- * TRUE. NOT needs its child's UNKNOWN, so it takes the full path unless it is an atom's negation. */
+ * TRUE. NOT needs its child's UNKNOWN, so it takes the full path unless it is an atom's negation.
+ */
 static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
                      const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
     if (c->kind == RC_AND) return and_true(g, scope, c, t, err);
