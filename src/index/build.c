@@ -535,9 +535,38 @@ static int build_columns(struct index_builder *b, struct seg *s) {
     return atomic_load(&j.rc);
 }
 
-static int cmp_uscc_ctx(const void *x, const void *y, void *ctx) {
-    const struct seg *s = ctx;
-    return strcmp(s->uscc[*(const uint32_t *)x], s->uscc[*(const uint32_t *)y]);
+/* Big-endian key of bytes [from, from + 8) of a NUL-padded code: keys compare as strcmp does. */
+static uint64_t uscc_key(const char *u, int from) {
+    uint64_t k = 0;
+    for (int i = from; i < from + 8; i++)
+        k = k << 8 | (i <= USCC_LEN ? (uint8_t)u[i] : 0);
+    return k;
+}
+
+/* Local rows in USCC (strcmp) order: LSD radix sorts (stable) on bytes 16–17, 8–15, 0–7. A
+ * comparison sort of 2,000,000 codes by strcmp was a third of the whole load. */
+static int sort_by_uscc(struct seg *s) {
+    struct kv *a = malloc((s->n ? s->n : 1) * sizeof *a);
+    if (!a) return ERR_NOMEM;
+    for (uint32_t r = 0; r < s->n; r++) {
+        size_t len = strnlen(s->uscc[r], USCC_LEN);
+        char pad[USCC_LEN + 8] = {0};
+        memcpy(pad, s->uscc[r], len);
+        a[r] = (struct kv){uscc_key(pad, 16) >> 48, r};
+    }
+    int rc = radix_sort(a, s->n);
+    for (int from = 8; !rc && from >= 0; from -= 8) {
+        for (uint32_t i = 0; i < s->n; i++) {
+            char pad[USCC_LEN + 8] = {0};
+            memcpy(pad, s->uscc[a[i].row], strnlen(s->uscc[a[i].row], USCC_LEN));
+            a[i].k = uscc_key(pad, from);
+        }
+        rc = radix_sort(a, s->n);
+    }
+    for (uint32_t i = 0; !rc && i < s->n; i++)
+        s->by_uscc[i] = a[i].row;
+    free(a);
+    return rc;
 }
 
 int index_builder_finish_seg(struct index_builder *b, struct seg **out, struct error *err) {
@@ -557,10 +586,8 @@ int index_builder_finish_seg(struct index_builder *b, struct seg **out, struct e
     }
     if (!rc && b->n) roaring_bitmap_add_range(s->all, b->base, (uint64_t)b->base + b->n);
     if (!rc) rc = build_columns(b, s);
+    if (!rc) rc = sort_by_uscc(s);
     if (!rc) {
-        for (uint32_t r = 0; r < s->n; r++)
-            s->by_uscc[r] = r;
-        qsort_r(s->by_uscc, s->n, sizeof *s->by_uscc, cmp_uscc_ctx, s);
         s->bytes = sizeof *s + bm_bytes(s->all) +
                    s->n * (sizeof *s->ids + sizeof *s->uscc + sizeof *s->by_uscc);
         for (int f = 0; f < F_COUNT; f++)
