@@ -135,7 +135,8 @@ static void firm_of(uint64_t seed, int64_t n, int64_t i, struct profile *p, stru
         snprintf(f->name, sizeof f->name, "青岛演示企业%lld号", (long long)i + 1);
         snprintf(f->region, sizeof f->region, "崂山区");
         snprintf(f->industry, sizeof f->industry, "I6513");
-        /* beyond the city's enterprises p describes this firm alone (never text of an earlier one) */
+        /* beyond the city's enterprises p describes this firm alone (never text of an earlier one)
+         */
         profile_clear(p);
         p->v[F_USCC] = (struct value){.has = true, .s = f->uscc, .r = {0, 1}};
         p->v[F_NAME] = (struct value){.has = true, .s = f->name, .r = {0, 1}};
