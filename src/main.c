@@ -64,6 +64,7 @@ static const struct command commands[] = {
      "user add NAME --role KEY [--uscc X] [--region R] [--dept D] [--org N] | passwd NAME |\n"
      "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"
      "                          users and roles (passwords are read from stdin)"},
+    {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
 };
 
 static void usage(FILE *f) {
