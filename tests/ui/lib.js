@@ -11,6 +11,21 @@ const VIEWPORTS = { desktop: { width: 1366, height: 768 }, phone: { width: 390, 
 
 const results = { passed: 0, failed: 0 };
 
+// The flows run signed in as `duijie demo`'s administrator (docs/AUTH.md): signIn() once, then
+// every new page's context carries the session cookie and getJSON sends it with the CSRF token.
+const session = { base: '', cookie: '', csrf: '' };
+
+async function signIn(base, username, password) {
+  const r = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: username || 'demo_admin', password: password || 'Demo@2026' }) });
+  const body = await r.json().catch(() => null);
+  const set = r.headers.get('set-cookie') || '';
+  const m = /duijie_session=([0-9a-f]+)/.exec(set);
+  if (!r.ok || !m || !body) throw new Error('sign-in failed: ' + r.status + ' ' + JSON.stringify(body));
+  Object.assign(session, { base, cookie: m[1], csrf: body.csrf });
+  return session;
+}
+
 function check(name, cond, detail) {
   if (cond) { results.passed++; return true; }
   results.failed++;
@@ -24,6 +39,8 @@ function check(name, cond, detail) {
 async function newPage(browser, viewport, label) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
     deviceScaleFactor: 1, isMobile: false, hasTouch: viewport.width < 500 });
+  if (session.cookie)
+    await context.addCookies([{ name: 'duijie_session', value: session.cookie, url: session.base, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push('exception: ' + e.message));
@@ -57,10 +74,13 @@ function checkNoErrors(page, name) {
 }
 
 async function getJSON(base, p, init) {
+  init = { ...(init || {}) };
+  if (session.cookie)
+    init.headers = { ...(init.headers || {}), Cookie: 'duijie_session=' + session.cookie, 'X-CSRF-Token': session.csrf };
   const r = await fetch(base + p, init);
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   return { status: r.status, body };
 }
 
-module.exports = { check, newPage, shot, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };
+module.exports = { check, signIn, session, newPage, shot, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };

@@ -14,6 +14,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
+    await lib.signIn(base);
     for (const f of flows) {
       const flow = require(path.join(__dirname, f));
       for (const [vname, viewport] of Object.entries(lib.VIEWPORTS)) {
