@@ -119,6 +119,20 @@ TEST(reach_roles_tickets_inbox_library) {
     CHECK_INT(r.status, 200);
     CHECK_INT(int_at(json_object_get(r.json, "total"), "count"), 1);
     json_decref(r.json);
+    {
+        struct http_header h[2];
+        struct http_input in = {.method = "GET",
+                                .target = "/api/tickets/stats?format=csv",
+                                .headers = h,
+                                .n_headers = tauth_headers(&com_ls, h)};
+        struct http_response res;
+        http_server_handle(srv, &in, &res);
+        CHECK_INT(res.status, 200);
+        CHECK(res.body && strstr(res.body, "维度,名称,诉求数") &&
+              strstr(res.body, "承办单位,崂山区水务局,1"));
+        http_response_release(&res);
+    }
+    CHECK_INT(status(srv, &com_ls, "GET", "/api/tickets/stats?format=pdf", NULL), 400);
 
     /* the inbox: the sender delivers the request's messages to the firm's inbox only */
     CHECK_INT(store_open(path, &s, &err), 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "http/internal.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
@@ -269,7 +270,50 @@ static void clause_faq(struct http_request *req, struct http_response *res) {
     reply_text_json(res, out);
 }
 
-/* GET /api/tickets/stats */
+/* The statistics as one sheet: a row per dimension value (src/export). */
+static void stats_export(const char *json_text, enum export_format f, struct http_response *res) {
+    static const struct export_column cols[] = {{"dimension", "维度", EXPORT_TEXT},
+                                                {"name", "名称", EXPORT_TEXT},
+                                                {"count", "诉求数", EXPORT_INT},
+                                                {"open", "在办", EXPORT_INT},
+                                                {"answered", "已答复", EXPORT_INT},
+                                                {"on_time", "按期答复", EXPORT_INT},
+                                                {"on_time_permille", "按期率(‰)", EXPORT_INT},
+                                                {"overdue_open", "超期在办", EXPORT_INT},
+                                                {"rated", "评价数", EXPORT_INT},
+                                                {"satisfaction_x100", "满意度(×100)", EXPORT_INT}};
+    static const char *const dims[][2] = {
+        {"by_topic", "主题"}, {"by_dept", "承办单位"}, {"by_region", "地区"}, {"by_kind", "类型"}};
+    json_t *all = json_loads(json_text, 0, NULL), *rows = json_array();
+    for (size_t d = 0; all && d < sizeof dims / sizeof *dims; d++) {
+        json_t *arr = json_object_get(all, dims[d][0]), *v;
+        size_t i;
+        json_array_foreach(arr, i, v) {
+            json_t *row = json_deep_copy(v);
+            json_object_set_new(row, "dimension", json_string(dims[d][1]));
+            json_array_append_new(rows, row);
+        }
+    }
+    char *out = NULL;
+    size_t len = 0;
+    struct error err;
+    error_clear(&err);
+    int rc =
+        export_json(cols, (int)(sizeof cols / sizeof *cols), rows, "诉求统计", f, &out, &len, &err);
+    json_decref(rows);
+    json_decref(all);
+    if (rc) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    http_reply_text(res, 200, export_content_type(f), out, len);
+    free(out);
+    http_add_header(res, "Content-Disposition",
+                    f == EXPORT_XLSX ? "attachment; filename=\"ticket-stats.xlsx\""
+                                     : "attachment; filename=\"ticket-stats.csv\"");
+}
+
+/* GET /api/tickets/stats[?format=xlsx|csv] */
 static void ticket_stats(struct http_request *req, struct http_response *res) {
     if (!signed_in(req, res)) return;
     if (!works_tickets(http_actor(req))) {
@@ -283,6 +327,17 @@ static void ticket_stats(struct http_request *req, struct http_response *res) {
     char *out = NULL;
     if (ticket_stats_json(s, date_today(), &out, &err)) {
         http_reply_err(res, 0, &err);
+        return;
+    }
+    const char *fmt = http_query(req, "format");
+    if (fmt && *fmt) {
+        int f = export_format_from_name(fmt);
+        if (f < 0)
+            http_reply_error(res, 400, "invalid", "format 应为 xlsx 或 csv",
+                             "format must be xlsx or csv");
+        else
+            stats_export(out, (enum export_format)f, res);
+        free(out);
         return;
     }
     reply_text_json(res, out);
