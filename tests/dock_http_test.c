@@ -14,6 +14,7 @@
 #include "dock/dock.h"
 #include "http/dock_api.h"
 #include "http/http.h"
+#include "import/import.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "tauth.h"
@@ -22,7 +23,8 @@
 struct reply {
     int status;
     json_t *json;
-    char *text;
+    char *text; /* the body (binary for XLSX), len bytes */
+    size_t len;
     char type[64];
 };
 
@@ -41,10 +43,42 @@ static struct reply call(struct http_server *srv, const char *method, const char
     http_server_handle(srv, &in, &res);
     struct reply r = {.status = res.status};
     snprintf(r.type, sizeof r.type, "%s", res.content_type ? res.content_type : "");
-    r.text = res.body ? strndup(res.body, res.body_len) : strdup("");
+    r.text = malloc(res.body_len + 1);
+    if (res.body_len) memcpy(r.text, res.body, res.body_len);
+    r.text[res.body_len] = 0;
+    r.len = res.body_len;
     r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
     http_response_release(&res);
     return r;
+}
+
+/* An export read back with the importer's readers: row 1's cells and the count of rows. */
+struct sheet {
+    int n_rows;
+    char head[8][64];
+    char last[8][64]; /* the last row's cells */
+};
+
+static int sheet_row(void *ctx, const struct import_row *row) {
+    struct sheet *g = ctx;
+    if (row->bad) return 0;
+    if (row->row > g->n_rows) g->n_rows = row->row;
+    for (int k = 0; k < row->n && row->cells[k].col < 8; k++) {
+        const struct import_cell *c = &row->cells[k];
+        char *to = row->row == 1 ? g->head[c->col] : g->last[c->col];
+        snprintf(to, 64, "%.*s", (int)c->len, c->s);
+    }
+    return 0;
+}
+
+static struct sheet read_back(const char *body, size_t len, bool is_xlsx) {
+    struct sheet g = {0};
+    struct error err;
+    error_clear(&err);
+    struct import_reader_opts o = {.on_row = sheet_row, .ctx = &g};
+    int rc = is_xlsx ? import_read_xlsx(body, len, &o, &err) : import_read_csv(body, len, &o, &err);
+    CHECK_INT(rc, 0);
+    return g;
 }
 
 static void done(struct reply *r) {
@@ -187,6 +221,12 @@ static void financing(struct http_server *srv, const char *uscc) {
     json_t *tot = json_object_get(r.json, "totals");
     CHECK(int_at(tot, "total_fen") >= 150000000);
     CHECK(int_at(json_object_get(tot, "by_month"), "2026-11") >= 150000000);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/financing?date=2026-11-24&format=csv", NULL);
+    CHECK_INT(r.status, 200);
+    struct sheet g = read_back(r.text, r.len, false);
+    CHECK(g.n_rows >= 2);
+    CHECK_STR(g.head[4], "融资金额（元）");
     done(&r);
     r = call(srv, "GET", "/api/dock/financing/999999", NULL);
     CHECK_INT(r.status, 404);
@@ -350,6 +390,42 @@ static void event(struct http_server *srv) {
     for (const char *p = r.text; (p = strstr(p, "BEGIN:VEVENT")); p++)
         n_events++;
     CHECK_INT(n_events, 3);
+    done(&r);
+    /* exports, read back: the hall's schedule (CSV and XLSX), participants, one agenda */
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule?format=csv", (long long)ev);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strncmp(r.type, "text/csv", 8) == 0);
+    struct sheet g = read_back(r.text, r.len, false);
+    CHECK_INT(g.n_rows, 1 + 6);
+    CHECK_STR(g.head[2], "桌号");
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule?format=xlsx", (long long)ev);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    g = read_back(r.text, r.len, true);
+    CHECK_INT(g.n_rows, 1 + 6);
+    CHECK_STR(g.head[3], "参会方甲");
+    CHECK_STR(g.last[0], "09:50"); /* the last slot: 09:00 + 2 × (20 + 5) minutes */
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/participants?format=csv", (long long)ev);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    g = read_back(r.text, r.len, false);
+    CHECK_INT(g.n_rows, 1 + 8);
+    CHECK_STR(g.last[1], "参会者7");
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/agenda/%lld?format=xlsx", (long long)ev,
+             (long long)pid[1]);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    g = read_back(r.text, r.len, true);
+    CHECK_INT(g.n_rows, 1 + 3);
+    CHECK_STR(g.head[3], "洽谈对象");
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule?format=pdf", (long long)ev);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 400);
     done(&r);
     /* a follow-up intent after the event */
     snprintf(target, sizeof target, "/api/dock/events/%lld/intents", (long long)ev);

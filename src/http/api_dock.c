@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "http/dock_api.h"
 #include "refdata/refdata.h"
 #include "text/number.h"
@@ -86,6 +87,34 @@ int dock_today(struct http_request *req, int32_t *today, struct http_response *r
 int dock_fail(struct http_response *res, const struct error *err) {
     http_reply_err(res, 0, err);
     return -1;
+}
+
+int dock_format(struct http_request *req, struct http_response *res) {
+    const char *f = http_query(req, "format");
+    if (!f || !*f || strcmp(f, "json") == 0) return 0;
+    int v = export_format_from_name(f);
+    if (v >= 0) return 1 + v;
+    http_reply_error(res, 400, "invalid", "format 应为 json、xlsx 或 csv",
+                     "format must be json, xlsx or csv");
+    return -1;
+}
+
+void dock_reply_export(struct http_response *res, const struct export_column *cols, int n,
+                       const json_t *rows, const char *name, int fmt) {
+    enum export_format f = (enum export_format)(fmt - 1);
+    char *out = NULL;
+    size_t len = 0;
+    struct error err;
+    error_clear(&err);
+    if (export_json(cols, n, rows, name, f, &out, &len, &err)) {
+        http_reply_err(res, 500, &err);
+        return;
+    }
+    http_reply_text(res, 200, export_content_type(f), out, len);
+    free(out);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, export_extension(f));
+    http_add_header(res, "Content-Disposition", disp);
 }
 
 int dock_profile_from_store(void *ctx, const char *uscc, struct profile *p, struct arena *a) {
@@ -314,9 +343,26 @@ static json_t *need_for(struct http_request *req, struct store *st, int64_t id,
 
 /* GET /api/dock/financing: the needs in the actor's scope, each with status and overdue
  * commitments, and the totals by bank, district and month. */
+static const struct export_column need_cols[] = {
+    {"id", "编号", EXPORT_TEXT},
+    {"enterprise", "企业", EXPORT_TEXT},
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"district", "区市", EXPORT_TEXT},
+    {"amount_fen", "融资金额（元）", EXPORT_MONEY},
+    {"months", "期限（月）", EXPORT_INT},
+    {"purpose", "用途", EXPORT_TEXT},
+    {"posted", "发布日期", EXPORT_DATE},
+    {"status", "状态", EXPORT_TEXT},
+    {"overdue_text", "逾期承诺", EXPORT_TEXT},
+    {"credit_fen", "授信（元）", EXPORT_MONEY},
+    {"loan_fen", "放款（元）", EXPORT_MONEY},
+};
+
 static void financing_list(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
+    int fmt = dock_format(req, res);
+    if (fmt < 0) return;
     if (v == DOCK_INVESTOR || v == DOCK_NONE) {
         dock_forbidden(res);
         return;
@@ -362,6 +408,23 @@ static void financing_list(struct http_request *req, struct http_response *res) 
             json_object_set(n, keys[k], json_object_get(src, keys[k]));
     }
     json_decref(in);
+    if (fmt) {
+        json_array_foreach(json_object_get(rep, "needs"), i, n) {
+            char buf[64] = "";
+            json_t *o;
+            size_t k;
+            json_array_foreach(json_object_get(n, "overdue"), k, o) {
+                size_t used = strlen(buf);
+                snprintf(buf + used, sizeof buf - used, "%s%s", k ? "、" : "",
+                         json_string_value(o));
+            }
+            json_object_set_new(n, "overdue_text", json_string(buf));
+        }
+        dock_reply_export(res, need_cols, (int)(sizeof need_cols / sizeof *need_cols),
+                          json_object_get(rep, "needs"), "financing", fmt);
+        json_decref(rep);
+        return;
+    }
     http_reply_json(res, 200, rep);
 }
 

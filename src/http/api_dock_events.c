@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "http/dock_api.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -129,7 +130,19 @@ static void event_get(struct http_request *req, struct http_response *res) {
 }
 
 /* GET /api/dock/events/{id}/participants: everyone for organisers, one's own otherwise. */
+static const struct export_column participant_cols[] = {
+    {"id", "编号", EXPORT_INT},
+    {"name", "参会者", EXPORT_TEXT},
+    {"kind", "类别", EXPORT_TEXT},
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"registered_on", "报名日期", EXPORT_DATE},
+    {"checked_in", "签到", EXPORT_TEXT},
+    {"meetings", "洽谈场数", EXPORT_INT},
+};
+
 static void participants_list(struct http_request *req, struct http_response *res) {
+    int fmt = dock_format(req, res);
+    if (fmt < 0) return;
     struct store *st = http_store(req, res);
     int64_t id;
     json_t *ev = st ? event_of(req, st, &id, res) : NULL;
@@ -150,6 +163,25 @@ static void participants_list(struct http_request *req, struct http_response *re
         }
         json_decref(list);
         list = mine;
+    }
+    if (fmt) {
+        size_t i;
+        json_array_foreach(list, i, p) {
+            bool is_in = json_is_integer(json_object_get(p, "checked_in_at"));
+            json_object_set_new(p, "checked_in", json_string(is_in ? "已签到" : "未签到"));
+            int64_t pid = json_integer_value(json_object_get(p, "id")), n = 0;
+            struct store_val a[] = {store_val_int(pid), store_val_int(pid)};
+            store_sql_int(st,
+                          "SELECT COUNT(*) FROM dock_meeting m JOIN dock_request r ON r.id ="
+                          " m.request_id WHERE r.a_id = ? OR r.b_id = ?",
+                          a, 2, 0, &n, &err);
+            json_object_set_new(p, "meetings", json_integer(n));
+        }
+        dock_reply_export(res, participant_cols,
+                          (int)(sizeof participant_cols / sizeof *participant_cols), list,
+                          "participants", fmt);
+        json_decref(list);
+        return;
     }
     http_reply_json(res, 200, json_pack("{s:I, s:o}", "event_id", (json_int_t)id, "items", list));
 }
@@ -447,8 +479,23 @@ static void clock_text(const struct agenda_clock *c, int slot, bool is_end, char
 }
 
 /* GET /api/dock/events/{id}/schedule: the meetings and the slot × table grid. */
+static const struct export_column meeting_cols[] = {
+    {"start", "开始", EXPORT_TEXT},   {"end", "结束", EXPORT_TEXT},
+    {"table_no", "桌号", EXPORT_INT}, {"a", "参会方甲", EXPORT_TEXT},
+    {"b", "参会方乙", EXPORT_TEXT},   {"no_show_text", "缺席", EXPORT_TEXT},
+};
+
+static const struct export_column agenda_cols[] = {
+    {"start", "开始", EXPORT_TEXT},
+    {"end", "结束", EXPORT_TEXT},
+    {"table_no", "桌号", EXPORT_INT},
+    {"with", "洽谈对象", EXPORT_TEXT},
+};
+
 static void schedule_get(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
+    int fmt = dock_format(req, res);
+    if (fmt < 0) return;
     struct store *st = http_store(req, res);
     int64_t id;
     json_t *ev = st ? event_of(req, st, &id, res) : NULL;
@@ -480,6 +527,23 @@ static void schedule_get(struct http_request *req, struct http_response *res) {
         int t = (int)json_integer_value(json_object_get(x, "table"));
         json_t *row = json_object_get(json_array_get(slots, (size_t)s), "tables");
         if (row && t >= 0 && t < n_tables) json_array_set(row, (size_t)t, x);
+    }
+    if (fmt) { /* every meeting in time order: the hall's list of agendas */
+        json_array_foreach(m, i, x) {
+            int s = (int)json_integer_value(json_object_get(x, "slot"));
+            char a[8], b[8];
+            clock_text(&c, s, false, a, sizeof a), clock_text(&c, s, true, b, sizeof b);
+            json_object_set_new(x, "start", json_string(a));
+            json_object_set_new(x, "end", json_string(b));
+            json_object_set_new(x, "table_no",
+                                json_integer(json_integer_value(json_object_get(x, "table")) + 1));
+            bool is_no = json_is_true(json_object_get(x, "no_show"));
+            json_object_set_new(x, "no_show_text", json_string(is_no ? "缺席" : ""));
+        }
+        dock_reply_export(res, meeting_cols, (int)(sizeof meeting_cols / sizeof *meeting_cols), m,
+                          "schedule", fmt);
+        json_decref(m), json_decref(ev), json_decref(slots);
+        return;
     }
     event_counts(st, ev, id);
     http_reply_json(res, 200,
@@ -540,6 +604,21 @@ static void agenda_get(struct http_request *req, struct http_response *res) {
         return;
     }
     json_t *list = json_object_get(agenda, name);
+    int fmt = dock_format(req, res);
+    if (fmt != 0) { /* csv or xlsx (a bad format has its 400 already) */
+        size_t i;
+        json_t *x;
+        json_array_foreach(list, i, x) {
+            json_int_t tno = json_integer_value(json_object_get(x, "table")) + 1;
+            json_object_set_new(x, "table_no", json_integer(tno));
+        }
+        json_t *empty = json_array();
+        if (fmt > 0)
+            dock_reply_export(res, agenda_cols, (int)(sizeof agenda_cols / sizeof *agenda_cols),
+                              list ? list : empty, "agenda", fmt);
+        json_decref(empty), json_decref(agenda), json_decref(ev), json_decref(p);
+        return;
+    }
     http_reply_json(res, 200,
                     json_pack("{s:O, s:o, s:O}", "event", ev, "participant", p, "meetings",
                               list ? list : json_array()));
