@@ -146,7 +146,7 @@ TEST(network_http_roles) {
     struct picks pk;
     CHECK(pick(s, n, &pk));
     struct tauth cm, cm2, centre, hub, ent, officer;
-    char town[16], town2[16], district[16];
+    char town[32], town2[32], district[32];
     snprintf(town, sizeof town, "%lld",
              (long long)region_at(network_unit(n, pk.mine)->towns[0])->code);
     snprintf(town2, sizeof town2, "%lld",

@@ -360,7 +360,7 @@ int network_queue(const struct network *n, const struct index_gen *g,
     }
     if (rc == ERR_NOMEM) error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     if (!rc) {
-        qsort(w.all, (size_t)w.n_all, sizeof *w.all, cmp_queue);
+        if (w.n_all) qsort(w.all, (size_t)w.n_all, sizeof *w.all, cmp_queue);
         out->total = w.n_all;
         int64_t first = (int64_t)(page - 1) * page_size;
         int64_t take = first < w.n_all ? w.n_all - first : 0;
@@ -369,7 +369,7 @@ int network_queue(const struct network *n, const struct index_gen *g,
         if (!out->items) {
             rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
         } else {
-            memcpy(out->items, w.all + first, (size_t)take * sizeof *out->items);
+            if (take) memcpy(out->items, w.all + first, (size_t)take * sizeof *out->items);
             out->n = (int)take;
         }
     }
