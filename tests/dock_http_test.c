@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
+#include "tauth.h"
 #include "test.h"
 
 struct reply {
@@ -24,13 +25,15 @@ struct reply {
     char type[64];
 };
 
+static struct tauth organiser; /* every call is an administrator's (an organiser) */
+
 static struct reply call(struct http_server *srv, const char *method, const char *target,
                          const char *body) {
-    struct http_header h = {"Content-Type", "application/json"};
+    struct http_header h[3] = {{"Content-Type", "application/json"}};
     struct http_input in = {.method = method,
                             .target = target,
-                            .headers = &h,
-                            .n_headers = 1,
+                            .headers = h,
+                            .n_headers = 1 + tauth_headers(&organiser, h + 1),
                             .body = body,
                             .body_len = body ? strlen(body) : 0};
     struct http_response res;
@@ -418,6 +421,7 @@ TEST(dock_http_flow) {
     char uscc[20];
     snprintf(uscc, sizeof uscc, "%s", t.uscc);
     free(p);
+    CHECK_INT(tauth_sign_in(s, ROLE_ADMIN, NULL, NULL, NULL, &organiser), 0);
     store_close(s);
     struct http_config cfg = {.port = 0, .db = path, .threads = 2};
     struct http_server *srv = NULL;

@@ -56,11 +56,19 @@ u=$(sed -n 's/^listening on //p' "$T/s.out")
 h=$(curl -s "$u/api/health")
 echo "$h" | grep -q '"read_store":{"status":"ok","standby":true' && ok || bad "health: $h"
 
+# an administrator signed in; its session cookie goes in the one Cookie header with duijie_lsn
+. tests/sh/lib/signin.sh
+tmp=$T
+signin_user "$pri" rep_admin admin && signin "$u" rep_admin && ok || bad "sign in"
+curl() {
+    command curl -H "Cookie: $SIGNIN_COOKIE${LSN:+; duijie_lsn=$LSN}" -H "X-CSRF-Token: $SIGNIN_CSRF" "$@"
+}
+
 sql() { psql -qtAX "$1" -c "$2" 2>&1; }
 first=$(sql "$pri" "SELECT uscc FROM enterprise ORDER BY id LIMIT 1")
 second=$(sql "$pri" "SELECT uscc FROM enterprise ORDER BY id OFFSET 1 LIMIT 1")
 name() { # name URL [COOKIE]: the "name" of an enterprise as the API gives it
-    curl -s ${2:+-H "Cookie: duijie_lsn=$2"} "$1" | grep -o '"name":"[^"]*"' | head -n 1
+    LSN=${2:-} curl -s "$1" | grep -o '"name":"[^"]*"' | head -n 1
 }
 
 # 1. replay paused; the primary's row changed without a change notice: the reads show the replica's
