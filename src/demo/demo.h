@@ -60,7 +60,8 @@ int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_co
 /* The docking demo (src/demo/demo_dock.c): banks with loan products, 贴息 subsidies, financing
  * needs with bank steps, projects, the listing pipeline, investors and projects, needs,
  * capabilities, a 揭榜挂帅 challenge, intents, and a matchmaking event with n_participants
- * participants and its computed schedule, for the demo city's first n_enterprises enterprises. */
+ * participants and its computed schedule, for the demo city's first n_enterprises enterprises.
+ * When the demo banks are already there (an earlier or a concurrent demo), writes nothing. */
 int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
               struct error *err);
 
