@@ -201,7 +201,7 @@ async function main() {
       h('div', { class: 'mine-title' }, h('h2', {}, r.body.name || st.uscc), sizeTag(fs.size && fs.size.value),
         h('span', { class: 'mono summary' }, st.uscc), h('a', { href: 'index.html#/e/' + encodeURIComponent(st.uscc), class: 'summary' }, '企业档案 →')),
       h('div', { id: 'mine-total', 'aria-live': 'polite' })),
-    h('div', { class: 'mine-grid' }, h('div', { id: 'mine-groups' }), h('div', { class: 'mine-side' }, calc, h('section', { class: 'card', id: 'mine-profile' }))));
+    h('div', { class: 'mine-grid' }, h('div', { id: 'mine-groups' }), calc, h('section', { class: 'card', id: 'mine-profile' })));
   renderResults(r.body, false);
 }
 

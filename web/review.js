@@ -146,7 +146,8 @@ async function showApplication(id) {
       a.reason ? [h('div', { class: 'k' }, '理由'), h('div', { class: 'v' }, a.reason)] : null,
       a.paid_on ? [h('div', { class: 'k' }, '兑付'), h('div', { class: 'v' }, dateText(a.paid_on), ' ', a.payment_ref || '')] : null),
     h('h3', {}, '规则判定依据'),
-    hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition)))
+    hit && hit.explanation && !hit.explanation.length ? h('p', { class: 'summary', id: 'rv-why' }, '该条款没有申报条件，所有企业均符合')
+      : hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition)))
       : h('p', { class: 'summary' }, hit ? '今日该企业不符合此条款' : '无法取得判定依据'),
     hit && hit.award_text ? h('p', { class: 'explain' }, '金额计算：', hit.award_text) : null,
     form.length ? [h('h3', {}, '申报表'), h('div', { class: 'kv' }, form.flatMap((f) => [h('div', { class: 'k' }, f.label),

@@ -36,7 +36,9 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   await page.goto(base + '/review.html#queue');
   await page.locator(`.rv-row[data-id="${id}"] a`).first().click();
   await page.locator('#rv-app').waitFor();
-  check('the rule\'s explanation is shown', await page.locator('#rv-why li').count() > 0 || (await page.locator('#rv-app').innerText()).includes('不符合'));
+  const why = await page.locator('#rv-why').count() ? await page.locator('#rv-why').innerText() : '';
+  check('the rule\'s explanation is shown', await page.locator('#rv-why li').count() > 0 || why.includes('没有申报条件') ||
+    (await page.locator('#rv-app').innerText()).includes('今日该企业不符合'), why);
   await shot(page, 'review-application');
   await page.getByRole('button', { name: '受理' }).click();
   await page.locator('#rv-comment').waitFor();
