@@ -78,6 +78,13 @@ build/fuzz/bin/%: build/fuzz/fuzz/%.o $(call OBJ,fuzz,$(LIB_SRC))
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
 
+# ---- the OpenAPI document: docs/openapi/_head.yaml, then every fragment's path entries ----
+OPENAPI_PARTS := $(sort $(filter-out docs/openapi/_head.yaml,$(wildcard docs/openapi/*.yaml)))
+build/openapi.yaml: docs/openapi/_head.yaml $(OPENAPI_PARTS)
+	@mkdir -p build
+	cat $^ > $@
+$(foreach v,rel asan tsan fuzz,build/$(v)/src/http/openapi_data.o): build/openapi.yaml
+
 # deps first, then a fresh make: pkg-config flags are read when make starts.
 run: deps
 	@$(MAKE) --no-print-directory build/duijie web

@@ -52,7 +52,7 @@ static bool make_small(struct store *s, struct small_net *n) {
     if (network_put_unit(s, &st, &err)) return false;
     n->station = st.id;
     for (int i = 0; i < 4; i++) {
-        char name[16], user[16];
+        char name[32], user[32];
         snprintf(name, sizeof name, "专员%d", i);
         snprintf(user, sizeof user, "zy%d", i);
         struct network_unit c = {.kind = NETWORK_COMMISSIONER,

@@ -36,6 +36,8 @@ async function api(path, options) {
   const opts = { ...(options || {}) };
   const method = (opts.method || 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {
+    // the server refuses a state change from a signed-in session without its CSRF token
+    if (!session.csrf && !cookie('csrf')) await loadSession();
     const token = session.csrf || cookie('csrf');
     if (token) opts.headers = { ...(opts.headers || {}), 'X-CSRF-Token': token };
   }

@@ -31,7 +31,7 @@ static int opt_int(int argc, char **argv, const char *name, int def) {
 }
 
 static void notify_cli_config(int argc, char **argv, struct notify_sender_config *c) {
-    memset(c, 0, sizeof *c);
+    notify_config_from_env(c);
     c->smtp = opt_env(argc, argv, "--smtp", "DUIJIE_SMTP");
     c->mail_from = opt_env(argc, argv, "--from", "DUIJIE_MAIL_FROM");
     c->sms_url = opt_env(argc, argv, "--sms-url", "DUIJIE_SMS_URL");
@@ -39,7 +39,7 @@ static void notify_cli_config(int argc, char **argv, struct notify_sender_config
     c->secret = opt_env(argc, argv, "--secret", "DUIJIE_WEBHOOK_SECRET");
     c->base_url = opt_env(argc, argv, "--base-url", "DUIJIE_BASE_URL");
     const char *rate = cli_option(argc, argv, "--rate");
-    c->rate = rate ? strtod(rate, NULL) : 0; /* "50" or "50/s" */
+    if (rate) c->rate = strtod(rate, NULL); /* "50" or "50/s" */
     c->batch = opt_int(argc, argv, "--batch", 0);
     c->max_attempts = opt_int(argc, argv, "--max-attempts", 0);
     c->backoff_s = opt_int(argc, argv, "--backoff", 0);
@@ -49,14 +49,9 @@ static void notify_cli_config(int argc, char **argv, struct notify_sender_config
 
 /* Publish events first (they need the enterprise index, loaded only when one is pending). */
 static int run_events(struct store *s, struct error *err) {
-    if (notify_events_pending(s) == 0) return 0;
-    struct index_gen *g;
-    int rc = index_load(s, date_today(), &g, err);
-    if (rc) return rc;
     struct notify_counts n;
-    rc = notify_run_events(s, g, notify_now(), &n, err);
-    index_gen_release(g);
-    if (!rc)
+    int rc = notify_run_pending(s, notify_now(), &n, err);
+    if (!rc && n.eligible + n.unknown + n.nearly)
         fprintf(stderr,
                 "notify: publish events: %lld firms qualify, %lld might, %lld nearly; %lld "
                 "messages queued\n",

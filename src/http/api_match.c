@@ -135,6 +135,20 @@ static void release(struct index_gen *g, struct catalog_ref *cat) {
     catalog_release(cat);
 }
 
+struct index_gen *http_match_acquire(struct http_request *req, struct http_response *res,
+                                     const struct match_catalog **cat, void **token) {
+    struct catalog_ref *c;
+    struct index_gen *g = acquire(req, res, &c);
+    if (!g) return NULL;
+    *cat = c->cat;
+    *token = c;
+    return g;
+}
+
+void http_match_release(struct index_gen *g, void *token) {
+    release(g, token);
+}
+
 /* POST /api/match/preview {"rule": "…"} */
 static void preview(struct http_request *req, struct http_response *res) {
     json_t *body = http_body_json(req, res);
@@ -269,6 +283,7 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         http_reply_err(res, 400, &err);
         return;
     }
+    if (http_scope_region(req, &region, res) < 0) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct clause cl;
@@ -344,6 +359,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     const char *uscc = http_param(req, "uscc");
     const char *all = http_query(req, "all");
     bool is_all = all && strcmp(all, "1") == 0;
+    const struct actor *who = http_actor(req);
+    if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, uscc, -1)) {
+        http_reply_forbidden(res); /* before the store: not even whether it exists */
+        return;
+    }
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -352,6 +372,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     if (!p || store_get_enterprise(s, uscc, p, http_arena(req), NULL, &err)) {
         if (!p) error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
         http_reply_err(res, 0, &err);
+        free(p);
+        return;
+    }
+    if (!auth_sees_enterprise(who, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
+        http_reply_forbidden(res);
         free(p);
         return;
     }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "notify/notify.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -460,4 +462,92 @@ int64_t notify_inbox_unread(struct store *s, const char *recipient) {
                       a, 1, 0, &n, &err))
         return -1;
     return n;
+}
+
+int notify_inbox_json(struct store *s, const char *recipient, bool is_unread_only, int page,
+                      int page_size, char **out, struct error *err) {
+    if (page < 1) page = 1;
+    if (page_size < 1 || page_size > 200) page_size = 20;
+    struct store_val a[] = {store_val_text(recipient), store_val_int(is_unread_only),
+                            store_val_int(page_size),
+                            store_val_int((int64_t)(page - 1) * page_size)};
+    struct store_rows *r;
+    int rc = store_sql(s,
+                       "SELECT id, topic, subject, body, ref, created, read_at FROM notify_inbox "
+                       "WHERE recipient = ? AND (? = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT "
+                       "? OFFSET ?",
+                       a, 4, &r, err);
+    if (rc) return rc;
+    int64_t total = 0;
+    rc = store_sql_int(s, "SELECT COUNT(*) FROM notify_inbox WHERE recipient = ?", a, 1, 0, &total,
+                       err);
+    json_t *o = json_object(), *list = json_array();
+    json_object_set_new(o, "unread", json_integer(notify_inbox_unread(s, recipient)));
+    json_object_set_new(o, "total", json_integer(total));
+    for (int i = 0; i < store_rows_count(r); i++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "id", json_integer(store_rows_int(r, i, 0)));
+        json_object_set_new(m, "topic", json_string(store_rows_text(r, i, 1)));
+        json_object_set_new(m, "subject", json_string(store_rows_text(r, i, 2)));
+        json_object_set_new(m, "body", json_string(store_rows_text(r, i, 3)));
+        json_object_set_new(m, "ref",
+                            store_rows_is_null(r, i, 4) ? json_null()
+                                                        : json_string(store_rows_text(r, i, 4)));
+        json_object_set_new(m, "created", json_integer(store_rows_int(r, i, 5)));
+        json_object_set_new(m, "read", json_boolean(!store_rows_is_null(r, i, 6)));
+        json_array_append_new(list, m);
+    }
+    store_rows_free(r);
+    json_object_set_new(o, "messages", list);
+    if (!rc) *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return rc;
+}
+
+int notify_receipts(struct store *s, int64_t policy_id, struct notify_receipt_row **rows, int *n,
+                    struct error *err) {
+    char like[48];
+    snprintf(like, sizeof like, "policy:%lld:%%", (long long)policy_id);
+    struct store_val a[] = {store_val_int(policy_id), store_val_text(like)};
+    struct store_rows *r;
+    int rc = store_sql(s,
+                       "SELECT i.recipient, MAX(e.region_code), MAX(r.first_read) FROM "
+                       "notify_inbox i LEFT JOIN notify_receipt r ON r.policy_id = ? AND r.uscc = "
+                       "i.recipient LEFT JOIN enterprise e ON e.uscc = i.recipient WHERE i.ref "
+                       "LIKE ? GROUP BY i.recipient ORDER BY i.recipient",
+                       a, 2, &r, err);
+    if (rc) return rc;
+    *n = store_rows_count(r);
+    *rows = calloc((size_t)*n + 1, sizeof **rows);
+    if (!*rows) {
+        store_rows_free(r);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    for (int i = 0; i < *n; i++) {
+        snprintf((*rows)[i].uscc, sizeof(*rows)[i].uscc, "%s", store_rows_text(r, i, 0));
+        (*rows)[i].region_code = store_rows_int(r, i, 1);
+        (*rows)[i].first_read = store_rows_int(r, i, 2);
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+int notify_stats_json(struct store *s, char **out, struct error *err) {
+    struct store_rows *r;
+    int rc = store_sql(s,
+                       "SELECT channel, state, COUNT(*) FROM notify_outbox GROUP BY channel, state "
+                       "ORDER BY channel, state",
+                       NULL, 0, &r, err);
+    if (rc) return rc;
+    json_t *o = json_object();
+    for (int i = 0; i < store_rows_count(r); i++) {
+        const char *ch = store_rows_text(r, i, 0);
+        json_t *c = json_object_get(o, ch);
+        if (!c) json_object_set_new(o, ch, c = json_object());
+        json_object_set_new(c, store_rows_text(r, i, 1), json_integer(store_rows_int(r, i, 2)));
+    }
+    store_rows_free(r);
+    *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return 0;
 }

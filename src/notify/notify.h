@@ -87,6 +87,10 @@ int64_t notify_events_pending(struct store *s);
 int notify_run_events(struct store *s, const struct index_gen *g, int64_t now,
                       struct notify_counts *out, struct error *err);
 
+/* notify_run_events with the store's enterprises loaded into an index for today, only when an
+ * event is pending (the sender's loop calls it). */
+int notify_run_pending(struct store *s, int64_t now, struct notify_counts *out, struct error *err);
+
 /* Deadline reminders for `today`: for every published clause whose deadline is 7 or 1 days away,
  * every firm that qualifies and has not applied (the workflow's table `applications`, columns
  * uscc and clause_id, read when it exists), key "deadline:<clause>:<days>:<uscc>". */
@@ -162,6 +166,24 @@ int64_t notify_inbox_unread(struct store *s, const char *recipient);
 int notify_receipt(struct store *s, int64_t policy_id, const char *uscc, int64_t now,
                    struct error *err);
 
+/* A page of the recipient's inbox, newest first, as JSON text (malloc'd): {"unread", "total",
+ * "messages": [{id, topic, subject, body, ref, created, read}]}. */
+int notify_inbox_json(struct store *s, const char *recipient, bool is_unread_only, int page,
+                      int page_size, char **out, struct error *err);
+
+/* One firm told about a policy and whether it has read it (the commissioner's queue). */
+struct notify_receipt_row {
+    char uscc[20];
+    int64_t region_code; /* the enterprise's registered region (NBS code), 0 unknown */
+    int64_t first_read;  /* seconds; 0 = not read */
+};
+/* Every firm whose inbox got a message about the policy, with its read receipt; rows malloc'd. */
+int notify_receipts(struct store *s, int64_t policy_id, struct notify_receipt_row **rows, int *n,
+                    struct error *err);
+
+/* Outbox counts by channel and state as JSON text (malloc'd). */
+int notify_stats_json(struct store *s, char **out, struct error *err);
+
 /* ---- the sender ---- */
 
 struct notify_sender_config {
@@ -182,6 +204,19 @@ struct notify_sender_config {
 struct notify_send_stats {
     int64_t claimed, sent, retried, failed, recovered;
 };
+
+/* Fills c from the environment: DUIJIE_SMTP, DUIJIE_MAIL_FROM, DUIJIE_SMS_URL,
+ * DUIJIE_WECHAT_URL, DUIJIE_WEBHOOK_SECRET, DUIJIE_BASE_URL, DUIJIE_NOTIFY_RATE (messages a
+ * second); the rest 0 (defaults). */
+void notify_config_from_env(struct notify_sender_config *c);
+
+/* A sender thread for `duijie serve`: its own store connection on db, the publish events, then
+ * batches of due messages; idle, it waits a second; rows a dead sender left are taken back after
+ * the lease. notify_sender_stop finishes the message in hand and joins. */
+struct notify_sender;
+int notify_sender_start(const char *db, const struct notify_sender_config *c,
+                        struct notify_sender **out, struct error *err);
+void notify_sender_stop(struct notify_sender *t);
 
 /* Takes back rows left 'sending' by a sender that died: those claimed more than lease seconds ago
  * (or all of them when is_all: this is the only sender) go back to 'queued' with their attempt

@@ -191,6 +191,17 @@ int notify_run_events(struct store *s, const struct index_gen *g, int64_t now,
     return rc;
 }
 
+int notify_run_pending(struct store *s, int64_t now, struct notify_counts *out, struct error *err) {
+    if (out) *out = (struct notify_counts){0};
+    if (notify_events_pending(s) == 0) return 0;
+    struct index_gen *g;
+    int rc = index_load(s, date_today(), &g, err);
+    if (rc) return rc;
+    rc = notify_run_events(s, g, now, out, err);
+    index_gen_release(g);
+    return rc;
+}
+
 /* ---- deadlines ---- */
 
 /* Rows of firms that applied to the clause (the workflow's applications table), removed from set.

@@ -533,3 +533,154 @@ int ticket_stats_json(struct store *s, int32_t today, char **out, struct error *
     json_decref(o);
     return rc;
 }
+
+static json_t *day_json(const struct store_rows *r, int i, int col) {
+    if (store_rows_is_null(r, i, col)) return json_null();
+    char buf[16];
+    return json_string(date_format((int32_t)store_rows_int(r, i, col), buf, sizeof buf));
+}
+
+#define TICKET_COLS                                                                                \
+    "id, kind, topic, state, requester, dept, region, level, assignee, clause_id, filed, due, "    \
+    "answered, satisfaction, escalations, title, body, answer"
+
+static json_t *ticket_row_json(const struct store_rows *r, int i, int32_t today) {
+    static const char *const levels[] = {"commissioner", "station", "centre", "hub"};
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(store_rows_int(r, i, 0)));
+    json_object_set_new(o, "kind", json_string(store_rows_text(r, i, 1)));
+    json_object_set_new(o, "topic", json_string(store_rows_text(r, i, 2)));
+    const char *state = store_rows_text(r, i, 3);
+    json_object_set_new(o, "state", json_string(state));
+    json_object_set_new(o, "requester", json_string(store_rows_text(r, i, 4)));
+    json_object_set_new(o, "dept",
+                        store_rows_is_null(r, i, 5) ? json_null()
+                                                    : json_string(store_rows_text(r, i, 5)));
+    int reg = (int)store_rows_int(r, i, 6);
+    char name[256] = "";
+    if (reg >= 0) region_path(reg, name, sizeof name);
+    json_object_set_new(o, "region", reg >= 0 ? json_string(name) : json_null());
+    json_object_set_new(o, "region_code",
+                        reg >= 0 ? json_integer(region_at(reg)->code) : json_null());
+    int level = (int)store_rows_int(r, i, 7);
+    json_object_set_new(o, "level", json_string(levels[level >= 0 && level <= 3 ? level : 3]));
+    json_object_set_new(o, "assignee", json_integer(store_rows_int(r, i, 8)));
+    int64_t cid = store_rows_int(r, i, 9);
+    json_object_set_new(o, "clause_id", cid ? json_integer(cid) : json_null());
+    json_object_set_new(o, "filed", day_json(r, i, 10));
+    json_object_set_new(o, "due", day_json(r, i, 11));
+    json_object_set_new(o, "answered", day_json(r, i, 12));
+    json_object_set_new(o, "overdue",
+                        json_boolean(is_open(state) && store_rows_int(r, i, 11) < today));
+    int sat = (int)store_rows_int(r, i, 13);
+    json_object_set_new(o, "satisfaction", sat ? json_integer(sat) : json_null());
+    json_object_set_new(o, "escalations", json_integer(store_rows_int(r, i, 14)));
+    json_object_set_new(o, "title", json_string(store_rows_text(r, i, 15)));
+    json_object_set_new(o, "body", json_string(store_rows_text(r, i, 16)));
+    json_object_set_new(o, "answer",
+                        store_rows_is_null(r, i, 17) ? json_null()
+                                                     : json_string(store_rows_text(r, i, 17)));
+    return o;
+}
+
+int ticket_list_json(struct store *s, const struct ticket_query *q, int32_t today, char **out,
+                     struct error *err) {
+    bool is_open_only = q->state && strcmp(q->state, "open") == 0;
+    struct store_val a[] = {store_val_text(q->requester),
+                            store_val_text(q->requester),
+                            store_val_text(q->dept),
+                            store_val_text(q->dept),
+                            store_val_int(is_open_only),
+                            store_val_text(is_open_only ? NULL : q->state),
+                            store_val_text(is_open_only ? NULL : q->state)};
+    struct store_rows *r;
+    int rc = store_sql(s,
+                       "SELECT " TICKET_COLS " FROM ticket WHERE (CAST(? AS TEXT) IS NULL OR "
+                       "requester = ?) AND (CAST(? AS TEXT) IS NULL OR dept = ?) AND (? = 0 OR "
+                       "state IN ('received', 'assigned', 'in_progress')) AND (CAST(? AS TEXT) IS "
+                       "NULL OR state = ?) ORDER BY id DESC",
+                       a, 7, &r, err);
+    if (rc) return rc;
+    int page_size = q->page_size > 0 && q->page_size <= 200 ? q->page_size : 20;
+    int page = q->page > 0 ? q->page : 1;
+    json_t *o = json_object(), *list = json_array();
+    int total = 0;
+    for (int i = 0; i < store_rows_count(r); i++) {
+        int reg = (int)store_rows_int(r, i, 6);
+        if (q->region >= 0 && (reg < 0 || !region_is_within(reg, q->region))) continue;
+        total++;
+        if (total > (page - 1) * page_size && total <= page * page_size)
+            json_array_append_new(list, ticket_row_json(r, i, today));
+    }
+    store_rows_free(r);
+    json_object_set_new(o, "total", json_integer(total));
+    json_object_set_new(o, "tickets", list);
+    *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return 0;
+}
+
+int ticket_json(struct store *s, int64_t id, int32_t today, char **out, struct error *err) {
+    struct store_val a[] = {store_val_int(id)};
+    struct store_rows *r;
+    int rc = store_sql(s, "SELECT " TICKET_COLS " FROM ticket WHERE id = ?", a, 1, &r, err);
+    if (rc) return rc;
+    if (store_rows_count(r) != 1) {
+        store_rows_free(r);
+        return error_set(err, ERR_NOTFOUND, "没有编号为 %lld 的诉求", "no request %lld",
+                         (long long)id);
+    }
+    json_t *o = ticket_row_json(r, 0, today);
+    store_rows_free(r);
+    rc = store_sql(s,
+                   "SELECT at, by_whom, from_state, to_state, note FROM ticket_event WHERE "
+                   "ticket_id = ? ORDER BY id",
+                   a, 1, &r, err);
+    if (!rc) {
+        json_t *h = json_array();
+        for (int i = 0; i < store_rows_count(r); i++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "at", json_integer(store_rows_int(r, i, 0)));
+            json_object_set_new(e, "by", json_string(store_rows_text(r, i, 1)));
+            json_object_set_new(
+                e, "from",
+                store_rows_is_null(r, i, 2) ? json_null() : json_string(store_rows_text(r, i, 2)));
+            json_object_set_new(e, "to", json_string(store_rows_text(r, i, 3)));
+            json_object_set_new(
+                e, "note",
+                store_rows_is_null(r, i, 4) ? json_null() : json_string(store_rows_text(r, i, 4)));
+            json_array_append_new(h, e);
+        }
+        json_object_set_new(o, "history", h);
+        store_rows_free(r);
+        *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    }
+    json_decref(o);
+    return rc;
+}
+
+int ticket_faq_json(struct store *s, int64_t clause_id, char **out, struct error *err) {
+    struct store_val a[] = {store_val_int(clause_id)};
+    struct store_rows *r;
+    int rc = store_sql(s,
+                       "SELECT id, ticket_id, question, answer, published FROM ticket_faq WHERE "
+                       "clause_id = ? ORDER BY id",
+                       a, 1, &r, err);
+    if (rc) return rc;
+    json_t *list = json_array();
+    for (int i = 0; i < store_rows_count(r); i++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "id", json_integer(store_rows_int(r, i, 0)));
+        json_object_set_new(f, "question", json_string(store_rows_text(r, i, 2)));
+        json_object_set_new(f, "answer", json_string(store_rows_text(r, i, 3)));
+        json_object_set_new(f, "published", json_integer(store_rows_int(r, i, 4)));
+        json_array_append_new(list, f);
+    }
+    store_rows_free(r);
+    json_t *o = json_object();
+    json_object_set_new(o, "clause_id", json_integer(clause_id));
+    json_object_set_new(o, "faq", list);
+    *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return 0;
+}

@@ -113,6 +113,23 @@ int ticket_publish_faq(struct store *s, int64_t id, int64_t clause_id, int64_t n
 /* Adds the published FAQ entries to a search document list (id "faq-<n>", linked clause as ref). */
 int ticket_faq_search_docs(struct store *s, struct search_doc_list *l, struct error *err);
 
+/* Which requests a list shows. */
+struct ticket_query {
+    const char *requester; /* only this requester's; NULL = any */
+    const char *dept;      /* only this department's; NULL = any */
+    int region;            /* only within this region (refdata index); -1 = any */
+    const char *state;     /* NULL = any; "open" = received, assigned or in progress */
+    int page, page_size;
+};
+/* A page of requests (newest first) as JSON text (malloc'd): {"total", "tickets": [...]}; each
+ * with its deadline and whether it is overdue on `today`. */
+int ticket_list_json(struct store *s, const struct ticket_query *q, int32_t today, char **out,
+                     struct error *err);
+/* One request with its history as JSON text (malloc'd). */
+int ticket_json(struct store *s, int64_t id, int32_t today, char **out, struct error *err);
+/* The FAQ entries of a clause as JSON text (malloc'd). */
+int ticket_faq_json(struct store *s, int64_t clause_id, char **out, struct error *err);
+
 /* Statistics as JSON text into *out (malloc'd): by topic, department and region — count, open,
  * answered, on time, on-time rate (per mille), satisfaction (count and average in hundredths). */
 int ticket_stats_json(struct store *s, int32_t today, char **out, struct error *err);
