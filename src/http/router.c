@@ -178,12 +178,15 @@ const char *http_client(const struct http_request *req) {
 static void session_begin(struct http_request *req, struct http_response *res) {
     char id[AUTH_TOKEN_LEN + 2];
     if (!req->server->pool.n || !http_cookie(req, HTTP_SESSION_COOKIE, id, sizeof id)) return;
-    struct store *st = http_store(req, res);
+    /* on the primary (the lookup writes last_seen), whichever store the handler gets */
+    int slot;
+    struct store *st = replica_primary_take(req, &slot);
     struct error err;
     error_clear(&err);
     struct actor a;
     if (!st) return;
     int rc = auth_session_actor(st, id, &a, req->csrf, &err);
+    replica_primary_give(req, slot);
     if (rc == 0) {
         req->actor = a;
         memcpy(req->session, id, sizeof req->session); /* a valid id is AUTH_TOKEN_LEN long */
