@@ -112,10 +112,19 @@ done
 [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$NGX/api/health" || true)" = 200 ] ||
     { log "nginx did not answer: $(cat "$T/nginx/stderr" "$T/nginx/logs/error.log")"; exit 1; }
 
+# ---- a session: the demo administrator (docs/AUTH.md), in the database, so both servers know it ----
+login=$(curl -s -m 30 -c "$T/jar" -H 'Content-Type: application/json' \
+    -d '{"username":"demo_admin","password":"Demo@2026"}' "$NGX/api/auth/login")
+export SCALE_CSRF
+SCALE_CSRF=$(printf '%s' "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])') ||
+    { log "sign-in failed: $login"; exit 1; }
+export SCALE_COOKIE="duijie_session=$(awk '$6 == "duijie_session" {print $7}' "$T/jar")"
+
 # ---- load, writes, publish, kill -9 ----
 log "wrk: $CONNS connections for ${SECONDS_RUN}s through nginx"
 timeout $((SECONDS_RUN + 60)) wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --timeout 10s \
-    -s scripts/scale/load.lua "$NGX" -- "$T/read_usccs.txt" "$T/clauses.txt" >"$T/wrk.out" 2>&1 &
+    -s scripts/scale/load.lua "$NGX" -- "$T/read_usccs.txt" "$T/clauses.txt" "$SCALE_COOKIE" \
+    "$SCALE_CSRF" >"$T/wrk.out" 2>&1 &
 wrk_pid=$!
 timeout $((SECONDS_RUN + 60)) python3 scripts/scale/writer.py "$NGX" "http://127.0.0.1:$P_S1" \
     "http://127.0.0.1:$P_S2" "$T/write_usccs.txt" "$T/acked.tsv" "$SECONDS_RUN" "$WRITE_INTERVAL" \
@@ -147,8 +156,9 @@ n_lost=$(psql -qtAX "$pri" -c "SELECT count(*) FROM scale_acked a WHERE NOT EXIS
 same=0 differ=0 diffs=""
 compare() { # METHOD PATH [BODY]
     local a b
-    a=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S1$2" ${3:+-d "$3"} || true)
-    b=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S2$2" ${3:+-d "$3"} || true)
+    local h=(-H "Cookie: $SCALE_COOKIE" -H "X-CSRF-Token: $SCALE_CSRF")
+    a=$(curl -s -m 30 "${h[@]}" -X "$1" "http://127.0.0.1:$P_S1$2" ${3:+-d "$3"} || true)
+    b=$(curl -s -m 30 "${h[@]}" -X "$1" "http://127.0.0.1:$P_S2$2" ${3:+-d "$3"} || true)
     if [ -n "$a" ] && [ "$a" = "$b" ] && ! echo "$a" | grep -q '"error"'; then same=$((same + 1)); else
         differ=$((differ + 1))
         diffs="$diffs $1 $2;"
