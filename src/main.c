@@ -65,6 +65,8 @@ static const struct command commands[] = {
      "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"
      "                          users and roles (passwords are read from stdin)"},
     {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
+    {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
+    {"library", cli_library, "library put --title T [--doc-no N] [--file F] … | list | show ID"},
 };
 
 static void usage(FILE *f) {

@@ -10,6 +10,7 @@
 
 #include "fake_profiles.h"
 #include "index/index.h"
+#include "index/segment.h"
 #include "test.h"
 
 #define TODAY_Y 2026
@@ -202,6 +203,53 @@ static int compare_atoms(const struct index_gen *g, const struct fixture *fx, co
     return bad;
 }
 
+/* Conjunctions of 1–5 random atoms (index_eval_and, the push list's path) on every row and on a
+ * random tenth of them, against the direct evaluation: TRUE exactly where every atom is TRUE. */
+static int compare_conjunctions(const struct index_gen *g, const struct fixture *fx,
+                                const bool *is_gone, int n_conj, uint64_t seed) {
+    uint64_t s = seed;
+    int bad = 0;
+    for (int k = 0; k < n_conj && bad < 5; k++) {
+        struct index_atom a[5];
+        int n = 1 + (int)fake_below(&s, 5);
+        for (int j = 0; j < n; j++)
+            random_atom(&s, fx->ps, fx->n, &a[j]);
+        roaring_bitmap_t *w = NULL;
+        if (fake_below(&s, 2)) {
+            w = roaring_bitmap_create();
+            for (uint32_t r = 0; r < index_gen_rows(g); r++)
+                if (fake_below(&s, 10) == 0) roaring_bitmap_add(w, r);
+        }
+        roaring_bitmap_t *t;
+        struct error err;
+        if (index_eval_and(g, a, n, w, &t, &err)) {
+            test_failf(__FILE__, __LINE__, "conjunction failed: %s", err.en);
+            bad++;
+            if (w) roaring_bitmap_free(w);
+            continue;
+        }
+        for (int i = 0; i < fx->n; i++) {
+            uint32_t row;
+            if ((is_gone && is_gone[i]) || index_find_uscc(g, fx->uscc[i], &row)) continue;
+            bool want = !w || roaring_bitmap_contains(w, row);
+            for (int j = 0; j < n; j++)
+                want = want && direct_atom(&fx->ps[i], &a[j]) == TRI_TRUE;
+            if (roaring_bitmap_contains(t, row) != want) {
+                if (bad < 5)
+                    test_failf(__FILE__, __LINE__, "conjunction %d (%d atoms), row %d: got %d", k,
+                               n, i, !want);
+                bad++;
+            }
+        }
+        roaring_bitmap_t *live = roaring_bitmap_andnot(t, index_gen_live(g));
+        if (!roaring_bitmap_is_empty(live)) bad++; /* never a deleted row */
+        roaring_bitmap_free(live);
+        roaring_bitmap_free(t);
+        if (w) roaring_bitmap_free(w);
+    }
+    return bad;
+}
+
 TEST(index_atoms_agree_with_direct_evaluation) {
     struct error err;
     CHECK_INT(refdata_load(&err), 0);
@@ -210,8 +258,64 @@ TEST(index_atoms_agree_with_direct_evaluation) {
     struct index_gen *g = build(&fx);
     CHECK_INT(index_gen_count(g), 3000);
     CHECK_INT(compare_atoms(g, &fx, NULL, 400, 7), 0);
+    CHECK_INT(compare_conjunctions(g, &fx, NULL, 200, 8), 0);
     index_gen_release(g);
     fixture_release(&fx);
+}
+
+/* Numeric atoms and conjunctions give the same rows whether the rank columns are scanned or the bit
+ * slices walked (the cost model picks one per call; both must be exact), on every row and on
+ * sparse and dense scopes. 70,000 rows: more than one container, so the slices work on bitmaps. */
+TEST(index_numeric_scan_and_slices_agree) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    struct fixture fx;
+    fixture_make(&fx, 70000, 4242);
+    struct index_gen *g = build(&fx);
+    static const enum index_numeric_method methods[] = {INDEX_NUMERIC_SCAN, INDEX_NUMERIC_SLICES,
+                                                        INDEX_NUMERIC_AUTO};
+    for (int m = 0; m < 3; m++) {
+        index_set_numeric_method(methods[m]);
+        CHECK_INT(compare_atoms(g, &fx, NULL, 15, 100 + (uint64_t)m), 0);
+        CHECK_INT(compare_conjunctions(g, &fx, NULL, 15, 200 + (uint64_t)m), 0);
+    }
+    index_set_numeric_method(INDEX_NUMERIC_AUTO);
+    index_gen_release(g);
+    fixture_release(&fx);
+}
+
+/* index_bitmap_of_sorted (through the portable format) holds exactly the rows given: empty, sparse,
+ * a container at the array/bitset border (4096 and 4097 values), a full container, many keys. */
+TEST(index_bitmap_of_sorted_equals_adding_rows) {
+    uint64_t s = 555;
+    uint32_t *v = malloc(300000 * sizeof *v);
+    static const uint32_t densities[] = {0, 1, 50, 4096, 4097, 30000, 65536};
+    int bad = 0;
+    for (int d = 0; d < 7; d++)
+        for (int rep = 0; rep < 3; rep++) {
+            size_t n = 0;
+            uint32_t start = (uint32_t)fake_below(&s, 5) * 65536;
+            for (uint32_t key = 0; key < 4 && n < 300000; key++) {
+                /* densities[d] distinct values in container start/65536 + key */
+                uint32_t want = densities[d] < 65536 && rep == 1 && key == 2 ? 0 : densities[d];
+                uint32_t step = want ? 65536 / want : 1,
+                         off = want ? (uint32_t)fake_below(&s, step) : 0;
+                for (uint32_t i = 0; i < want; i++)
+                    v[n++] = start + key * 65536 + off + i * step;
+            }
+            roaring_bitmap_t *a = index_bitmap_of_sorted(v, n), *b = roaring_bitmap_of_ptr(n, v);
+            if (!a || !roaring_bitmap_equals(a, b) || roaring_bitmap_get_cardinality(a) != n) bad++;
+            if (a) {
+                roaring_bitmap_t *c = roaring_bitmap_copy(a); /* usable like any other bitmap */
+                roaring_bitmap_and_inplace(c, b);
+                bad += roaring_bitmap_get_cardinality(c) != n;
+                roaring_bitmap_free(c);
+                roaring_bitmap_free(a);
+            }
+            roaring_bitmap_free(b);
+        }
+    CHECK_INT(bad, 0);
+    free(v);
 }
 
 TEST(index_rows_rebuild_their_values) {
@@ -337,6 +441,7 @@ TEST(index_updates_are_seen) {
     struct index_gen *g = index_acquire(ix);
     CHECK_INT(index_gen_segments(g), 2);
     CHECK_INT(compare_atoms(g, &fx, gone, 60, 11), 0);
+    CHECK_INT(compare_conjunctions(g, &fx, gone, 40, 21), 0);
     index_gen_release(g);
     /* removal */
     CHECK_INT(index_remove(ix, fx.uscc[3], &err), 0);
@@ -355,6 +460,7 @@ TEST(index_updates_are_seen) {
         gone[i] = false;
     g = index_acquire(ix);
     CHECK_INT(compare_atoms(g, &fx, gone, 30, 13), 0);
+    CHECK_INT(compare_conjunctions(g, &fx, gone, 30, 23), 0);
     CHECK_INT(index_gen_count(g), fx.n - 50 - 1);
     index_gen_release(g);
     /* round 3: re-send everything: the delta outgrows the limit and is merged into one base */

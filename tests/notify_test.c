@@ -219,20 +219,28 @@ STORE_TEST(notify_deadline_reminders_skip_applied) {
     CHECK(put_policy(s, POLICY_PUBLISHED, today + 7) > 0);
     struct notify_counts n;
     struct error err;
-    /* no applications table yet: the eligible firm is reminded */
+    /* no application yet: the eligible firm is reminded */
     CHECK_INT(notify_deadlines(s, g, today, 10, &n, &err), 0);
     CHECK_INT(n.queued, 1);
     CHECK_INT(notify_deadlines(s, g, today, 10, &n, &err), 0);
     CHECK_INT(n.queued, 0);
     CHECK_INT(notify_deadlines(s, g, today + 1, 10, &n, &err), 0); /* 6 days: nothing */
     CHECK_INT(n.queued, 0);
-    /* it applied: the 1-day reminder skips it */
-    CHECK_INT(store_sql(s, "CREATE TABLE applications (uscc TEXT, clause_id BIGINT)", NULL, 0, NULL,
-                        &err),
+    /* a draft is not an application; a submitted one is (the workflow's table) */
+    CHECK_INT(store_sql(s,
+                        "INSERT INTO application (clause_id, policy_id, clause_title, department, "
+                        "uscc, enterprise_name, region_code, district_code, section, state, "
+                        "eligibility, form_json, created_by, created_at, updated_at, state_since) "
+                        "VALUES (1, 1, 'x', 'x', '91370200MA00000001', 'x', 0, 0, 'C', 'draft', "
+                        "'eligible', '{}', 1, 0, 0, 0)",
+                        NULL, 0, NULL, &err),
               0);
-    CHECK_INT(store_sql(s, "INSERT INTO applications VALUES ('91370200MA00000001', 1)", NULL, 0,
+    CHECK_INT(notify_deadlines(s, g, today + 6, 10, &n, &err), 0);
+    CHECK_INT(n.queued, 1); /* the 1-day reminder: only a draft */
+    CHECK_INT(store_sql(s, "DELETE FROM notify_outbox WHERE msg_key LIKE 'deadline:%:1:%'", NULL, 0,
                         NULL, &err),
               0);
+    CHECK_INT(store_sql(s, "UPDATE application SET state = 'submitted'", NULL, 0, NULL, &err), 0);
     CHECK_INT(notify_deadlines(s, g, today + 6, 10, &n, &err), 0);
     CHECK_INT(n.queued, 0);
     CHECK_INT(count(s, "SELECT COUNT(*) FROM notify_outbox WHERE msg_key LIKE 'deadline:%:7:%'"),

@@ -4,9 +4,7 @@
 'use strict';
 
 function zhDate(iso) {
-  if (!iso) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : iso;
+  return iso ? dateText(iso) : '—';
 }
 
 function zhTime(seconds) {
@@ -24,12 +22,12 @@ const TOPICS = { publish: '新政策匹配', deadline: '申报截止提醒', dig
 
 function stateTag(s) { return h('span', { class: 'state ' + s }, TICKET_STATES[s] || s); }
 
+// The reach pages' own row of links under the shared header (common.js draws the header).
 function reachNav(active) {
   const links = [['inbox.html', '站内信'], ['subscriptions.html', '订阅设置'], ['ticket.html', '我的诉求'],
-    ['tickets-admin.html', '诉求办理'], ['library.html', '政策文件库'], ['search.html', '政策搜索'],
-    ['index.html#/', '企业查询']];
-  const nav = document.querySelector('nav.nav');
+    ['tickets-admin.html', '诉求办理'], ['library.html', '政策文件库']];
+  const nav = document.getElementById('reach-nav');
   if (!nav) return;
-  for (const [href, label] of links)
-    nav.append(h('a', { href, class: href === active ? 'active' : null }, label));
+  nav.replaceChildren(...links.map(([href, label]) =>
+    h('a', { href, class: href === active ? 'active' : null, 'aria-current': href === active ? 'page' : null }, label)));
 }

@@ -8,6 +8,8 @@
 #define R(x) (1u << ROLE_##x)
 #define NETWORK (R(COMMISSIONER) | R(STATION) | R(CENTRE) | R(HUB))
 #define STAFF (NETWORK | R(OFFICER) | R(REVIEWER) | R(FINANCE) | R(ADMIN))
+#define ORGANISER (NETWORK | R(OFFICER) | R(ADMIN))
+#define PARTIES (R(ENTERPRISE) | R(BANK) | R(INVESTOR))
 #define ANY_SIGNED_IN (((1u << ROLE_COUNT) - 1) & ~R(ANON))
 
 static const struct authz_rule rules[] = {

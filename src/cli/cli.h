@@ -40,6 +40,8 @@ int cli_network(int argc, char **argv);
 int cli_notify(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_ticket(int argc, char **argv);
+int cli_ticket(int argc, char **argv);
+int cli_library(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

@@ -58,10 +58,14 @@ int demo_add_users(struct store *s, uint64_t seed, int64_t n_enterprises, struct
         default:
             break;
         }
+        /* one left by an earlier run (or added by a run at the same moment, the ERR_CONFLICT):
+         * the documented password works again */
+        struct actor old = {.user_id = 0};
         int64_t id;
-        rc = auth_user_add(s, &u, DEMO_PASSWORD, &id, err);
-        if (rc == ERR_CONFLICT) /* from an earlier run: the documented password works again */
-            rc = auth_user_passwd(s, u.username, DEMO_PASSWORD, err);
+        rc = auth_user_get(s, u.username, &old, NULL, err);
+        if (rc == ERR_NOTFOUND) rc = auth_user_add(s, &u, DEMO_PASSWORD, &id, err);
+        if (rc == 0 && old.user_id) rc = auth_user_passwd(s, u.username, DEMO_PASSWORD, err);
+        if (rc == ERR_CONFLICT) rc = auth_user_passwd(s, u.username, DEMO_PASSWORD, err);
     }
     return rc;
 }

@@ -1,8 +1,8 @@
 /* Owns the sign-in endpoints: POST /api/auth/login (sets the session cookie: HttpOnly,
  * SameSite=Lax, Path=/, Secure when configured; 429 with Retry-After while locked), POST
  * /api/auth/logout and GET /api/auth/me (who is signed in, the role's label and scope, the CSRF
- * token the pages send back). Users, passwords and sessions are src/auth's; the cookie check on
- * every request is router.c's. */
+ * token the pages send back; 401 from the router when nobody is). Users, passwords and sessions are
+ * src/auth's; the cookie check on every request is router.c's. */
 #include <stdio.h>
 #include <string.h>
 
@@ -34,11 +34,17 @@ static json_t *scope_json(const struct actor *a) {
     return o;
 }
 
-/* {signed_in, user, role, label, scope, csrf}: what the pages need to show and send. */
+/* {signed_in, user: {username, role, role_label}, role, label, scope, csrf}: what the pages need
+ * to show and send. */
 static json_t *who_json(const struct actor *a, const char *csrf) {
     json_t *o = json_object();
     json_object_set_new(o, "signed_in", json_boolean(a->user_id != 0));
-    json_object_set_new(o, "user", a->user_id ? json_string(a->username) : json_null());
+    json_t *u = json_object();
+    json_object_set_new(u, "username", json_string(a->username));
+    json_object_set_new(u, "role", json_string(role_key(a->role)));
+    json_object_set_new(u, "role_label", json_string(role_label(a->role)));
+    json_object_set_new(o, "user", a->user_id ? u : json_null());
+    if (!a->user_id) json_decref(u);
     json_object_set_new(o, "role", json_string(role_key(a->role)));
     json_object_set_new(o, "label", json_string(role_label(a->role)));
     json_object_set_new(o, "scope", scope_json(a));

@@ -135,12 +135,6 @@ void replica_after(struct http_request *req, struct http_response *res);
 /* The "read_store" object of GET /api/health: "ok", "retrying" (a recent failure: reads go to the
  * primary) or "unreachable", the replay position and lag. */
 json_t *replica_health(struct http_request *req);
-/* A primary connection for a short task before the handler (the session lookup, which writes):
- * without a replica it is the request's own connection (http_store; slot -1, nothing to give
- * back); with one it is taken from the primary's pool and given back at once, so the handler's
- * reads can still go to the replica. */
-struct store *replica_primary_take(struct http_request *req, int *slot);
-void replica_primary_give(struct http_request *req, int slot);
 /* The change-notice version the request's data reflects (api_match.c, api_search.c compare it
  * with what their index was loaded at). */
 uint64_t http_watch_version(const struct http_request *req);

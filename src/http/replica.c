@@ -211,18 +211,6 @@ struct store *replica_take(struct http_request *req) {
     return pool_take(&s->pool, &req->store_slot);
 }
 
-struct store *replica_primary_take(struct http_request *req, int *slot) {
-    struct http_server *s = req->server;
-    *slot = -1;
-    if (!s->read_pool.n) return http_store(req, NULL);
-    if (req->store && req->store_pool == &s->pool) return req->store;
-    return pool_take(&s->pool, slot);
-}
-
-void replica_primary_give(struct http_request *req, int slot) {
-    if (slot >= 0) pool_give(&req->server->pool, slot);
-}
-
 uint64_t http_watch_version(const struct http_request *req) {
     return req->watch_version;
 }

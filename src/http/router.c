@@ -174,19 +174,19 @@ const char *http_client(const struct http_request *req) {
     return req->in->client ? req->in->client : "";
 }
 
-/* Fills req->actor from the session cookie when it names a live session; anonymous otherwise. */
+/* Fills req->actor from the session cookie when it names a live session; anonymous otherwise.
+ * Sessions are read on the primary, on a connection of their own: a replica may not have a new
+ * session yet and cannot move last_seen, while the handler may still read from the replica. */
 static void session_begin(struct http_request *req, struct http_response *res) {
     char id[AUTH_TOKEN_LEN + 2];
     if (!req->server->pool.n || !http_cookie(req, HTTP_SESSION_COOKIE, id, sizeof id)) return;
-    /* on the primary (the lookup writes last_seen), whichever store the handler gets */
-    int slot;
-    struct store *st = replica_primary_take(req, &slot);
     struct error err;
     error_clear(&err);
     struct actor a;
-    if (!st) return;
+    int slot;
+    struct store *st = pool_take(&req->server->pool, &slot);
     int rc = auth_session_actor(st, id, &a, req->csrf, &err);
-    replica_primary_give(req, slot);
+    pool_give(&req->server->pool, slot);
     if (rc == 0) {
         req->actor = a;
         memcpy(req->session, id, sizeof req->session); /* a valid id is AUTH_TOKEN_LEN long */
@@ -233,7 +233,7 @@ static int authorise(struct http_request *req, const struct route *rt, struct ht
     if (!req->actor.user_id)
         http_reply_error(res, 401, "unauthenticated", "请先登录", "sign in first");
     else
-        http_reply_error(res, 403, "forbidden", "当前角色无权使用此功能",
+        http_reply_error(res, 403, "role_forbidden", "当前角色无权使用此功能",
                          "this role may not use this endpoint");
     return -1;
 }

@@ -105,10 +105,24 @@ int index_gen_segments(const struct index_gen *g);
 int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roaring_bitmap_t **t,
                     roaring_bitmap_t **u, struct error *err);
 /* The same, on the rows of `within` only (NULL = every row): both results are subsets of it. Plans
- * pass the rows still undecided, so a range over a small candidate set costs little. */
+ * pass the rows still undecided, so a range over a small candidate set costs little: a numeric atom
+ * on a sparse scope reads each row's rank instead of walking the bit slices. u may be NULL when
+ * only TRUE is wanted (push lists), which saves computing UNKNOWN. */
 int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
                            const roaring_bitmap_t *within, roaring_bitmap_t **t,
                            roaring_bitmap_t **u, struct error *err);
+/* Rows of `within` (NULL = every row) where every one of the n atoms is TRUE (a conjunction; the
+ * push list's plan): categorical atoms intersect their bitmaps, most selective first; numeric ones
+ * use the bit slices while the rows left are dense and one fused scan of the rank columns once they
+ * are sparse. At most INDEX_AND_MAX atoms. */
+#define INDEX_AND_MAX 32
+int index_eval_and(const struct index_gen *g, const struct index_atom *atoms, int n,
+                   const roaring_bitmap_t *within, roaring_bitmap_t **t, struct error *err);
+/* How numeric atoms are answered: by the cost model (the default), or always by scanning the rank
+ * column, or always by the bit slices. Process-wide; for tests (both methods must give the same
+ * rows) and benchmarks. */
+enum index_numeric_method { INDEX_NUMERIC_AUTO, INDEX_NUMERIC_SCAN, INDEX_NUMERIC_SLICES };
+void index_set_numeric_method(enum index_numeric_method m);
 /* The same atom for one row (what index_eval_atom would say about it). */
 enum tri index_row_atom(const struct index_gen *g, uint32_t row, const struct index_atom *a);
 

@@ -3,6 +3,7 @@
  * then a walk down the bit slices (O'Neil's bit-sliced comparison); categorical atoms are bitmap
  * look-ups. Also one row's values rebuilt from the columns, and counts by value. Does not own
  * building (build.c) or generations (gen.c). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,29 +58,93 @@ static roaring_bitmap_t *rank_cmp(const struct col *c, const roaring_bitmap_t *k
     return lt;
 }
 
-static roaring_bitmap_t *numeric_true(const roaring_bitmap_t *scope, const struct col *c,
-                                      const struct index_atom *a) {
-    roaring_bitmap_t *known = roaring_bitmap_andnot(scope, c->missing);
-    roaring_bitmap_t *r = NULL;
-    uint32_t lo = bound(c, a->r, true), hi = bound(c, a->r, false);
+/* The ranks an atom accepts: [lo, hi), or everything known outside it when negated (≠). */
+struct rank_range {
+    uint32_t lo, hi;
+    bool negated;
+};
+
+static struct rank_range rank_range_of(const struct col *c, const struct index_atom *a) {
+    uint32_t lt = bound(c, a->r, true), le = bound(c, a->r, false), nd = c->n_distinct;
     switch (a->op) {
     case INDEX_LT:
-        r = rank_cmp(c, known, lo, false);
-        break;
+        return (struct rank_range){0, lt, false};
     case INDEX_LE:
-        r = rank_cmp(c, known, hi, false);
+        return (struct rank_range){0, le, false};
+    case INDEX_GE:
+        return (struct rank_range){lt, nd, false};
+    case INDEX_GT:
+        return (struct rank_range){le, nd, false};
+    case INDEX_EQ:
+        return (struct rank_range){lt, le, false};
+    case INDEX_NE:
+        return (struct rank_range){lt, le, true};
+    default:
+        break;
+    }
+    return (struct rank_range){0, 0, false};
+}
+
+/* Rows of scope (all in the segment starting at base) whose rank is in the range, by reading each
+ * row's rank: one sequential read per row, where the bit slices cost two bitmap operations per
+ * slice whatever the scope. NULL when out of memory. */
+static roaring_bitmap_t *rank_scan(const roaring_bitmap_t *scope, const struct col *c,
+                                   uint32_t base, struct rank_range rr) {
+    uint64_t card = roaring_bitmap_get_cardinality(scope);
+    uint32_t *out = malloc((size_t)(card ? card : 1) * sizeof *out);
+    if (!out) return NULL;
+    uint32_t buf[256], width = rr.hi - rr.lo, n;
+    size_t m = 0;
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(scope, &it);
+    while ((n = roaring_read_uint32_iterator(&it, buf, 256)) > 0)
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t rank = c->rank[buf[i] - base];
+            bool in = rank - rr.lo < width; /* unsigned: lo <= rank < hi */
+            out[m] = buf[i];
+            m += rank != UINT32_MAX && in != rr.negated;
+        }
+    roaring_bitmap_t *r = index_bitmap_of_sorted(out, m);
+    free(out);
+    return r;
+}
+
+/* Scanning a scope costs a few instructions per row; the slices cost two operations per slice and
+ * container, each a pass over at most 8 KiB (bitmap containers) or over the scope's rows in it
+ * (array containers, where the scan always wins). So scan unless the scope is dense. */
+static _Atomic int numeric_method = INDEX_NUMERIC_AUTO;
+
+void index_set_numeric_method(enum index_numeric_method m) {
+    atomic_store(&numeric_method, (int)m);
+}
+
+static bool prefer_scan(const roaring_bitmap_t *scope, const struct col *c, uint32_t n_rows) {
+    int m = atomic_load(&numeric_method);
+    if (m != INDEX_NUMERIC_AUTO) return m == INDEX_NUMERIC_SCAN;
+    uint64_t card = roaring_bitmap_get_cardinality(scope);
+    uint64_t containers = ((uint64_t)n_rows + 65535) / 65536 + 1;
+    return card < 375 * (uint64_t)(c->n_slices ? c->n_slices : 1) * containers;
+}
+
+static roaring_bitmap_t *numeric_true(const roaring_bitmap_t *scope, const struct seg *s,
+                                      const struct col *c, const struct index_atom *a) {
+    struct rank_range rr = rank_range_of(c, a);
+    if (c->rank && prefer_scan(scope, c, s->n)) return rank_scan(scope, c, s->base, rr);
+    roaring_bitmap_t *known = roaring_bitmap_andnot(scope, c->missing);
+    roaring_bitmap_t *r = NULL;
+    switch (a->op) {
+    case INDEX_LT:
+    case INDEX_LE:
+        r = rank_cmp(c, known, rr.hi, false);
         break;
     case INDEX_GE:
-        r = rank_cmp(c, known, lo, false);
-        roaring_bitmap_xor_inplace(r, known);
-        break;
     case INDEX_GT:
-        r = rank_cmp(c, known, hi, false);
+        r = rank_cmp(c, known, rr.lo, false);
         roaring_bitmap_xor_inplace(r, known);
         break;
     case INDEX_EQ:
     case INDEX_NE:
-        r = lo < hi ? rank_cmp(c, known, lo, true) : roaring_bitmap_create();
+        r = rr.lo < rr.hi ? rank_cmp(c, known, rr.lo, true) : roaring_bitmap_create();
         if (a->op == INDEX_NE) roaring_bitmap_xor_inplace(r, known);
         break;
     default:
@@ -143,41 +208,42 @@ static int check_atom(const struct index_atom *a, struct error *err) {
     return 0;
 }
 
-/* The atom on the rows of segment s that lie in scope (s->all ∩ the caller's rows). */
+/* The atom on the rows of segment s that lie in scope (s->all ∩ the caller's rows); u may be NULL
+ * (TRUE only: a push list does not need UNKNOWN). A NULL result means out of memory. */
 static void seg_atom(const struct seg *s, const roaring_bitmap_t *scope, const struct index_atom *a,
                      roaring_bitmap_t **t, roaring_bitmap_t **u) {
     const struct col *c = &s->col[a->field];
     switch (c->kind) {
     case COL_INT:
     case COL_RATIO:
-        *t = numeric_true(scope, c, a);
-        *u = roaring_bitmap_and(c->missing, scope);
+        *t = numeric_true(scope, s, c, a);
+        if (u) *u = roaring_bitmap_and(c->missing, scope);
         return;
     case COL_CAT:
     case COL_SET:
         *t = and_or_empty(c->vals[a->i], scope);
-        if (a->op == INDEX_NE) {
+        if (a->op == INDEX_NE && *t) {
             roaring_bitmap_t *known = roaring_bitmap_andnot(scope, c->missing);
             roaring_bitmap_xor_inplace(*t, known); /* t ⊆ known */
             roaring_bitmap_free(known);
         }
-        *u = roaring_bitmap_and(c->missing, scope);
+        if (u) *u = roaring_bitmap_and(c->missing, scope);
         return;
     case COL_TREE: {
         int node = (int)a->i;
         bool is_inner = false;
-        for (int k = 0; k < c->n_nodes && !is_inner; k++)
+        for (int k = 0; a->op == INDEX_EQ && k < c->n_nodes && !is_inner; k++)
             is_inner = tree_parent(a->field, k) == node;
         *t = and_or_empty(a->op == INDEX_WITHIN || !is_inner ? c->within[node] : c->exact[node],
                           scope);
-        *u = tree_unknown(scope, c, a->field, node);
+        if (u) *u = tree_unknown(scope, c, a->field, node);
         return;
     }
     case COL_NONE:
         break;
     }
     *t = roaring_bitmap_create();
-    *u = roaring_bitmap_create();
+    if (u) *u = roaring_bitmap_create();
 }
 
 int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roaring_bitmap_t **t,
@@ -185,46 +251,240 @@ int index_eval_atom(const struct index_gen *g, const struct index_atom *a, roari
     return index_eval_atom_within(g, a, NULL, t, u, err);
 }
 
+/* within lies in segment s: true when its first and last rows do (the plans pass subsets of the
+ * live rows, so with one segment the copy s->all ∩ within is skipped). */
+static bool inside_seg(const struct seg *s, const roaring_bitmap_t *within) {
+    return roaring_bitmap_is_empty(within) || (roaring_bitmap_minimum(within) >= s->base &&
+                                               roaring_bitmap_maximum(within) - s->base < s->n);
+}
+
 int index_eval_atom_within(const struct index_gen *g, const struct index_atom *a,
                            const roaring_bitmap_t *within, roaring_bitmap_t **t,
                            roaring_bitmap_t **u, struct error *err) {
     int rc = check_atom(a, err);
     if (rc) return rc;
-    *t = NULL;
-    *u = NULL;
-    for (int k = 0; k < g->n_seg; k++) {
-        roaring_bitmap_t *st, *su;
+    roaring_bitmap_t *rt = NULL, *ru = NULL;
+    bool oom = false;
+    for (int k = 0; k < g->n_seg && !oom; k++) {
+        roaring_bitmap_t *st = NULL, *su = NULL;
         const struct seg *s = g->seg[k];
-        if (within) {
-            roaring_bitmap_t *scope = roaring_bitmap_and(s->all, within);
-            seg_atom(s, scope, a, &st, &su);
-            roaring_bitmap_free(scope);
+        if (!within) {
+            seg_atom(s, s->all, a, &st, u ? &su : NULL);
+        } else if (g->n_seg == 1 && inside_seg(s, within)) {
+            seg_atom(s, within, a, &st, u ? &su : NULL);
         } else {
-            seg_atom(s, s->all, a, &st, &su);
+            roaring_bitmap_t *scope = roaring_bitmap_and(s->all, within);
+            if (scope) seg_atom(s, scope, a, &st, u ? &su : NULL);
+            if (scope) roaring_bitmap_free(scope);
         }
-        if (!*t) {
-            *t = st;
-            *u = su;
+        oom = !st || (u && !su);
+        if (!rt) {
+            rt = st;
+            ru = su;
             continue;
         }
-        roaring_bitmap_or_inplace(*t, st);
-        roaring_bitmap_or_inplace(*u, su);
-        roaring_bitmap_free(st);
-        roaring_bitmap_free(su);
+        if (st) roaring_bitmap_or_inplace(rt, st);
+        if (su) roaring_bitmap_or_inplace(ru, su);
+        if (st) roaring_bitmap_free(st);
+        if (su) roaring_bitmap_free(su);
     }
-    if (!*t) {
-        *t = roaring_bitmap_create();
-        *u = roaring_bitmap_create();
+    if (!oom && !rt) {
+        rt = roaring_bitmap_create();
+        if (u) ru = roaring_bitmap_create();
     }
-    if (g->deleted && !roaring_bitmap_is_empty(g->deleted)) {
-        roaring_bitmap_andnot_inplace(*t, g->deleted);
-        roaring_bitmap_andnot_inplace(*u, g->deleted);
+    oom = oom || !rt || (u && !ru);
+    if (!oom && g->deleted && !roaring_bitmap_is_empty(g->deleted)) {
+        roaring_bitmap_andnot_inplace(rt, g->deleted);
+        if (u) roaring_bitmap_andnot_inplace(ru, g->deleted);
     }
-    if (!*t || !*u) {
-        if (*t) roaring_bitmap_free(*t);
-        if (*u) roaring_bitmap_free(*u);
+    if (oom) {
+        if (rt) roaring_bitmap_free(rt);
+        if (ru) roaring_bitmap_free(ru);
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
+    *t = rt;
+    if (u) *u = ru;
+    return 0;
+}
+
+/* ---- conjunctions ---- */
+
+static bool is_numeric(enum col_kind k) {
+    return k == COL_INT || k == COL_RATIO;
+}
+
+/* The bitmap a categorical atom keeps in segment s (NULL = no row), and whether it is removed
+ * (≠: known rows without the value) rather than kept. */
+static const roaring_bitmap_t *cat_bitmap(const struct seg *s, const struct index_atom *a,
+                                          bool *is_removed) {
+    const struct col *c = &s->col[a->field];
+    *is_removed = false;
+    if (c->kind == COL_TREE) {
+        int node = (int)a->i;
+        bool is_inner = false;
+        for (int k = 0; a->op == INDEX_EQ && k < c->n_nodes && !is_inner; k++)
+            is_inner = tree_parent(a->field, k) == node;
+        return a->op == INDEX_WITHIN || !is_inner ? c->within[node] : c->exact[node];
+    }
+    *is_removed = a->op == INDEX_NE;
+    return c->vals[a->i];
+}
+
+struct ranked {
+    const struct index_atom *a;
+    uint64_t card;
+};
+
+static int cmp_ranked(const void *x, const void *y) {
+    uint64_t a = ((const struct ranked *)x)->card, b = ((const struct ranked *)y)->card;
+    return (a > b) - (a < b);
+}
+
+/* Rows of r (all in segment s) where every numeric atom holds, in one pass: each row's ranks are
+ * read once per atom, and one bitmap is built for all of them. NULL when out of memory. */
+static roaring_bitmap_t *fused_scan(const roaring_bitmap_t *r, const struct seg *s,
+                                    const struct index_atom *const *num, int n) {
+    const uint32_t *rank[INDEX_AND_MAX];
+    struct rank_range rr[INDEX_AND_MAX];
+    for (int j = 0; j < n; j++) {
+        rank[j] = s->col[num[j]->field].rank;
+        rr[j] = rank_range_of(&s->col[num[j]->field], num[j]);
+    }
+    uint64_t card = roaring_bitmap_get_cardinality(r);
+    uint32_t *out = malloc((size_t)(card ? card : 1) * sizeof *out);
+    if (!out) return NULL;
+    uint32_t buf[256], got;
+    size_t m = 0;
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(r, &it);
+    while ((got = roaring_read_uint32_iterator(&it, buf, 256)) > 0)
+        for (uint32_t i = 0; i < got; i++) {
+            uint32_t local = buf[i] - s->base;
+            bool ok = true;
+            for (int j = 0; j < n && ok; j++) {
+                uint32_t k = rank[j][local];
+                ok = k != UINT32_MAX && (k - rr[j].lo < rr[j].hi - rr[j].lo) != rr[j].negated;
+            }
+            out[m] = buf[i];
+            m += ok;
+        }
+    roaring_bitmap_t *x = index_bitmap_of_sorted(out, m);
+    free(out);
+    return x;
+}
+
+/* The conjunction on the rows of scope (inside segment s): categorical atoms first, most selective
+ * first, as bitmap intersections; then numeric atoms, by their slices while the rows left are
+ * dense and by one fused scan of the ranks once they are sparse. NULL when out of memory. */
+static roaring_bitmap_t *seg_and(const struct seg *s, const struct index_atom *atoms, int n,
+                                 const roaring_bitmap_t *scope) {
+    struct ranked cat[INDEX_AND_MAX];
+    const struct index_atom *num[INDEX_AND_MAX];
+    int n_cat = 0, n_num = 0;
+    for (int i = 0; i < n; i++) {
+        const struct index_atom *a = &atoms[i];
+        if (is_numeric(s->col[a->field].kind)) {
+            num[n_num++] = a;
+            continue;
+        }
+        bool is_removed;
+        const roaring_bitmap_t *bm = cat_bitmap(s, a, &is_removed);
+        uint64_t k = bm ? roaring_bitmap_get_cardinality(bm) : 0;
+        cat[n_cat++] = (struct ranked){a, is_removed ? s->n - k : k};
+    }
+    qsort(cat, (size_t)n_cat, sizeof *cat, cmp_ranked);
+    roaring_bitmap_t *r = NULL; /* NULL: still all of scope */
+    /* the whole segment (a push list over every live row): the first bitmap needs no intersecting
+     */
+    bool is_whole = roaring_bitmap_get_cardinality(scope) == s->n;
+    for (int i = 0; i < n_cat; i++) {
+        const struct col *c = &s->col[cat[i].a->field];
+        bool is_removed;
+        const roaring_bitmap_t *bm = cat_bitmap(s, cat[i].a, &is_removed);
+        if (!bm && !is_removed) {
+            if (r) roaring_bitmap_free(r);
+            return roaring_bitmap_create();
+        }
+        if (!r) {
+            r = is_removed ? roaring_bitmap_andnot(scope, bm ? bm : c->missing)
+                : is_whole ? roaring_bitmap_copy(bm)
+                           : roaring_bitmap_and(scope, bm);
+            if (!r) return NULL;
+        } else if (!is_removed) {
+            roaring_bitmap_and_inplace(r, bm);
+        } else if (bm) {
+            roaring_bitmap_andnot_inplace(r, bm);
+        }
+        if (is_removed) roaring_bitmap_andnot_inplace(r, c->missing);
+        if (roaring_bitmap_is_empty(r)) return r;
+    }
+    if (!r && !(r = roaring_bitmap_copy(scope))) return NULL;
+    /* the narrowest range first (its share of the distinct values, a free estimate): the fused scan
+     * reads a row's next rank only while the row still holds */
+    struct ranked nr[INDEX_AND_MAX];
+    for (int j = 0; j < n_num; j++) {
+        const struct col *c = &s->col[num[j]->field];
+        struct rank_range rr = rank_range_of(c, num[j]);
+        uint64_t width = rr.hi - rr.lo;
+        nr[j] = (struct ranked){num[j], rr.negated ? c->n_distinct - width : width};
+        nr[j].card = c->n_distinct ? nr[j].card * 1000000 / c->n_distinct : 0;
+    }
+    qsort(nr, (size_t)n_num, sizeof *nr, cmp_ranked);
+    for (int j = 0; j < n_num; j++)
+        num[j] = nr[j].a;
+    for (int j = 0; j < n_num; j++) {
+        const struct col *c = &s->col[num[j]->field];
+        roaring_bitmap_t *x;
+        if (c->rank && prefer_scan(r, c, s->n)) {
+            x = fused_scan(r, s, num + j, n_num - j);
+            j = n_num;
+        } else {
+            x = numeric_true(r, s, c, num[j]);
+        }
+        roaring_bitmap_free(r);
+        if (!(r = x) || roaring_bitmap_is_empty(r)) return r;
+    }
+    return r;
+}
+
+int index_eval_and(const struct index_gen *g, const struct index_atom *atoms, int n,
+                   const roaring_bitmap_t *within, roaring_bitmap_t **t, struct error *err) {
+    if (n > INDEX_AND_MAX)
+        return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions in a conjunction");
+    for (int i = 0; i < n; i++) {
+        int rc = check_atom(&atoms[i], err);
+        if (rc) return rc;
+    }
+    roaring_bitmap_t *r = NULL;
+    bool oom = false;
+    for (int k = 0; k < g->n_seg && !oom; k++) {
+        const struct seg *s = g->seg[k];
+        roaring_bitmap_t *x = NULL;
+        if (!within) {
+            x = seg_and(s, atoms, n, s->all);
+        } else if (g->n_seg == 1 && inside_seg(s, within)) {
+            x = seg_and(s, atoms, n, within);
+        } else {
+            roaring_bitmap_t *scope = roaring_bitmap_and(s->all, within);
+            if (scope) x = seg_and(s, atoms, n, scope);
+            if (scope) roaring_bitmap_free(scope);
+        }
+        oom = !x;
+        if (!r) {
+            r = x;
+        } else if (x) {
+            roaring_bitmap_or_inplace(r, x);
+            roaring_bitmap_free(x);
+        }
+    }
+    if (!oom && !r) oom = !(r = roaring_bitmap_create());
+    if (oom) {
+        if (r) roaring_bitmap_free(r);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    if (g->deleted && !roaring_bitmap_is_empty(g->deleted))
+        roaring_bitmap_andnot_inplace(r, g->deleted);
+    *t = r;
     return 0;
 }
 

@@ -65,6 +65,9 @@ struct index_gen {
 };
 
 enum col_kind index_col_kind(enum field_type t);
+/* A bitmap of n strictly increasing values (through the Roaring portable format: one store per
+ * value); NULL when out of memory. */
+roaring_bitmap_t *index_bitmap_of_sorted(const uint32_t *v, size_t n);
 /* A builder that numbers its rows from base. */
 int index_builder_new_at(int32_t today, uint32_t base, struct index_builder **out,
                          struct error *err);

@@ -223,34 +223,168 @@ void match_sets_release(struct match_sets *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* TRUE of an atom the index answers, without its UNKNOWN: IN is TRUE where one value is, HAS where
+ * every value is. */
+static int atom_true(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
+    struct index_atom a = {c->field, INDEX_EQ, 1, {0, 1}};
+    if (c->kind == RC_CMP) {
+        a.op = (enum index_op)(INDEX_EQ + (c->op - RO_EQ));
+        a.i = 0;
+        a.r = c->k;
+    }
+    if (c->kind == RC_BOOL || c->kind == RC_CMP)
+        return index_eval_atom_within(g, &a, scope, t, NULL, err);
+    enum field_type ft = schema_field(c->field)->type;
+    a.op = c->kind == RC_HAS                        ? INDEX_HAS
+           : (ft == FT_REGION || ft == FT_INDUSTRY) ? INDEX_WITHIN
+                                                    : INDEX_EQ;
+    if (c->n_values <= 0)
+        return error_set(err, ERR_INVALID, "条件没有取值", "condition without values");
+    *t = NULL;
+    for (int i = 0; i < c->n_values; i++) {
+        roaring_bitmap_t *x;
+        a.i = c->values[i];
+        int rc = index_eval_atom_within(g, &a, *t && c->kind == RC_HAS ? *t : scope, &x, NULL, err);
+        if (rc) {
+            if (*t) roaring_bitmap_free(*t);
+            *t = NULL;
+            return rc;
+        }
+        if (!*t) {
+            *t = x;
+        } else if (c->kind == RC_HAS) {
+            roaring_bitmap_free(*t); /* x was computed within *t */
+            *t = x;
+        } else {
+            roaring_bitmap_or_inplace(*t, x);
+            roaring_bitmap_free(x);
+        }
+    }
+    return 0;
+}
+
+/* The atoms whose conjunction is kid's TRUE set, when the index can answer it that way: a bool, a
+ * simple comparison, one value of an enum/region/industry, every value of a set, and the negation
+ * of a bool, a comparison or one enum value (TRUE of NOT x is FALSE of x: known and not x). Returns
+ * the number of atoms added to a (at most room), or -1. */
+static int kid_atoms(const struct rule_cond *c, struct index_atom *a, int room) {
+    bool neg = false;
+    if (c->kind == RC_NOT) {
+        neg = true;
+        c = c->kids[0];
+    }
+    enum field_type ft = c->kind == RC_TRUE || c->kind == RC_AND || c->kind == RC_OR ||
+                                 c->kind == RC_NOT || (c->kind == RC_CMP && !c->is_simple)
+                             ? FT_TEXT
+                             : schema_field(c->field)->type;
+    if (room < 1) return -1;
+    switch (c->kind) {
+    case RC_BOOL:
+        a[0] = (struct index_atom){c->field, INDEX_EQ, neg ? 0 : 1, {0, 1}};
+        return 1;
+    case RC_CMP: {
+        if (!c->is_simple) return -1;
+        static const enum rule_op flip[] = {RO_NE, RO_EQ, RO_GE, RO_GT, RO_LE, RO_LT};
+        enum rule_op op = neg ? flip[c->op] : c->op;
+        a[0] = (struct index_atom){c->field, (enum index_op)(INDEX_EQ + (op - RO_EQ)), 0, c->k};
+        return 1;
+    }
+    case RC_IN:
+        if (c->n_values != 1) return -1;
+        if (ft == FT_REGION || ft == FT_INDUSTRY) {
+            if (neg) return -1;
+            a[0] = (struct index_atom){c->field, INDEX_WITHIN, c->values[0], {0, 1}};
+            return 1;
+        }
+        a[0] = (struct index_atom){c->field, neg ? INDEX_NE : INDEX_EQ, c->values[0], {0, 1}};
+        return 1;
+    case RC_HAS:
+        if (neg || c->n_values < 1 || c->n_values > room) return -1;
+        for (int i = 0; i < c->n_values; i++)
+            a[i] = (struct index_atom){c->field, INDEX_HAS, c->values[i], {0, 1}};
+        return c->n_values;
+    default:
+        return -1;
+    }
+}
+
+static bool atom_is_numeric(const struct index_atom *a) {
+    enum field_type t = schema_field(a->field)->type;
+    return t == FT_INT || t == FT_MONEY || t == FT_DATE || t == FT_RATIO;
+}
+
+static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
+                     const struct rule_cond *c, roaring_bitmap_t **t, struct error *err);
+
+/* TRUE of an AND: the kids the index answers as atoms go to it as two conjunctions — categorical
+ * atoms (bitmap intersections) before the other cheap kids, numeric ones after, once the rows left
+ * are few — then the remaining kids in cost order on what is left. */
+static int and_true(const struct index_gen *g, const roaring_bitmap_t *scope,
+                    const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
+    struct index_atom cat[INDEX_AND_MAX], num[INDEX_AND_MAX], tmp[INDEX_AND_MAX];
+    int n_cat = 0, n_num = 0, rest[RULES_MAX_ATOMS], n_rest = 0;
+    for (int i = 0; i < c->n_kids; i++) {
+        int k = kid_atoms(c->kids[i], tmp, INDEX_AND_MAX - (n_cat > n_num ? n_cat : n_num));
+        for (int j = 0; j < k; j++)
+            if (atom_is_numeric(&tmp[j]))
+                num[n_num++] = tmp[j];
+            else
+                cat[n_cat++] = tmp[j];
+        if (k < 0 && n_rest < RULES_MAX_ATOMS) rest[n_rest++] = i;
+        if (k < 0 && n_rest == RULES_MAX_ATOMS)
+            return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
+    }
+    roaring_bitmap_t *acc;
+    int rc = index_eval_and(g, cat, n_cat, scope, &acc, err);
+    if (rc) return rc;
+    for (int level = 0; level <= 3; level++) {
+        if (level == 1 && n_num && !roaring_bitmap_is_empty(acc)) {
+            roaring_bitmap_t *x;
+            if ((rc = index_eval_and(g, num, n_num, acc, &x, err))) break;
+            roaring_bitmap_free(acc);
+            acc = x;
+        }
+        for (int i = 0; i < n_rest && !roaring_bitmap_is_empty(acc); i++) {
+            if (cost(c->kids[rest[i]]) != level) continue;
+            roaring_bitmap_t *x;
+            if ((rc = eval_true(g, acc, c->kids[rest[i]], &x, err))) break;
+            roaring_bitmap_free(acc);
+            acc = x;
+        }
+        if (rc) break;
+    }
+    if (rc) {
+        roaring_bitmap_free(acc);
+        return rc;
+    }
+    *t = acc;
+    return 0;
+}
+
 /* TRUE only: under AND each next conjunct runs on the rows TRUE so far (not TRUE ∪ UNKNOWN), so a
- * push list touches ever fewer rows. NOT needs its child's UNKNOWN, so it takes the full path. */
+ * push list touches ever fewer rows (and_true); under OR each next disjunct on the rows not yet
+ * TRUE. NOT needs its child's UNKNOWN, so it takes the full path unless it is an atom's negation.
+ */
 static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
                      const struct rule_cond *c, roaring_bitmap_t **t, struct error *err) {
-    if (c->kind == RC_AND || c->kind == RC_OR) {
+    if (c->kind == RC_AND) return and_true(g, scope, c, t, err);
+    if (c->kind == RC_OR) {
         int order[RULES_MAX_ATOMS], n = 0;
         for (int level = 0; level <= 3; level++)
             for (int i = 0; i < c->n_kids && n < RULES_MAX_ATOMS; i++)
                 if (cost(c->kids[i]) == level) order[n++] = i;
         if (n != c->n_kids) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
-        bool is_and = c->kind == RC_AND;
-        roaring_bitmap_t *acc = is_and ? roaring_bitmap_copy(scope) : roaring_bitmap_create();
-        roaring_bitmap_t *rest = is_and ? NULL : roaring_bitmap_copy(scope);
+        roaring_bitmap_t *acc = roaring_bitmap_create(), *rest = roaring_bitmap_copy(scope);
         int rc = 0;
         for (int i = 0; !rc && i < n; i++) {
             roaring_bitmap_t *k;
-            if (is_and && roaring_bitmap_is_empty(acc)) break;
-            if ((rc = eval_true(g, is_and ? acc : rest, c->kids[order[i]], &k, err))) break;
-            if (is_and) {
-                roaring_bitmap_free(acc);
-                acc = k;
-            } else {
-                roaring_bitmap_or_inplace(acc, k);
-                roaring_bitmap_andnot_inplace(rest, k);
-                roaring_bitmap_free(k);
-            }
+            if ((rc = eval_true(g, rest, c->kids[order[i]], &k, err))) break;
+            roaring_bitmap_or_inplace(acc, k);
+            roaring_bitmap_andnot_inplace(rest, k);
+            roaring_bitmap_free(k);
         }
-        if (rest) roaring_bitmap_free(rest);
+        roaring_bitmap_free(rest);
         if (rc) {
             roaring_bitmap_free(acc);
             return rc;
@@ -258,6 +392,10 @@ static int eval_true(const struct index_gen *g, const roaring_bitmap_t *scope,
         *t = acc;
         return 0;
     }
+    struct index_atom a[INDEX_AND_MAX];
+    int n = kid_atoms(c, a, INDEX_AND_MAX);
+    if (n > 0) return index_eval_and(g, a, n, scope, t, err);
+    if (c->kind == RC_IN) return atom_true(g, scope, c, t, err);
     struct tu x;
     int rc = eval_node(g, scope, c, &x, err);
     if (rc) return rc;

@@ -204,14 +204,18 @@ int notify_run_pending(struct store *s, int64_t now, struct notify_counts *out, 
 
 /* ---- deadlines ---- */
 
-/* Rows of firms that applied to the clause (the workflow's applications table), removed from set.
- * A store without that table yet has no applications. */
+/* Rows of firms that applied to the clause (the workflow's table `application`: anything past a
+ * draft and not rejected), removed from set. A store without that table has no applications. */
 static void remove_applied(struct store *s, const struct index_gen *g, int64_t clause_id,
                            roaring_bitmap_t *set) {
     struct store_val a[] = {store_val_int(clause_id)};
     struct store_rows *r;
     struct error err;
-    if (store_sql(s, "SELECT uscc FROM applications WHERE clause_id = ?", a, 1, &r, &err)) return;
+    if (store_sql(s,
+                  "SELECT uscc FROM application WHERE clause_id = ? AND state NOT IN "
+                  "('draft', 'rejected')",
+                  a, 1, &r, &err))
+        return;
     for (int i = 0; i < store_rows_count(r); i++) {
         uint32_t row;
         if (index_find_uscc(g, store_rows_text(r, i, 0), &row) == 0)
@@ -272,7 +276,7 @@ int notify_deadlines(struct store *s, const struct index_gen *g, int32_t today, 
     /* asked before the queue's transaction: on PostgreSQL a failed statement spoils it */
     int64_t ignored;
     struct error e2;
-    bool has_apps = store_sql_int(s, "SELECT COUNT(*) FROM applications WHERE 1 = 0", NULL, 0, 0,
+    bool has_apps = store_sql_int(s, "SELECT COUNT(*) FROM application WHERE 1 = 0", NULL, 0, 0,
                                   &ignored, &e2) == 0;
     struct notify_queue *q = NULL;
     if (!rc) rc = notify_queue_new(s, now, &q, err);

@@ -148,7 +148,7 @@ $D demo --enterprises 50 --db "$base/race" >/dev/null 2>"$T/race1.err" &
 r1=$!
 $D demo --enterprises 50 --seed 2 --db "$base/race" >/dev/null 2>"$T/race2.err" &
 r2=$!
-wait $r1 && wait $r2 && ok || bad "concurrent first opens: $(tail -n 2 "$T/race1.err" "$T/race2.err")"
+wait $r1 && wait $r2 && ok || bad "concurrent first opens: $(tail -n 5 "$T/race1.err" "$T/race2.err")"
 v=$(psql -tA "$base/race" -c "SELECT value FROM meta WHERE key = 'schema_version'" 2>/dev/null)
 [ -n "$v" ] && [ "$v" -ge 2 ] && ok || bad "schema version after the race: '$v'"
 

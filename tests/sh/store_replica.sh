@@ -20,8 +20,6 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 T=$(mktemp -d /tmp/duijie-replica.XXXXXX)
-tmp=$T
-. tests/sh/lib/signin.sh
 pids=""
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
@@ -57,17 +55,20 @@ u=$(sed -n 's/^listening on //p' "$T/s.out")
 [ -n "$u" ] && ok || bad "server did not start: $(head -c 300 "$T/s.err")"
 h=$(curl -s "$u/api/health")
 echo "$h" | grep -q '"read_store":{"status":"ok","standby":true' && ok || bad "health: $h"
-# the demo's administrator (docs/AUTH.md); the session is looked up on the primary
-SIGNIN_PASSWORD=Demo@2026 signin "$u" demo_admin && ok || bad "sign in as demo_admin"
-api() { # curl with the session (and, with LSN set, the read-your-writes cookie)
-    curl -s -H "Cookie: $SIGNIN_COOKIE${LSN:+; duijie_lsn=$LSN}" -H "X-CSRF-Token: $SIGNIN_CSRF" "$@"
+
+# an administrator signed in; its session cookie goes in the one Cookie header with duijie_lsn
+. tests/sh/lib/signin.sh
+tmp=$T
+signin_user "$pri" rep_admin admin && signin "$u" rep_admin && ok || bad "sign in"
+curl() {
+    command curl -H "Cookie: $SIGNIN_COOKIE${LSN:+; duijie_lsn=$LSN}" -H "X-CSRF-Token: $SIGNIN_CSRF" "$@"
 }
 
 sql() { psql -qtAX "$1" -c "$2" 2>&1; }
 first=$(sql "$pri" "SELECT uscc FROM enterprise ORDER BY id LIMIT 1")
 second=$(sql "$pri" "SELECT uscc FROM enterprise ORDER BY id OFFSET 1 LIMIT 1")
-name() { # name URL [LSN]: the "name" of an enterprise as the API gives it
-    LSN=${2:-} api "$1" | grep -o '"name":"[^"]*"' | head -n 1
+name() { # name URL [COOKIE]: the "name" of an enterprise as the API gives it
+    LSN=${2:-} curl -s "$1" | grep -o '"name":"[^"]*"' | head -n 1
 }
 
 # 1. replay paused; the primary's row changed without a change notice: the reads show the replica's
@@ -95,7 +96,7 @@ a=$(name "$u/api/enterprises?q=$first")
 [ "$a" = "\"name\":\"$old\"" ] && ok || bad "GET list not from the replica: $a (replica has $old)"
 
 # 2. a write through the API lands on the primary and returns its WAL position
-hdr=$(api -D - -o "$T/post.json" -XPOST "$u/api/enterprises" \
+hdr=$(curl -s -D - -o "$T/post.json" -XPOST "$u/api/enterprises" \
     -d "{\"uscc\":\"$second\",\"name\":\"青岛写入主库有限公司\"}")
 echo "$hdr" | grep -q '^HTTP/1.1 201' && ok || bad "POST: $(echo "$hdr" | head -n 1)"
 lsn=$(echo "$hdr" | sed -n 's/^Set-Cookie: duijie_lsn=\([0-9A-F]*\/[0-9A-F]*\);.*/\1/p' | tr -d '\r')
@@ -129,9 +130,9 @@ h=$(curl -s "$u/api/health")
 # (other modules' background writes may keep it a few bytes behind at any moment)
 echo "$h" | grep -q '"lag_ms":[0-9]' && echo "$h" | grep -q '"behind_bytes":[0-9]' && ok ||
     bad "health after catching up: $h"
-c=$(api -o /dev/null -w '%{http_code}' "$u/api/search?q=%E9%AB%98%E6%96%B0")
+c=$(curl -s -o /dev/null -w '%{http_code}' "$u/api/search?q=%E9%AB%98%E6%96%B0")
 [ "$c" = 200 ] && ok || bad "search on the replica: HTTP $c"
-c=$(api -o /dev/null -w '%{http_code}' -XPOST "$u/api/match/preview" \
+c=$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$u/api/match/preview" \
     -d '{"rule":"资质 包含 \"高新技术企业\""}')
 [ "$c" = 200 ] && ok || bad "match preview on the replica: HTTP $c"
 

@@ -11,6 +11,29 @@ const VIEWPORTS = { desktop: { width: 1366, height: 768 }, phone: { width: 390, 
 
 const results = { passed: 0, failed: 0 };
 
+// Each flow runs as one of `duijie demo`'s users (demo_<role>, docs/AUTH.md): signIn() over the
+// API once per role; the flow's browser context carries that session cookie and getJSON() sends
+// it with the CSRF token, so the API checks see what that user may see. flow_login signs in
+// through the page itself.
+const session = { base: '', cookie: '', csrf: '', role: '' };
+const signedIn = new Map();
+
+async function signIn(base, role) {
+  if (role === 'anonymous') signedIn.set(role, { base, cookie: '', csrf: '', role });
+  if (!signedIn.has(role)) {
+    const r = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'demo_' + role, password: 'Demo@2026' }) });
+    if (r.status === 404) { signedIn.set(role, { base, cookie: '', csrf: '', role }); } else {
+      const body = await r.json().catch(() => null);
+      const m = /duijie_session=([0-9a-f]+)/.exec(r.headers.get('set-cookie') || '');
+      if (!r.ok || !m || !body) throw new Error(`sign-in as demo_${role} failed: ${r.status} ${JSON.stringify(body)}`);
+      signedIn.set(role, { base, cookie: m[1], csrf: body.csrf, role, me: body });
+    }
+  }
+  Object.assign(session, signedIn.get(role));
+  return session;
+}
+
 function check(name, cond, detail) {
   if (cond) { results.passed++; return true; }
   results.failed++;
@@ -24,6 +47,8 @@ function check(name, cond, detail) {
 async function newPage(browser, viewport, label) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
     deviceScaleFactor: 1, isMobile: false, hasTouch: viewport.width < 500 });
+  if (session.cookie)
+    await context.addCookies([{ name: 'duijie_session', value: session.cookie, url: session.base, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push('exception: ' + e.message));
@@ -57,10 +82,13 @@ function checkNoErrors(page, name) {
 }
 
 async function getJSON(base, p, init) {
+  init = { ...(init || {}) };
+  if (session.cookie && !init.anonymous)
+    init.headers = { ...(init.headers || {}), Cookie: 'duijie_session=' + session.cookie, 'X-CSRF-Token': session.csrf };
   const r = await fetch(base + p, init);
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   return { status: r.status, body };
 }
 
-module.exports = { check, newPage, shot, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };
+module.exports = { check, signIn, session, newPage, shot, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };
