@@ -59,6 +59,19 @@ psql -qtAX "$pri" -c "SELECT id FROM clause WHERE status = 1 ORDER BY id" >"$T/c
 # the writer edits each of these once (the bound on its writes)
 psql -qtAX "$pri" -c "SELECT uscc FROM enterprise ORDER BY random() LIMIT 5000" >"$T/write_usccs.txt"
 
+# ---- a session: the demo administrator (docs/AUTH.md); sessions live in the database, so one
+# sign-in serves both servers (matching needs a signed-in role) ----
+signin() { # BASE: signs in once, sets SCALE_COOKIE and SCALE_CSRF (exported for the writer)
+    [ -n "${SCALE_COOKIE:-}" ] && return 0
+    local login
+    login=$(curl -s -m 30 -c "$T/jar" -H 'Content-Type: application/json' \
+        -d '{"username":"demo_admin","password":"Demo@2026"}' "$1/api/auth/login") || return 1
+    SCALE_CSRF=$(printf '%s' "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])') ||
+        return 1
+    SCALE_COOKIE="duijie_session=$(awk '$6 == "duijie_session" {print $7}' "$T/jar")"
+    export SCALE_COOKIE SCALE_CSRF
+}
+
 # ---- two duijie servers ----
 start_server() { # NAME PORT: starts it, waits until it answers a match (index loaded); prints seconds
     local t s
@@ -67,7 +80,13 @@ start_server() { # NAME PORT: starts it, waits until it answers a match (index l
         >>"$T/$1.out" 2>>"$T/$1.err" &
     echo $! >"$T/$1.pid"
     for _ in $(seq 1 1200); do
-        s=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -XPOST "http://127.0.0.1:$2/api/match/preview" \
+        [ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/api/health" || true)" = 200 ] && break
+        sleep 0.1
+    done
+    signin "http://127.0.0.1:$2" >&2 || { log "sign-in failed"; return 1; }
+    for _ in $(seq 1 1200); do
+        s=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -H "Cookie: $SCALE_COOKIE" \
+            -H "X-CSRF-Token: $SCALE_CSRF" -XPOST "http://127.0.0.1:$2/api/match/preview" \
             -d '{"rule":"资质 包含 \"高新技术企业\""}' 2>/dev/null || true)
         [ "$s" = 200 ] && { elapsed "$t" "$(now)"; return 0; }
         sleep 0.1
@@ -76,6 +95,7 @@ start_server() { # NAME PORT: starts it, waits until it answers a match (index l
     return 1
 }
 t_start1=$(start_server s1 "$P_S1")
+signin "http://127.0.0.1:$P_S1" || { log "sign-in failed"; exit 1; } # start_server's was a subshell's
 t_start2=$(start_server s2 "$P_S2")
 pids="$pids $(cat "$T/s1.pid") $(cat "$T/s2.pid")"
 log "servers ready in ${t_start1}s and ${t_start2}s (start-up and index load of $N enterprises)"
@@ -115,7 +135,8 @@ done
 # ---- load, writes, publish, kill -9 ----
 log "wrk: $CONNS connections for ${SECONDS_RUN}s through nginx"
 timeout $((SECONDS_RUN + 60)) wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --timeout 10s \
-    -s scripts/scale/load.lua "$NGX" -- "$T/read_usccs.txt" "$T/clauses.txt" >"$T/wrk.out" 2>&1 &
+    -s scripts/scale/load.lua "$NGX" -- "$T/read_usccs.txt" "$T/clauses.txt" "$SCALE_COOKIE" \
+    "$SCALE_CSRF" >"$T/wrk.out" 2>&1 &
 wrk_pid=$!
 timeout $((SECONDS_RUN + 60)) python3 scripts/scale/writer.py "$NGX" "http://127.0.0.1:$P_S1" \
     "http://127.0.0.1:$P_S2" "$T/write_usccs.txt" "$T/acked.tsv" "$SECONDS_RUN" "$WRITE_INTERVAL" \
@@ -147,8 +168,9 @@ n_lost=$(psql -qtAX "$pri" -c "SELECT count(*) FROM scale_acked a WHERE NOT EXIS
 same=0 differ=0 diffs=""
 compare() { # METHOD PATH [BODY]
     local a b
-    a=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S1$2" ${3:+-d "$3"} || true)
-    b=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S2$2" ${3:+-d "$3"} || true)
+    local h=(-H "Cookie: $SCALE_COOKIE" -H "X-CSRF-Token: $SCALE_CSRF")
+    a=$(curl -s -m 30 "${h[@]}" -X "$1" "http://127.0.0.1:$P_S1$2" ${3:+-d "$3"} || true)
+    b=$(curl -s -m 30 "${h[@]}" -X "$1" "http://127.0.0.1:$P_S2$2" ${3:+-d "$3"} || true)
     if [ -n "$a" ] && [ "$a" = "$b" ] && ! echo "$a" | grep -q '"error"'; then same=$((same + 1)); else
         differ=$((differ + 1))
         diffs="$diffs $1 $2;"

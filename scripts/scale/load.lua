@@ -1,6 +1,7 @@
 -- wrk script of make scale-test (scripts/scale-test.sh): a mix of the read endpoints an enterprise
 -- or an officer hits on the morning a policy is announced. Arguments (after --): a file of USCCs,
--- one a line, and a file of clause ids. Per 10 requests: 4 searches, 3 "my matches" of an
+-- one a line, a file of clause ids, the session cookie ("duijie_session=…") and its CSRF token
+-- (the demo administrator's: matching needs a signed-in role, docs/AUTH.md). Per 10 requests: 4 searches, 3 "my matches" of an
 -- enterprise, 2 rule previews (POST, evaluated on the index), 1 page of a clause's enterprises.
 -- done() prints one line "SCALE_JSON {...}" with the figures the script puts in scale.json.
 local usccs, clauses = {}, {}
@@ -13,6 +14,7 @@ local rules = {
     '{"rule":"资质 包含 \\"专精特新中小企业\\" 且 成立年限 >= 3"}',
 }
 local n = 0
+local headers = {}
 
 local function read_lines(path, into)
     for line in io.lines(path) do
@@ -27,6 +29,7 @@ end
 function init(args)
     read_lines(args[1], usccs)
     read_lines(args[2], clauses)
+    headers = {["Cookie"] = args[3], ["X-CSRF-Token"] = args[4]}
     n = math.random(0, 9)
 end
 
@@ -34,15 +37,18 @@ function request()
     n = n + 1
     local k = n % 10
     if k < 4 then
-        return wrk.format("GET", "/api/search?q=" .. escape(queries[math.random(#queries)]))
+        return wrk.format("GET", "/api/search?q=" .. escape(queries[math.random(#queries)]),
+                          headers)
     elseif k < 7 then
-        return wrk.format("GET", "/api/enterprises/" .. usccs[math.random(#usccs)] .. "/matches")
+        return wrk.format("GET", "/api/enterprises/" .. usccs[math.random(#usccs)] .. "/matches",
+                          headers)
     elseif k < 9 then
-        return wrk.format("POST", "/api/match/preview", {["Content-Type"] = "application/json"},
-                          rules[math.random(#rules)])
+        local h = {["Content-Type"] = "application/json", ["Cookie"] = headers["Cookie"],
+                   ["X-CSRF-Token"] = headers["X-CSRF-Token"]}
+        return wrk.format("POST", "/api/match/preview", h, rules[math.random(#rules)])
     end
     return wrk.format("GET", "/api/clauses/" .. clauses[math.random(#clauses)] ..
-                      "/enterprises?page=" .. math.random(1, 5))
+                      "/enterprises?page=" .. math.random(1, 5), headers)
 end
 
 function done(summary, latency, requests)

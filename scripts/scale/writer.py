@@ -5,12 +5,13 @@ name and head count), each USCC once, and records every acknowledged write (HTTP
 values, so the script can check afterwards that none was lost. At publish_at seconds it creates a
 policy and publishes it, then asks each server directly (search) until the policy is found, and
 records how long that took. Bounded: stops at the deadline; every request times out after 10 s.
-Traffic goes to 127.0.0.1 only.
+Traffic goes to 127.0.0.1 only. Signed in with the session in $SCALE_COOKIE / $SCALE_CSRF.
 
 usage: writer.py NGINX_URL SERVER1_URL SERVER2_URL USCC_FILE ACKED_TSV SECONDS INTERVAL PUBLISH_AT
 prints one JSON object (counts, the publish's timings)."""
 import http.client
 import json
+import os
 import sys
 import time
 import urllib.parse
@@ -23,6 +24,9 @@ def request(base, method, path, body=None, timeout=10.0):
     try:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data else {}
+        # the demo administrator's session (scale-test.sh signs in): any server accepts it
+        headers["Cookie"] = os.environ.get("SCALE_COOKIE", "")
+        headers["X-CSRF-Token"] = os.environ.get("SCALE_CSRF", "")
         c.request(method, path, body=data, headers=headers)
         r = c.getresponse()
         return r.status, r.read()
