@@ -787,3 +787,51 @@ STORE_TEST(auth_demo_users) {
     store_close(s);
     remove_temp(t);
 }
+
+/* Behind a reverse proxy the client address is the last X-Forwarded-For entry: 20 failures from
+ * one address lock it, and another address is not locked. */
+TEST(auth_http_behind_proxy_address) {
+    struct error err;
+    error_clear(&err);
+    snprintf(http_db, sizeof http_db, "/tmp/duijie_auth_proxy_%d.db", (int)getpid());
+    unlink(http_db);
+    struct http_config cfg = {.db = http_db, .threads = 2, .is_behind_proxy = true};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return;
+    }
+    struct tauth hub;
+    CHECK_INT(tauth_sign_in_db(http_db, ROLE_HUB, NULL, NULL, NULL, &hub), 0);
+    int last = 0;
+    for (int i = 0; i <= AUTH_LOCK_CLIENT; i++) {
+        char body[160], guess[32];
+        snprintf(guess, sizeof guess, "nobody%d",
+                 i); /* a new name each time: the address adds up */
+        snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}",
+                 i < AUTH_LOCK_CLIENT ? guess : hub.actor.username,
+                 i < AUTH_LOCK_CLIENT ? "guess guess" : TAUTH_PASSWORD);
+        struct http_header h = {"X-Forwarded-For", "203.0.113.9, 198.51.100.4"};
+        struct http_input in = {.method = "POST",
+                                .target = "/api/auth/login",
+                                .headers = &h,
+                                .n_headers = 1,
+                                .body = body,
+                                .body_len = strlen(body),
+                                .client = i < AUTH_LOCK_CLIENT ? "127.0.0.1" : "127.0.0.2"};
+        struct http_response res;
+        http_server_handle(srv, &in, &res);
+        last = res.status;
+        http_response_release(&res);
+    }
+    CHECK_INT(last,
+              429); /* 198.51.100.4 is locked (whichever proxy), even for the right password */
+    struct hreply r;
+    char body[160];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", hub.actor.username,
+             TAUTH_PASSWORD);
+    hcall(srv, "POST", "/api/auth/login", body, NULL, NULL, &r); /* from 192.0.2.7 */
+    CHECK_INT(r.status, 200);
+    json_decref(r.json);
+    auth_server_free(srv);
+}
