@@ -233,6 +233,24 @@ TEST(match_http_endpoints) {
     CHECK_INT(num(out, "enterprises_total", NULL), 3001);
     json_decref(out);
 
+    /* an enterprise changed through the API counts at once, with no new row to notice */
+    const char *big = "{\"rule\": \"从业人员 >= 987654人\"}";
+    out = call(srv, "POST", "/api/match/preview", big, &st);
+    CHECK_INT(num(out, "counts", "eligible"), 0);
+    json_decref(out);
+    char edit[256];
+    snprintf(edit, sizeof edit,
+             "{\"uscc\": \"%s\", \"name\": \"青岛扩员测试有限公司\", \"region\": \"崂山区\", "
+             "\"employees\": 987654}",
+             t.uscc);
+    out = call(srv, "POST", "/api/enterprises", edit, &st);
+    CHECK_INT(st, 201);
+    json_decref(out);
+    out = call(srv, "POST", "/api/match/preview", big, &st);
+    CHECK_INT(num(out, "counts", "eligible"), 1);
+    CHECK_INT(num(out, "enterprises_total", NULL), 3001);
+    json_decref(out);
+
     free(p);
     arena_release(&a);
     index_gen_release(g);

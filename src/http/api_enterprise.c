@@ -276,6 +276,7 @@ static void create(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
+    http_match_note_enterprise(http_request_server(req), id, p);
     char loc[64];
     snprintf(loc, sizeof loc, "/api/enterprises/%s", p->v[F_USCC].s);
     http_reply_json(res, 201, profile_out(p, id, date_today()));

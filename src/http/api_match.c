@@ -40,8 +40,10 @@ static struct {
     int64_t n_enterprises, n_clauses;
     uint64_t watch_version; /* of the server's store_watch when last loaded */
     time_t checked;
-    bool is_stale; /* a clause's status changed: reload at the next request */
-} state = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    bool is_stale;         /* a clause's status changed: reload at the next request */
+    bool is_loading;       /* one request is building a new generation outside the lock */
+    pthread_cond_t loaded; /* signalled when it is done */
+} state = {.mu = PTHREAD_MUTEX_INITIALIZER, .loaded = PTHREAD_COND_INITIALIZER};
 
 static void catalog_release(struct catalog_ref *c) {
     if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
@@ -58,8 +60,9 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     int32_t today = date_today();
     /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
     uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
-    bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
-                   state.today == today && state.watch_version >= wv;
+    bool is_usable = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
+                     state.today == today; /* may answer while a newer generation loads */
+    bool is_same = is_usable && state.watch_version >= wv;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
@@ -78,18 +81,32 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
         state.is_stale = false;
         return 0;
     }
-    struct index_gen *g;
-    int rc = index_load(s, today, &g, err);
-    if (rc) return rc;
-    struct catalog_ref *cr = calloc(1, sizeof *cr);
-    if (!cr) {
-        index_gen_release(g);
-        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    /* A whole new generation (seconds at a city's size) is built outside the lock, by one
+     * request: the others go on answering from the current one meanwhile, and only a server that
+     * has none yet waits for it. */
+    if (state.is_loading) {
+        if (is_usable) return 0;
+        while (state.is_loading)
+            pthread_cond_wait(&state.loaded, &state.mu);
+        return state.ix ? 0 : error_set(err, ERR_DB, "索引加载失败", "the index could not load");
     }
-    atomic_init(&cr->refs, 1);
-    if ((rc = match_catalog_load(s, today, &cr->cat, err))) {
+    state.is_loading = true;
+    pthread_mutex_unlock(&state.mu);
+    struct index_gen *g = NULL;
+    struct catalog_ref *cr = NULL;
+    int rc = index_load(s, today, &g, err);
+    if (!rc && !(cr = calloc(1, sizeof *cr)))
+        rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    if (!rc) {
+        atomic_init(&cr->refs, 1);
+        rc = match_catalog_load(s, today, &cr->cat, err);
+    }
+    pthread_mutex_lock(&state.mu);
+    state.is_loading = false;
+    pthread_cond_broadcast(&state.loaded);
+    if (rc) {
         free(cr);
-        index_gen_release(g);
+        if (g) index_gen_release(g);
         return rc;
     }
     if (!state.ix || state.today != today || state.server != srv) {
@@ -107,6 +124,28 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_stale = false;
     return 0;
+}
+
+void http_match_note_enterprise(const struct http_server *srv, int64_t id,
+                                const struct profile *p) {
+    struct profile *d = malloc(sizeof *d);
+    if (!d) return; /* the next reload (count or notice) brings it */
+    *d = *p;
+    pthread_mutex_lock(&state.mu);
+    if (state.ix && state.server == srv && !state.is_loading) {
+        profile_derive(d, state.today, NULL);
+        struct index_gen *g = index_acquire(state.ix);
+        uint32_t row;
+        bool is_new = index_find_uscc(g, d->v[F_USCC].s, &row) != 0;
+        index_gen_release(g);
+        struct error err;
+        if (index_update(state.ix, &id, d, 1, &err) == 0 && is_new) state.n_enterprises++;
+    } else if (state.is_loading) {
+        state.checked = 0; /* the load under way may have read the row before it changed */
+        state.n_enterprises = -1;
+    }
+    pthread_mutex_unlock(&state.mu);
+    free(d);
 }
 
 void http_match_invalidate(void) {

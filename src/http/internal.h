@@ -142,6 +142,10 @@ uint64_t http_watch_version(const struct http_request *req);
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
+/* An enterprise this server has just written (id, profile as stored): the match index takes it at
+ * once (index_update), so the server's next match answers reflect the write. api_match.c. */
+struct profile;
+void http_match_note_enterprise(const struct http_server *srv, int64_t id, const struct profile *p);
 /* The match endpoints' current index generation and published clauses (api_match.c), for other
  * endpoints that evaluate enterprises with the same engine state (api_network.c). NULL with res
  * set when they cannot be loaded; give both back with http_match_release. */
