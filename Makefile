@@ -1,6 +1,6 @@
 # duijie — one binary, build/duijie. See README.md for the two commands that matter.
 CC       ?= cc
-PKGS     := libmicrohttpd jansson icu-uc icu-i18n sqlite3 libpq libargon2 xlsxwriter libzip expat
+PKGS     := libmicrohttpd jansson icu-uc icu-i18n sqlite3 libpq libargon2 xlsxwriter libzip expat nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lroaring -lpthread -lm
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Werror
@@ -18,7 +18,7 @@ DATA     := $(wildcard data/*.tsv) $(wildcard data/*.txt)
 
 OBJ      = $(patsubst %.c,build/$(1)/%.o,$(2)) $(patsubst %.S,build/$(1)/%.o,$(ASM))
 
-.PHONY: all run test bench fuzz fmt fmt-check clean deps asan tsan docs
+.PHONY: all run test bench fuzz fmt fmt-check clean deps asan tsan docs web
 all: build/duijie
 
 deps:
@@ -78,15 +78,35 @@ build/fuzz/bin/%: build/fuzz/fuzz/%.o $(call OBJ,fuzz,$(LIB_SRC))
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
 
+# ---- the OpenAPI document: docs/openapi/_head.yaml, then every fragment's path entries ----
+OPENAPI_PARTS := $(sort $(filter-out docs/openapi/_head.yaml,$(wildcard docs/openapi/*.yaml)))
+build/openapi.yaml: docs/openapi/_head.yaml $(OPENAPI_PARTS)
+	@mkdir -p build
+	cat $^ > $@
+$(foreach v,rel asan tsan fuzz,build/$(v)/src/http/openapi_data.o): build/openapi.yaml
+
 # deps first, then a fresh make: pkg-config flags are read when make starts.
 run: deps
-	@$(MAKE) --no-print-directory build/duijie
+	@$(MAKE) --no-print-directory build/duijie web
 	@scripts/run.sh
 
 # The tests also drive the web UI in a real browser: Debian's Chromium and CJK fonts.
 test:
 	@scripts/deps.sh --with-browser
+	@$(MAKE) --no-print-directory web
 	@scripts/test.sh
+
+# ---- web: npm packages from package-lock.json; ECharts copied into the served folder ----
+# Without npm the pages still work; the charts say they are unavailable.
+web:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web/vendor/echarts.min.js; \
+	else echo "web: npm not found (scripts/deps.sh --with-browser installs it); charts disabled"; fi
+node_modules/.package-lock.json: package-lock.json package.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+web/vendor/echarts.min.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 BENCH_N ?= 2000000
 bench: deps

@@ -99,6 +99,29 @@ static int cmp_i64(const void *a, const void *b) {
 
 /* ---- the data set ---- */
 
+/* The indexes a DBA adds for the SQL side of each question: the store itself keeps only region_code
+ * and industry (schema 3), since duijie answers these questions from its in-memory index, but the
+ * baseline gets every index that helps it, so the comparison is against SQL at its best. */
+static void dba_indexes(const char *path) {
+    sqlite3 *w;
+    if (sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) die("sqlite", path);
+    char *msg = NULL;
+    if (sqlite3_exec(w,
+                     "CREATE INDEX IF NOT EXISTS dba_region_county ON enterprise(region_county);"
+                     "CREATE INDEX IF NOT EXISTS dba_region_city ON enterprise(region_city);"
+                     "CREATE INDEX IF NOT EXISTS dba_industry_section ON "
+                     "enterprise(industry_section);"
+                     "CREATE INDEX IF NOT EXISTS dba_industry_division ON "
+                     "enterprise(industry_division);"
+                     "CREATE INDEX IF NOT EXISTS dba_size ON enterprise(size);"
+                     "CREATE INDEX IF NOT EXISTS dba_established ON enterprise(established);"
+                     "CREATE INDEX IF NOT EXISTS dba_revenue ON enterprise(revenue);"
+                     "CREATE INDEX IF NOT EXISTS dba_employees ON enterprise(employees);"
+                     "ANALYZE;",
+                     NULL, NULL, &msg) != SQLITE_OK)
+        die("dba indexes", msg ? msg : "?");
+    sqlite3_close(w);
+}
 static void make_store(const char *path, int64_t n, int n_clauses) {
     struct store *s;
     struct error err;
@@ -107,6 +130,7 @@ static void make_store(const char *path, int64_t n, int n_clauses) {
     if (store_open(uri, &s, &err)) die("store_open", err.en);
     if (store_count_enterprises(s) == n && store_count_clauses(s) >= n_clauses) {
         store_close(s);
+        dba_indexes(path);
         return;
     }
     store_close(s);
@@ -124,6 +148,7 @@ static void make_store(const char *path, int64_t n, int n_clauses) {
     if (demo_generate_clauses(s, SEED, n_clauses, &err)) die("demo_generate_clauses", err.en);
     free(p);
     store_close(s);
+    dba_indexes(path);
     printf("# wrote %lld enterprises and %d clauses into %s in %.1f s\n", (long long)n, n_clauses,
            path, (now_ms() - t0) / 1e3);
 }

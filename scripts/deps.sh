@@ -4,9 +4,19 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config clang clang-format libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libroaring-dev libicu-dev libsqlite3-dev sqlite3
-      libpq-dev postgresql-15 libargon2-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+      libpq-dev postgresql-15 libargon2-dev libxlsxwriter-dev libzip-dev libexpat1-dev nettle-dev
       poppler-utils curl ca-certificates python3)
-[ "${1:-}" = "--with-browser" ] && pkgs+=(chromium fonts-noto-cjk nodejs)
+for opt in "$@"; do
+    case "$opt" in
+    --with-browser)
+        pkgs+=(chromium fonts-noto-cjk nodejs)
+        # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is
+        # enough
+        command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+        ;;
+    --with-scale) pkgs+=(nginx wrk) ;; # make scale-test: nginx in front, wrk as the load
+    esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -13,5 +13,13 @@ if [ ! -e "$DB" ]; then
     mv "$DB.tmp" "$DB"
     rm -f "$DB.tmp-wal" "$DB.tmp-shm"
 fi
+users=$(build/duijie user list --db "$DB" 2>/dev/null | awk -F'\t' '$1 ~ /^demo_/ {
+    printf "  %-18s %-14s %s%s%s\n", $1, $3, $4, $5, $6 }')
+if [ -n "$users" ]; then
+    echo "run: 演示用户 / demo users, 密码 / password Demo@2026 (docs/AUTH.md):"
+    echo "$users"
+else
+    echo "run: $DB has no demo users (made before sign-in existed): remove it to recreate"
+fi
 echo "run: http://localhost:$PORT/  (database $DB)"
 exec build/duijie serve --port "$PORT" --db "$DB"

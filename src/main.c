@@ -22,6 +22,8 @@ static const struct command commands[] = {
      "demo [--enterprises N] [--seed S] [--db PATH] [--clauses N]  synthetic Qingdao"},
     {"serve", cli_serve,
      "serve [--port 8080] [--bind 127.0.0.1] [--db data/duijie.db|none] [--web web] [--threads N]\n"
+     "      [--db-read postgres://replica…]\n"
+     "                          [--secure-cookies] [--behind-proxy]\n"
      "                          the JSON API and web UI (port 0 = any free port)"},
     {"check", cli_check, "check [--sql [--postgres]] [--date D] RULEFILE...  compile rules"},
     {"eval", cli_eval, "eval RULEFILE [--date D]  enterprise JSON lines in, results out"},
@@ -46,6 +48,25 @@ static const struct command commands[] = {
     {"projects", cli_projects,
      "projects FILE           项目库: projects by category, best loan offers"},
     {"listing", cli_listing, "listing FILE            上市梯队: stages, targets, listing rewards"},
+    {"audit", cli_audit,
+     "audit verify [--db URI] | audit list [--type T] [--id N]  the audit chain: exit 1 if broken"},
+    {"applications", cli_applications,
+     "applications [--state S] [--clause N] [--overdue] [--export F.xlsx|F.csv] [--db URI]"},
+    {"exempt-batch", cli_exempt_batch,
+     "exempt-batch CLAUSE_ID [--date D] [--db URI]  免申即享: a batch from the eligible set"},
+    {"money", cli_money,
+     "money [--by clause|policy|department|district|industry|year|month]  paid totals (fen)"},
+    {"network", cli_network,
+     "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
+    {"notify", cli_notify,
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
+    {"user", cli_user,
+     "user add NAME --role KEY [--uscc X] [--region R] [--dept D] [--org N] | passwd NAME |\n"
+     "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"
+     "                          users and roles (passwords are read from stdin)"},
+    {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
+    {"ticket", cli_ticket, "ticket escalate [--date D] | calendar FILE | due DATE N | stats"},
+    {"library", cli_library, "library put --title T [--doc-no N] [--file F] … | list | show ID"},
 };
 
 static void usage(FILE *f) {

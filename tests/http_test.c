@@ -15,6 +15,7 @@
 #include "http/internal.h"
 #include "enterprise/enterprise.h"
 #include "schema/schema.h"
+#include "tauth.h"
 #include "test.h"
 
 /* ---- fixtures ---- */
@@ -93,6 +94,11 @@ static struct http_server *server_for_test(void) {
     http_route(&s->router, "POST", "/api/test/echo", echo, 1024);
     http_route(&s->router, "GET", "/api/test/{id}/x/{sub}", params, 0);
     http_route(&s->router, "GET", "/api/test/fixed/x/{sub}", literal, 0);
+    /* the test routes have no row in src/auth/authz.def: open them to anyone here */
+    static const struct authz_rule open_to_all = {"*", "/api/test/*", AUTHZ_PUBLIC, 0};
+    for (int i = 0; i < s->router.n; i++)
+        if (strncmp(s->router.routes[i].pattern, "/api/test/", 10) == 0)
+            s->router.routes[i].authz = &open_to_all;
     return s;
 }
 
@@ -110,10 +116,18 @@ static void reply_release(struct reply *r) {
     memset(r, 0, sizeof *r);
 }
 
+/* The session call() sends (store_server signs in an administrator); NULL = anonymous. */
+static struct tauth *signed_in;
+
 static void call(struct http_server *s, const char *method, const char *target, const char *body,
                  struct reply *out) {
-    struct http_input in = {
-        .method = method, .target = target, .body = body, .body_len = body ? strlen(body) : 0};
+    struct http_header h[2];
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0,
+                            .headers = h,
+                            .n_headers = signed_in ? tauth_headers(signed_in, h) : 0};
     struct http_response res;
     http_server_handle(s, &in, &res);
     memset(out, 0, sizeof *out);
@@ -521,7 +535,9 @@ TEST(tsan_http_concurrent_clients) {
 /* ---- the enterprise endpoints, on a real store in a temporary file ---- */
 
 static char db_file[300];
+static struct tauth admin;
 
+/* A server on a fresh store with an administrator signed in (call() sends its session). */
 static struct http_server *store_server(void) {
     make_web_dir();
     snprintf(db_file, sizeof db_file, "%s/test.db", web_dir);
@@ -533,10 +549,17 @@ static struct http_server *store_server(void) {
         test_failf(__FILE__, __LINE__, "server: %s", err.en);
         return NULL;
     }
+    if (tauth_sign_in_db(db_file, ROLE_ADMIN, NULL, NULL, NULL, &admin) < 0) {
+        test_failf(__FILE__, __LINE__, "no administrator session");
+        http_server_free(s);
+        return NULL;
+    }
+    signed_in = &admin;
     return s;
 }
 
 static void remove_store(void) {
+    signed_in = NULL;
     char p[320];
     unlink(db_file);
     snprintf(p, sizeof p, "%s-wal", db_file);
@@ -699,10 +722,10 @@ static void *writer(void *p) {
         snprintf(body, sizeof body,
                  "{\"uscc\":\"%s%c\",\"name\":\"并发企业%d\",\"region\":\"崂山区\"}", first17,
                  uscc_check_char(first17), a->base + i);
-        int n =
-            snprintf(req, sizeof req,
-                     "POST /api/enterprises HTTP/1.1\r\nHost: x\r\nContent-Length: %zu\r\n\r\n%s",
-                     strlen(body), body);
+        int n = snprintf(req, sizeof req,
+                         "POST /api/enterprises HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+                         "X-CSRF-Token: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                         admin.cookie, admin.csrf, strlen(body), body);
         struct reply r;
         if (!send_all(fd, req, (size_t)n) || read_response(fd, &r) != 201) {
             reply_release(&r);
@@ -719,9 +742,12 @@ static void *reader(void *p) {
     struct writer_arg *a = p;
     int fd = connect_to(a->port);
     if (fd < 0) return NULL;
+    char req[256];
+    snprintf(req, sizeof req,
+             "GET /api/enterprises?region=370212&page_size=50 HTTP/1.1\r\nHost: x\r\n"
+             "Cookie: %s\r\n\r\n",
+             admin.cookie);
     for (int i = 0; i < 20; i++) {
-        const char *req =
-            "GET /api/enterprises?region=370212&page_size=50 HTTP/1.1\r\nHost: x\r\n\r\n";
         struct reply r;
         if (!send_all(fd, req, strlen(req)) || read_response(fd, &r) != 200) {
             reply_release(&r);

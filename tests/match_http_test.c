@@ -12,10 +12,12 @@
 #include "match/match.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
+#include "tauth.h"
 #include "test.h"
 #include "util/date.h"
 
 static char db_path[256];
+static struct tauth admin; /* every call is an administrator's */
 
 static struct store *make_db(int n) {
     struct error err;
@@ -38,13 +40,19 @@ static struct store *make_db(int n) {
     int np, nc;
     CHECK_INT(demo_load_policies(s, "data/demo/policies.json", &np, &nc, &err), 0);
     CHECK_INT(demo_generate_clauses(s, 3, 40, &err), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_ADMIN, NULL, NULL, NULL, &admin), 0);
     return s;
 }
 
 static json_t *call(struct http_server *srv, const char *method, const char *target,
                     const char *body, int *status) {
-    struct http_input in = {
-        .method = method, .target = target, .body = body, .body_len = body ? strlen(body) : 0};
+    struct http_header h[2];
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .headers = h,
+                            .n_headers = tauth_headers(&admin, h),
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0};
     struct http_response res;
     http_server_handle(srv, &in, &res);
     *status = res.status;

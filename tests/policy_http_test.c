@@ -13,18 +13,21 @@
 #include "refdata/refdata.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "tauth.h"
 #include "test.h"
 #include "util/date.h"
 
 static char db_path[256];
 
+static struct tauth admin; /* every call is an administrator's */
+
 static json_t *call(struct http_server *srv, const char *method, const char *target,
                     const char *body, int *status) {
-    struct http_header h = {"Content-Type", "application/json"};
+    struct http_header h[3] = {{"Content-Type", "application/json"}};
     struct http_input in = {.method = method,
                             .target = target,
-                            .headers = &h,
-                            .n_headers = 1,
+                            .headers = h,
+                            .n_headers = 1 + tauth_headers(&admin, h + 1),
                             .body = body,
                             .body_len = body ? strlen(body) : 0};
     struct http_response res;
@@ -104,6 +107,7 @@ TEST(policy_http_flow) {
         CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
     }
     CHECK_INT(store_commit(s, &err), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_ADMIN, NULL, NULL, NULL, &admin), 0);
     struct http_config cfg = {.port = 0, .db = db_path, .threads = 2};
     struct http_server *srv = NULL;
     if (http_server_new(&cfg, &srv, &err) < 0) {
@@ -135,8 +139,13 @@ TEST(policy_http_flow) {
     CHECK(json_is_string(json_object_get(c0, "rule")));
 
     /* raw text body works too; invalid UTF-8 is a 400 */
-    struct http_input in = {
-        .method = "POST", .target = "/api/policies/extract", .body = "\xff\xfe", .body_len = 2};
+    struct http_header ah[2];
+    struct http_input in = {.method = "POST",
+                            .target = "/api/policies/extract",
+                            .headers = ah,
+                            .n_headers = tauth_headers(&admin, ah),
+                            .body = "\xff\xfe",
+                            .body_len = 2};
     struct http_response res;
     http_server_handle(srv, &in, &res);
     CHECK_INT(res.status, 400);

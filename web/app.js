@@ -12,10 +12,6 @@ function sizeTag(size) {
   const i = SIZES.indexOf(size);
   return h('span', { class: 'tag ' + (i >= 0 ? 'size-' + i : 'none') }, i >= 0 ? size : '未划型');
 }
-function dateText(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
-  return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : iso;
-}
 
 // ---- reference data, loaded once ----
 
@@ -181,6 +177,7 @@ async function showDetail(uscc) {
   app.replaceChildren(back,
     h('section', { class: 'card' }, h('h2', {}, p.name || p.uscc),
       h('p', { class: 'mono' }, p.uscc, p.fiscal_year ? `　· 数据年度 ${p.fiscal_year}` : ''),
+      h('p', {}, h('a', { class: 'btn', href: 'mine.html?uscc=' + encodeURIComponent(p.uscc) }, '我的政策 · 政策计算器')),
       h('div', { class: 'size-box' }, h('span', { class: 'big' }, size.value || '未能划型'),
         h('span', {}, '依据《统计上大中小微型企业划分办法（2017）》'),
         size.explain ? h('div', { class: 'explain' }, size.explain) : null),
@@ -359,16 +356,23 @@ async function route() {
   const hash = location.hash || '#/';
   const [path, query] = hash.slice(1).split('?');
   const params = new URLSearchParams(query || '');
-  let nav = 'list';
+  let tab = 'list';
   try {
-    if (path.startsWith('/e/')) await showDetail(decodeURIComponent(path.slice(3)));
-    else if (path === '/new') { nav = 'new'; await showNew(); }
-    else if (path === '/import') { nav = 'import'; showImport(); }
+    if (path.startsWith('/e/')) { tab = ''; await showDetail(decodeURIComponent(path.slice(3))); }
+    else if (path === '/new') { tab = 'new'; await showNew(); }
+    else if (path === '/import') { tab = 'import'; showImport(); }
     else await showList(params);
   } catch (e) {
     app.replaceChildren(errorBox(null, '页面出错：' + e.message));
   }
-  for (const a of document.querySelectorAll('.nav a')) a.classList.toggle('active', a.dataset.nav === nav);
+  if (tab) app.prepend(tabs(tab));
+}
+
+// 企业查询 · 新增企业 · 批量导入: the tabs above the enterprise pages.
+function tabs(active) {
+  return h('nav', { class: 'tabs', 'aria-label': '企业管理' },
+    [['list', '企业查询', '#/'], ['new', '新增企业', '#/new'], ['import', '批量导入', '#/import']].map(([k, t, href]) =>
+      h('a', { href, class: k === active ? 'active' : null, 'aria-current': k === active ? 'page' : null }, t)));
 }
 
 async function health() {

@@ -1,6 +1,7 @@
-// 青岛惠企政策精准匹配平台 · 对接 — helpers every page uses: building DOM nodes (text only through
-// text nodes, never innerHTML), calling the API with its one error shape, and money. Money arrives
-// as integer fen and is formatted with BigInt, never floating point.
+// 青岛惠企政策精准匹配平台 · 对接 — helpers every page uses: the shared header (navigation, the
+// search box, the signed-in user), building DOM nodes (text only through text nodes, never
+// innerHTML), calling the API with its one error shape, dates, and money. Money arrives as integer
+// fen and is formatted with BigInt, never floating point.
 'use strict';
 
 function h(tag, attrs, ...kids) {
@@ -19,10 +20,30 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 
+// ---- the API: one error shape; writes carry the session's CSRF token ----
+
+function cookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return '';
+}
+
+const session = { me: null, csrf: '' };
+
 async function api(path, options) {
+  const opts = { ...(options || {}) };
+  const method = (opts.method || 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') {
+    // the server refuses a state change from a signed-in session without its CSRF token
+    if (!session.csrf && !cookie('csrf')) await loadSession();
+    const token = session.csrf || cookie('csrf');
+    if (token) opts.headers = { ...(opts.headers || {}), 'X-CSRF-Token': token };
+  }
   let res;
   try {
-    res = await fetch(path, options);
+    res = await fetch(path, opts);
   } catch (e) {
     return { ok: false, status: 0, body: { error: { zh: '无法连接服务器', en: String(e) } } };
   }
@@ -41,6 +62,13 @@ function errorBox(body, fallback) {
   return h('div', { class: 'error-box', role: 'alert' }, (e.zh || '') + where, e.en ? h('small', {}, e.en) : null);
 }
 
+// ---- dates: 2026-03-01 → 2026年3月1日 ----
+
+function dateText(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : (iso || '');
+}
+
 // ---- money: integer fen → text, with BigInt only ----
 
 function groupDigits(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
@@ -56,7 +84,78 @@ function wanText(fenIn) {
   if (rest) s += '.' + rest.toString().padStart(6, '0').replace(/0+$/, '');
   return (neg ? '-' : '') + s + ' 万元';
 }
+// 万元 shown, the exact 元 on hover and in a smaller note (also read by screen readers).
 function moneyNode(fen) {
-  return h('span', {}, h('span', { class: 'money', title: '精确值 ' + yuanText(fen) }, wanText(fen)),
+  return h('span', {}, h('span', { class: 'money', title: '精确值 ' + yuanText(fen), tabindex: '0' }, wanText(fen)),
     h('span', { class: 'exact' }, yuanText(fen)));
 }
+
+// ---- the shared header: brand, navigation, search box, signed-in user ----
+
+// Each entry: [key, text, href, roles that see it (empty: everyone)].
+const NAV = [
+  ['list', '企业查询', 'index.html#/', []],
+  ['mine', '我的政策', 'mine.html', []],
+  ['policy', '政策发布', 'policy.html', ['officer', 'admin']],
+  ['search', '政策搜索', 'search.html', []],
+  ['dashboard', '数据看板', 'dashboard.html', ['officer', 'admin', 'reviewer', 'finance', 'leader']]
+];
+
+function navLinks(active) {
+  const role = session.me && session.me.role;
+  return NAV.filter(([, , , roles]) => !role || !roles.length || roles.includes(role))
+    .map(([key, text, href]) => h('a', { href, 'data-nav': key, class: key === active ? 'active' : null,
+      'aria-current': key === active ? 'page' : null }, text));
+}
+
+function userBox() {
+  const box = h('div', { class: 'user', id: 'user-box' });
+  const me = session.me;
+  if (me) {
+    box.append(h('span', { class: 'user-name', title: me.role_label || me.role || '' }, me.display_name || me.name || me.username || ''),
+      h('button', { class: 'btn plain small', type: 'button', onclick: logout }, '退出'));
+  } else if (session.hasAuth) {
+    box.append(h('a', { class: 'btn plain small', href: 'login.html?next=' + encodeURIComponent(location.pathname + location.search + location.hash) }, '登录'));
+  }
+  return box;
+}
+
+async function logout() {
+  await api('/api/auth/logout', { method: 'POST' });
+  location.href = 'login.html';
+}
+
+function renderHeader() {
+  const top = document.getElementById('top');
+  if (!top) return;
+  const active = document.body.dataset.nav || '';
+  const q = h('input', { type: 'search', name: 'q', id: 'top-q', placeholder: '搜政策，如 高企认定奖励', 'aria-label': '搜索政策',
+    value: active === 'search' ? (new URLSearchParams(location.search).get('q') || '') : null });
+  const search = h('form', { class: 'top-search', role: 'search', action: 'search.html', method: 'get' },
+    q, h('button', { class: 'btn', type: 'submit' }, '搜索'));
+  const nav = h('nav', { class: 'nav', id: 'main-nav', 'aria-label': '主导航' }, navLinks(active));
+  const toggle = h('button', { class: 'nav-toggle', type: 'button', 'aria-controls': 'main-nav', 'aria-expanded': 'false' }, '菜单');
+  toggle.addEventListener('click', () => {
+    const open = !top.classList.contains('open');
+    top.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+  top.replaceChildren(h('div', { class: 'top-inner' },
+    h('a', { class: 'brand', href: 'index.html#/' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '惠'),
+      h('span', { class: 'brand-text' }, h('strong', {}, '青岛惠企政策精准匹配平台'), h('small', {}, '对接 · 政策找企业 企业找政策'))),
+    search, userBox(), toggle, nav));
+}
+
+// Who is signed in (GET /api/auth/me); absent while the server has no sign-in.
+async function loadSession() {
+  const r = await api('/api/auth/me');
+  session.hasAuth = r.status !== 404;
+  if (r.ok && r.body) {
+    session.me = r.body.user || r.body;
+    session.csrf = r.body.csrf || r.body.csrf_token || '';
+  }
+  renderHeader();
+  return session.me;
+}
+
+const sessionReady = (() => { renderHeader(); return loadSession(); })();

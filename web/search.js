@@ -130,6 +130,13 @@ async function run() {
   showPager(body.total);
 }
 
+// search.html?q=… (the header's search box, or a link): fill the form and search at once.
+{
+  const params = new URLSearchParams(location.search);
+  for (const f of ['q'].concat(FILTERS, ['uscc'])) if (params.get(f)) document.getElementById('s-' + f).value = params.get(f);
+  if (params.get('q')) run();
+}
+
 document.getElementById('s-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   offset = 0;

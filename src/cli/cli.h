@@ -32,6 +32,16 @@ int cli_roadshow(int argc, char **argv);
 int cli_intents(int argc, char **argv);
 int cli_challenge(int argc, char **argv);
 int cli_projects(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_applications(int argc, char **argv);
+int cli_exempt_batch(int argc, char **argv);
+int cli_money(int argc, char **argv);
+int cli_network(int argc, char **argv);
+int cli_notify(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_ticket(int argc, char **argv);
+int cli_ticket(int argc, char **argv);
+int cli_library(int argc, char **argv);
 
 /* Prints "duijie: <zh> / <en>" (with line:col when known) to stderr. */
 void cli_print_error(const char *prefix, const struct error *e);

@@ -76,6 +76,8 @@ static int write_all(struct store *s, const struct demo_args *a, struct error *e
         rc = demo_generate_clauses(s, a->seed, a->n_clauses, err);
         if (!rc) fprintf(stderr, "模板条款 / clauses from templates %d\n", a->n_clauses);
     }
+    if (!rc) rc = demo_network(s, a->seed, a->n_enterprises, 500, a->policies, err);
+    if (!rc) rc = demo_dock(s, a->seed, a->n_enterprises, 200, err);
     return rc;
 }
 
@@ -119,6 +121,14 @@ int cli_demo(int argc, char **argv) {
     int rc = is_bulk ? store_begin_bulk(s, &err) : store_begin(s, &err);
     if (!rc) rc = write_all(s, &a, &err);
     if (!rc) rc = commit(s, &err);
+    /* one statement at a time, outside a transaction: on PostgreSQL a user another run added at
+     * the same moment must not abort the rest */
+    if (!rc) rc = demo_add_users(s, a.seed, a.n_enterprises, &err);
+    if (!rc)
+        fprintf(stderr,
+                "演示用户 / demo users: demo_<role>, 密码 / password %s "
+                "(duijie user list)\n",
+                DEMO_PASSWORD);
     if (rc) {
         store_rollback(s);
         cli_print_error("duijie demo", &err);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "notify/notify.h"
 #include "store/store.h"
 
 static int parse_int(const char *s, int min, int max, int *out) {
@@ -31,7 +32,12 @@ int cli_serve(int argc, char **argv) {
     }
     if ((v = cli_option(argc, argv, "--bind"))) cfg.bind = v;
     if ((v = cli_option(argc, argv, "--db"))) cfg.db = strcmp(v, "none") == 0 ? NULL : v;
+    /* a streaming replica for the reads src/http/replica.c marks; else $DUIJIE_DB_READ */
+    if ((v = cli_option(argc, argv, "--db-read")) || ((v = getenv("DUIJIE_DB_READ")) && *v))
+        cfg.db_read = strcmp(v, "none") == 0 ? NULL : v;
     if ((v = cli_option(argc, argv, "--web"))) cfg.web_root = strcmp(v, "none") == 0 ? NULL : v;
+    cfg.is_cookie_secure = cli_flag(argc, argv, "--secure-cookies");
+    cfg.is_behind_proxy = cli_flag(argc, argv, "--behind-proxy");
 
     /* Block the stop signals before any thread starts so that only sigwait below receives them. */
     sigset_t stop;
@@ -48,11 +54,19 @@ int cli_serve(int argc, char **argv) {
         cli_print_error("duijie serve", &err);
         return 1;
     }
+    struct notify_sender *sender = NULL; /* --notify: deliver messages in this process too */
+    if (cfg.db && (cli_flag(argc, argv, "--notify") || getenv("DUIJIE_NOTIFY_SEND"))) {
+        struct notify_sender_config nc;
+        notify_config_from_env(&nc);
+        if (notify_sender_start(cfg.db, &nc, &sender, &err) < 0)
+            cli_print_error("duijie serve: notify", &err);
+    }
     printf("listening on http://%s:%d\n", cfg.bind, http_server_port(s));
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "duijie serve: 收到信号 %d, 正在停止 / stopping on signal %d\n", sig, sig);
+    notify_sender_stop(sender);
     http_server_free(s);
     return 0;
 }

@@ -34,8 +34,33 @@ int demo_load_policies(struct store *s, const char *path, int *n_policies, int *
  * 研发费用补助, district variants …), ten to a policy, deterministic for the seed. */
 int demo_generate_clauses(struct store *s, uint64_t seed, int n, struct error *err);
 
+#define DEMO_PASSWORD "Demo@2026"          /* every demo user's (docs/AUTH.md) */
+#define DEMO_DEPARTMENT "青岛市科学技术局" /* the demo officer's: it owns demo policies */
+
+/* One user per role, demo_<role key> ("demo_enterprise", "demo_centre" …), password
+ * DEMO_PASSWORD, bound to the synthetic city `seed` of n enterprises: the enterprise user to its
+ * first enterprise in 市南区 (none when there is none), the commissioner and the station to that
+ * enterprise's town, the centre to 市南区, the officer to DEMO_DEPARTMENT; the others city-wide.
+ * Users left by an earlier run get DEMO_PASSWORD back. Call it outside a transaction (two runs at
+ * once on PostgreSQL: a conflict must not abort the other statements). */
+int demo_add_users(struct store *s, uint64_t seed, int64_t n_enterprises, struct error *err);
+
 /* The award cap written in a rule's award line ("奖励 = 20万元", "…，最高 100万元") in fen, or -1
  * when the line names none. A hint for listing; the rules module computes awards. */
 int64_t demo_award_cap(const char *rule);
+
+/* The service network (src/demo/demo_network.c): the hub, a centre per district, a station per
+ * town, n_commissioners commissioners (users "zy0001" …) shared by the towns' enterprises among
+ * the first n_enterprises, the policies file's department contacts and some visits. Nothing when
+ * the store has network units already. */
+int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_commissioners,
+                 const char *policies, struct error *err);
+
+/* The docking demo (src/demo/demo_dock.c): banks with loan products, 贴息 subsidies, financing
+ * needs with bank steps, projects, the listing pipeline, investors and projects, needs,
+ * capabilities, a 揭榜挂帅 challenge, intents, and a matchmaking event with n_participants
+ * participants and its computed schedule, for the demo city's first n_enterprises enterprises. */
+int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
+              struct error *err);
 
 #endif

@@ -387,6 +387,10 @@ static int offer_of(const struct product *pr, const struct profile *prof, int32_
 }
 
 json_t *loan_compare(json_t *in, struct error *err) {
+    return loan_compare_profile(in, NULL, err);
+}
+
+json_t *loan_compare_profile(json_t *in, const struct profile *given, struct error *err) {
     if (!json_is_object(in)) {
         error_set(err, ERR_INVALID, "输入须为 JSON 对象", "input must be a JSON object");
         return NULL;
@@ -408,9 +412,12 @@ json_t *loan_compare(json_t *in, struct error *err) {
     const char *d = str_or(in, "date", NULL);
     if (!rc && d) rc = date_parse(d, strlen(d), &today, err);
     json_t *ent = json_object_get(in, "enterprise");
-    if (!rc && !json_is_object(ent))
+    if (!rc && given) {
+        prof = *given;
+        profile_derive(&prof, today, NULL);
+    } else if (!rc && !json_is_object(ent)) {
         rc = error_set(err, ERR_INVALID, "缺少 enterprise 对象", "enterprise object missing");
-    if (!rc) {
+    } else if (!rc) {
         profile_clear(&prof);
         if (profile_from_json(&prof, ent, &a, &fe) > 0) {
             rc = error_set(err, ERR_INVALID, "企业信息有误：%s", "bad enterprise value: %s",
@@ -441,11 +448,16 @@ json_t *loan_compare(json_t *in, struct error *err) {
         json_t *list = json_array(), *maybe = json_array();
         for (size_t i = 0; i < np; i++)
             json_array_append_new(list, offers[i].o), offers[i].o = NULL;
+        json_t *sure = json_array();
         for (size_t i = 0; i < ns; i++)
-            if (sub_ok[i] == TRI_UNKNOWN) json_array_append_new(maybe, json_string(s[i].name));
+            if (sub_ok[i] == TRI_UNKNOWN)
+                json_array_append_new(maybe, json_string(s[i].name));
+            else if (sub_ok[i] == TRI_TRUE)
+                json_array_append_new(sure, json_string(s[i].name));
         const char *name = prof.v[F_NAME].has ? prof.v[F_NAME].s : "";
         result = json_pack("{s:s, s:i, s:o, s:o}", "enterprise", name, "n_eligible", 0, "offers",
                            list, "subsidies_needing_data", maybe);
+        json_object_set_new(result, "subsidies_eligible", sure);
         int n_ok = 0;
         for (size_t i = 0; i < json_array_size(list); i++)
             n_ok +=
@@ -471,6 +483,10 @@ static const char *const categories[] = {"绿色发展", "海洋经济", "科技
 #define N_CATEGORIES 5
 
 json_t *project_pool(json_t *in, struct error *err) {
+    return project_pool_with(in, NULL, err);
+}
+
+json_t *project_pool_with(json_t *in, const struct dock_profiles *pf, struct error *err) {
     json_t *projects = json_object_get(in, "projects"), *p;
     json_t *topj = json_object_get(in, "top");
     int top = json_is_integer(topj) ? (int)json_integer_value(topj) : 3;
@@ -505,7 +521,19 @@ json_t *project_pool(json_t *in, struct error *err) {
         json_object_del(one, "projects");
         json_object_set(one, "enterprise", json_object_get(p, "enterprise"));
         json_object_set(one, "request", q ? q : json_null());
-        json_t *cmp = loan_compare(one, err);
+        const char *uscc = json_string_value(json_object_get(p, "uscc"));
+        json_t *cmp;
+        if (pf && uscc && !json_object_get(p, "enterprise")) {
+            struct profile *prof = malloc(sizeof *prof);
+            struct arena pa;
+            arena_init(&pa, 4096);
+            if (prof && pf->get(pf->ctx, uscc, prof, &pa)) profile_clear(prof);
+            cmp = prof ? loan_compare_profile(one, prof, err) : NULL;
+            free(prof);
+            arena_release(&pa);
+        } else {
+            cmp = loan_compare(one, err);
+        }
         json_decref(one);
         if (!cmp) {
             char zh[700], en[700];

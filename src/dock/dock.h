@@ -153,6 +153,17 @@ enum tri criterion_eval(const struct criterion *c, const struct profile *p, char
  * lowest and highest rate, fees, the best 贴息 subsidy the enterprise qualifies for and the real
  * annual cost before and after it; eligible first, then by real cost. */
 json_t *loan_compare(json_t *input, struct error *err);
+/* The same for an enterprise already loaded (from the store): p is copied and derived for the
+ * input's date; input's "enterprise" is not read. */
+json_t *loan_compare_profile(json_t *input, const struct profile *p, struct error *err);
+
+/* Enterprise profiles by USCC from elsewhere (the store): get fills p (text in a) and returns 0, or
+ * non-zero when the enterprise is unknown (its profile is then empty: every value missing). Used
+ * by the *_with variants for records that name a "uscc" instead of carrying an "enterprise". */
+struct dock_profiles {
+    int (*get)(void *ctx, const char *uscc, struct profile *p, struct arena *a);
+    void *ctx;
+};
 
 /* `duijie projects FILE`: the 项目库. {"date", "products", "subsidies", "projects": [{"id",
  * "name", "category": "绿色发展|海洋经济|科技创新|先进制造|民营小微", "enterprise": {profile},
@@ -160,6 +171,8 @@ json_t *loan_compare(json_t *input, struct error *err);
  * on its enterprise and request), and per category the number of projects, the financing asked and
  * how many have at least one eligible product. */
 json_t *project_pool(json_t *in, struct error *err);
+/* The same, a project's enterprise from pf when it names a "uscc". */
+json_t *project_pool_with(json_t *in, const struct dock_profiles *pf, struct error *err);
 
 /* ---- matchmaking events (对接会): 1:1 meeting schedules ---- */
 
@@ -360,5 +373,7 @@ json_t *challenge_report(json_t *in, struct error *err);
  * targets and the gap, each firm's days in its stage, and the listing rewards (上市奖励) it
  * qualifies for now and at the next stage. Stages are the 上市阶段 field's values. */
 json_t *listing_pipeline(json_t *in, struct error *err);
+/* The same, a firm's enterprise from pf when it names a "uscc". */
+json_t *listing_pipeline_with(json_t *in, const struct dock_profiles *pf, struct error *err);
 
 #endif

@@ -101,6 +101,10 @@ static int history_of(json_t *h, int stage, int32_t *since, struct error *err) {
 }
 
 json_t *listing_pipeline(json_t *in, struct error *err) {
+    return listing_pipeline_with(in, NULL, err);
+}
+
+json_t *listing_pipeline_with(json_t *in, const struct dock_profiles *pf, struct error *err) {
     json_t *firms = json_object_get(in, "firms"), *targets = json_object_get(in, "targets");
     json_t *jr = json_object_get(in, "rewards");
     if (!json_is_array(firms) || json_array_size(jr) > MAX_REWARDS) {
@@ -130,7 +134,10 @@ json_t *listing_pipeline(json_t *in, struct error *err) {
         struct field_errors fe = {0};
         profile_clear(&p);
         json_t *ent = json_object_get(f, "enterprise");
-        if (ent && profile_from_json(&p, ent, &a, &fe) > 0) {
+        const char *uscc = json_string_value(json_object_get(f, "uscc"));
+        if (pf && uscc && !ent) {
+            if (pf->get(pf->ctx, uscc, &p, &a)) profile_clear(&p);
+        } else if (ent && profile_from_json(&p, ent, &a, &fe) > 0) {
             rc = error_set(err, ERR_INVALID, "第 %zu 家企业信息有误：%s", "firm %zu: %s", i + 1,
                            fe.items[0].zh);
             break;

@@ -17,7 +17,8 @@
 
 /* Answers 200 even without a store (the server is up); "store" says which one, if any. On
  * PostgreSQL "changes" says whether other replicas' writes are heard ("listening"); while they are
- * not ("reconnecting") the answer is 503 "degraded", so a load balancer can route around it. */
+ * not ("reconnecting") the answer is 503 "degraded", so a load balancer can route around it. With
+ * a read replica, "read_store" gives its state and lag (replica.c). */
 static void health(struct http_request *req, struct http_response *res) {
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string("ok"));
@@ -36,6 +37,10 @@ static void health(struct http_request *req, struct http_response *res) {
             return;
         }
         if (req->server->watch) json_object_set_new(o, "changes", json_string("listening"));
+        if (req->server->read_pool.n) {
+            /* the streaming replica: its lag; while it fails reads go to the primary */
+            json_object_set_new(o, "read_store", replica_health(req));
+        }
     } else {
         json_object_set_new(o, "store", json_string("none"));
         json_object_set_new(o, "enterprises", json_null());

@@ -87,7 +87,7 @@ static int parse_list_query(struct http_request *req, struct enterprise_query *q
 
 static void list(struct http_request *req, struct http_response *res) {
     struct enterprise_query q;
-    if (parse_list_query(req, &q, res) < 0) return;
+    if (parse_list_query(req, &q, res) < 0 || http_scope_region(req, &q.region, res) < 0) return;
     struct store *st = http_store(req, res);
     if (!st) return;
     struct enterprise_list out;
@@ -150,6 +150,11 @@ static void get_one(struct http_request *req, struct http_response *res) {
         http_reply_json(res, 400, e);
         return;
     }
+    const struct actor *who = http_actor(req);
+    if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, u.code, -1)) {
+        http_reply_forbidden(res); /* before the store: not even whether it exists */
+        return;
+    }
     int32_t today;
     if (eval_date(req, &today, res) < 0) return;
     struct store *st = http_store(req, res);
@@ -168,6 +173,10 @@ static void get_one(struct http_request *req, struct http_response *res) {
             http_reply_error(res, 404, "not_found", "没有这家企业", "no such enterprise");
         else
             http_reply_err(res, 0, &err);
+        return;
+    }
+    if (!auth_sees_enterprise(who, u.code, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
+        http_reply_forbidden(res);
         return;
     }
     http_reply_json(res, 200, profile_out(p, id, today));
@@ -196,6 +205,38 @@ static void check_required(struct profile *p, struct arena *a, json_t *errors) {
     }
     if (!p->v[F_NAME].has || !p->v[F_NAME].s || !*p->v[F_NAME].s)
         add_field_error(errors, "name", "缺少企业名称", "name is required");
+}
+
+static int region_of(const struct profile *p) {
+    return p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1;
+}
+
+/* Whether the actor may write this profile: its own enterprise, or one in its region both as
+ * stored (when it exists) and as written (no moving an enterprise out of, or into, another
+ * district). Fills res with 403 when not. */
+static bool may_write(struct http_request *req, struct store *st, const struct profile *p,
+                      struct http_response *res) {
+    const struct actor *who = http_actor(req);
+    const char *uscc = p->v[F_USCC].s;
+    bool ok = auth_sees_enterprise(who, uscc, region_of(p));
+    if (ok && who->role != ROLE_ENTERPRISE && who->region >= 0) {
+        struct profile *old = arena_alloc(http_arena(req), sizeof *old);
+        struct error err;
+        error_clear(&err);
+        if (!old) {
+            http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
+            return false;
+        }
+        profile_clear(old);
+        if (store_get_enterprise(st, uscc, old, http_arena(req), NULL, &err) == 0)
+            ok = auth_sees_enterprise(who, uscc, region_of(old));
+        else if (err.code != ERR_NOTFOUND) {
+            http_reply_err(res, 0, &err);
+            return false;
+        }
+    }
+    if (!ok) http_reply_forbidden(res);
+    return ok;
 }
 
 static void create(struct http_request *req, struct http_response *res) {
@@ -227,7 +268,7 @@ static void create(struct http_request *req, struct http_response *res) {
     }
     json_decref(errors);
     struct store *st = http_store(req, res);
-    if (!st) return;
+    if (!st || !may_write(req, st, p, res)) return;
     int64_t id = 0;
     struct error err;
     error_clear(&err);

@@ -52,9 +52,9 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     time_t now = time(NULL);
     int32_t today = date_today();
     /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
-    uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
+    uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
     bool is_same = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
-                   state.today == today && state.watch_version == wv;
+                   state.today == today && state.watch_version >= wv;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
     state.checked = now;
@@ -99,7 +99,7 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.today = today;
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
-    state.watch_version = wv;
+    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_stale = false;
     return 0;
 }
@@ -133,6 +133,20 @@ static struct index_gen *acquire(struct http_request *req, struct http_response 
 static void release(struct index_gen *g, struct catalog_ref *cat) {
     index_gen_release(g);
     catalog_release(cat);
+}
+
+struct index_gen *http_match_acquire(struct http_request *req, struct http_response *res,
+                                     const struct match_catalog **cat, void **token) {
+    struct catalog_ref *c;
+    struct index_gen *g = acquire(req, res, &c);
+    if (!g) return NULL;
+    *cat = c->cat;
+    *token = c;
+    return g;
+}
+
+void http_match_release(struct index_gen *g, void *token) {
+    release(g, token);
 }
 
 /* POST /api/match/preview {"rule": "…"} */
@@ -269,6 +283,7 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         http_reply_err(res, 400, &err);
         return;
     }
+    if (http_scope_region(req, &region, res) < 0) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct clause cl;
@@ -344,6 +359,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     const char *uscc = http_param(req, "uscc");
     const char *all = http_query(req, "all");
     bool is_all = all && strcmp(all, "1") == 0;
+    const struct actor *who = http_actor(req);
+    if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, uscc, -1)) {
+        http_reply_forbidden(res); /* before the store: not even whether it exists */
+        return;
+    }
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -352,6 +372,11 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     if (!p || store_get_enterprise(s, uscc, p, http_arena(req), NULL, &err)) {
         if (!p) error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
         http_reply_err(res, 0, &err);
+        free(p);
+        return;
+    }
+    if (!auth_sees_enterprise(who, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
+        http_reply_forbidden(res);
         free(p);
         return;
     }

@@ -12,6 +12,7 @@
 
 #include "extract/extract.h"
 #include "http/internal.h"
+#include "notify/notify.h"
 #include "rules/rules.h"
 #include "store/store.h"
 #include "util/date.h"
@@ -180,6 +181,13 @@ static void policy_create(struct http_request *req, struct http_response *res) {
     p.code = str_or_null(j, "code");
     p.doc_no = str_or_null(j, "doc_no");
     p.department = str_or_null(j, "department");
+    const struct actor *who = http_actor(req);
+    if (!p.department && who->dept[0]) p.department = arena_strdup(a, who->dept);
+    if (!auth_sees_department(who, p.department)) {
+        json_decref(j);
+        http_reply_forbidden(res);
+        return;
+    }
     p.level = str_or_null(j, "level");
     p.source = str_or_null(j, "source");
     p.status = POLICY_DRAFT;
@@ -343,12 +351,17 @@ static void policy_publish(struct http_request *req, struct http_response *res) 
     struct clause *cs = NULL;
     int n = 0;
     int rc = store_get_policy(s, id, &p, a, &err);
+    if (!rc && !auth_sees_department(http_actor(req), p.department)) {
+        http_reply_forbidden(res);
+        return;
+    }
     if (!rc) rc = store_list_clauses(s, id, -1, a, &cs, &n, &err);
     if (!rc) rc = store_begin(s, &err);
     if (!rc) {
         rc = store_set_policy_status(s, id, POLICY_PUBLISHED, &err);
         for (int i = 0; !rc && i < n; i++)
             rc = store_set_clause_status(s, cs[i].id, POLICY_PUBLISHED, &err);
+        if (!rc) rc = notify_publish_later(s, id, time(NULL), &err); /* src/notify tells firms */
         if (!rc) rc = store_commit(s, &err);
         if (rc) store_rollback(s);
     }

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/internal.h"
 #include "enterprise/enterprise.h"
+#include "http/internal.h"
+#include "library/library.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "ticket/ticket.h"
 #include "util/date.h"
 
 #define RECHECK_SECONDS 1
@@ -41,9 +43,9 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     const struct http_server *srv = http_request_server(req);
     const char *db = srv->db ? srv->db : "";
     time_t now = time(NULL);
-    uint64_t wv = srv->watch ? store_watch_version(srv->watch) : 0;
+    uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
     bool is_same = state.is_loaded && state.server == srv && strcmp(state.db, db) == 0 &&
-                   state.watch_version == wv;
+                   state.watch_version >= wv;
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_c = store_count_clauses(s);
     state.checked = now;
@@ -55,6 +57,8 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     search_doc_list_init(&docs);
     struct search_index *idx = NULL;
     rc = search_load_store(&docs, s, err);
+    if (!rc) rc = ticket_faq_search_docs(s, &docs, err); /* FAQ entries (src/ticket) */
+    if (!rc) rc = library_search_docs(s, &docs, err);    /* documents (src/library) */
     if (!rc) rc = search_index_build(state.lex, docs.docs, docs.n_docs, &idx, err);
     search_doc_list_release(&docs);
     if (rc) return rc;
@@ -62,7 +66,7 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.server = srv;
     snprintf(state.db, sizeof state.db, "%s", db);
     state.n_clauses = n_c;
-    state.watch_version = wv;
+    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_loaded = true;
     state.is_stale = false;
     return 0;

@@ -32,6 +32,11 @@ struct http_config {
     const char *db;       /* store URI ("data/duijie.db"); NULL = no store: its endpoints say 503 */
     const char *web_root; /* folder of static files; NULL = none served */
     int threads;          /* worker threads (and store connections); 0 = CPUs, at least 2 */
+    const char *db_read;  /* a PostgreSQL streaming replica for the reads marked in replica.c;
+                             NULL = every read goes to db */
+    bool is_cookie_secure; /* the session cookie gets Secure (HTTPS in front); default off */
+    bool is_behind_proxy;  /* a reverse proxy in front: the client address (for login rate
+                              limits) is the last entry of X-Forwarded-For */
 };
 
 struct http_server;
@@ -61,9 +66,10 @@ struct http_input {
     const char *body;
     size_t body_len;
     bool is_body_too_large; /* the body went past the route's limit and was dropped */
+    const char *client;     /* the peer's address ("" or NULL when unknown) */
 };
 
-#define HTTP_MAX_RESPONSE_HEADERS 8
+#define HTTP_MAX_RESPONSE_HEADERS 12
 
 /* What a request gets back. body is malloc'd and owned by the response. */
 struct http_response {
@@ -119,7 +125,10 @@ const char *http_body(const struct http_request *req, size_t *len);
  * line and column and returns NULL. The caller owns the result. */
 json_t *http_body_json(struct http_request *req, struct http_response *res);
 /* Who sent the request (auth/auth.h): the signed-in user's role and scope, or ROLE_ANON. Never
- * NULL inside a handler. */
+ * NULL inside a handler. The router has already refused roles the route's row of
+ * src/auth/authz.def does not list (and state changes without the session's CSRF token); the
+ * handler checks the object with auth_sees_enterprise / auth_sees_department, answering
+ * http_reply_forbidden. */
 const struct actor *http_actor(const struct http_request *req);
 /* Memory that lives until the response is sent. */
 struct arena *http_arena(struct http_request *req);
@@ -147,6 +156,10 @@ void http_reply_err(struct http_response *res, int status, const struct error *e
 json_t *http_error_json(const char *code, const char *zh, const char *en);
 /* Adds a response header (name and value copied, truncated to fit). */
 void http_add_header(struct http_response *res, const char *name, const char *value);
+
+/* 403 "forbidden": the object lies outside the actor's scope (another enterprise, district or
+ * department). */
+void http_reply_forbidden(struct http_response *res); /* code "out_of_scope" */
 
 /* The status for an err_code (ERR_NOTFOUND → 404, ERR_INVALID → 422, ...). */
 int http_status_for(int code);

@@ -26,6 +26,8 @@ struct route {
     int n_literal;
     http_handler fn;
     size_t max_body;
+    bool is_replica_read;           /* may read from the replica (replica.c's table) */
+    const struct authz_rule *authz; /* its row of src/auth/authz.def; NULL = none: refused */
 };
 
 struct http_router {
@@ -51,9 +53,21 @@ struct http_server {
     char *db;       /* owned; NULL = no store */
     char *web_root; /* owned, resolved by realpath; NULL = no static files */
     int threads;
+    bool is_cookie_secure; /* the session cookie says Secure (served over HTTPS) */
+    bool is_behind_proxy;  /* the client address is the last of X-Forwarded-For */
     struct http_router router;
     struct store_pool pool;
     struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
+    char *db_read;             /* owned; a streaming replica for reads (replica.c); NULL = none */
+    struct store_pool read_pool;
+    struct replica_sync {
+        pthread_mutex_t mu;
+        uint64_t target_version; /* the watch version whose primary position is target_lsn */
+        char target_lsn[32];
+        uint64_t synced_version; /* the replica has replayed the changes up to this version */
+        int64_t down_until;      /* unix seconds: the replica failed, read from the primary */
+        int64_t checked;         /* unix seconds of the last check that it answers */
+    } sync;
     struct MHD_Daemon *daemon; /* NULL until listening */
     atomic_int in_flight;      /* requests received and not yet completed */
 };
@@ -75,8 +89,23 @@ struct http_request {
     struct arena arena;
     struct store *store; /* taken from the pool on first http_store, given back after */
     int store_slot;
-    struct actor actor; /* who is asking: ROLE_ANON until a session cookie is accepted */
+    struct store_pool *store_pool; /* the pool store_slot belongs to (the primary's or replica's) */
+    const struct route *route;     /* the route being served; NULL before dispatch */
+    uint64_t watch_version;        /* the change notices the request's store is known to reflect */
+    struct actor actor;            /* who is asking: ROLE_ANON until a session cookie is accepted */
+    char session[AUTH_TOKEN_LEN + 1]; /* the accepted session id; "" when anonymous */
+    char csrf[AUTH_TOKEN_LEN + 1];    /* its CSRF token */
 };
+
+#define HTTP_SESSION_COOKIE "duijie_session"
+
+/* The value of a cookie of the request into out (truncated to fit); false when absent. */
+bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap);
+/* A list's region filter cut to the actor's region (authz scope REGION): none given becomes the
+ * actor's own; one outside it is a 403 in res and -1. Roles of the whole city change nothing. */
+int http_scope_region(struct http_request *req, int *region, struct http_response *res);
+/* The address the request came from (see http_config.is_behind_proxy); "" when unknown. */
+const char *http_client(const struct http_request *req);
 
 /* Splits and decodes in->target into req (path segments, query). On bad input fills res with a
  * 400 and returns -1. */
@@ -93,9 +122,34 @@ void pool_close(struct store_pool *p);
 struct store *pool_take(struct store_pool *p, int *slot);
 void pool_give(struct store_pool *p, int slot);
 
+/* Read replicas (replica.c): which routes may read from the replica, the replica's pool, choosing
+ * a request's connection (http_store), read-your-writes after a write, and the health figures. */
+void replica_mark_routes(struct http_router *r);
+int replica_open(struct http_server *s, struct error *err);
+void replica_close(struct http_server *s);
+/* The connection for req (pool and slot recorded in req) or NULL when the server has no store. */
+struct store *replica_take(struct http_request *req);
+/* After the handler: a successful write hands the client the primary's WAL position (a cookie),
+ * so that its next reads wait for the replica or go to the primary. */
+void replica_after(struct http_request *req, struct http_response *res);
+/* The "read_store" object of GET /api/health: "ok", "retrying" (a recent failure: reads go to the
+ * primary) or "unreachable", the replay position and lag. */
+json_t *replica_health(struct http_request *req);
+/* The change-notice version the request's data reflects (api_match.c, api_search.c compare it
+ * with what their index was loaded at). */
+uint64_t http_watch_version(const struct http_request *req);
+
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
+/* The match endpoints' current index generation and published clauses (api_match.c), for other
+ * endpoints that evaluate enterprises with the same engine state (api_network.c). NULL with res
+ * set when they cannot be loaded; give both back with http_match_release. */
+struct index_gen;
+struct match_catalog;
+struct index_gen *http_match_acquire(struct http_request *req, struct http_response *res,
+                                     const struct match_catalog **cat, void **token);
+void http_match_release(struct index_gen *g, void *token);
 /* The same for the search index (a published clause is searchable at once). api_search.c. */
 void http_search_invalidate(void);
 

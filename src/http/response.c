@@ -68,6 +68,11 @@ void http_reply_error(struct http_response *res, int status, const char *code, c
     http_reply_json(res, status, http_error_json(code, zh, en));
 }
 
+void http_reply_forbidden(struct http_response *res) {
+    http_reply_error(res, 403, "out_of_scope", "超出当前账号的权限范围(其他企业、区市或部门)",
+                     "outside this account's scope (another enterprise, district or department)");
+}
+
 int http_status_for(int code) {
     switch (code) {
     case ERR_INVALID:

@@ -1,11 +1,15 @@
 /* Owns the route table and dispatch: patterns with {params}, choosing the most literal match,
- * 404/405 (with Allow), 413 for bodies over the route's limit, the static-file fallback outside
- * /api, and giving the request's store connection back. Route files register themselves through
+ * 404/405 (with Allow), 413 for bodies over the route's limit, the session hook (the session
+ * cookie gives the request's actor; state changes need the session's CSRF token), refusing roles
+ * the route's row of src/auth/authz.def does not list, the static-file fallback outside /api, and
+ * giving the request's store connection back. Route files register themselves through
  * routes.def; this file never names an endpoint. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/internal.h"
+#include "refdata/refdata.h"
 
 void router_init(struct http_router *r) {
     memset(r, 0, sizeof *r);
@@ -43,6 +47,7 @@ int http_route(struct http_router *r, const char *method, const char *pattern, h
     strcpy(rt->method, method);
     rt->fn = fn;
     rt->max_body = max_body ? max_body : HTTP_BODY_LIMIT_DEFAULT;
+    rt->authz = authz_find(method, pattern);
     rt->pattern = strdup(pattern);
     if (!rt->pattern) {
         r->n_bad++;
@@ -125,7 +130,7 @@ const struct actor *http_actor(const struct http_request *req) {
 }
 
 static void request_end(struct http_request *req) {
-    if (req->store_slot >= 0) pool_give(&req->server->pool, req->store_slot);
+    if (req->store_slot >= 0) pool_give(req->store_pool, req->store_slot);
     arena_release(&req->arena);
 }
 
@@ -134,6 +139,103 @@ static void too_large(struct http_response *res, size_t limit) {
     snprintf(zh, sizeof zh, "请求体超过上限 %zu 字节", limit);
     snprintf(en, sizeof en, "the request body is over the limit of %zu bytes", limit);
     http_reply_error(res, 413, "too_large", zh, en);
+}
+
+bool http_cookie(const struct http_request *req, const char *name, char *out, size_t cap) {
+    size_t n = strlen(name);
+    for (int i = 0; i < req->in->n_headers; i++) {
+        if (strcasecmp(req->in->headers[i].name, "Cookie") != 0) continue;
+        for (const char *p = req->in->headers[i].value; p && *p;) {
+            while (*p == ' ' || *p == ';')
+                p++;
+            const char *end = strchr(p, ';');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+                snprintf(out, cap, "%.*s", (int)(len - n - 1), p + n + 1);
+                return true;
+            }
+            p += len;
+        }
+    }
+    return false;
+}
+
+const char *http_client(const struct http_request *req) {
+    if (req->server->is_behind_proxy) {
+        const char *fwd = http_header(req, "X-Forwarded-For");
+        if (fwd) {
+            const char *last = strrchr(fwd, ',');
+            last = last ? last + 1 : fwd;
+            while (*last == ' ')
+                last++;
+            return last;
+        }
+    }
+    return req->in->client ? req->in->client : "";
+}
+
+/* Fills req->actor from the session cookie when it names a live session; anonymous otherwise.
+ * Sessions are read on the primary, on a connection of their own: a replica may not have a new
+ * session yet and cannot move last_seen, while the handler may still read from the replica. */
+static void session_begin(struct http_request *req, struct http_response *res) {
+    char id[AUTH_TOKEN_LEN + 2];
+    if (!req->server->pool.n || !http_cookie(req, HTTP_SESSION_COOKIE, id, sizeof id)) return;
+    struct error err;
+    error_clear(&err);
+    struct actor a;
+    int slot;
+    struct store *st = pool_take(&req->server->pool, &slot);
+    int rc = auth_session_actor(st, id, &a, req->csrf, &err);
+    pool_give(&req->server->pool, slot);
+    if (rc == 0) {
+        req->actor = a;
+        memcpy(req->session, id, sizeof req->session); /* a valid id is AUTH_TOKEN_LEN long */
+    } else {
+        req->csrf[0] = 0;
+        if (rc != ERR_NOTFOUND) http_reply_err(res, 503, &err); /* the store failed */
+    }
+}
+
+int http_scope_region(struct http_request *req, int *region, struct http_response *res) {
+    int own = req->actor.region;
+    if (own < 0) return 0; /* the whole city */
+    if (*region < 0) {
+        *region = own;
+        return 0;
+    }
+    if (region_is_within(*region, own)) return 0;
+    http_reply_forbidden(res);
+    return -1;
+}
+
+static bool is_state_change(const char *method) {
+    return strcmp(method, "GET") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+/* 0 when the actor may call the route; otherwise fills res (401, 403) and returns -1. */
+static int authorise(struct http_request *req, const struct route *rt, struct http_response *res) {
+    if (req->actor.user_id && is_state_change(req->method)) {
+        const char *token = http_header(req, "X-CSRF-Token");
+        if (!token || !auth_token_equal(token, req->csrf)) {
+            http_reply_error(res, 403, "csrf",
+                             "缺少或错误的 CSRF 令牌 (请求头 X-CSRF-Token),请刷新页面后重试",
+                             "missing or wrong CSRF token (header X-CSRF-Token); reload the page");
+            return -1;
+        }
+    }
+    if (!rt->authz) {
+        http_reply_error(res, 403, "forbidden", "该接口未列入权限表",
+                         "this endpoint has no row "
+                         "in the authorisation matrix");
+        return -1;
+    }
+    if (authz_allows(rt->authz, req->actor.role)) return 0;
+    if (!req->actor.user_id)
+        http_reply_error(res, 401, "unauthenticated", "请先登录", "sign in first");
+    else
+        http_reply_error(res, 403, "role_forbidden", "当前角色无权使用此功能",
+                         "this role may not use this endpoint");
+    return -1;
 }
 
 static void dispatch(struct http_request *req, struct http_response *res) {
@@ -151,7 +253,11 @@ static void dispatch(struct http_request *req, struct http_response *res) {
             req->param_values[req->n_params] = req->segs[k];
             req->n_params++;
         }
+        req->route = rt;
+        session_begin(req, res);
+        if (res->body || authorise(req, rt, res) < 0) return;
         rt->fn(req, res);
+        replica_after(req, res);
         if (!res->body) http_reply_error(res, 500, "internal", "处理程序未给出响应", "no response");
         return;
     }

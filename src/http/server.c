@@ -39,7 +39,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     s->bind = strdup(cfg->bind ? cfg->bind : "127.0.0.1");
     s->port = cfg->port;
     s->db = dup_or_null(cfg->db);
+    s->db_read = dup_or_null(cfg->db_read);
+    pthread_mutex_init(&s->sync.mu, NULL);
     s->threads = cfg->threads;
+    s->is_cookie_secure = cfg->is_cookie_secure;
+    s->is_behind_proxy = cfg->is_behind_proxy;
     if (s->threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->threads = n < 2 ? 2 : n > 64 ? 64 : (int)n;
@@ -47,7 +51,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     router_init(&s->router);
     s->pool.n = 0;
     atomic_init(&s->in_flight, 0);
-    if (!s->bind || (cfg->db && !s->db)) {
+    if (!s->bind || (cfg->db && !s->db) || (cfg->db_read && !s->db_read)) {
         http_server_free(s);
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
@@ -60,6 +64,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
         }
     }
     add_routes(&s->router);
+    replica_mark_routes(&s->router);
     if (s->router.n_bad) {
         http_server_free(s);
         return error_set(err, ERR_INVALID, "有 %d 条路由定义无效",
@@ -72,6 +77,11 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     /* on PostgreSQL, writes by other replicas reach the index through change notices */
     if (s->db && store_kind(s->pool.stores[0]) == STORE_POSTGRES &&
         (rc = store_watch_new(s->db, &s->watch, err)) < 0) {
+        http_server_free(s);
+        return rc;
+    }
+    if (s->db_read && (!s->db || (rc = replica_open(s, err)) < 0)) {
+        if (!s->db) rc = error_set(err, ERR_INVALID, "--db-read 需要 --db", "--db-read needs --db");
         http_server_free(s);
         return rc;
     }
@@ -121,7 +131,8 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
                           "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-static enum MHD_Result send_response(struct MHD_Connection *c, struct http_response *res) {
+static enum MHD_Result send_response(struct MHD_Connection *c, struct http_response *res,
+                                     bool hsts) {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
@@ -134,6 +145,10 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_respo
     MHD_add_response_header(r, "Content-Security-Policy", csp);
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (hsts) MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     MHD_add_response_header(r, "Server", "duijie/" HTTP_VERSION);
     for (int i = 0; i < res->n_headers; i++)
         MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
@@ -176,7 +191,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             struct http_input in = {.method = method, .target = cr->target, .is_body_too_large = 1};
             struct http_response res;
             http_server_handle(s, &in, &res);
-            return send_response(c, &res);
+            return send_response(c, &res, s->is_cookie_secure);
         }
         return MHD_YES;
     }
@@ -194,7 +209,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     struct header_list headers = {.n = 0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &headers);
+    char client[INET6_ADDRSTRLEN] = "";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, client,
+                  sizeof client);
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, client,
+                  sizeof client);
     struct http_input in = {
+        .client = client,
         .method = method,
         .target = cr->target,
         .headers = headers.items,
@@ -205,7 +230,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     };
     struct http_response res;
     http_server_handle(s, &in, &res);
-    return send_response(c, &res);
+    return send_response(c, &res, s->is_cookie_secure);
 }
 
 int http_server_listen(struct http_server *s, struct error *err) {
@@ -246,10 +271,13 @@ void http_server_free(struct http_server *s) {
         if (fd != MHD_INVALID_SOCKET) close(fd);
     }
     store_watch_free(s->watch);
+    replica_close(s);
     if (s->pool.n) pool_close(&s->pool);
     router_release(&s->router);
     free(s->bind);
     free(s->db);
+    free(s->db_read);
+    pthread_mutex_destroy(&s->sync.mu);
     free(s->web_root);
     free(s);
 }
@@ -260,6 +288,6 @@ struct store *http_store(struct http_request *req, struct http_response *res) {
         http_reply_error(res, 503, "no_store", "服务器未配置数据库", "the server has no store");
         return NULL;
     }
-    req->store = pool_take(&req->server->pool, &req->store_slot);
+    req->store = replica_take(req); /* the primary, or the replica for the reads it may serve */
     return req->store;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "import/import.h"
+#include "import/pipe.h"
 #include "refdata/refdata.h"
 #include "util/strmap.h"
 #include "util/utf8.h"
@@ -46,6 +47,7 @@ struct importer {
     struct error cell_err;
     bool is_in_tx;
     int fatal;
+    struct import_pipe *pipe; /* the writer thread, inside the transaction */
 };
 
 /* ---- issues ---- */
@@ -462,10 +464,7 @@ static int store_row(struct importer *im, const struct import_row *row, struct p
         return error_set(im->err, ERR_NOMEM, "内存不足", "out of memory");
     im->r->rows_valid++;
     if (im->o->is_dry_run || !im->sink) return 0;
-    int rc = im->sink->put(im->sink->ctx, p, im->err);
-    if (rc) return rc;
-    im->r->rows_stored++;
-    return 0;
+    return import_pipe_push(im->pipe, p, im->err); /* rows_stored counted when the pipe ends */
 }
 
 static int on_row(void *ctx, const struct import_row *row) {
@@ -541,6 +540,7 @@ static int begin(struct importer *im) {
     if (im->o->is_dry_run || !im->sink) return 0;
     int rc = im->sink->begin(im->sink->ctx, im->err);
     if (!rc) im->is_in_tx = true;
+    if (!rc) rc = import_pipe_start(&im->pipe, im->sink, im->err);
     return rc;
 }
 
@@ -551,6 +551,15 @@ static int finish(struct importer *im, int rc, int64_t count_before) {
               "no header row with a 统一社会信用代码 (uscc) column");
         rc = error_set(im->err, ERR_INVALID, "没有找到含“统一社会信用代码”列的表头行",
                        "no header row with a 统一社会信用代码 (uscc) column");
+    }
+    if (im->pipe) {
+        struct error werr;
+        int wrc = import_pipe_finish(im->pipe, &r->rows_stored, &werr);
+        im->pipe = NULL;
+        if (wrc && !rc) {
+            *im->err = werr;
+            rc = wrc;
+        }
     }
     if (im->is_in_tx) {
         if (!rc) rc = im->sink->commit(im->sink->ctx, im->err);

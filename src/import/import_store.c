@@ -1,7 +1,9 @@
 /* Owns the binding of the importer to the store: a sink whose begin/put/commit/rollback are the
  * store's transaction and store_put_enterprise (insert or update by USCC), and the entry points
- * the CLI and the HTTP upload call. A load into an empty store uses the store's bulk transaction
- * (indexes rebuilt at commit). Knows no SQL. */
+ * the CLI and the HTTP upload call. A load into an empty store, or a large one, uses the store's
+ * bulk transaction (indexes rebuilt at commit). Knows no SQL. */
+#include <sys/stat.h>
+
 #include "import/import.h"
 #include "store/store.h"
 
@@ -31,9 +33,15 @@ static int64_t sink_count(void *ctx) {
     return store_count_enterprises(((struct store_sink *)ctx)->s);
 }
 
-static void sink_init(struct store_sink *k, struct import_sink *sink, struct store *s) {
+/* Inputs of this size or more (about 60,000 rows) also load in bulk into a store that has rows:
+ * rebuilding the enterprise table's two indexes once costs a few seconds at 2,000,000 rows, far
+ * less than keeping them up to date row by row. */
+#define BULK_BYTES ((size_t)16 << 20)
+
+static void sink_init(struct store_sink *k, struct import_sink *sink, struct store *s,
+                      size_t input_bytes) {
     k->s = s;
-    k->is_bulk = s && store_count_enterprises(s) == 0;
+    k->is_bulk = s && (input_bytes >= BULK_BYTES || store_count_enterprises(s) == 0);
     *sink = (struct import_sink){k, sink_begin, sink_put, sink_commit, sink_rollback, sink_count};
 }
 
@@ -41,7 +49,8 @@ int import_file(struct store *s, const char *path, const struct import_options *
                 struct import_result *r, struct error *err) {
     struct store_sink k;
     struct import_sink sink;
-    sink_init(&k, &sink, s);
+    struct stat st;
+    sink_init(&k, &sink, s, stat(path, &st) == 0 ? (size_t)st.st_size : 0);
     return import_run_file(path, o, s ? &sink : NULL, r, err);
 }
 
@@ -49,6 +58,6 @@ int import_buffer(struct store *s, const char *data, size_t len, const char *fil
                   const struct import_options *o, struct import_result *r, struct error *err) {
     struct store_sink k;
     struct import_sink sink;
-    sink_init(&k, &sink, s);
+    sink_init(&k, &sink, s, len);
     return import_run_buffer(data, len, filename, o, s ? &sink : NULL, r, err);
 }

@@ -2,6 +2,10 @@
  * at write time (size class, fiscal year, 3-year sums). No SQL here. */
 #include "store/row.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "refdata/refdata.h"
 #include "util/date.h"
 
 static const char *const special_cols[EC_PLAIN] = {
@@ -63,4 +67,42 @@ bool store_year_has_any(const struct value *vals) {
     for (int k = 0; k < N_YEAR; k++)
         if (vals[store_year_fields[k]].has) return true;
     return false;
+}
+
+/* NBS codes have 6 digits down to the county and 9 for a town, so everything within a region sorts
+ * in one range of 6-digit codes and one of 9-digit codes. */
+int store_region_ranges(int r, int64_t lo[2], int64_t hi[2]) {
+    const struct region *reg = region_at(r);
+    if (reg->level == REGION_TOWN) {
+        lo[0] = hi[0] = reg->code;
+        return 1;
+    }
+    int64_t span = reg->level == REGION_PROVINCE ? 10000 : reg->level == REGION_CITY ? 100 : 1;
+    lo[0] = reg->code;
+    hi[0] = reg->code + span - 1;
+    lo[1] = reg->code * 1000;
+    hi[1] = (reg->code + span) * 1000 - 1;
+    return 2;
+}
+
+/* Codes under a division or group sort in [code, code with its last digit + 1); a section's
+ * divisions are consecutive numbers, so its codes sort from its first division to past its last. */
+void store_industry_range(int i, char lo[8], char hi[8], const char **exact) {
+    const struct industry *ind = industry_at(i);
+    *exact = NULL;
+    if (ind->level != INDUSTRY_SECTION) {
+        snprintf(lo, 8, "%s", ind->code);
+        snprintf(hi, 8, "%s", ind->code);
+        hi[strlen(hi) - 1]++;
+        return;
+    }
+    *exact = ind->code;
+    lo[0] = hi[0] = 0;
+    for (int k = 0; k < industry_count(); k++) {
+        const struct industry *d = industry_at(k);
+        if (d->level != INDUSTRY_DIVISION || d->section != i) continue;
+        if (!lo[0] || strcmp(d->code, lo) < 0) snprintf(lo, 8, "%s", d->code);
+        if (!hi[0] || strcmp(d->code, hi) > 0) snprintf(hi, 8, "%s", d->code);
+    }
+    if (hi[0]) hi[strlen(hi) - 1]++;
 }

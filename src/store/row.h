@@ -5,6 +5,7 @@
 #define DUIJIE_STORE_ROW_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "enterprise/enterprise.h"
 
@@ -47,5 +48,13 @@ void store_derive_for_write(const struct profile *p, struct ent_derived *d);
 
 /* Whether one year's values (indexed by field) hold any per-year field. */
 bool store_year_has_any(const struct value *vals);
+
+/* The region_code ranges [lo[k], hi[k]] holding region r and every region within it; returns how
+ * many (1 for a town, 2 above: the 6-digit and the 9-digit codes). So one index on region_code
+ * serves a filter on a region of any level. */
+int store_region_ranges(int r, int64_t lo[2], int64_t hi[2]);
+/* The industry codes within industry i: [lo, hi), plus *exact (a section's own letter) or NULL. An
+ * empty lo means none (a section without divisions). One index on industry serves every level. */
+void store_industry_range(int i, char lo[8], char hi[8], const char **exact);
 
 #endif

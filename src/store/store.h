@@ -19,7 +19,7 @@ enum store_kind { STORE_SQLITE, STORE_POSTGRES };
 
 /* The schema version this build creates and reads (docs/STORE.md); an older file is migrated on
  * open, a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating if needed) and migrates: "data/duijie.db", "sqlite:PATH", "postgres://…". */
 int store_open(const char *uri, struct store **out, struct error *err);
@@ -227,5 +227,37 @@ int store_watch_new(const char *uri, struct store_watch **out, struct error *err
 void store_watch_free(struct store_watch *w);
 uint64_t store_watch_version(const struct store_watch *w);
 bool store_watch_is_connected(const struct store_watch *w);
+
+/* ---- read replicas (PostgreSQL streaming replication; store_read.c) ----
+ *
+ * A hot standby answers reads only. `duijie serve --db-read` keeps a second pool of connections on
+ * it; which requests may use it is decided in one place, src/http/replica.c (docs/DEPLOY.md). WAL
+ * positions travel as PostgreSQL prints them ("0/3016F0"). */
+
+#define STORE_LSN_MAX 32 /* room for a WAL position as text, NUL included */
+
+/* Opens a connection to a standby for reads: no migrations (it is read-only). When lsn is given,
+ * first waits up to wait_ms for the standby to have replayed the primary's WAL up to it (so the
+ * tables the primary's servers migrated are there). ERR_UNSUPPORTED for a URI that is not
+ * postgres://. A URI naming a primary works too (every position it has written counts as
+ * replayed). */
+int store_open_read(const char *uri, const char *lsn, int wait_ms, struct store **out,
+                    struct error *err);
+/* The server's WAL position: the primary's current write position, a standby's replay position. */
+int store_wal_lsn(struct store *s, char *out, size_t cap, struct error *err);
+/* 1 when the server has replayed (or, being a primary, written) the WAL up to lsn, 0 when not yet,
+ * negative on error. */
+int store_replayed(struct store *s, const char *lsn, struct error *err);
+bool store_lsn_is_valid(const char *lsn);
+
+struct store_replica_status {
+    bool is_standby;                /* in recovery (a streaming replica) */
+    char replay_lsn[STORE_LSN_MAX]; /* "" on a primary */
+    int64_t lag_ms; /* now − the last replayed transaction's commit time; -1 when unknown. Grows
+                       while the primary is idle: read it with the bytes behind */
+};
+int store_replica_status(struct store *s, struct store_replica_status *st, struct error *err);
+/* Bytes of WAL the primary has written past lsn (a standby's replay position), 0 when none. */
+int store_wal_bytes_behind(struct store *primary, const char *lsn, int64_t *out, struct error *err);
 
 #endif

@@ -71,6 +71,18 @@ static const char *const migrations[] = {
     " updated_at BIGINT, UNIQUE (policy_id, seq, version));"
     "CREATE INDEX clause_status ON clause(status);"
     "CREATE INDEX policy_status ON policy(status);",
+
+    /* 3: the enterprise table keeps two secondary indexes, region_code and industry, which serve
+     * filters at every level (row.h); matching runs on the in-memory index, not on SQL, so the
+     * other eight only slowed every write. */
+    "DROP INDEX IF EXISTS enterprise_region_county;"
+    "DROP INDEX IF EXISTS enterprise_region_city;"
+    "DROP INDEX IF EXISTS enterprise_industry_section;"
+    "DROP INDEX IF EXISTS enterprise_industry_division;"
+    "DROP INDEX IF EXISTS enterprise_size;"
+    "DROP INDEX IF EXISTS enterprise_established;"
+    "DROP INDEX IF EXISTS enterprise_revenue;"
+    "DROP INDEX IF EXISTS enterprise_employees;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -1109,6 +1121,7 @@ struct list_sql {
     struct buf where;
     struct params pa;
     char like[2][256];
+    char industry[2][8];
 };
 
 static void add_filter(struct list_sql *l, const char *cond, const char *text, int64_t v) {
@@ -1120,29 +1133,32 @@ static void add_filter(struct list_sql *l, const char *cond, const char *text, i
         p_int(&l->pa, i, v);
 }
 
+/* One index on region_code and one on industry serve filters at every level (row.h). */
 static void region_filter(struct list_sql *l, int r) {
-    const struct region *reg = region_at(r);
-    static const char *const col[] = {[REGION_CITY] = "region_city =",
-                                      [REGION_COUNTY] = "region_county =",
-                                      [REGION_TOWN] = "region_code ="};
-    if (reg->level != REGION_PROVINCE) {
-        add_filter(l, col[reg->level], NULL, reg->code);
-        return;
+    int64_t lo[2], hi[2];
+    int n = store_region_ranges(r, lo, hi);
+    buf_puts(&l->where, " AND (");
+    for (int k = 0; k < n; k++) {
+        int i = l->pa.n;
+        buf_printf(&l->where, "%sregion_code BETWEEN $%d AND $%d", k ? " OR " : "", i + 1, i + 2);
+        p_int(&l->pa, i, lo[k]);
+        p_int(&l->pa, i + 1, hi[k]);
     }
-    add_filter(l, "region_city >=", NULL, reg->code);
-    add_filter(l, "region_city <", NULL, reg->code + 10000);
+    buf_putc(&l->where, ')');
 }
 
-static void industry_filter(struct list_sql *l, int i, char *next, size_t n) {
-    const struct industry *ind = industry_at(i);
-    if (ind->level == INDUSTRY_SECTION) {
-        add_filter(l, "industry_section =", ind->code, 0);
-        return;
+static void industry_filter(struct list_sql *l, int i) {
+    const char *exact;
+    store_industry_range(i, l->industry[0], l->industry[1], &exact);
+    int k = l->pa.n;
+    buf_printf(&l->where, " AND (industry >= $%d AND industry < $%d", k + 1, k + 2);
+    p_text(&l->pa, k, l->industry[0]);
+    p_text(&l->pa, k + 1, l->industry[1]);
+    if (exact) {
+        buf_printf(&l->where, " OR industry = $%d", k + 3);
+        p_text(&l->pa, k + 2, exact);
     }
-    snprintf(next, n, "%s", ind->code);
-    next[strlen(next) - 1]++;
-    add_filter(l, "industry >=", ind->code, 0);
-    add_filter(l, "industry <", next, 0);
+    buf_putc(&l->where, ')');
 }
 
 static bool uscc_prefix(const char *q, char *out, size_t cap) {
@@ -1205,12 +1221,10 @@ static int pg_list_enterprises(struct store *s, const struct enterprise_query *q
     if (rc) return rc;
     struct list_sql l;
     memset(&l, 0, sizeof l);
-    char next[8];
     buf_init(&l.where);
     if (q->q && *q->q) q_filter(&l, q->q);
     if (q->region >= 0 && q->region < region_count()) region_filter(&l, q->region);
-    if (q->industry >= 0 && q->industry < industry_count())
-        industry_filter(&l, q->industry, next, sizeof next);
+    if (q->industry >= 0 && q->industry < industry_count()) industry_filter(&l, q->industry);
     if (q->size >= 0) add_filter(&l, "size =", NULL, q->size);
     if (l.where.is_oom) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     char sql[1200];

@@ -64,6 +64,18 @@ static const char *const migrations[] = {
     " updated_at INTEGER, UNIQUE (policy_id, seq, version));"
     "CREATE INDEX clause_status ON clause(status);"
     "CREATE INDEX policy_status ON policy(status);",
+
+    /* 3: the enterprise table keeps two secondary indexes, region_code and industry, which serve
+     * filters at every level (row.h); matching runs on the in-memory index, not on SQL, so the
+     * other eight only slowed every write. */
+    "DROP INDEX IF EXISTS enterprise_region_county;"
+    "DROP INDEX IF EXISTS enterprise_region_city;"
+    "DROP INDEX IF EXISTS enterprise_industry_section;"
+    "DROP INDEX IF EXISTS enterprise_industry_division;"
+    "DROP INDEX IF EXISTS enterprise_size;"
+    "DROP INDEX IF EXISTS enterprise_established;"
+    "DROP INDEX IF EXISTS enterprise_revenue;"
+    "DROP INDEX IF EXISTS enterprise_employees;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -420,8 +432,11 @@ int store_sqlite_open(const char *path, struct store **out, struct error *err) {
     ss->base.ops = &sqlite_ops;
     ss->base.kind = STORE_SQLITE;
     build_industry_map(ss);
-    if (sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    /* NOMUTEX: a connection is used by one thread at a time (the server pools them), so SQLite's
+     * per-call mutexes only cost time. */
+    if (sqlite3_open_v2(path, &ss->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = error_set(err, ERR_IO, "无法打开数据库 %s:%s", "cannot open database %s: %s", path,
                        ss->db ? sqlite3_errmsg(ss->db) : "out of memory");
     }
@@ -611,14 +626,14 @@ static void bind_enterprise(sqlite3_stmt *st, const struct profile *p,
 }
 
 /* Writes the row by USCC. Rows come in runs: a first import or the demo inserts, a re-import
- * updates. After a new row (and always in a bulk load) a plain INSERT goes first: it needs no
+ * updates. After a new row a plain INSERT goes first: it needs no
  * RETURNING and tells us the row is new, so there are no old qualifications or years to delete;
  * only when the USCC is taken does the upsert run. After an updated row the upsert runs at once,
  * saving the failed INSERT; the row is new exactly when the upsert set the connection's last
  * insert rowid (reset to 0 first). */
 static int put_row(struct sqlite_store *ss, const struct profile *p, const struct ent_derived *d,
                    int64_t *id, bool *is_new, struct error *err) {
-    if (ss->is_bulk || !ss->is_last_update) {
+    if (!ss->is_last_update) {
         sqlite3_stmt *ins = stmt(ss, ST_INSERT_ENT, err);
         if (!ins) return ERR_DB;
         bind_enterprise(ins, p, d);
@@ -852,11 +867,12 @@ static int sqlite_scan_enterprises(struct store *s, store_enterprise_cb cb, void
 
 struct list_sql {
     struct buf where;
-    int64_t ints[4];
+    int64_t ints[8];
     int n_ints;
-    const char *texts[3];
+    const char *texts[4];
     int n_texts;
     char like[2][256];
+    char industry[2][8];
 };
 
 static void add_int_filter(struct list_sql *l, const char *cond, int64_t v) {
@@ -864,35 +880,32 @@ static void add_int_filter(struct list_sql *l, const char *cond, int64_t v) {
     l->ints[l->n_ints++] = v;
 }
 
-static void add_text_filter(struct list_sql *l, const char *cond, const char *v) {
-    buf_printf(&l->where, " AND %s ?%d", cond, 10 + l->n_texts);
-    l->texts[l->n_texts++] = v;
-}
-
+/* One index on region_code and one on industry serve filters at every level (row.h). */
 static void region_filter(struct list_sql *l, int r) {
-    const struct region *reg = region_at(r);
-    static const char *const col[] = {[REGION_CITY] = "region_city =",
-                                      [REGION_COUNTY] = "region_county =",
-                                      [REGION_TOWN] = "region_code ="};
-    if (reg->level != REGION_PROVINCE) {
-        add_int_filter(l, col[reg->level], reg->code);
-        return;
+    int64_t lo[2], hi[2];
+    int n = store_region_ranges(r, lo, hi);
+    buf_puts(&l->where, " AND (");
+    for (int k = 0; k < n; k++) {
+        buf_printf(&l->where, "%sregion_code BETWEEN ?%d AND ?%d", k ? " OR " : "", 1 + l->n_ints,
+                   2 + l->n_ints);
+        l->ints[l->n_ints++] = lo[k];
+        l->ints[l->n_ints++] = hi[k];
     }
-    add_int_filter(l, "region_city >=", reg->code);
-    add_int_filter(l, "region_city <", reg->code + 10000);
+    buf_putc(&l->where, ')');
 }
 
-static void industry_filter(struct list_sql *l, int i, char *next, size_t n) {
-    const struct industry *ind = industry_at(i);
-    if (ind->level == INDUSTRY_SECTION) {
-        add_text_filter(l, "industry_section =", ind->code);
-        return;
+static void industry_filter(struct list_sql *l, int i) {
+    const char *exact;
+    store_industry_range(i, l->industry[0], l->industry[1], &exact);
+    buf_printf(&l->where, " AND (industry >= ?%d AND industry < ?%d", 10 + l->n_texts,
+               11 + l->n_texts);
+    l->texts[l->n_texts++] = l->industry[0];
+    l->texts[l->n_texts++] = l->industry[1];
+    if (exact) {
+        buf_printf(&l->where, " OR industry = ?%d", 10 + l->n_texts);
+        l->texts[l->n_texts++] = exact;
     }
-    /* every code under ind sorts in [code, code with its last digit + 1) */
-    snprintf(next, n, "%s", ind->code);
-    next[strlen(next) - 1]++;
-    add_text_filter(l, "industry >=", ind->code);
-    add_text_filter(l, "industry <", next);
+    buf_putc(&l->where, ')');
 }
 
 /* Upper-cases q into out when it reads as the start of a USCC (a digit, then only USCC
@@ -990,12 +1003,10 @@ static int sqlite_list_enterprises(struct store *s, const struct enterprise_quer
                                    struct error *err) {
     struct sqlite_store *ss = ss_of(s);
     struct list_sql l = {0};
-    char next[8];
     buf_init(&l.where);
     if (q->q && *q->q) q_filter(&l, q->q);
     if (q->region >= 0 && q->region < region_count()) region_filter(&l, q->region);
-    if (q->industry >= 0 && q->industry < industry_count())
-        industry_filter(&l, q->industry, next, sizeof next);
+    if (q->industry >= 0 && q->industry < industry_count()) industry_filter(&l, q->industry);
     if (q->size >= 0) add_int_filter(&l, "size =", q->size);
     int rc = l.where.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory") : 0;
     if (!rc) rc = list_total(ss, &l, &out->total, err);

@@ -40,6 +40,13 @@ if [ -z "$base" ]; then
     exit 1
 fi
 
+# signed out, the enterprise endpoints say 401; then every call below is an administrator's
+. tests/sh/lib/signin.sh
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/enterprises")
+[ "$code" = 401 ] && ok || bad "signed out: $code"
+signin_user "$db" e2e_admin admin && signin "$base" e2e_admin && ok || bad "sign in"
+curl() { command curl -K "$SIGNIN_CURLRC" "$@"; }
+
 # get NAME PATH STATUS PYTHON-EXPR: GET base+PATH, expect STATUS and EXPR true of d (the JSON).
 get() { req "$1" GET "$2" "" "$3" "$4"; }
 post() { req "$1" POST "$2" "$3" "$4" "$5"; }

@@ -33,9 +33,17 @@ if [ -z "$base" ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
-"$PY" - "$base" "$D" tests/data/extract/articles.txt "$tmp" <<'PYEOF'
-import json, subprocess, sys, urllib.request, urllib.error
+. tests/sh/lib/signin.sh
+if ! signin_user "$db" e2e_admin admin || ! signin "$base" e2e_admin; then
+    echo "FAIL sign in"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+SIGNIN_COOKIE=$SIGNIN_COOKIE SIGNIN_CSRF=$SIGNIN_CSRF \
+    "$PY" - "$base" "$D" tests/data/extract/articles.txt "$tmp" <<'PYEOF'
+import json, os, subprocess, sys, urllib.request, urllib.error
 base, duijie, policy_file, tmp = sys.argv[1:5]
+session = {"Cookie": os.environ["SIGNIN_COOKIE"], "X-CSRF-Token": os.environ["SIGNIN_CSRF"]}
 passed = failed = 0
 def check(name, cond, detail=""):
     global passed, failed
@@ -47,7 +55,7 @@ def req(method, path, body=None, ct="application/json"):
     data = None
     if body is not None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    r = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": ct})
+    r = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": ct, **session})
     try:
         with urllib.request.urlopen(r) as f:
             return f.status, json.load(f)

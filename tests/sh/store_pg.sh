@@ -62,6 +62,21 @@ start() { # start NAME DB: serve DB, print its base URL
 }
 u_pg=$(start pg "$pg")
 u_sq=$(start sq "$T/s.db")
+# an administrator signed in on each store; the PostgreSQL session serves every replica of it
+. tests/sh/lib/signin.sh
+tmp=$T
+rc_pg=/dev/null rc_sq=/dev/null
+if [ -n "$u_pg" ] && signin_user "$pg" pg_admin admin && signin "$u_pg" pg_admin; then
+    rc_pg=$SIGNIN_CURLRC
+fi
+if [ -n "$u_sq" ] && signin_user "$T/s.db" sq_admin admin && signin "$u_sq" sq_admin; then
+    rc_sq=$SIGNIN_CURLRC
+fi
+curl() { # the session of the store the URL is served from
+    local rc=$rc_pg
+    case " $* " in *"$u_sq"[/\ ]*) rc=$rc_sq ;; esac
+    command curl -K "$rc" "$@"
+}
 if [ -z "$u_pg" ] || [ -z "$u_sq" ]; then
     bad "servers did not start: $(cat "$T/pg.err" "$T/sq.err" 2>/dev/null | head -c 400)"
 else
@@ -133,7 +148,7 @@ $D demo --enterprises 50 --db "$base/race" >/dev/null 2>"$T/race1.err" &
 r1=$!
 $D demo --enterprises 50 --seed 2 --db "$base/race" >/dev/null 2>"$T/race2.err" &
 r2=$!
-wait $r1 && wait $r2 && ok || bad "concurrent first opens: $(tail -n 2 "$T/race1.err" "$T/race2.err")"
+wait $r1 && wait $r2 && ok || bad "concurrent first opens: $(tail -n 5 "$T/race1.err" "$T/race2.err")"
 v=$(psql -tA "$base/race" -c "SELECT value FROM meta WHERE key = 'schema_version'" 2>/dev/null)
 [ -n "$v" ] && [ "$v" -ge 2 ] && ok || bad "schema version after the race: '$v'"
 

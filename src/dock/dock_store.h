@@ -1,0 +1,101 @@
+/* The docking records in the store (module "dock", tables through store_sql): banks and their
+ * loan products, 贴息 subsidies, financing needs with each bank's steps, the 项目库, the listing
+ * pipeline, investors and financing projects, two-way selection rankings and results, needs,
+ * capabilities and 揭榜挂帅 challenges, intents, and matchmaking events (participants, requests,
+ * the stored schedule). dock.h stays storage-free; this header is what the HTTP API, the demo and
+ * the tests use to keep its inputs and results.
+ *
+ * Records travel as JSON objects whose keys are the column names: integers, money as integer fen
+ * (a text amount such as "500万元" is accepted on input), dates "2026-12-01" (days in the table),
+ * booleans, and JSON columns (criteria, quota formulas, reasons) as JSON. Tables: docs/DOCK.md. */
+#ifndef DUIJIE_DOCK_STORE_H
+#define DUIJIE_DOCK_STORE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "enterprise/enterprise.h"
+#include "store/store.h"
+#include "util/error.h"
+
+/* The kinds of record: "bank", "product", "subsidy", "financing", "step", "project",
+ * "listing_firm", "listing_history", "listing_target", "listing_reward", "investor",
+ * "invest_project", "rank", "selection", "need", "capability", "challenge", "application",
+ * "milestone", "intent", "event", "participant", "request", "meeting". */
+bool dock_kind_is_known(const char *kind);
+/* The table a kind is kept in ("dock_bank" …), NULL when unknown. */
+const char *dock_kind_table(const char *kind);
+
+/* Inserts (no "id" in o) or updates the keys present in o (PATCH semantics) of the record "id".
+ * Keys that are not columns are errors, as are values of the wrong type, a missing required
+ * column on insert, and values outside a column's list (category, stage, step, status …). *id
+ * gets the row id. */
+int dock_put(struct store *s, const char *kind, json_t *o, int64_t *id, struct error *err);
+/* One record by id (ERR_NOTFOUND when absent); the caller owns *out. */
+int dock_get(struct store *s, const char *kind, int64_t id, json_t **out, struct error *err);
+/* Records where `col = value` (col NULL = all), in id order, at most limit (0 = 10000) from
+ * offset. col must be a column of the kind. */
+int dock_list(struct store *s, const char *kind, const char *col, struct store_val value, int limit,
+              int offset, json_t **out, struct error *err);
+int dock_delete(struct store *s, const char *kind, int64_t id, struct error *err);
+/* Rows of any SELECT as JSON objects: types is one letter per column: i integer, s text, d date,
+ * b boolean, j JSON text. */
+int dock_query(struct store *s, const char *sql, const struct store_val *args, int n_args,
+               const char *types, json_t **out, struct error *err);
+
+/* ---- workflows (each one transaction) ---- */
+
+/* Posts a financing need: sets posted (today when absent) and the three response deadlines
+ * (respond_due, contact_due, follow_due: 1, 3 and 7 days after posting unless given), and links
+ * every bank with at least one published product the enterprise (profile p, may be NULL = every
+ * bank) may qualify for (eligible or unknown) in dock_financing_bank. */
+int dock_financing_post(struct store *s, json_t *need, const struct profile *p, int32_t today,
+                        int64_t *id, struct error *err);
+/* Records one bank step (响应, 联系, 跟进, 对接, 授信, 放款) on a need; the need's whole history
+ * is checked with financing_report (order, credit before loan, loans within credit, dates) and a
+ * step that breaks it is refused. */
+int dock_financing_step(struct store *s, int64_t need_id, json_t *step, int32_t today, int64_t *id,
+                        struct error *err);
+/* financing_report's input for the needs the bank is linked to (bank_id 0 = all, uscc NULL = any
+ * enterprise): {"date", "needs": [{id, enterprise, region, amount, months, purpose, posted,
+ * events}]}. */
+int dock_financing_input(struct store *s, int64_t bank_id, const char *uscc, int32_t today,
+                         json_t **out, struct error *err);
+
+/* loan_compare's products and subsidies from the published loan products and the subsidies:
+ * {"products": [...], "subsidies": [...]} (caller adds enterprise, request, date). */
+int dock_compare_input(struct store *s, json_t **out, struct error *err);
+
+/* Moves a listing firm to a stage (储备/孵化/辅导/上市) on date, recording the history. */
+int dock_listing_move(struct store *s, const char *uscc, const char *name, const char *stage,
+                      int32_t date, struct error *err);
+
+/* ---- events ---- */
+
+/* Registers a participant (by name, unique in the event); *id gets its id. */
+int dock_register(struct store *s, int64_t event_id, json_t *participant, int32_t today,
+                  int64_t *id, struct error *err);
+/* Check-in at time t (seconds since 1970); ERR_NOTFOUND for an unknown participant. */
+int dock_check_in(struct store *s, int64_t event_id, int64_t participant_id, int64_t t,
+                  struct error *err);
+/* Marks the participant's meetings (all, or only with `other` when other > 0) as no-shows. */
+int dock_no_show(struct store *s, int64_t event_id, int64_t participant_id, int64_t other,
+                 bool is_no_show, struct error *err);
+
+struct dock_schedule_stats {
+    int n_requests; /* accepted requests considered */
+    int n_placed, upper_bound, n_covered, n_wanting, n_moved;
+    bool is_optimal;
+    const char *method;
+};
+
+/* Computes the schedule of the event's accepted requests (sched_solve) and stores it, replacing
+ * the previous one; with is_repair the previous meetings stay where they are unless moving one
+ * lets a new request in (sched_repair). Unplaced requests keep their reason in dock_request. */
+int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock_schedule_stats *st,
+                  struct error *err);
+/* The stored schedule as [{"a", "b", "slot", "table", "request_id", "a_id", "b_id", "no_show"}]. */
+int dock_meetings(struct store *s, int64_t event_id, json_t **out, struct error *err);
+
+#endif

@@ -1,0 +1,597 @@
+/* Owns the matchmaking-event (对接会) endpoints: events with their counts, registration,
+ * check-in and no-shows, meeting requests and their acceptance, the schedule (computed, or
+ * repaired after late changes without moving what need not move) as a slot × table grid with clock
+ * times, each participant's agenda as JSON or iCalendar, and follow-up intents. Organisers see
+ * and do everything; an enterprise, bank or investor acts for the participants that are its own.
+ * The scheduling is src/dock's (schedule.c, agenda.c); the tables dock_store.h's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http/dock_api.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+static bool is_organiser(const struct actor *a) {
+    enum dock_view v = dock_view_of(a);
+    return v == DOCK_ORGANISER || v == DOCK_AREA;
+}
+
+/* Whether the participant record is the actor's own (its enterprise, bank or investor). */
+static bool owns(const struct actor *a, json_t *p) {
+    const char *kind = json_string_value(json_object_get(p, "kind"));
+    const char *uscc = json_string_value(json_object_get(p, "uscc"));
+    int64_t org = json_integer_value(json_object_get(p, "org_id"));
+    switch (a->role) {
+    case ROLE_ENTERPRISE:
+        return uscc && a->uscc[0] && strcmp(uscc, a->uscc) == 0;
+    case ROLE_BANK:
+        return org && org == a->org_id && kind && strcmp(kind, "银行") == 0;
+    case ROLE_INVESTOR:
+        return org && org == a->org_id && kind && strcmp(kind, "投资机构") == 0;
+    default:
+        return false;
+    }
+}
+
+/* The event (a reply and NULL when absent). */
+static json_t *event_of(struct http_request *req, struct store *st, int64_t *id,
+                        struct http_response *res) {
+    if (dock_param_id(req, "id", id, res)) return NULL;
+    json_t *ev = NULL;
+    struct error err;
+    if (dock_get(st, "event", *id, &ev, &err)) {
+        dock_fail(res, &err);
+        return NULL;
+    }
+    return ev;
+}
+
+/* The participant {pid} of event id (a reply and NULL when absent or not the actor's). */
+static json_t *participant_of(struct http_request *req, struct store *st, int64_t event_id,
+                              const char *param, int64_t *pid, struct http_response *res) {
+    if (dock_param_id(req, param, pid, res)) return NULL;
+    json_t *p = NULL;
+    struct error err;
+    if (dock_get(st, "participant", *pid, &p, &err)) {
+        dock_fail(res, &err);
+        return NULL;
+    }
+    if (json_integer_value(json_object_get(p, "event_id")) != event_id) {
+        json_decref(p);
+        http_reply_error(res, 404, "not_found", "该活动没有这位参会者",
+                         "no such participant in this event");
+        return NULL;
+    }
+    if (!is_organiser(http_actor(req)) && !owns(http_actor(req), p)) {
+        json_decref(p);
+        dock_forbidden(res);
+        return NULL;
+    }
+    return p;
+}
+
+static int64_t count_of(struct store *st, const char *sql, int64_t id) {
+    struct store_val a = store_val_int(id);
+    int64_t n = 0;
+    struct error err;
+    store_sql_int(st, sql, &a, 1, 0, &n, &err);
+    return n;
+}
+
+static void event_counts(struct store *st, json_t *ev, int64_t id) {
+    json_object_set_new(
+        ev, "participants",
+        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", id)));
+    json_object_set_new(ev, "checked_in",
+                        json_integer(count_of(st,
+                                              "SELECT COUNT(*) FROM dock_participant WHERE"
+                                              " event_id = ? AND checked_in_at IS NOT NULL",
+                                              id)));
+    json_object_set_new(ev, "requests_accepted",
+                        json_integer(count_of(st,
+                                              "SELECT COUNT(*) FROM dock_request WHERE event_id ="
+                                              " ? AND status = '已接受'",
+                                              id)));
+    json_object_set_new(
+        ev, "meetings",
+        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_meeting WHERE event_id = ?", id)));
+    json_object_set_new(ev, "no_shows",
+                        json_integer(count_of(st,
+                                              "SELECT COUNT(*) FROM dock_meeting WHERE event_id ="
+                                              " ? AND no_show = 1",
+                                              id)));
+}
+
+static void events_list(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    if (!st) return;
+    json_t *list = NULL, *ev;
+    struct error err;
+    if (dock_list(st, "event", NULL, store_val_null(), 0, 0, &list, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    size_t i;
+    json_array_foreach(list, i, ev)
+        event_counts(st, ev, json_integer_value(json_object_get(ev, "id")));
+    http_reply_json(res, 200, json_pack("{s:o}", "events", list));
+}
+
+static void event_get(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    event_counts(st, ev, id);
+    http_reply_json(res, 200, ev);
+}
+
+/* GET /api/dock/events/{id}/participants: everyone for organisers, one's own otherwise. */
+static void participants_list(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    json_t *list = NULL, *p;
+    struct error err;
+    if (dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &list, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    const struct actor *who = http_actor(req);
+    if (!is_organiser(who)) {
+        json_t *mine = json_array();
+        size_t i;
+        json_array_foreach(list, i, p) {
+            if (owns(who, p)) json_array_append(mine, p);
+        }
+        json_decref(list);
+        list = mine;
+    }
+    http_reply_json(res, 200, json_pack("{s:I, s:o}", "event_id", (json_int_t)id, "items", list));
+}
+
+/* POST /api/dock/events/{id}/participants {name, kind, uscc, org_id, avail_mask}: an organiser
+ * registers anyone; an enterprise, bank or investor registers itself. */
+static void participant_register(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    json_t *in = http_body_json(req, res);
+    if (!in) return;
+    const struct actor *who = http_actor(req);
+    if (!is_organiser(who)) {
+        const char *kind = who->role == ROLE_ENTERPRISE ? "企业"
+                           : who->role == ROLE_BANK     ? "银行"
+                           : who->role == ROLE_INVESTOR ? "投资机构"
+                                                        : NULL;
+        if (!kind) {
+            json_decref(in);
+            dock_forbidden(res);
+            return;
+        }
+        json_object_set_new(in, "kind", json_string(kind));
+        if (who->role == ROLE_ENTERPRISE)
+            json_object_set_new(in, "uscc", json_string(who->uscc));
+        else
+            json_object_set_new(in, "org_id", json_integer(who->org_id));
+        json_object_del(in, "checked_in_at");
+    }
+    struct error err;
+    error_clear(&err);
+    int64_t pid = 0;
+    int rc = dock_register(st, id, in, date_today(), &pid, &err);
+    json_decref(in);
+    json_t *p = NULL;
+    if (!rc) rc = dock_get(st, "participant", pid, &p, &err);
+    if (rc) {
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 201, p);
+}
+
+static void participant_checkin(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    struct store *st = http_store(req, res);
+    int64_t id, pid;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    json_t *p = participant_of(req, st, id, "pid", &pid, res);
+    if (!p) return;
+    json_decref(p);
+    struct error err;
+    error_clear(&err);
+    int64_t t = (int64_t)time(NULL);
+    if (dock_check_in(st, id, pid, t, &err) || dock_get(st, "participant", pid, &p, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    http_reply_json(res, 200, p);
+}
+
+/* POST …/participants/{pid}/noshow {"with": other participant id (optional), "no_show": true} */
+static void participant_noshow(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    struct store *st = http_store(req, res);
+    int64_t id, pid;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    json_t *p = participant_of(req, st, id, "pid", &pid, res);
+    if (!p) return;
+    json_decref(p);
+    size_t len = 0;
+    http_body(req, &len);
+    json_t *in = len ? http_body_json(req, res) : json_object();
+    if (!in) return;
+    json_t *with = json_object_get(in, "with"), *flag = json_object_get(in, "no_show");
+    struct error err;
+    error_clear(&err);
+    int rc = dock_no_show(st, id, pid, json_is_integer(with) ? json_integer_value(with) : 0,
+                          !flag || json_is_true(flag), &err);
+    json_decref(in);
+    if (rc) {
+        dock_fail(res, &err);
+        return;
+    }
+    struct store_val a[] = {store_val_int(id), store_val_int(pid), store_val_int(pid)};
+    int64_t n = 0;
+    store_sql_int(st,
+                  "SELECT COUNT(*) FROM dock_meeting m JOIN dock_request r ON r.id = m.request_id"
+                  " WHERE m.event_id = ? AND m.no_show = 1 AND (r.a_id = ? OR r.b_id = ?)",
+                  a, 3, 0, &n, &err);
+    http_reply_json(
+        res, 200,
+        json_pack("{s:I, s:I}", "participant_id", (json_int_t)pid, "no_shows", (json_int_t)n));
+}
+
+/* GET /api/dock/events/{id}/requests: all for organisers, those naming one's own otherwise. */
+static void requests_list(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    struct store_val a = store_val_int(id);
+    json_t *list = NULL, *parts = NULL;
+    struct error err;
+    if (dock_query(st,
+                   "SELECT r.id, r.a_id, pa.name AS a, r.b_id, pb.name AS b, r.priority, r.status,"
+                   " r.reason, m.slot, m.tbl AS \"table\" FROM dock_request r JOIN dock_participant"
+                   " pa ON pa.id = r.a_id JOIN dock_participant pb ON pb.id = r.b_id LEFT JOIN"
+                   " dock_meeting m ON m.request_id = r.id WHERE r.event_id = ? ORDER BY r.id",
+                   &a, 1, "iisisissii", &list, &err) ||
+        dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &parts, &err)) {
+        json_decref(list);
+        dock_fail(res, &err);
+        return;
+    }
+    const struct actor *who = http_actor(req);
+    if (!is_organiser(who)) {
+        json_t *mine_ids = json_object(), *p, *r;
+        size_t i;
+        json_array_foreach(parts, i, p) {
+            char k[24];
+            snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(p, "id")));
+            if (owns(who, p)) json_object_set_new(mine_ids, k, json_true());
+        }
+        json_t *mine = json_array();
+        json_array_foreach(list, i, r) {
+            char ka[24], kb[24];
+            snprintf(ka, sizeof ka, "%lld",
+                     (long long)json_integer_value(json_object_get(r, "a_id")));
+            snprintf(kb, sizeof kb, "%lld",
+                     (long long)json_integer_value(json_object_get(r, "b_id")));
+            if (json_object_get(mine_ids, ka) || json_object_get(mine_ids, kb))
+                json_array_append(mine, r);
+        }
+        json_decref(list), json_decref(mine_ids);
+        list = mine;
+    }
+    json_decref(parts);
+    http_reply_json(res, 200, json_pack("{s:I, s:o}", "event_id", (json_int_t)id, "items", list));
+}
+
+/* POST /api/dock/events/{id}/requests {a_id, b_id, priority}: an organiser (accepted at once
+ * unless status is given) or the owner of a (待确认 until b accepts). */
+static void request_new(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    json_t *in = http_body_json(req, res);
+    if (!in) return;
+    const struct actor *who = http_actor(req);
+    struct error err;
+    error_clear(&err);
+    int64_t ids[2] = {json_integer_value(json_object_get(in, "a_id")),
+                      json_integer_value(json_object_get(in, "b_id"))};
+    json_t *pa = NULL;
+    for (int k = 0; k < 2; k++) {
+        json_t *p = NULL;
+        if (dock_get(st, "participant", ids[k], &p, &err) ||
+            json_integer_value(json_object_get(p, "event_id")) != id) {
+            json_decref(p), json_decref(pa), json_decref(in);
+            http_reply_error(res, 422, "bad_participant", "a_id 与 b_id 须为本活动的参会者",
+                             "a_id and b_id must be participants of this event");
+            return;
+        }
+        if (k == 0)
+            pa = p;
+        else
+            json_decref(p);
+    }
+    bool org = is_organiser(who);
+    if (!org && !owns(who, pa)) {
+        json_decref(pa), json_decref(in);
+        dock_forbidden(res);
+        return;
+    }
+    json_decref(pa);
+    json_object_set_new(in, "event_id", json_integer(id));
+    if (!org || !json_object_get(in, "status"))
+        json_object_set_new(in, "status", json_string(org ? "已接受" : "待确认"));
+    json_object_del(in, "reason");
+    int64_t rid = 0;
+    int rc = dock_put(st, "request", in, &rid, &err);
+    json_decref(in);
+    json_t *row = NULL;
+    if (!rc) rc = dock_get(st, "request", rid, &row, &err);
+    if (rc) {
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 201, row);
+}
+
+/* POST /api/dock/events/{id}/requests/{rid} {status}: b's owner accepts or declines, a's owner
+ * cancels; an organiser sets any status. */
+static void request_status(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id, rid;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    if (dock_param_id(req, "rid", &rid, res)) return;
+    struct error err;
+    error_clear(&err);
+    json_t *r = NULL;
+    if (dock_get(st, "request", rid, &r, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    json_t *in = http_body_json(req, res);
+    if (!in) {
+        json_decref(r);
+        return;
+    }
+    const char *status = json_string_value(json_object_get(in, "status"));
+    const struct actor *who = http_actor(req);
+    bool ok = json_integer_value(json_object_get(r, "event_id")) == id && status;
+    if (ok && !is_organiser(who)) {
+        json_t *pa = NULL, *pb = NULL;
+        dock_get(st, "participant", json_integer_value(json_object_get(r, "a_id")), &pa, &err);
+        dock_get(st, "participant", json_integer_value(json_object_get(r, "b_id")), &pb, &err);
+        ok = (strcmp(status, "已取消") == 0 && (owns(who, pa) || owns(who, pb))) ||
+             ((strcmp(status, "已接受") == 0 || strcmp(status, "已拒绝") == 0) && owns(who, pb));
+        json_decref(pa), json_decref(pb);
+        if (!ok) {
+            json_decref(in), json_decref(r);
+            dock_forbidden(res);
+            return;
+        }
+    }
+    json_decref(r);
+    json_t *upd = json_pack("{s:I, s:s?}", "id", (json_int_t)rid, "status", status);
+    json_decref(in);
+    int rc = ok ? dock_put(st, "request", upd, NULL, &err)
+                : error_set(&err, ERR_INVALID, "须给出 status", "status is required");
+    json_decref(upd);
+    if (!rc && status && strcmp(status, "已接受") != 0) { /* its meeting, if any, is gone */
+        struct store_val a = store_val_int(rid);
+        rc = store_sql(st, "DELETE FROM dock_meeting WHERE request_id = ?", &a, 1, NULL, &err);
+    }
+    if (!rc) rc = dock_get(st, "request", rid, &r, &err);
+    if (rc) {
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 200, r);
+}
+
+/* POST /api/dock/events/{id}/schedule[?repair=1] */
+static void schedule_compute(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    struct store *st = http_store(req, res);
+    int64_t id, repair;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    if (http_query_int(req, "repair", 0, 0, 1, &repair, res) < 0) return;
+    struct dock_schedule_stats s;
+    struct error err;
+    error_clear(&err);
+    if (dock_schedule(st, id, repair != 0, &s, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    http_reply_json(res, 200,
+                    json_pack("{s:I, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:s}", "event_id",
+                              (json_int_t)id, "repair", (int)repair, "requests", s.n_requests,
+                              "placed", s.n_placed, "upper_bound", s.upper_bound, "covered",
+                              s.n_covered, "wanting", s.n_wanting, "moved", s.n_moved, "optimal",
+                              s.is_optimal, "method", s.method ? s.method : ""));
+}
+
+static struct agenda_clock clock_of(json_t *ev) {
+    int32_t day = 0;
+    const char *d = json_string_value(json_object_get(ev, "date"));
+    if (d) date_parse(d, strlen(d), &day, NULL);
+    return (struct agenda_clock){day, (int)json_integer_value(json_object_get(ev, "start_min")),
+                                 (int)json_integer_value(json_object_get(ev, "slot_min")),
+                                 (int)json_integer_value(json_object_get(ev, "gap_min"))};
+}
+
+static void clock_text(const struct agenda_clock *c, int slot, bool is_end, char *buf, size_t n) {
+    int m = c->start_min + slot * (c->slot_min + c->gap_min) + (is_end ? c->slot_min : 0);
+    snprintf(buf, n, "%02d:%02d", (m / 60) % 24, m % 60);
+}
+
+/* GET /api/dock/events/{id}/schedule: the meetings and the slot × table grid. */
+static void schedule_get(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_t *m = NULL;
+    struct error err;
+    if (dock_meetings(st, id, &m, &err)) {
+        json_decref(ev);
+        dock_fail(res, &err);
+        return;
+    }
+    struct agenda_clock c = clock_of(ev);
+    int n_slots = (int)json_integer_value(json_object_get(ev, "n_slots"));
+    int n_tables = (int)json_integer_value(json_object_get(ev, "n_tables"));
+    json_t *slots = json_array();
+    for (int s = 0; s < n_slots; s++) {
+        char a[8], b[8];
+        clock_text(&c, s, false, a, sizeof a), clock_text(&c, s, true, b, sizeof b);
+        json_t *tables = json_array();
+        for (int t = 0; t < n_tables; t++)
+            json_array_append_new(tables, json_null());
+        json_array_append_new(slots, json_pack("{s:i, s:s, s:s, s:o}", "slot", s, "start", a, "end",
+                                               b, "tables", tables));
+    }
+    json_t *x;
+    size_t i;
+    json_array_foreach(m, i, x) {
+        int s = (int)json_integer_value(json_object_get(x, "slot"));
+        int t = (int)json_integer_value(json_object_get(x, "table"));
+        json_t *row = json_object_get(json_array_get(slots, (size_t)s), "tables");
+        if (row && t >= 0 && t < n_tables) json_array_set(row, (size_t)t, x);
+    }
+    event_counts(st, ev, id);
+    http_reply_json(res, 200,
+                    json_pack("{s:o, s:o, s:o}", "event", ev, "meetings", m, "grid", slots));
+}
+
+/* GET /api/dock/events/{id}/agenda/{pid}[?format=ics] */
+static void agenda_get(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id, pid;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_t *p = participant_of(req, st, id, "pid", &pid, res);
+    if (!p) {
+        json_decref(ev);
+        return;
+    }
+    const char *name = json_string_value(json_object_get(p, "name"));
+    json_t *m = NULL;
+    struct error err;
+    error_clear(&err);
+    struct agenda_clock c = clock_of(ev);
+    json_t *agenda = NULL;
+    if (!dock_meetings(st, id, &m, &err)) {
+        json_t *mine = json_array(), *x;
+        size_t i;
+        json_array_foreach(m, i, x) {
+            if (json_integer_value(json_object_get(x, "a_id")) == pid ||
+                json_integer_value(json_object_get(x, "b_id")) == pid)
+                json_array_append(mine, x);
+        }
+        agenda = agenda_build(mine, &c, &err);
+        json_decref(mine);
+    }
+    json_decref(m);
+    if (!agenda) {
+        json_decref(ev), json_decref(p);
+        dock_fail(res, &err);
+        return;
+    }
+    const char *format = http_query(req, "format");
+    if (format && strcmp(format, "ics") == 0) {
+        struct buf b;
+        buf_init(&b);
+        int rc =
+            agenda_ics(agenda, name, json_string_value(json_object_get(ev, "name")), &c, &b, &err);
+        if (rc) {
+            dock_fail(res, &err);
+        } else {
+            http_reply_text(res, 200, "text/calendar; charset=utf-8", buf_str(&b), b.len);
+            char cd[96];
+            snprintf(cd, sizeof cd, "attachment; filename=\"agenda-%lld-%lld.ics\"", (long long)id,
+                     (long long)pid);
+            http_add_header(res, "Content-Disposition", cd);
+        }
+        buf_release(&b);
+        json_decref(agenda), json_decref(ev), json_decref(p);
+        return;
+    }
+    json_t *list = json_object_get(agenda, name);
+    http_reply_json(res, 200,
+                    json_pack("{s:O, s:o, s:O}", "event", ev, "participant", p, "meetings",
+                              list ? list : json_array()));
+    json_decref(agenda), json_decref(ev);
+}
+
+/* POST /api/dock/events/{id}/intents {from_party, to_party, status, about, outcome, amount_fen,
+ * date}: a follow-up intent after the event (organisers, or a participant for itself). */
+static void intent_new(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
+    if (!ev) return;
+    json_decref(ev);
+    const struct actor *who = http_actor(req);
+    if (!is_organiser(who) && dock_view_of(who) == DOCK_NONE) {
+        dock_forbidden(res);
+        return;
+    }
+    json_t *in = http_body_json(req, res);
+    if (!in) return;
+    json_object_set_new(in, "event_id", json_integer(id));
+    if (!json_object_get(in, "date")) {
+        char d[16];
+        json_object_set_new(in, "date", json_string(date_format(date_today(), d, sizeof d)));
+    }
+    struct error err;
+    error_clear(&err);
+    int64_t iid = 0;
+    json_t *row = NULL;
+    int rc = dock_put(st, "intent", in, &iid, &err);
+    json_decref(in);
+    if (!rc) rc = dock_get(st, "intent", iid, &row, &err);
+    if (rc) {
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 201, row);
+}
+
+void http_routes_dock_events(struct http_router *r) {
+    http_route(r, "GET", "/api/dock/events", events_list, 0);
+    http_route(r, "GET", "/api/dock/events/{id}", event_get, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/participants", participants_list, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/participants", participant_register, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/checkin", participant_checkin,
+               0);
+    http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/noshow", participant_noshow, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/requests", requests_list, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/requests", request_new, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/requests/{rid}", request_status, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/schedule", schedule_compute, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/schedule", schedule_get, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/agenda/{pid}", agenda_get, 0);
+    http_route(r, "POST", "/api/dock/events/{id}/intents", intent_new, 0);
+}

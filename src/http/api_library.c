@@ -1,0 +1,269 @@
+/* Owns the document library endpoints: browsing with filters and facets and one document with
+ * its clauses, 政策解读, related documents and history (public: policies are public documents),
+ * the original file, and — for policy officers, the hub and the administrator — adding a
+ * document or a new version (the file as base64 in JSON), setting its validity and linking
+ * documents. The work is src/library's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <nettle/base64.h>
+
+#include "http/internal.h"
+#include "library/library.h"
+#include "refdata/refdata.h"
+#include "store/store.h"
+#include "util/date.h"
+
+#define LIBRARY_BODY_LIMIT ((size_t)96 << 20) /* a 64 MiB file in base64 */
+
+static int parse_id(struct http_request *req, struct http_response *res, int64_t *id) {
+    char *end;
+    long long v = strtoll(http_param(req, "id"), &end, 10);
+    if (*end || v <= 0) {
+        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
+        return -1;
+    }
+    *id = v;
+    return 0;
+}
+
+static void reply_text_json(struct http_response *res, char *text) {
+    if (!text) {
+        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
+        return;
+    }
+    http_reply_text(res, 200, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
+static bool may_edit(struct http_request *req, struct http_response *res) {
+    const struct actor *a = http_actor(req);
+    if (a->role == ROLE_OFFICER || a->role == ROLE_HUB || a->role == ROLE_ADMIN) return true;
+    http_reply_error(res, a->role == ROLE_ANON ? 401 : 403, "forbidden",
+                     "仅政策发布部门、市级枢纽或管理员可维护文件库",
+                     "only policy officers, the hub or administrators maintain the library");
+    return false;
+}
+
+/* GET /api/library?authority=&level=&theme=&validity=&kind=&region=&year=&q=&page= */
+static void library_browse(struct http_request *req, struct http_response *res) {
+    int64_t year, page;
+    if (http_query_int(req, "year", 0, 0, 2100, &year, res)) return;
+    if (http_query_int(req, "page", 1, 1, 100000, &page, res)) return;
+    struct library_query q = {.authority = http_query(req, "authority"),
+                              .level = http_query(req, "level"),
+                              .theme = http_query(req, "theme"),
+                              .validity = http_query(req, "validity"),
+                              .kind = http_query(req, "kind"),
+                              .q = http_query(req, "q"),
+                              .region = -1,
+                              .year = (int)year,
+                              .page = (int)page,
+                              .page_size = 20};
+    struct error err;
+    error_clear(&err);
+    const char *reg = http_query(req, "region");
+    if (reg && *reg) {
+        q.region = region_find(reg, strlen(reg), &err);
+        if (q.region < 0) {
+            http_reply_err(res, 400, &err);
+            return;
+        }
+    }
+#define EMPTY_IS_ANY(f)                                                                            \
+    if (f && !*f) f = NULL
+    EMPTY_IS_ANY(q.authority);
+    EMPTY_IS_ANY(q.level);
+    EMPTY_IS_ANY(q.theme);
+    EMPTY_IS_ANY(q.validity);
+    EMPTY_IS_ANY(q.kind);
+    EMPTY_IS_ANY(q.q);
+#undef EMPTY_IS_ANY
+    struct store *s = http_store(req, res);
+    if (!s) return;
+    char *out = NULL;
+    if (library_browse_json(s, &q, &out, &err)) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    reply_text_json(res, out);
+}
+
+/* GET /api/library/{id} */
+static void library_one(struct http_request *req, struct http_response *res) {
+    int64_t id;
+    if (parse_id(req, res, &id)) return;
+    struct store *s = http_store(req, res);
+    if (!s) return;
+    struct error err;
+    error_clear(&err);
+    char *out = NULL;
+    if (library_doc_json(s, id, &out, &err)) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    reply_text_json(res, out);
+}
+
+/* GET /api/library/{id}/file: the original, as stored */
+static void library_file_get(struct http_request *req, struct http_response *res) {
+    int64_t id;
+    if (parse_id(req, res, &id)) return;
+    struct store *s = http_store(req, res);
+    if (!s) return;
+    struct error err;
+    error_clear(&err);
+    void *data;
+    size_t len;
+    char mime[128], name[256];
+    if (library_file(s, id, &data, &len, mime, sizeof mime, name, sizeof name, &err)) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    /* content types the browser may show inline; anything else downloads */
+    static const char *const known[] = {"application/pdf", "text/html; charset=utf-8",
+                                        "application/vnd.openxmlformats-officedocument."
+                                        "wordprocessingml.document",
+                                        "text/plain; charset=utf-8"};
+    const char *ct = "application/octet-stream";
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strncmp(mime, known[i], strcspn(known[i], ";")) == 0) ct = known[i];
+    http_reply_text(res, 200, ct, data, len);
+    free(data);
+    http_add_header(res, "Content-Disposition", "attachment");
+    http_add_header(res, "X-Content-Type-Options", "nosniff");
+}
+
+static const char *str(json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s && *s ? s : NULL;
+}
+
+static int date_arg(json_t *o, const char *k, int32_t *out, struct error *err) {
+    *out = INT32_MIN;
+    const char *s = str(o, k);
+    if (!s) return 0;
+    int rc = date_parse(s, strlen(s), out, err);
+    return rc ? error_field(err, k) : 0;
+}
+
+/* POST /api/library {title, doc_no, series, authority, level, region, theme, kind, issued,
+ * effective, validity, policy_id, file_name, file_mime, file_base64, body, note} */
+static void library_create(struct http_request *req, struct http_response *res) {
+    if (!may_edit(req, res)) return;
+    json_t *j = http_body_json(req, res);
+    if (!j) return;
+    struct error err;
+    error_clear(&err);
+    struct library_doc d = {.title = str(j, "title"),
+                            .doc_no = str(j, "doc_no"),
+                            .series = str(j, "series"),
+                            .authority = str(j, "authority"),
+                            .level = str(j, "level"),
+                            .region = -1,
+                            .theme = str(j, "theme"),
+                            .kind = str(j, "kind"),
+                            .validity = str(j, "validity"),
+                            .policy_id = json_integer_value(json_object_get(j, "policy_id")),
+                            .file_name = str(j, "file_name"),
+                            .file_mime = str(j, "file_mime"),
+                            .body = str(j, "body"),
+                            .note = str(j, "note")};
+    int rc = date_arg(j, "issued", &d.issued, &err);
+    if (!rc) rc = date_arg(j, "effective", &d.effective, &err);
+    const char *reg = str(j, "region");
+    if (!rc && reg) {
+        d.region = region_find(reg, strlen(reg), &err);
+        if (d.region < 0) rc = error_field(&err, "region");
+    }
+    uint8_t *file = NULL;
+    size_t file_len = 0;
+    const char *b64 = str(j, "file_base64");
+    if (!rc && b64) {
+        size_t n = strlen(b64);
+        file = malloc(BASE64_DECODE_LENGTH(n) + 1);
+        struct base64_decode_ctx ctx;
+        base64_decode_init(&ctx);
+        if (!file || !base64_decode_update(&ctx, &file_len, file, n, b64) ||
+            !base64_decode_final(&ctx)) {
+            error_set(&err, ERR_INVALID, "文件不是有效的 base64", "the file is not valid base64");
+            rc = error_field(&err, "file_base64");
+        }
+    }
+    struct store *s = rc ? NULL : http_store(req, res);
+    if (!rc && !s) {
+        free(file);
+        json_decref(j);
+        return;
+    }
+    if (!rc) rc = library_put(s, &d, file, file_len, (int64_t)time(NULL), &err);
+    free(file);
+    json_decref(j);
+    char *out = NULL;
+    if (!rc) rc = library_doc_json(s, d.id, &out, &err);
+    if (rc) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    http_search_invalidate();
+    http_reply_text(res, 201, "application/json; charset=utf-8", out, strlen(out));
+    free(out);
+}
+
+/* POST /api/library/{id}/validity {validity, replaced_by} */
+static void library_validity(struct http_request *req, struct http_response *res) {
+    int64_t id;
+    if (!may_edit(req, res) || parse_id(req, res, &id)) return;
+    json_t *j = http_body_json(req, res);
+    if (!j) return;
+    struct store *s = http_store(req, res);
+    struct error err;
+    error_clear(&err);
+    int rc = s ? library_set_validity(s, id, str(j, "validity"),
+                                      json_integer_value(json_object_get(j, "replaced_by")), &err)
+               : -1;
+    json_decref(j);
+    if (!s) return;
+    char *out = NULL;
+    if (!rc) rc = library_doc_json(s, id, &out, &err);
+    if (rc) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    http_search_invalidate();
+    reply_text_json(res, out);
+}
+
+/* POST /api/library/{id}/links {other_id, kind: interpretation|related} */
+static void library_links(struct http_request *req, struct http_response *res) {
+    int64_t id;
+    if (!may_edit(req, res) || parse_id(req, res, &id)) return;
+    json_t *j = http_body_json(req, res);
+    if (!j) return;
+    struct store *s = http_store(req, res);
+    struct error err;
+    error_clear(&err);
+    int rc = s ? library_link(s, id, json_integer_value(json_object_get(j, "other_id")),
+                              str(j, "kind"), &err)
+               : -1;
+    json_decref(j);
+    if (!s) return;
+    char *out = NULL;
+    if (!rc) rc = library_doc_json(s, id, &out, &err);
+    if (rc) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    reply_text_json(res, out);
+}
+
+void http_routes_library(struct http_router *r) {
+    http_route(r, "GET", "/api/library", library_browse, 0);
+    http_route(r, "POST", "/api/library", library_create, LIBRARY_BODY_LIMIT);
+    http_route(r, "GET", "/api/library/{id}", library_one, 0);
+    http_route(r, "GET", "/api/library/{id}/file", library_file_get, 0);
+    http_route(r, "POST", "/api/library/{id}/validity", library_validity, 0);
+    http_route(r, "POST", "/api/library/{id}/links", library_links, 0);
+}

@@ -1,0 +1,439 @@
+/* The docking endpoints (src/http/api_dock*.c) without a socket, on a small demo city with the
+ * docking demo: one loan's schedule against the worked example, 贷比三家 for a stored enterprise
+ * (both methods to the fen, subsidies, ordering, bad input), a financing need posted, matched to
+ * banks and moved through the bank pipeline (out-of-order steps refused), totals, records with
+ * validation, and an event from registration through check-in, requests, the schedule, a late
+ * cancellation repaired without moving the other meetings, no-shows and the agenda as JSON and
+ * iCalendar. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demo/demo.h"
+#include "dock/dock.h"
+#include "http/http.h"
+#include "refdata/refdata.h"
+#include "store/store.h"
+#include "tauth.h"
+#include "test.h"
+
+struct reply {
+    int status;
+    json_t *json;
+    char *text;
+    char type[64];
+};
+
+static struct tauth organiser; /* every call is an administrator's (an organiser) */
+
+static struct reply call(struct http_server *srv, const char *method, const char *target,
+                         const char *body) {
+    struct http_header h[3] = {{"Content-Type", "application/json"}};
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .headers = h,
+                            .n_headers = 1 + tauth_headers(&organiser, h + 1),
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    struct reply r = {.status = res.status};
+    snprintf(r.type, sizeof r.type, "%s", res.content_type ? res.content_type : "");
+    r.text = res.body ? strndup(res.body, res.body_len) : strdup("");
+    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    http_response_release(&res);
+    return r;
+}
+
+static void done(struct reply *r) {
+    json_decref(r->json);
+    free(r->text);
+}
+
+static int64_t int_at(json_t *o, const char *key) {
+    return json_integer_value(json_object_get(o, key));
+}
+
+static void loans(struct http_server *srv, const char *uscc) {
+    /* the worked example of docs/DOCK.md: 100万元, 4.35%, 12 months, equal instalments */
+    struct reply r = call(srv, "POST", "/api/dock/loans/schedule",
+                          "{\"principal\":\"100万元\",\"rate_bp\":435,\"months\":12,\"method\":"
+                          "\"equal-instalment\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_INT(int_at(r.json, "total_interest_fen"), 2371879);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(r.json, "payments_fen"), 0)),
+              8530990);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/loans/schedule", "{\"principal\":\"1万元\",\"months\":0}");
+    CHECK_INT(r.status, 422);
+    done(&r);
+
+    char target[256];
+    snprintf(target, sizeof target,
+             "/api/dock/loans/compare?uscc=%s&amount=%%E4%%B8%%80%%E7%%99%%BE%%E4%%B8%%87&months=12"
+             "&date=2026-11-24",
+             uscc); /* amount=一百万 */
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *offers = json_object_get(r.json, "offers"), *o;
+    CHECK(json_array_size(offers) >= 12);
+    CHECK(json_is_array(json_object_get(r.json, "subsidies_eligible")));
+    size_t i;
+    int rank = 0, checked = 0;
+    json_array_foreach(offers, i, o) {
+        const char *e = json_string_value(json_object_get(o, "eligibility"));
+        int k = strcmp(e, "eligible") == 0 ? 0 : strcmp(e, "unknown") == 0 ? 1 : 2;
+        CHECK(k >= rank); /* eligible first, then unknown, then ineligible */
+        rank = k;
+        /* both methods to the fen, recomputed here from the offer's terms */
+        json_t *m = json_object_get(o, "methods");
+        struct loan_terms t = {int_at(o, "amount_fen"),
+                               (int32_t)int_at(json_object_get(o, "at_max_rate"), "rate_bp"),
+                               (int32_t)int_at(o, "months"), LOAN_EQUAL_PRINCIPAL};
+        struct loan_schedule s = {0};
+        struct error err;
+        if (t.principal_fen > 0 && loan_schedule_compute(&t, &s, &err) == 0) {
+            json_t *ep = json_object_get(m, "equal-principal");
+            CHECK(int_at(ep, "total_interest_fen") == s.total_interest_fen);
+            CHECK(int_at(ep, "first_payment_fen") == s.items[0].payment_fen);
+            int64_t sum = 0;
+            for (int k2 = 0; k2 < s.n; k2++)
+                sum += s.items[k2].principal_fen;
+            CHECK(sum == t.principal_fen);
+            checked++;
+            loan_schedule_release(&s);
+        }
+        CHECK(json_object_get(m, "equal-instalment") != NULL);
+        /* a subsidy never raises the cost */
+        if (!json_is_null(json_object_get(o, "subsidy")))
+            CHECK(int_at(o, "net_cost_fen") <=
+                  int_at(json_object_get(o, "at_max_rate"), "net_cost_fen"));
+    }
+    CHECK(checked >= 12);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/loans/compare", NULL);
+    CHECK_INT(r.status, 400);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/loans/compare?uscc=91370200000000000X", NULL);
+    CHECK_INT(r.status, 404);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/loans/compare?uscc=%s&amount=abc", uscc);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 400);
+    done(&r);
+}
+
+static void financing(struct http_server *srv, const char *uscc) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"uscc\":\"%s\",\"amount_fen\":\"200万元\",\"months\":12,\"purpose\":\"订单备货\","
+             "\"posted\":\"2026-11-10\"}",
+             uscc);
+    struct reply r = call(srv, "POST", "/api/dock/financing?date=2026-11-24", body);
+    CHECK_INT(r.status, 201);
+    int64_t id = int_at(r.json, "id");
+    json_t *banks = json_object_get(r.json, "banks");
+    CHECK(json_array_size(banks) >= 1);
+    int64_t bank = int_at(json_array_get(banks, 0), "id");
+    CHECK_STR(json_string_value(json_object_get(r.json, "contact_due")), "2026-11-13");
+    CHECK(json_string_value(json_object_get(r.json, "enterprise")) != NULL);
+    done(&r);
+    char target[128];
+    snprintf(target, sizeof target, "/api/dock/financing/%lld/steps?date=2026-11-24",
+             (long long)id);
+    /* 放款 before 授信: refused, nothing kept */
+    snprintf(
+        body, sizeof body,
+        "{\"bank_id\":%lld,\"step\":\"放款\",\"amount_fen\":\"100万元\",\"date\":\"2026-11-12\"}",
+        (long long)bank);
+    r = call(srv, "POST", target, body);
+    CHECK_INT(r.status, 422);
+    done(&r);
+    const char *steps[] = {
+        "{\"step\":\"响应\",\"date\":\"2026-11-10\"}",
+        "{\"step\":\"联系\",\"date\":\"2026-11-11\"}",
+        "{\"step\":\"对接\",\"date\":\"2026-11-14\"}",
+        "{\"step\":\"授信\",\"date\":\"2026-11-16\",\"amount_fen\":\"150万元\"}",
+        "{\"step\":\"放款\",\"date\":\"2026-11-20\",\"amount_fen\":\"150万元\"}"};
+    for (int k = 0; k < 5; k++) {
+        snprintf(body, sizeof body, "{\"bank_id\":%lld,%s", (long long)bank, steps[k] + 1);
+        r = call(srv, "POST", target, body);
+        CHECK_INT(r.status, 201);
+        done(&r);
+    }
+    snprintf(target, sizeof target, "/api/dock/financing/%lld", (long long)id);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(json_string_value(json_object_get(r.json, "status")), "已放款");
+    CHECK_INT((int)json_array_size(json_object_get(r.json, "steps")), 5);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/financing?date=2026-11-24", NULL);
+    CHECK_INT(r.status, 200);
+    json_t *n, *mine = NULL;
+    size_t i;
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    json_array_foreach(json_object_get(r.json, "needs"), i, n) {
+        if (strcmp(json_string_value(json_object_get(n, "id")), ids) == 0) mine = n;
+    }
+    CHECK(mine != NULL);
+    if (mine) {
+        CHECK_INT(int_at(mine, "loan_fen"), 150000000);
+        /* 跟进 was never recorded and its deadline (2026-11-17) passed */
+        CHECK_INT((int)json_array_size(json_object_get(mine, "overdue")), 1);
+    }
+    json_t *tot = json_object_get(r.json, "totals");
+    CHECK(int_at(tot, "total_fen") >= 150000000);
+    CHECK(int_at(json_object_get(tot, "by_month"), "2026-11") >= 150000000);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/financing/999999", NULL);
+    CHECK_INT(r.status, 404);
+    done(&r);
+}
+
+static void records(struct http_server *srv) {
+    struct reply r = call(srv, "GET", "/api/dock/records/nothing", NULL);
+    CHECK_INT(r.status, 404);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/records/need",
+             "{\"uscc\":\"x\",\"kind\":\"别的\",\"text\":\"t\"}");
+    CHECK_INT(r.status, 422);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+              "kind");
+    done(&r);
+    r = call(srv, "GET", "/api/dock/records/product?by=bank_id&value=1", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "items")) >= 3);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/projects?date=2026-11-24", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT((int)json_array_size(json_object_get(r.json, "categories")), 5);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/listing?date=2026-11-24&region=%E5%B4%82%E5%B1%B1%E5%8C%BA",
+             NULL);
+    CHECK_INT(r.status, 200);
+    json_t *st0 = json_array_get(json_object_get(r.json, "stages"), 0);
+    CHECK_INT(int_at(st0, "target"), 100);
+    done(&r);
+}
+
+/* "request id" → [slot, table] of the event's schedule. */
+static json_t *schedule_map(struct http_server *srv, const char *target) {
+    struct reply r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *map = json_object(), *m;
+    size_t i;
+    json_array_foreach(json_object_get(r.json, "meetings"), i, m) {
+        char k[24];
+        snprintf(k, sizeof k, "%lld", (long long)int_at(m, "request_id"));
+        json_object_set_new(map, k, json_pack("[I, I]", int_at(m, "slot"), int_at(m, "table")));
+    }
+    done(&r);
+    return map;
+}
+
+static void event(struct http_server *srv) {
+    struct reply r = call(srv, "POST", "/api/dock/records/event",
+                          "{\"name\":\"测试对接会\",\"date\":\"2026-12-08\",\"start_min\":540,"
+                          "\"slot_min\":20,\"gap_min\":5,\"n_slots\":3,\"n_tables\":2}");
+    CHECK_INT(r.status, 201);
+    int64_t ev = int_at(r.json, "id");
+    done(&r);
+    char target[160], body[256];
+    snprintf(target, sizeof target, "/api/dock/events/%lld/participants", (long long)ev);
+    int64_t pid[8];
+    for (int i = 0; i < 8; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"参会者%d\",\"kind\":\"%s\"}", i,
+                 i < 2 ? "投资机构" : "企业");
+        r = call(srv, "POST", target, body);
+        CHECK_INT(r.status, 201);
+        pid[i] = int_at(r.json, "id");
+        done(&r);
+    }
+    r = call(srv, "POST", target, "{\"name\":\"参会者0\",\"kind\":\"企业\"}");
+    CHECK_INT(r.status, 409);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/participants/%lld/checkin",
+             (long long)ev, (long long)pid[3]);
+    r = call(srv, "POST", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(int_at(r.json, "checked_in_at") > 0);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/participants/999999/checkin",
+             (long long)ev);
+    r = call(srv, "POST", target, NULL);
+    CHECK_INT(r.status, 404);
+    done(&r);
+    /* 6 enterprises × 2 investors = 12 requests; 2 × 3 slots = 6 meetings at most */
+    snprintf(target, sizeof target, "/api/dock/events/%lld/requests", (long long)ev);
+    for (int e = 2; e < 8; e++)
+        for (int b = 0; b < 2; b++) {
+            snprintf(body, sizeof body, "{\"a_id\":%lld,\"b_id\":%lld,\"priority\":%d}",
+                     (long long)pid[e], (long long)pid[b], e % 3);
+            r = call(srv, "POST", target, body);
+            CHECK_INT(r.status, 201);
+            CHECK_STR(json_string_value(json_object_get(r.json, "status")), "已接受");
+            CHECK(int_at(r.json, "id") > 0);
+            done(&r);
+        }
+    r = call(srv, "POST", target, "{\"a_id\":1,\"b_id\":999999}");
+    CHECK_INT(r.status, 422);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule", (long long)ev);
+    r = call(srv, "POST", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(int_at(r.json, "placed"), 6);
+    CHECK_INT(int_at(r.json, "upper_bound"), 6);
+    CHECK(json_is_true(json_object_get(r.json, "optimal")));
+    done(&r);
+    json_t *before = schedule_map(srv, target);
+    CHECK_INT((int)json_object_size(before), 6);
+    /* cancel one placed meeting late, and add a new request; repair */
+    const char *gone = NULL;
+    const char *key;
+    json_t *v;
+    json_object_foreach(before, key, v) {
+        gone = key;
+        break;
+    }
+    snprintf(target, sizeof target, "/api/dock/events/%lld/requests/%s", (long long)ev, gone);
+    r = call(srv, "POST", target, "{\"status\":\"已取消\"}");
+    CHECK_INT(r.status, 200);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule?repair=1", (long long)ev);
+    r = call(srv, "POST", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(int_at(r.json, "moved"), 0);
+    CHECK_INT(int_at(r.json, "placed"), 6);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/schedule", (long long)ev);
+    json_t *after = schedule_map(srv, target);
+    int kept = 0;
+    json_object_foreach(before, key, v) {
+        if (strcmp(key, gone) == 0) continue;
+        kept += json_equal(v, json_object_get(after, key));
+    }
+    CHECK_INT(kept, 5);
+    CHECK(json_object_get(after, gone) == NULL);
+    json_decref(before), json_decref(after);
+    /* no-show, then the agenda of an investor as JSON and iCalendar */
+    snprintf(target, sizeof target, "/api/dock/events/%lld/participants/%lld/noshow", (long long)ev,
+             (long long)pid[0]);
+    r = call(srv, "POST", target, "{\"no_show\":true}");
+    CHECK_INT(r.status, 200);
+    CHECK_INT(int_at(r.json, "no_shows"), 3);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld", (long long)ev);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(int_at(r.json, "no_shows"), 3);
+    CHECK_INT(int_at(r.json, "checked_in"), 1);
+    CHECK_INT(int_at(r.json, "participants"), 8);
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/agenda/%lld", (long long)ev,
+             (long long)pid[1]);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *ms = json_object_get(r.json, "meetings");
+    CHECK_INT((int)json_array_size(ms), 3);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(ms, 0), "start")),
+              "2026-12-08 09:00");
+    done(&r);
+    snprintf(target, sizeof target, "/api/dock/events/%lld/agenda/%lld?format=ics", (long long)ev,
+             (long long)pid[1]);
+    r = call(srv, "GET", target, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strncmp(r.type, "text/calendar", 13) == 0);
+    CHECK(strncmp(r.text, "BEGIN:VCALENDAR\r\n", 17) == 0);
+    int n_events = 0;
+    for (const char *p = r.text; (p = strstr(p, "BEGIN:VEVENT")); p++)
+        n_events++;
+    CHECK_INT(n_events, 3);
+    done(&r);
+    /* a follow-up intent after the event */
+    snprintf(target, sizeof target, "/api/dock/events/%lld/intents", (long long)ev);
+    r = call(srv, "POST", target,
+             "{\"from_party\":\"参会者1\",\"to_party\":\"参会者2\",\"status\":\"洽谈\"}");
+    CHECK_INT(r.status, 201);
+    CHECK_INT(int_at(r.json, "event_id"), ev);
+    done(&r);
+}
+
+static void matching(struct http_server *srv) {
+    struct reply r = call(srv, "GET", "/api/dock/investors/match", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "projects")) > 0);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/selection/ranks",
+             "{\"side\":\"investor\",\"owner_id\":1,\"ranking\":[2,2]}");
+    CHECK_INT(r.status, 422);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/selection/compute", NULL);
+    CHECK_INT(r.status, 200);
+    size_t n_pairs = json_array_size(json_object_get(r.json, "pairs"));
+    CHECK(n_pairs > 0);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/selection", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "pairs")) == n_pairs);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/needs/match?date=2026-11-24", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT((int)json_array_size(json_object_get(r.json, "needs")), 6);
+    done(&r);
+    r = call(srv, "GET", "/api/dock/intents/funnel", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(int_at(r.json, "needs"), 6);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/challenges/1/select", "{\"solver\":\"无人\"}");
+    CHECK_INT(r.status, 422); /* never applied */
+    done(&r);
+    r = call(srv, "POST", "/api/dock/challenges/1/apply", "{\"solver\":\"青岛膜科技\"}");
+    CHECK_INT(r.status, 200);
+    done(&r);
+    r = call(srv, "POST", "/api/dock/challenges/1/select", "{\"solver\":\"青岛膜科技\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(json_string_value(json_object_get(r.json, "solver")), "青岛膜科技");
+    done(&r);
+}
+
+TEST(dock_http_flow) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/duijie_dock_http_%d.db", (int)getpid());
+    unlink(path);
+    struct store *s;
+    if (store_open(path, &s, &err)) {
+        test_failf(__FILE__, __LINE__, "store: %s", err.en);
+        return;
+    }
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    CHECK_INT(store_begin(s, &err), 0);
+    for (int i = 0; i < 600; i++) {
+        demo_enterprise(3, i, p, &t);
+        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
+    }
+    CHECK_INT(demo_dock(s, 3, 600, 60, &err), 0);
+    CHECK_INT(store_commit(s, &err), 0);
+    demo_enterprise(3, 0, p, &t);
+    char uscc[20];
+    snprintf(uscc, sizeof uscc, "%s", t.uscc);
+    free(p);
+    CHECK_INT(tauth_sign_in(s, ROLE_ADMIN, NULL, NULL, NULL, &organiser), 0);
+    store_close(s);
+    struct http_config cfg = {.port = 0, .db = path, .threads = 2};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return;
+    }
+    loans(srv, uscc);
+    financing(srv, uscc);
+    records(srv);
+    event(srv);
+    matching(srv);
+    http_server_free(srv);
+    unlink(path);
+}

@@ -1,0 +1,88 @@
+/* Signing in for HTTP tests: tauth_sign_in makes a user of any role and scope in the store and a
+ * session for it, and gives the Cookie header value and the CSRF token to send. Every request of
+ * a signed-in session carries the cookie; every POST/PUT/PATCH/DELETE also the token:
+ *
+ *     struct tauth t;
+ *     tauth_sign_in_db(db_path, ROLE_OFFICER, NULL, NULL, "青岛市科学技术局", &t);
+ *     struct http_header h[2];
+ *     struct http_input in = {.method = "POST", .target = "/api/policies", .headers = h,
+ *                             .n_headers = tauth_headers(&t, h), .body = …};
+ *
+ * Passwords are hashed at argon2id's smallest cost here (auth_set_password_cost), to keep tests
+ * quick. */
+#ifndef DUIJIE_TESTS_TAUTH_H
+#define DUIJIE_TESTS_TAUTH_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "http/http.h"
+#include "refdata/refdata.h"
+#include "store/store.h"
+
+#define TAUTH_PASSWORD "tauth-password-1"
+
+struct tauth {
+    char cookie[128];              /* the Cookie header's value: "duijie_session=…" */
+    char csrf[AUTH_TOKEN_LEN + 1]; /* the X-CSRF-Token header's value */
+    char session[AUTH_TOKEN_LEN + 1];
+    struct actor actor;
+};
+
+static int tauth_seq __attribute__((unused));
+
+/* A new user (named after the role and a counter) with the scope given, signed in. uscc: the
+ * enterprise user's USCC; region: a code or name ("370202", "市南区"), NULL = the whole city; dept:
+ * the department, NULL = none. Returns 0, or a negative code with the reason on stderr. */
+static inline int tauth_sign_in(struct store *s, enum role role, const char *uscc,
+                                const char *region, const char *dept, struct tauth *out) {
+    struct error err;
+    error_clear(&err);
+    memset(out, 0, sizeof *out);
+    auth_set_password_cost(1, 8);
+    int rc = refdata_load(&err);
+    struct actor u = {.role = role, .region = -1};
+    snprintf(u.username, sizeof u.username, "t_%s_%d", role_key(role), ++tauth_seq);
+    snprintf(u.uscc, sizeof u.uscc, "%s", uscc ? uscc : "");
+    snprintf(u.dept, sizeof u.dept, "%s", dept ? dept : "");
+    if (rc == 0 && region && (u.region = region_find(region, strlen(region), &err)) < 0)
+        rc = u.region;
+    int64_t id = 0;
+    int retry = 0;
+    if (rc == 0) rc = auth_user_add(s, &u, TAUTH_PASSWORD, &id, &err);
+    if (rc == 0)
+        rc = auth_login(s, u.username, TAUTH_PASSWORD, "", out->session, out->csrf, &out->actor,
+                        &retry, &err);
+    if (rc < 0) {
+        fprintf(stderr, "tauth_sign_in %s: %s\n", role_key(role), err.en);
+        return rc;
+    }
+    snprintf(out->cookie, sizeof out->cookie, "duijie_session=%s", out->session);
+    return 0;
+}
+
+/* The same on the store at a path or URI (opened and closed here). */
+static inline int tauth_sign_in_db(const char *db, enum role role, const char *uscc,
+                                   const char *region, const char *dept, struct tauth *out) {
+    struct store *s = NULL;
+    struct error err;
+    error_clear(&err);
+    int rc = store_open(db, &s, &err);
+    if (rc < 0) {
+        fprintf(stderr, "tauth_sign_in_db %s: %s\n", db, err.en);
+        return rc;
+    }
+    rc = tauth_sign_in(s, role, uscc, region, dept, out);
+    store_close(s);
+    return rc;
+}
+
+/* Fills h with the Cookie and X-CSRF-Token headers of t; returns how many (2). */
+static inline int tauth_headers(const struct tauth *t, struct http_header h[2]) {
+    h[0] = (struct http_header){"Cookie", t->cookie};
+    h[1] = (struct http_header){"X-CSRF-Token", t->csrf};
+    return 2;
+}
+
+#endif
