@@ -18,7 +18,7 @@ DATA     := $(wildcard data/*.tsv) $(wildcard data/*.txt)
 
 OBJ      = $(patsubst %.c,build/$(1)/%.o,$(2)) $(patsubst %.S,build/$(1)/%.o,$(ASM))
 
-.PHONY: all run test bench fuzz fmt fmt-check clean deps asan tsan docs web
+.PHONY: all run test bench fuzz fmt fmt-check clean deps asan tsan docs web scale-test
 all: build/duijie
 
 deps:
@@ -112,6 +112,13 @@ BENCH_N ?= 2000000
 bench: deps
 	@$(MAKE) --no-print-directory build/duijie $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC))
 	@BENCH_N=$(BENCH_N) scripts/bench.sh
+
+# Not part of make test (minutes): the PostgreSQL primary + replica, two servers, nginx and wrk
+# on loopback, a kill -9 mid-run (scripts/scale-test.sh); writes bench/results/scale.json.
+scale-test: deps
+	@scripts/deps.sh --with-scale
+	@$(MAKE) --no-print-directory build/duijie
+	@scripts/scale-test.sh
 
 FUZZ_SECONDS ?= 30
 fuzz: deps

@@ -12,6 +12,7 @@
 
 #include "demo/demo.h"
 #include "dock/dock.h"
+#include "http/dock_api.h"
 #include "http/http.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
@@ -434,6 +435,167 @@ TEST(dock_http_flow) {
     records(srv);
     event(srv);
     matching(srv);
+    http_server_free(srv);
+    unlink(path);
+}
+
+/* Who sees what, until signed-in HTTP tests (tests/tauth.h) can ask as each role. */
+TEST(dock_http_views) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    struct actor a = {.role = ROLE_ENTERPRISE, .region = -1};
+    snprintf(a.uscc, sizeof a.uscc, "91370212MA3C000001");
+    CHECK_INT(dock_view_of(&a), DOCK_ENTERPRISE);
+    CHECK(dock_sees_uscc(&a, "91370212MA3C000001", "崂山区"));
+    CHECK(!dock_sees_uscc(&a, "91370212MA3C000002", "崂山区"));
+    a = (struct actor){.role = ROLE_CENTRE, .region = region_find("崂山区", 9, &err)};
+    CHECK(a.region >= 0);
+    CHECK_INT(dock_view_of(&a), DOCK_AREA);
+    CHECK(dock_sees_uscc(&a, "x", "中韩街道")); /* a town of 崂山区 */
+    CHECK(!dock_sees_uscc(&a, "x", "市南区"));
+    a.region = -1;
+    CHECK_INT(dock_view_of(&a), DOCK_ORGANISER);
+    a = (struct actor){.role = ROLE_BANK, .org_id = 2, .region = -1};
+    CHECK_INT(dock_view_of(&a), DOCK_BANK);
+    CHECK(!dock_sees_uscc(&a, "91370212MA3C000001", "崂山区"));
+    a.role = ROLE_INVESTOR;
+    CHECK_INT(dock_view_of(&a), DOCK_INVESTOR);
+    a.role = ROLE_FINANCE;
+    CHECK_INT(dock_view_of(&a), DOCK_NONE);
+}
+
+/* A call as someone (NULL = nobody signed in). */
+static struct reply call_as(struct http_server *srv, const struct tauth *who, const char *method,
+                            const char *target, const char *body) {
+    struct http_header h[3] = {{"Content-Type", "application/json"}};
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .headers = h,
+                            .n_headers = 1 + (who ? tauth_headers(who, h + 1) : 0),
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    struct reply r = {.status = res.status};
+    r.text = res.body ? strndup(res.body, res.body_len) : strdup("");
+    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    http_response_release(&res);
+    return r;
+}
+
+static int status_as(struct http_server *srv, const struct tauth *who, const char *method,
+                     const char *target, const char *body) {
+    struct reply r = call_as(srv, who, method, target, body);
+    int st = r.status;
+    done(&r);
+    return st;
+}
+
+/* Signed in as each party: an enterprise acts only for itself, a bank only on needs matched to it
+ * and only for itself, an investor sees no financing, nobody signed in gets nothing. */
+TEST(dock_http_roles) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/duijie_dock_roles_%d.db", (int)getpid());
+    unlink(path);
+    struct store *s;
+    if (store_open(path, &s, &err)) {
+        test_failf(__FILE__, __LINE__, "store: %s", err.en);
+        return;
+    }
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text ta, tb;
+    CHECK_INT(store_begin(s, &err), 0);
+    for (int i = 0; i < 300; i++) {
+        demo_enterprise(5, i, p, &ta);
+        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
+    }
+    CHECK_INT(demo_dock(s, 5, 300, 20, &err), 0);
+    CHECK_INT(store_commit(s, &err), 0);
+    demo_enterprise(5, 0, p, &ta);
+    demo_enterprise(5, 1, p, &tb);
+    free(p);
+    /* enterprise 0's first financing need, a bank matched to it and one that is not */
+    struct store_val u = store_val_text(ta.uscc);
+    int64_t need = 0, bank_in = 0, bank_out = 0;
+    CHECK_INT(store_sql_int(s, "SELECT MIN(id) FROM dock_financing WHERE uscc = ?", &u, 1, 0, &need,
+                            &err),
+              0);
+    struct store_val nv = store_val_int(need);
+    CHECK_INT(store_sql_int(s, "SELECT MIN(bank_id) FROM dock_financing_bank WHERE need_id = ?",
+                            &nv, 1, 0, &bank_in, &err),
+              0);
+    store_sql_int(s,
+                  "SELECT MIN(id) FROM dock_bank WHERE id NOT IN (SELECT bank_id FROM"
+                  " dock_financing_bank WHERE need_id = ?)",
+                  &nv, 1, 0, &bank_out, &err);
+    struct tauth ent_a, ent_b, bank, other_bank, investor;
+    CHECK_INT(tauth_sign_in(s, ROLE_ENTERPRISE, ta.uscc, NULL, NULL, &ent_a), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_ENTERPRISE, tb.uscc, NULL, NULL, &ent_b), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_BANK, NULL, NULL, NULL, &bank), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_BANK, NULL, NULL, NULL, &other_bank), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_INVESTOR, NULL, NULL, NULL, &investor), 0);
+    struct store_val b1[] = {store_val_int(bank_in), store_val_text(bank.actor.username)};
+    struct store_val b2[] = {store_val_int(bank_out), store_val_text(other_bank.actor.username)};
+    CHECK_INT(store_sql(s, "UPDATE users SET org_id = ? WHERE username = ?", b1, 2, NULL, &err), 0);
+    CHECK_INT(store_sql(s, "UPDATE users SET org_id = ? WHERE username = ?", b2, 2, NULL, &err), 0);
+    store_close(s);
+    struct http_config cfg = {.port = 0, .db = path, .threads = 2};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return;
+    }
+    char t[256], body[256];
+    CHECK(need > 0 && bank_in > 0 && bank_out > 0 && bank_out != bank_in);
+    /* nobody signed in */
+    CHECK_INT(status_as(srv, NULL, "GET", "/api/dock/events", NULL), 401);
+    /* 贷比三家: an enterprise for itself only */
+    snprintf(t, sizeof t, "/api/dock/loans/compare?uscc=%s", ta.uscc);
+    CHECK_INT(status_as(srv, &ent_a, "GET", t, NULL), 200);
+    CHECK_INT(status_as(srv, &ent_b, "GET", t, NULL), 403);
+    /* financing: post for oneself, not for another */
+    snprintf(body, sizeof body, "{\"uscc\":\"%s\",\"amount_fen\":\"50万元\"}", tb.uscc);
+    CHECK_INT(status_as(srv, &ent_a, "POST", "/api/dock/financing", body), 403);
+    CHECK_INT(status_as(srv, &ent_b, "POST", "/api/dock/financing", body), 201);
+    snprintf(t, sizeof t, "/api/dock/financing/%lld", (long long)need);
+    CHECK_INT(status_as(srv, &ent_a, "GET", t, NULL), 200);
+    CHECK_INT(status_as(srv, &ent_b, "GET", t, NULL), 403);
+    CHECK_INT(status_as(srv, &bank, "GET", t, NULL), 200);
+    CHECK_INT(status_as(srv, &other_bank, "GET", t, NULL), 403);
+    CHECK_INT(status_as(srv, &investor, "GET", "/api/dock/financing", NULL), 403);
+    /* an enterprise's list holds only its own needs; a bank's only those matched to it */
+    struct reply r = call_as(srv, &ent_b, "GET", "/api/dock/financing", NULL);
+    CHECK_INT(r.status, 200);
+    json_t *n;
+    size_t i;
+    json_array_foreach(json_object_get(r.json, "needs"), i, n)
+        CHECK_STR(json_string_value(json_object_get(n, "uscc")), tb.uscc);
+    done(&r);
+    r = call_as(srv, &other_bank, "GET", "/api/dock/financing", NULL);
+    CHECK_INT(r.status, 200);
+    char ns[24];
+    snprintf(ns, sizeof ns, "%lld", (long long)need);
+    json_array_foreach(json_object_get(r.json, "needs"), i, n)
+        CHECK(strcmp(json_string_value(json_object_get(n, "id")), ns) != 0);
+    done(&r);
+    /* a bank records its own steps only, on needs matched to it */
+    snprintf(t, sizeof t, "/api/dock/financing/%lld/steps", (long long)need);
+    snprintf(body, sizeof body, "{\"bank_id\":%lld,\"step\":\"响应\"}", (long long)bank_out);
+    CHECK_INT(status_as(srv, &bank, "POST", t, body), 403);
+    CHECK_INT(status_as(srv, &other_bank, "POST", t, body), 403);
+    CHECK_INT(status_as(srv, &ent_a, "POST", t, body), 403);
+    CHECK_INT(status_as(srv, &bank, "POST", t, "{\"step\":\"跟进\"}"), 201); /* its own */
+    /* records: not public kinds are the organiser's; an enterprise's own needs only */
+    CHECK_INT(status_as(srv, &ent_a, "GET", "/api/dock/records/intent", NULL), 403);
+    CHECK_INT(status_as(srv, &bank, "DELETE", "/api/dock/records/bank/1", NULL), 403);
+    /* events: check-in and scheduling are the organiser's */
+    CHECK_INT(status_as(srv, &ent_a, "POST", "/api/dock/events/1/schedule", NULL), 403);
+    CHECK_INT(status_as(srv, &bank, "POST", "/api/dock/events/1/participants/1/checkin", NULL),
+              403);
+    /* another party's agenda: participant 1 is a bank's representative without an org */
+    CHECK_INT(status_as(srv, &ent_a, "GET", "/api/dock/events/1/agenda/1", NULL), 403);
     http_server_free(srv);
     unlink(path);
 }

@@ -312,6 +312,29 @@ STORE_TEST(dock_event_flow) {
     CHECK_INT(kept, 11);
     CHECK_INT(st.n_placed, 12); /* a waiting request took the freed place */
     json_decref(before), json_decref(after);
+    /* a fourth bank arrives late and two enterprises ask for it: repair places both and moves
+     * at most two meetings per new one; every other meeting stays where it was */
+    snprintf(text, sizeof text, "{\"id\":%lld,\"n_tables\":5}", (long long)ev);
+    CHECK_INT(put_json(s, "event", text, NULL, &err), 0); /* the hall was full: 4 × 3 */
+    before = placed_map(s, ev);
+    json_t *o = obj("{\"name\":\"P10\",\"kind\":\"银行\"}");
+    int64_t late = 0;
+    CHECK_INT(dock_register(s, ev, o, 20781, &late, &err), 0);
+    json_decref(o);
+    for (int e = 3; e < 5; e++) {
+        snprintf(text, sizeof text,
+                 "{\"event_id\":%lld,\"a_id\":%lld,\"b_id\":%lld,\"status\":\"已接受\"}",
+                 (long long)ev, (long long)pid[e], (long long)late);
+        CHECK_INT(put_json(s, "request", text, NULL, &err), 0);
+    }
+    CHECK_INT(dock_schedule(s, ev, true, &st, &err), 0);
+    CHECK_INT(st.n_placed, 14);
+    CHECK(st.n_moved <= 4);
+    after = placed_map(s, ev);
+    int same = 0;
+    json_object_foreach(before, key, v) same += json_equal(v, json_object_get(after, key));
+    CHECK_INT(same, 12 - st.n_moved);
+    json_decref(before), json_decref(after);
     store_close(s);
     remove_temp(t);
 }

@@ -384,5 +384,5 @@ async function health() {
 }
 
 window.addEventListener('hashchange', route);
-route();
+sessionReady.then(() => { if (requireSignIn()) route(); });
 health();

@@ -47,7 +47,7 @@ async function loadQueue() {
   if (!r.ok) { fail($('cm-queue-sum'), r, '读取队列失败'); return; }
   const q = r.body;
   $('cm-queue-sum').replaceChildren(`${q.commissioner.name}：负责企业 ${q.assigned} 家，其中 ${q.total} 家有可带去的政策，合计可争取 `,
-    moneyNode(q.stake_fen), q.note ? h('small', { class: 'summary' }, ' ' + q.note.split(' / ')[0]) : null);
+    moneyNode(q.stake_fen), h('small', { class: 'summary' }, q.note ? ' ' + q.note.split(' / ')[0] : ''));
   tbody.replaceChildren(...q.enterprises.map((e) => {
     const tr = h('tr', { tabindex: '0', 'data-uscc': e.uscc },
       h('td', {}, String(e.rank)),

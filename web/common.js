@@ -92,17 +92,25 @@ function moneyNode(fen) {
 
 // ---- the shared header: brand, navigation, search box, signed-in user ----
 
-// Each entry: [key, text, href, roles that see it (empty: everyone)].
+// Each entry: [key, text, href, roles that see it (empty: everyone)]. While the server has no
+// sign-in every entry shows; signed out, only the public ones.
+const NETWORK = ['commissioner', 'station', 'centre', 'hub'];
+const STAFF = [...NETWORK, 'officer', 'reviewer', 'finance', 'admin'];
 const NAV = [
-  ['list', '企业查询', 'index.html#/', []],
-  ['mine', '我的政策', 'mine.html', []],
-  ['policy', '政策发布', 'policy.html', ['officer', 'admin']],
+  ['list', '企业查询', 'index.html#/', STAFF],
+  ['mine', '我的政策', 'mine.html', ['enterprise', ...STAFF]],
+  ['policy', '政策发布', 'policy.html', ['officer', 'hub', 'admin']],
   ['search', '政策搜索', 'search.html', []],
-  ['dashboard', '数据看板', 'dashboard.html', ['officer', 'admin', 'reviewer', 'finance', 'leader']]
+  ['review', '审核兑付', 'review.html', ['reviewer', 'finance', 'officer', 'hub', 'admin']],
+  ['commissioner', '服务专员', 'commissioner.html', NETWORK],
+  ['inbox', '消息', 'inbox.html', ['enterprise', ...STAFF]],
+  ['library', '政策文库', 'library.html', []],
+  ['ticket', '诉求办理', 'ticket.html', ['enterprise', ...STAFF]],
+  ['dashboard', '数据看板', 'dashboard.html', STAFF]
 ];
 
 function navLinks(active) {
-  const role = session.me && session.me.role;
+  const role = session.me ? session.me.role : session.hasAuth ? 'anonymous' : null;
   return NAV.filter(([, , , roles]) => !role || !roles.length || roles.includes(role))
     .map(([key, text, href]) => h('a', { href, 'data-nav': key, class: key === active ? 'active' : null,
       'aria-current': key === active ? 'page' : null }, text));
@@ -112,9 +120,10 @@ function userBox() {
   const box = h('div', { class: 'user', id: 'user-box' });
   const me = session.me;
   if (me) {
-    box.append(h('span', { class: 'user-name', title: me.role_label || me.role || '' }, me.display_name || me.name || me.username || ''),
+    box.append(h('span', { class: 'user-name' }, me.username),
+      me.role_label ? h('span', { class: 'tag user-role' }, me.role_label) : null,
       h('button', { class: 'btn plain small', type: 'button', onclick: logout }, '退出'));
-  } else if (session.hasAuth) {
+  } else if (session.hasAuth && document.body.dataset.nav !== 'login') {
     box.append(h('a', { class: 'btn plain small', href: 'login.html?next=' + encodeURIComponent(location.pathname + location.search + location.hash) }, '登录'));
   }
   return box;
@@ -146,16 +155,30 @@ function renderHeader() {
     search, userBox(), toggle, nav));
 }
 
-// Who is signed in (GET /api/auth/me); absent while the server has no sign-in.
+// Who is signed in (GET /api/auth/me: {user: {username, role, role_label}, role, label, scope,
+// csrf}, 401 when nobody is); a 404 means this server has no sign-in.
+function setSession(body) {
+  const u = body.user && typeof body.user === 'object' ? body.user : { username: body.user };
+  session.me = { username: u.username || '', role: body.role || u.role, role_label: body.label || u.role_label || '',
+    scope: body.scope || {}, uscc: (body.scope && body.scope.uscc) || null };
+  session.csrf = body.csrf || '';
+}
+
 async function loadSession() {
   const r = await api('/api/auth/me');
   session.hasAuth = r.status !== 404;
-  if (r.ok && r.body) {
-    session.me = r.body.user || r.body;
-    session.csrf = r.body.csrf || r.body.csrf_token || '';
-  }
+  if (r.ok && r.body && r.body.signed_in !== false) setSession(r.body);
   renderHeader();
   return session.me;
+}
+
+// A page that needs someone signed in: sends the visitor to login.html and back.
+function requireSignIn() {
+  if (session.hasAuth && !session.me) {
+    location.href = 'login.html?next=' + encodeURIComponent(location.pathname + location.search + location.hash);
+    return false;
+  }
+  return true;
 }
 
 const sessionReady = (() => { renderHeader(); return loadSession(); })();

@@ -17,6 +17,139 @@ function counts(c) {
     h('span', { class: 'count nearly' }, '差一项 ', h('b', {}, String(c.nearly ?? 0))));
 }
 
+// ---- the rule editor: a textarea over a highlighted copy of its text ----
+// The highlighting is for the eye only; the server's compiler decides, and its error (line, col)
+// is marked in place while typing.
+
+const RULE_KW = {
+  logic: ['且', '并且', '而且', '同时', 'and', '或', '或者', 'or', '非', 'not', '&&', '||'],
+  op: ['不属于', '属于', '位于', 'in', '不包含', '不具有', '包含', '具有', '拥有', 'has', 'contains', '任一', '任意', 'any',
+    '及以上', '以上', '及以下', '以下', '不低于', '不少于', '不小于', '达到', '高于', '大于', '超过', '多于', '不超过',
+    '不高于', '不多于', '不大于', '低于', '小于', '少于', '不等于', '等于', '>=', '<=', '!=', '<>', '==', '≥', '≤', '≠', '>', '<', '='],
+  award: ['奖励', '补助', '资助', '奖补', 'award', '最高', '封顶', '上限', 'cap', 'min', 'max', '较小值', '较大值', '分档', 'tier',
+    '分别', 'choose', '否则', '其他', '其余', 'else', '版本', 'version', '生效', '自', 'from', '至', '到', 'to', 'until']
+};
+const ruleWords = { fields: [] };
+const KW_LIST = Object.entries(RULE_KW).flatMap(([cls, ws]) => ws.map((w) => [w, 'kw-' + cls]))
+  .sort((a, b) => b[0].length - a[0].length);
+
+async function loadFieldNames() {
+  const r = await api('/api/fields');
+  if (!r.ok) return;
+  const names = [];
+  for (const f of r.body.fields) names.push(f.key, f.label, ...(f.aliases || []));
+  ruleWords.fields = names.filter(Boolean).sort((a, b) => b.length - a.length);
+}
+
+// Tokens of a rule's text as [text, class] (class '' for plain), covering the whole text.
+function ruleTokens(src) {
+  const out = [];
+  let i = 0;
+  const isWord = (c) => /[A-Za-z0-9_.]/.test(c || '');
+  while (i < src.length) {
+    const c = src[i];
+    let m;
+    if (c === '#') { const e = src.indexOf('\n', i); const j = e < 0 ? src.length : e; out.push([src.slice(i, j), 'tok-comment']); i = j; continue; }
+    if (c === '"' || c === '“') {
+      const close = c === '"' ? '"' : '”'; const e = src.indexOf(close, i + 1); const j = e < 0 ? src.length : e + 1;
+      out.push([src.slice(i, j), 'tok-str']); i = j; continue;
+    }
+    if ((m = /^[0-9０-９][0-9０-９,.]*(?:\s*(?:万元|亿元|千元|元|万|亿|%|％|人|年|项|个|天|月))?/.exec(src.slice(i)))) {
+      out.push([m[0], 'tok-num']); i += m[0].length; continue;
+    }
+    let hit = null;
+    for (const [w, cls] of KW_LIST) {
+      if (src.startsWith(w, i) && !(/^[A-Za-z]/.test(w) && (isWord(src[i - 1]) || isWord(src[i + w.length])))) { hit = [w, cls]; break; }
+    }
+    if (!hit) {
+      for (const f of ruleWords.fields) {
+        if (src.startsWith(f, i) && !(/^[A-Za-z]/.test(f) && (isWord(src[i - 1]) || isWord(src[i + f.length])))) { hit = [f, 'tok-field']; break; }
+      }
+    }
+    if (hit) { out.push(hit); i += hit[0].length; continue; }
+    if (out.length && out[out.length - 1][1] === '') out[out.length - 1][0] += c; else out.push([c, '']);
+    i++;
+  }
+  return out;
+}
+
+function ruleEditor(value, label) {
+  const hl = h('pre', { class: 'rule-hl', 'aria-hidden': 'true' });
+  const ta = h('textarea', { class: 'rule rule-in', rows: '3', spellcheck: 'false', 'aria-label': label, value });
+  const wrap = h('div', { class: 'rule-ed' }, hl, ta);
+  let err = null; // {line, col}
+  function render() {
+    const src = ta.value;
+    let errAt = -1;
+    if (err) {
+      const lines = src.split('\n');
+      errAt = 0;
+      for (let k = 0; k < err.line - 1 && k < lines.length; k++) errAt += lines[k].length + 1;
+      errAt += Math.max(0, err.col - 1);
+    }
+    const nodes = [];
+    let pos = 0;
+    for (const [text, cls] of ruleTokens(src)) {
+      if (errAt >= pos && errAt < pos + text.length) {
+        const k = errAt - pos;
+        if (k) nodes.push(cls ? h('span', { class: cls }, text.slice(0, k)) : text.slice(0, k));
+        nodes.push(h('span', { class: 'tok-err ' + cls }, text.slice(k)));
+      } else {
+        nodes.push(cls ? h('span', { class: cls }, text) : text);
+      }
+      pos += text.length;
+    }
+    if (errAt >= src.length) nodes.push(h('span', { class: 'tok-err at-end' }, ' '));
+    nodes.push('\n'); // keeps the last (possibly empty) line's height
+    hl.replaceChildren(...nodes);
+  }
+  ta.addEventListener('input', () => { err = null; render(); });
+  ta.addEventListener('scroll', () => { hl.scrollTop = ta.scrollTop; });
+  wrap.setError = (e) => { err = e && e.line ? { line: e.line, col: e.col || 1 } : null; render(); };
+  wrap.textarea = ta;
+  render();
+  wrap.render = render;
+  return wrap;
+}
+
+// ---- live distribution of the clause being edited (ECharts, numbers one click away) ----
+
+const live = { panel: null, title: null, charts: null, idx: -1 };
+
+function livePanel() {
+  live.title = h('p', { class: 'summary', id: 'live-title' }, '编辑任一条款的规则时，这里实时显示全市符合与待补充信息企业的分布。');
+  const empty = { categories: [], series: [{ name: '符合', data: [] }, { name: '待补充信息', data: [] }] };
+  live.charts = {
+    district: chartPanel({ title: '按区（市）', kind: 'bar', stack: true, categoryLabel: '区（市）', unit: '家', ...empty }),
+    section: chartPanel({ title: '按行业门类', kind: 'hbar', stack: true, categoryLabel: '行业门类', unit: '家', ...empty }),
+    size: chartPanel({ title: '按企业规模', kind: 'bar', stack: true, categoryLabel: '规模', unit: '家', ...empty })
+  };
+  live.panel = h('section', { class: 'live', id: 'live' }, h('h3', {}, '实时分布'), live.title,
+    h('div', { class: 'chart-stack' }, live.charts.district, live.charts.section, live.charts.size));
+  return live.panel;
+}
+
+function breakdown(body, key) {
+  const names = [], el = new Map(), un = new Map();
+  for (const [st, map] of [['eligible', el], ['unknown', un]]) {
+    for (const d of (body[st] && body[st][key]) || []) {
+      const n = d.name || d.size || d.code || '未知';
+      if (!names.includes(n)) names.push(n);
+      map.set(n, d.count);
+    }
+  }
+  return { categories: names, series: [{ name: '符合', data: names.map((n) => el.get(n) || 0) }, { name: '待补充信息', data: names.map((n) => un.get(n) || 0) }] };
+}
+
+function showLive(c, body) {
+  if (!live.panel) return;
+  live.idx = c.idx;
+  live.title.textContent = `第 ${c.seq} 条：符合 ${body.counts.eligible} 家，待补充信息 ${body.counts.unknown} 家，差一项 ${body.counts.nearly} 家（共 ${body.enterprises_total} 家）`;
+  live.charts.district.update({ title: '按区（市）', kind: 'bar', stack: true, categoryLabel: '区（市）', unit: '家', ...breakdown(body, 'by_district') });
+  live.charts.section.update({ title: '按行业门类', kind: 'hbar', stack: true, categoryLabel: '行业门类', unit: '家', ...breakdown(body, 'by_section') });
+  live.charts.size.update({ title: '按企业规模', kind: 'bar', stack: true, categoryLabel: '规模', unit: '家', ...breakdown(body, 'by_size') });
+}
+
 // ---- state ----
 
 const state = { text: '', clauses: [], policyId: null, saved: null };
@@ -32,11 +165,15 @@ function benefitText(b) {
   return parts.join('，');
 }
 
+// A condition as the officer reads it: the dictionary field and the words of the policy.
 function condText(c) {
+  if (c.text) return `${c.field}：${c.text}`;
   let v = c.value;
   if (Array.isArray(v)) v = v.join('、');
   return `${c.field} ${c.op} ${v}`;
 }
+// The extractor's notes carry "中文 / English"; the page is in Chinese.
+function zhOnly(t) { return String(t).split(' / ')[0]; }
 
 // ---- step 1: extract ----
 
@@ -51,6 +188,8 @@ async function extract() {
   msg.textContent = `共识别 ${r.body.n_clauses} 条条款`;
   state.text = r.body.text; state.policyId = null; state.saved = null;
   state.clauses = r.body.clauses.map((c, i) => ({ ...c, use: c.benefits.length > 0 || c.conditions.length > 0, idx: i }));
+  live.idx = -1;
+  await fieldsReady;
   renderEditor();
 }
 
@@ -59,7 +198,9 @@ function firstLine(text) {
 }
 
 function renderEditor() {
-  const dept = (state.clauses.find(c => c.department) || {}).department || '';
+  // an officer publishes for its own department (the server holds it to that)
+  const mine = session.me && session.me.role === 'officer' && session.me.scope && session.me.scope.dept;
+  const dept = mine || (state.clauses.find(c => c.department) || {}).department || '';
   const fields = h('div', { class: 'pol-fields' },
     h('label', {}, '政策名称', h('input', { type: 'text', id: 'pf-title', value: firstLine(state.text) })),
     h('label', {}, '文号', h('input', { type: 'text', id: 'pf-docno', placeholder: '青科规〔2025〕3号' })),
@@ -83,26 +224,32 @@ function renderEditor() {
   const save = h('button', { class: 'btn', type: 'button', onclick: saveDraft }, '保存草稿');
   work.append(h('section', { class: 'card' }, h('h2', {}, '二、核对条款与规则'), fields,
     h('p', { class: 'summary' }, '左侧为原文，黄色为识别出的条款；右侧逐条核对适用对象、条件和金额，修改规则时实时显示全市符合的企业数。不需要匹配的条款（如施行日期）取消勾选即可。'),
-    h('div', { class: 'pol-grid' }, source, h('div', {}, list)),
+    h('div', { class: 'pol-grid' }, h('div', { class: 'pol-left' }, source, livePanel()), h('div', {}, list)),
     h('div', { class: 'actions' }, save, h('span', { id: 'pol-save-msg', class: 'summary' }))),
   h('div', { id: 'pol-after' }));
 }
 
 function clauseCard(c) {
   const prev = h('div', { class: 'preview', 'aria-live': 'polite' });
-  const rule = h('textarea', { class: 'rule', rows: '3', 'aria-label': `第 ${c.seq} 条的规则`, value: c.rule });
+  const editor = ruleEditor(c.rule, `第 ${c.seq} 条的规则`);
+  const rule = editor.textarea;
+  const kinds = ['奖励', '补助', '补贴', '奖补', '贴息', '津贴', '其他'];
+  const kind0 = (c.benefits[0] || {}).kind || '';
+  const kind = h('select', { class: 'kind-in', 'aria-label': `第 ${c.seq} 条类别` }, h('option', { value: '' }, '类别'),
+    kinds.map((k) => h('option', { value: k, selected: k === kind0 }, k)));
+  c.kindInput = kind;
   const title = h('input', { type: 'text', class: 'title-in', 'aria-label': `第 ${c.seq} 条标题`, value: (c.subject || c.text).slice(0, 40) });
   const use = h('input', { type: 'checkbox' }); use.checked = c.use;
   const card = h('div', { class: 'pol-clause' + (c.use ? '' : ' off'), id: 'cl-' + c.idx },
-    h('div', { class: 'actions' }, h('label', {}, use, ` 第 ${c.seq} 条 纳入匹配`)),
+    h('div', { class: 'actions' }, h('label', {}, use, ` 第 ${c.seq} 条 纳入匹配`), kind),
     title,
     h('div', { class: 'explain' }, '适用对象：', c.subject || '—'),
     c.conditions.length ? h('div', { class: 'explain' }, '条件：', c.conditions.map(condText).join('；')) : null,
     c.benefits.length ? h('div', { class: 'explain' }, '奖补：', c.benefits.map(benefitText).join('；')) : null,
     c.deadline ? h('div', { class: 'explain' }, '期限：', c.deadline) : null,
     c.department || c.contact ? h('div', { class: 'explain' }, [c.department, c.contact].filter(Boolean).join(' ')) : null,
-    c.rule_notes && c.rule_notes.length ? h('ul', { class: 'notes' }, c.rule_notes.map(n => h('li', {}, n))) : null,
-    rule, prev);
+    c.rule_notes && c.rule_notes.length ? h('ul', { class: 'notes' }, c.rule_notes.map(n => h('li', {}, zhOnly(n)))) : null,
+    h('div', { class: 'rule-label summary' }, '匹配规则（可编辑，输入时即时检查）'), editor, prev);
   c.titleInput = title; c.ruleInput = rule;
   use.addEventListener('change', () => {
     c.use = use.checked;
@@ -118,8 +265,12 @@ function clauseCard(c) {
     const r = await postJSON('/api/match/preview', { rule: rule.value });
     if (mine !== seq) return; // a newer keystroke answered first
     prev.replaceChildren(r.ok ? h('span', {}, counts(r.body.counts), h('span', { class: 'summary' }, ` / 共 ${r.body.enterprises_total} 家`)) : errorBox(r.body, '规则有误'));
+    editor.setError(r.ok ? null : r.body && r.body.error);
+    card.classList.toggle('has-error', !r.ok);
+    if (r.ok && (live.idx === c.idx || live.idx < 0 || document.activeElement === rule)) showLive(c, r.body);
   };
-  rule.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 300); });
+  rule.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 250); });
+  rule.addEventListener('focus', () => { if (live.idx !== c.idx) { live.idx = c.idx; check(); } });
   if (c.use) check();
   return card;
 }
@@ -137,7 +288,7 @@ async function saveDraft() {
     deadline: document.getElementById('pf-deadline').value,
     source: state.text,
     clauses: chosen.map(c => ({ title: c.titleInput.value.trim(), text: c.text, rule: c.ruleInput.value,
-      kind: (c.benefits[0] || {}).kind || null }))
+      kind: c.kindInput.value || null }))
   };
   const after = document.getElementById('pol-after');
   const r = await postJSON('/api/policies', body);
@@ -167,37 +318,45 @@ async function publish(btn) {
   for (const c of r.body.clauses) panel.append(await clauseResult(c));
 }
 
+const PUSH_STATUS = { eligible: '符合', unknown: '待补充信息', nearly: '差一项' };
+
 async function clauseResult(c) {
   const box = h('div', { class: 'pol-clause' }, h('h3', {}, `第 ${c.seq} 条 ${c.title}`));
-  const [pv, el] = await Promise.all([
-    postJSON('/api/match/preview', { rule: c.rule }),
-    api(`/api/clauses/${c.id}/enterprises?status=eligible&page_size=20`)]);
+  const pv = await postJSON('/api/match/preview', { rule: c.rule });
   if (!pv.ok) { box.append(errorBox(pv.body)); return box; }
   box.append(h('div', {}, counts(pv.body.counts)));
-  const byD = new Map();
-  for (const st of ['eligible', 'unknown']) {
-    for (const d of (pv.body[st] && pv.body[st].by_district) || []) {
-      const row = byD.get(d.name) || { eligible: 0, unknown: 0 };
-      row[st] = d.count; byD.set(d.name, row);
-    }
-  }
-  if (byD.size) {
-    box.append(h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, h('th', {}, '区（市）'), h('th', {}, '符合'), h('th', {}, '待补充信息'))),
-      h('tbody', {}, [...byD.entries()].map(([name, v]) => h('tr', {}, h('td', {}, name), h('td', {}, String(v.eligible)), h('td', {}, String(v.unknown))))))));
-  }
   if (pv.body.nearly && pv.body.nearly.length) {
     box.append(h('p', { class: 'summary' }, '差一项即符合：', pv.body.nearly.map(n => `${n.condition}（${n.count} 家）`).join('；')));
   }
-  if (!el.ok) { box.append(errorBox(el.body)); return box; }
-  box.append(h('h3', {}, `符合的企业（前 ${el.body.enterprises.length} 家，共 ${el.body.total} 家）`));
-  box.append(h('div', { class: 'table-wrap' }, h('table', {},
-    h('thead', {}, h('tr', {}, h('th', {}, '统一社会信用代码'), h('th', {}, '企业名称'), h('th', { class: 'hide-sm' }, '区（市）'), h('th', {}, '可获金额'))),
-    h('tbody', {}, el.body.enterprises.map(e => h('tr', {},
-      h('td', { class: 'mono' }, h('a', { href: 'index.html#/e/' + encodeURIComponent(e.uscc) }, e.uscc)),
-      h('td', {}, e.name || ''), h('td', { class: 'hide-sm' }, e.region || ''),
-      h('td', {}, e.award_fen != null ? moneyNode(e.award_fen) : '—')))))));
+  const status = h('select', { 'aria-label': '推送名单' }, Object.entries(PUSH_STATUS).map(([k, t]) => h('option', { value: k }, t + '的企业')));
+  const exp = h('a', { class: 'btn plain', download: '' }, '导出 Excel');
+  const csv = h('a', { class: 'btn plain', download: '' }, 'CSV');
+  const links = () => {
+    const q = `/api/clauses/${c.id}/enterprises?status=${status.value}&format=`;
+    exp.href = q + 'xlsx';
+    csv.href = q + 'csv';
+  };
+  links();
+  const list = h('div', {});
+  box.append(h('div', { class: 'actions push-actions' }, h('strong', {}, '推送名单'), status, exp, csv), list);
+  async function show() {
+    list.replaceChildren(h('p', { class: 'loading' }, '正在加载…'));
+    const el = await api(`/api/clauses/${c.id}/enterprises?status=${status.value}&page_size=20`);
+    if (!el.ok) { list.replaceChildren(errorBox(el.body)); return; }
+    list.replaceChildren(h('p', { class: 'summary' }, `${PUSH_STATUS[status.value]}的企业共 ${el.body.total} 家，显示前 ${el.body.enterprises.length} 家`),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, '统一社会信用代码'), h('th', {}, '企业名称'), h('th', { class: 'hide-sm' }, '区（市）'),
+          status.value === 'nearly' ? h('th', {}, '未满足') : h('th', {}, '可获金额'))),
+        h('tbody', {}, el.body.enterprises.map(e => h('tr', {},
+          h('td', { class: 'mono' }, h('a', { href: 'index.html#/e/' + encodeURIComponent(e.uscc) }, e.uscc)),
+          h('td', {}, e.name || ''), h('td', { class: 'hide-sm' }, e.region || ''),
+          status.value === 'nearly' ? h('td', {}, e.failing || '') : h('td', {}, e.award_fen != null ? moneyNode(e.award_fen) : '—')))))));
+  }
+  status.addEventListener('change', () => { links(); show(); });
+  await show();
   return box;
 }
 
+sessionReady.then(requireSignIn);
+const fieldsReady = loadFieldNames();
 document.getElementById('pol-extract').addEventListener('click', extract);

@@ -51,10 +51,16 @@ function hitNode(hit) {
   const meta = [];
   if (hit.policy_title) meta.push('《' + hit.policy_title + '》');
   for (const k of ['department', 'region']) if (hit[k]) meta.push(hit[k]);
-  if (hit.deadline) meta.push('截止 ' + hit.deadline);
+  if (hit.deadline) meta.push('申报截止 ' + dateText(hit.deadline));
   if (hit.contact) meta.push(hit.contact);
   card.append(el('p', 'summary', meta.join(' · ')));
-  if (hit.amount) card.append(el('p', 'match-award money', '金额 ' + hit.amount));
+  if (hit.amount_fen != null && hit.amount_fen > 0) {
+    const p = el('p', 'match-award', '最高金额 ');
+    p.append(moneyNode(hit.amount_fen));
+    card.append(p);
+  } else if (hit.amount) {
+    card.append(el('p', 'match-award', '金额 ' + hit.amount));
+  }
   return card;
 }
 
@@ -66,7 +72,7 @@ function showFacets(facets) {
     const group = el('div');
     group.append(el('strong', null, (FACET_NAMES[name] || name) + '：'));
     for (const v of values) {
-      const b = el('button', 'btn', v.value + ' (' + v.count + ')');
+      const b = el('button', 'btn plain small facet', v.value + '（' + v.count + '）');
       b.type = 'button';
       b.addEventListener('click', () => {
         const input = document.getElementById('s-' + name);
@@ -132,6 +138,8 @@ async function run() {
 
 // search.html?q=… (the header's search box, or a link): fill the form and search at once.
 {
+  const more = document.getElementById('s-more');
+  if (more && window.innerWidth > 760) more.open = true;
   const params = new URLSearchParams(location.search);
   for (const f of ['q'].concat(FILTERS, ['uscc'])) if (params.get(f)) document.getElementById('s-' + f).value = params.get(f);
   if (params.get('q')) run();

@@ -26,7 +26,7 @@ async function spLoad() {
   const p = r.body;
   const by = (fit) => p.clauses.filter((c) => c.fit === fit);
   const c = p.commissioner;
-  box.replaceChildren(
+  box.replaceChildren(...[
     h('div', { class: 'kv' },
       h('div', { class: 'k' }, '企业名称'), h('div', { class: 'v' }, p.name || '—'),
       h('div', { class: 'k' }, '统一社会信用代码'), h('div', { class: 'v mono' }, p.uscc),
@@ -39,7 +39,8 @@ async function spLoad() {
     spSection('差一项条件', by('nearly')),
     p.clauses.length ? null : h('p', {}, '暂无可带去的政策。'),
     h('p', { class: 'summary' }, '金额为按企业现有数据测算的预计金额，以主管部门审核结果为准。'),
-    h('div', { class: 'sp-sign' }, h('div', {}, '企业确认（签字）'), h('div', {}, '服务专员（签字）')));
+    h('div', { class: 'sp-sign' }, h('div', {}, '企业确认（签字）'), h('div', {}, '服务专员（签字）'))
+  ].filter(Boolean)); // replaceChildren would write "null" for an empty section
   document.title = `服务包 · ${p.name || p.uscc}`;
 }
 

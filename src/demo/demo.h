@@ -51,15 +51,17 @@ int64_t demo_award_cap(const char *rule);
 
 /* The service network (src/demo/demo_network.c): the hub, a centre per district, a station per
  * town, n_commissioners commissioners (users "zy0001" …) shared by the towns' enterprises among
- * the first n_enterprises, the policies file's department contacts and some visits. Nothing when
- * the store has network units already. */
+ * the first n_enterprises, the policies file's department contacts and some visits; the demo
+ * users demo_commissioner, demo_station and demo_centre get the units of the first 市南区
+ * enterprise. Nothing when the store has network units already. */
 int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_commissioners,
                  const char *policies, struct error *err);
 
 /* The docking demo (src/demo/demo_dock.c): banks with loan products, 贴息 subsidies, financing
  * needs with bank steps, projects, the listing pipeline, investors and projects, needs,
  * capabilities, a 揭榜挂帅 challenge, intents, and a matchmaking event with n_participants
- * participants and its computed schedule, for the demo city's first n_enterprises enterprises. */
+ * participants and its computed schedule, for the demo city's first n_enterprises enterprises.
+ * When the demo banks are already there (an earlier or a concurrent demo), writes nothing. */
 int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
               struct error *err);
 

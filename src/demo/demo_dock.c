@@ -19,6 +19,7 @@
 static const char *const banks[] = {"青岛银行", "中国建设银行青岛分行", "齐鲁银行青岛分行",
                                     "青岛农商银行"};
 #define N_BANKS 4
+#define DEMO_DOCK_THERE 1 /* the demo banks exist: an earlier (or concurrent) demo wrote it all */
 
 /* Products as JSON (bank by index into banks[]): rule-language eligibility and quota, or
  * criteria; each bank has at least three. */
@@ -108,19 +109,22 @@ static json_t *day(int32_t d) {
 }
 
 struct firm {
+    struct demo_text text; /* what the profile's text values point into */
     char uscc[20];
     char name[128];
     char region[64];
     char industry[16];
 };
 
+/* Enterprise i of the demo city when it exists (i < n; p's text then points into f->text, so p
+ * lives as long as f), else a name only. */
 static void firm_of(uint64_t seed, int64_t n, int64_t i, struct profile *p, struct firm *f) {
-    struct demo_text t;
     memset(f, 0, sizeof *f);
+    struct demo_text *t = &f->text;
     if (i < n) {
-        demo_enterprise(seed, i, p, &t);
-        snprintf(f->uscc, sizeof f->uscc, "%s", t.uscc);
-        snprintf(f->name, sizeof f->name, "%s", t.name);
+        demo_enterprise(seed, i, p, t);
+        snprintf(f->uscc, sizeof f->uscc, "%s", t->uscc);
+        snprintf(f->name, sizeof f->name, "%s", t->name);
         if (p->v[F_REGION].has)
             snprintf(f->region, sizeof f->region, "%s", region_at((int)p->v[F_REGION].i)->name);
         if (p->v[F_INDUSTRY].has)
@@ -131,13 +135,25 @@ static void firm_of(uint64_t seed, int64_t n, int64_t i, struct profile *p, stru
         snprintf(f->name, sizeof f->name, "青岛演示企业%lld号", (long long)i + 1);
         snprintf(f->region, sizeof f->region, "崂山区");
         snprintf(f->industry, sizeof f->industry, "I6513");
+        /* beyond the city's enterprises p describes this firm alone (never text of an earlier one)
+         */
+        profile_clear(p);
+        p->v[F_USCC] = (struct value){.has = true, .s = f->uscc, .r = {0, 1}};
+        p->v[F_NAME] = (struct value){.has = true, .s = f->name, .r = {0, 1}};
     }
 }
 
 static int write_finance(struct store *s, uint64_t seed, int64_t n, struct profile *p,
                          int64_t *bank_ids, struct error *err) {
-    int rc = 0;
-    for (int b = 0; !rc && b < N_BANKS; b++)
+    /* the first bank claims the demo: a concurrent demo waits on the unique name, then finds it
+     * taken (DO NOTHING returns no row, and the transaction stays usable even in bulk mode) */
+    struct store_val first[] = {store_val_text(banks[0]), store_val_text("青岛市")};
+    int rc = store_sql_int(s,
+                           "INSERT INTO dock_bank (name, region) VALUES (?, ?) ON CONFLICT (name)"
+                           " DO NOTHING RETURNING id",
+                           first, 2, 0, &bank_ids[0], err);
+    if (rc == ERR_NOTFOUND) return DEMO_DOCK_THERE;
+    for (int b = 1; !rc && b < N_BANKS; b++)
         rc = put(s, "bank", json_pack("{s:s, s:s}", "name", banks[b], "region", "青岛市"),
                  &bank_ids[b], err);
     for (size_t k = 0; !rc && k < sizeof products / sizeof *products; k++) {
@@ -427,6 +443,11 @@ int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_parti
     if (!p) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     int64_t bank_ids[N_BANKS];
     int rc = write_finance(s, seed, n_enterprises, p, bank_ids, err);
+    if (rc == DEMO_DOCK_THERE) {
+        free(p);
+        error_clear(err);
+        return 0;
+    }
     if (!rc) rc = write_projects_listing(s, seed, n_enterprises, p, err);
     if (!rc) rc = write_investors(s, seed, n_enterprises, p, err);
     if (!rc) rc = write_needs(s, seed, n_enterprises, p, err);

@@ -234,6 +234,35 @@ static int make_visits(struct demo_net *d, int64_t n_enterprises, struct error *
     return rc;
 }
 
+/* The demo's signed-in network users (demo_users.c: demo_commissioner, demo_station, demo_centre)
+ * get the units of the first demo enterprise of 市南区: its commissioner, station and centre. */
+static int bind_demo_users(struct store *s, uint64_t seed, int64_t n_enterprises,
+                           struct error *err) {
+    struct network *net;
+    int rc = network_load(s, &net, err);
+    if (rc) return rc;
+    int district = region_by_code(370202);
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    int64_t c = 0;
+    for (int64_t i = 0; p && !c && i < n_enterprises; i++) {
+        profile_clear(p);
+        demo_enterprise(seed, i, p, &t);
+        int r = p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1;
+        if (r >= 0 && region_is_within(r, district)) c = network_assigned(net, t.uscc, r);
+    }
+    free(p);
+    const struct network_unit *u = network_unit(net, c);
+    const char *const users[] = {"demo_commissioner", "demo_station", "demo_centre"};
+    for (int k = 0; u && !rc && k < 3; k++) {
+        struct store_val args[] = {store_val_text(users[k]), store_val_int(u->id)};
+        rc = store_sql(s, "UPDATE network_units SET user_ref = ? WHERE id = ?", args, 2, NULL, err);
+        u = network_unit(net, u->parent_id);
+    }
+    network_free(net);
+    return rc;
+}
+
 int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_commissioners,
                  const char *policies, struct error *err) {
     struct demo_net d = {.s = s, .seed = seed};
@@ -244,5 +273,6 @@ int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_co
     if (!rc) rc = put_contacts(s, policies, err);
     if (!rc) rc = make_units(&d, n_enterprises, n_commissioners, err);
     if (!rc) rc = make_visits(&d, n_enterprises, err);
+    if (!rc) rc = bind_demo_users(s, seed, n_enterprises, err);
     return rc;
 }

@@ -206,6 +206,7 @@ static json_t *need_input(json_t *row, json_t *steps) {
     copy_key(n, "region", row, "region");
     json_object_set_new(n, "amount",
                         money_text(json_integer_value(json_object_get(row, "amount_fen"))));
+    copy_key(n, "amount_fen", row, "amount_fen");
     copy_key(n, "months", row, "months");
     copy_key(n, "purpose", row, "purpose");
     copy_key(n, "posted", row, "posted");

@@ -15,9 +15,6 @@
 
 enum dock_view dock_view_of(const struct actor *a) {
     switch (a->role) {
-    /* Until sessions land (the auth helper's work), every request is anonymous and the API is as
-     * open as the rest of it; the authorisation matrix then keeps the anonymous out. */
-    case ROLE_ANON:
     case ROLE_ADMIN:
     case ROLE_HUB:
     case ROLE_OFFICER:
@@ -360,7 +357,7 @@ static void financing_list(struct http_request *req, struct http_response *res) 
     size_t i;
     json_array_foreach(json_object_get(rep, "needs"), i, n) {
         json_t *src = json_array_get(json_object_get(in, "needs"), i);
-        const char *keys[] = {"uscc", "amount", "months", "purpose", "posted", "events"};
+        const char *keys[] = {"uscc", "amount_fen", "months", "purpose", "posted", "events"};
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
             json_object_set(n, keys[k], json_object_get(src, keys[k]));
     }

@@ -391,11 +391,12 @@ static void request_status(struct http_request *req, struct http_response *res) 
     }
     json_decref(r);
     json_t *upd = json_pack("{s:I, s:s?}", "id", (json_int_t)rid, "status", status);
-    json_decref(in);
     int rc = ok ? dock_put(st, "request", upd, NULL, &err)
                 : error_set(&err, ERR_INVALID, "须给出 status", "status is required");
     json_decref(upd);
-    if (!rc && status && strcmp(status, "已接受") != 0) { /* its meeting, if any, is gone */
+    bool is_dropped = status && strcmp(status, "已接受") != 0;
+    json_decref(in);         /* status pointed into it */
+    if (!rc && is_dropped) { /* its meeting, if any, is gone */
         struct store_val a = store_val_int(rid);
         rc = store_sql(st, "DELETE FROM dock_meeting WHERE request_id = ?", &a, 1, NULL, &err);
     }

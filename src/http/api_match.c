@@ -1,16 +1,21 @@
 /* Owns the matching endpoints: POST /api/match/preview (rule text → counts by status and by
  * district/section/size, nearly groups; cheap enough for every keystroke), GET
  * /api/clauses/{id}/enterprises (one clause's enterprises of a status, filtered by region, a page
- * at a time) and GET /api/enterprises/{uscc}/matches (every published clause for one enterprise,
- * ranked and explained). The index and the clause catalog are built from the server's store on
- * first use and rebuilt when the store's counts change (checked at most once a second), when
- * another replica writes (PostgreSQL change notices, store_watch) or the day changes; requests read
- * the index through index_acquire without locks. */
+ * at a time), GET /api/enterprises/{uscc}/matches (every published clause for one enterprise,
+ * ranked and explained, with department and contact) and POST /api/enterprises/{uscc}/matches
+ * (the same for the stored profile with some values changed, stored nowhere: the 政策计算器). The
+ * index and the clause catalog are built from the server's store on first use and rebuilt when the
+ * store's counts change (checked at most once a second), when another replica writes (PostgreSQL
+ * change notices, store_watch) or the day changes; requests read the index through index_acquire
+ * without locks. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "enterprise/enterprise.h"
+#include "export/export.h"
+#include "extract/extract.h"
 #include "http/internal.h"
 #include "match/match.h"
 #include "refdata/refdata.h"
@@ -253,6 +258,18 @@ static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bit
     return list;
 }
 
+/* The push list as a spreadsheet: ?format=xlsx|csv on a clause's enterprises. */
+#define PUSH_EXPORT_MAX 100000
+static const struct export_column push_cols[] = {
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"name", "企业名称", EXPORT_TEXT},
+    {"region", "注册地", EXPORT_TEXT},
+    {"size", "企业规模", EXPORT_TEXT},
+    {"award_fen", "可获金额(元)", EXPORT_MONEY},
+    {"failing", "未满足的条件", EXPORT_TEXT},
+    {"clause", "条款", EXPORT_TEXT},
+};
+
 /* GET /api/clauses/{id}/enterprises?status=eligible|unknown|ineligible|nearly&region=&page=&size=
  */
 static void clause_enterprises(struct http_request *req, struct http_response *res) {
@@ -266,6 +283,13 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
     }
     const char *status = http_query(req, "status");
     if (!status || !*status) status = "eligible";
+    const char *ft = http_query(req, "format");
+    int fmt = ft && *ft ? export_format_from_name(ft) : -1;
+    if (ft && *ft && fmt < 0) {
+        http_reply_error(res, 400, "invalid", "format 应为 xlsx 或 csv",
+                         "format must be xlsx or csv");
+        return;
+    }
     if (strcmp(status, "eligible") && strcmp(status, "unknown") && strcmp(status, "ineligible") &&
         strcmp(status, "nearly")) {
         http_reply_error(res, 400, "invalid", "status 应为 eligible、unknown、ineligible 或 nearly",
@@ -329,7 +353,29 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         roaring_bitmap_and_inplace(sets[k], t); /* sets[k] is owned by m or nl */
         roaring_bitmap_free(t);
     }
-    if (!rc) {
+    if (!rc && fmt >= 0) { /* the whole list (up to PUSH_EXPORT_MAX rows) as a spreadsheet */
+        json_t *rows = page_rows(s, g, sets, n_sets > 1 || conds[0] ? conds : NULL, n_sets, 0,
+                                 PUSH_EXPORT_MAX, v->award, http_arena(req));
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+            json_object_set_new(row, "clause", json_string(cl.title ? cl.title : ""));
+        }
+        char *out = NULL;
+        size_t len = 0;
+        if (export_json(push_cols, (int)(sizeof push_cols / sizeof *push_cols), rows, "推送名单",
+                        (enum export_format)fmt, &out, &len, &err) == 0) {
+            char disp[160];
+            http_reply_text(res, 200, export_content_type((enum export_format)fmt), out, len);
+            snprintf(disp, sizeof disp, "attachment; filename=\"clause-%lld-%s.%s\"", id, status,
+                     export_extension((enum export_format)fmt));
+            http_add_header(res, "Content-Disposition", disp);
+        } else {
+            http_reply_err(res, 0, &err);
+        }
+        free(out);
+        json_decref(rows);
+    } else if (!rc) {
         uint64_t total = 0;
         for (int k = 0; k < n_sets; k++)
             total += roaring_bitmap_get_cardinality(sets[k]);
@@ -354,65 +400,259 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
     rules_free(r);
 }
 
-/* GET /api/enterprises/{uscc}/matches?all=1 (ineligible clauses too, unexplained) */
-static void enterprise_matches(struct http_request *req, struct http_response *res) {
+/* The issuing department of each clause's policy and a contact line (from the clause's text, else
+ * from the policy's), looked up once per policy for one answer. */
+struct policy_info {
+    int64_t id;
+    const char *department, *contact;
+};
+
+static const char *contact_in(const char *text, struct arena *a) {
+    if (!text || !*text) return NULL;
+    struct extract_result x;
+    struct error err;
+    const char *out = NULL;
+    if (extract_policy(text, strlen(text), &x, &err) == 0)
+        for (int i = 0; i < x.n_clauses && !out; i++)
+            if (x.clauses[i].contact) out = arena_strdup(a, x.clauses[i].contact);
+    extract_result_release(&x);
+    return out;
+}
+
+static void add_policy_info(json_t *o, struct store *s, const struct clause *cl,
+                            struct policy_info *seen, int *n_seen, int max_seen, struct arena *a) {
+    struct policy_info *pi = NULL;
+    for (int i = 0; i < *n_seen && !pi; i++)
+        if (seen[i].id == cl->policy_id) pi = &seen[i];
+    if (!pi && *n_seen < max_seen) {
+        pi = &seen[(*n_seen)++];
+        pi->id = cl->policy_id;
+        pi->department = pi->contact = NULL;
+        struct policy pol;
+        struct error err;
+        if (store_get_policy(s, cl->policy_id, &pol, a, &err) == 0) {
+            pi->department = pol.department;
+            pi->contact = contact_in(pol.source, a);
+        }
+    }
+    const char *contact = contact_in(cl->text, a);
+    if (!contact && pi) contact = pi->contact;
+    json_object_set_new(o, "department",
+                        pi && pi->department ? json_string(pi->department) : json_null());
+    json_object_set_new(o, "contact", contact ? json_string(contact) : json_null());
+}
+
+/* An ineligible clause is nearly met when exactly one top-level condition (a conjunct of the
+ * rule's AND, or the whole condition) is FALSE and every other is TRUE — match_nearly's definition.
+ * The failing condition, its value for this enterprise and what the award would be go into o. */
+static bool add_nearly(json_t *o, const struct match_catalog *c, const struct match_hit *h,
+                       const struct profile *p, int32_t today) {
+    const struct rule *r = c->rules[c->clause_of[h->clause]];
+    const struct rule_version *v = r ? rules_version_at(r, today) : NULL;
+    if (!v || !v->cond) return false;
+    struct rule_cond *const *kids = &v->cond;
+    int n = 1;
+    if (v->cond->kind == RC_AND) kids = v->cond->kids, n = v->cond->n_kids;
+    int n_false = 0, k = -1;
+    for (int i = 0; i < n; i++) {
+        enum tri t = rules_eval_cond(kids[i], p);
+        if (t == TRI_UNKNOWN) return false;
+        if (t == TRI_FALSE) n_false++, k = i;
+    }
+    if (n_false != 1) return false;
+    struct buf b;
+    buf_init(&b);
+    rules_format_cond(kids[k], &b);
+    json_object_set_new(o, "status", json_string("nearly"));
+    json_object_set_new(o, "failing_condition", json_string(buf_str(&b)));
+    buf_release(&b);
+    struct rule_eval *ev = kids[k]->atom >= 0 ? malloc(sizeof *ev) : NULL;
+    struct error err;
+    if (ev && rules_eval(v, p, ev, &err) == 0)
+        json_object_set_new(o, "failing", json_string(ev->atoms[kids[k]->atom].text));
+    free(ev);
+    int64_t fen;
+    char buf[64];
+    if (v->award && rules_award(v->award, p, &fen, NULL, 0)) {
+        json_object_set_new(o, "award_fen", json_integer(fen));
+        json_object_set_new(o, "award", json_string(money_format(fen, buf, sizeof buf)));
+    }
+    return true;
+}
+
+/* Every published clause for one derived profile: eligible and unknown explained; with is_nearly
+ * the ineligible ones missing a single condition too, as status "nearly"; with is_all every other
+ * ineligible one (unexplained). Each with its department and contact. */
+static json_t *matches_json(struct store *s, const struct match_catalog *c, const struct profile *p,
+                            int32_t today, bool is_all, bool is_nearly, struct arena *a,
+                            struct error *err) {
+    struct match_hit *hits = malloc((size_t)(c->n_in ? c->n_in : 1) * sizeof *hits);
+    enum { MAX_POLICIES = 256 };
+    struct policy_info *seen = malloc(MAX_POLICIES * sizeof *seen);
+    if (!hits || !seen || match_enterprise(c->set, p, hits)) {
+        free(hits);
+        free(seen);
+        error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+        return NULL;
+    }
+    json_t *o = json_object(), *list = json_array();
+    int n_e = 0, n_u = 0, n_n = 0, n_seen = 0;
+    int64_t total = 0;
+    for (int i = 0; i < c->n_in; i++) {
+        const struct match_hit *h = &hits[i];
+        bool is_in = h->result != TRI_FALSE;
+        json_t *m = match_hit_json(c, h, p, is_in);
+        if (!is_in && is_nearly && add_nearly(m, c, h, p, today)) {
+            n_n++;
+        } else if (!is_in && !is_all) {
+            json_decref(m);
+            continue;
+        }
+        n_e += h->result == TRI_TRUE;
+        n_u += h->result == TRI_UNKNOWN;
+        if (h->result == TRI_TRUE && h->has_award) total += h->award_fen;
+        add_policy_info(m, s, &c->clauses[c->clause_of[h->clause]], seen, &n_seen, MAX_POLICIES, a);
+        json_array_append_new(list, m);
+    }
+    char buf[64];
+    json_object_set_new(o, "name", p->v[F_NAME].has ? json_string(p->v[F_NAME].s) : json_null());
+    json_object_set_new(o, "clauses", json_integer(c->n_in));
+    json_object_set_new(o, "eligible", json_integer(n_e));
+    json_object_set_new(o, "unknown", json_integer(n_u));
+    if (is_nearly) json_object_set_new(o, "nearly", json_integer(n_n));
+    json_object_set_new(o, "eligible_total_fen", json_integer(total));
+    json_object_set_new(o, "eligible_total", json_string(money_format(total, buf, sizeof buf)));
+    json_object_set_new(o, "matches", list);
+    free(hits);
+    free(seen);
+    return o;
+}
+
+/* The stored profile of {uscc}, or NULL with the answer sent. */
+static struct profile *stored_profile(struct http_request *req, struct http_response *res,
+                                      struct store **s) {
     const char *uscc = http_param(req, "uscc");
-    const char *all = http_query(req, "all");
-    bool is_all = all && strcmp(all, "1") == 0;
     const struct actor *who = http_actor(req);
     if (who->role == ROLE_ENTERPRISE && !auth_sees_enterprise(who, uscc, -1)) {
         http_reply_forbidden(res); /* before the store: not even whether it exists */
-        return;
+        return NULL;
     }
-    struct store *s = http_store(req, res);
-    if (!s) return;
+    if (!(*s = http_store(req, res))) return NULL;
     struct error err;
     error_clear(&err);
-    struct profile *p = malloc(sizeof *p);
-    if (!p || store_get_enterprise(s, uscc, p, http_arena(req), NULL, &err)) {
-        if (!p) error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
+    struct profile *p = arena_alloc(http_arena(req), sizeof *p);
+    if (!p) {
+        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
+        return NULL;
+    }
+    profile_clear(p);
+    if (store_get_enterprise(*s, uscc, p, http_arena(req), NULL, &err)) {
         http_reply_err(res, 0, &err);
-        free(p);
-        return;
+        return NULL;
     }
     if (!auth_sees_enterprise(who, uscc, p->v[F_REGION].has ? (int)p->v[F_REGION].i : -1)) {
         http_reply_forbidden(res);
-        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* GET /api/enterprises/{uscc}/matches?all=1 (ineligible clauses too, unexplained)&nearly=1 */
+static void enterprise_matches(struct http_request *req, struct http_response *res) {
+    const char *all = http_query(req, "all"), *nearly = http_query(req, "nearly");
+    struct store *s;
+    struct profile *p = stored_profile(req, res, &s);
+    if (!p) return;
+    struct catalog_ref *cat;
+    struct index_gen *g = acquire(req, res, &cat);
+    if (!g) return;
+    int32_t today = index_gen_today(g);
+    profile_derive(p, today, NULL);
+    struct error err;
+    error_clear(&err);
+    json_t *o = matches_json(s, cat->cat, p, today, all && strcmp(all, "1") == 0,
+                             nearly && strcmp(nearly, "1") == 0, http_arena(req), &err);
+    if (o) {
+        json_object_set_new(o, "uscc", json_string(http_param(req, "uscc")));
+        http_reply_json(res, 200, o);
+    } else {
+        http_reply_err(res, 0, &err);
+    }
+    release(g, cat);
+}
+
+/* POST /api/enterprises/{uscc}/matches {"set": {field: value, …}}: the 政策计算器. The stored
+ * profile with the given values changed (keys, labels or aliases; money with units, as in POST
+ * /api/enterprises) is derived and matched as GET …/matches?nearly=1 would, and returned with the
+ * changed profile and its derived fields explained. Nothing is stored. */
+static void enterprise_matches_what_if(struct http_request *req, struct http_response *res) {
+    json_t *body = http_body_json(req, res);
+    if (!body) return;
+    json_t *set = json_object_get(body, "set");
+    if (set && !json_is_object(set)) {
+        json_decref(body);
+        http_reply_error(res, 400, "invalid", "set 应为 {字段: 值} 对象",
+                         "set must be an object of field: value");
+        return;
+    }
+    struct store *s;
+    struct profile *p = stored_profile(req, res, &s);
+    if (!p) {
+        json_decref(body);
+        return;
+    }
+    struct field_errors *errs = arena_alloc(http_arena(req), sizeof *errs);
+    if (!errs) {
+        json_decref(body);
+        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
+        return;
+    }
+    memset(errs, 0, sizeof *errs);
+    if (set) {
+        json_object_del(set, "uscc"); /* the enterprise is the one in the path */
+        json_object_del(set, "fiscal_year");
+        json_object_del(set, "history");
+        profile_from_json(p, set, http_arena(req), errs);
+    }
+    json_decref(body);
+    if (errs->n_total) {
+        json_t *list = json_array();
+        for (int i = 0; i < errs->n; i++) {
+            json_t *f = json_object();
+            json_object_set_new(f, "field", json_string(errs->items[i].field));
+            json_object_set_new(f, "zh", json_string(errs->items[i].zh));
+            json_object_set_new(f, "en", json_string(errs->items[i].en));
+            json_array_append_new(list, f);
+        }
+        json_t *e = http_error_json("invalid", "有填写有误的值", "some values are invalid");
+        json_object_set_new(json_object_get(e, "error"), "fields", list);
+        http_reply_json(res, 422, e);
         return;
     }
     struct catalog_ref *cat;
     struct index_gen *g = acquire(req, res, &cat);
-    if (!g) {
-        free(p);
-        return;
-    }
-    profile_derive(p, index_gen_today(g), NULL);
-    const struct match_catalog *c = cat->cat;
-    struct match_hit *hits = malloc((size_t)(c->n_in ? c->n_in : 1) * sizeof *hits);
-    if (!hits || match_enterprise(c->set, p, hits)) {
+    if (!g) return;
+    int32_t today = index_gen_today(g);
+    struct derive_explain *ex = calloc(1, sizeof *ex);
+    struct error err;
+    error_clear(&err);
+    json_t *o = NULL;
+    if (!ex) {
         error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
-        http_reply_err(res, 0, &err);
     } else {
-        json_t *o = json_object(), *list = json_array();
-        int n_e = 0, n_u = 0;
-        for (int i = 0; i < c->n_in; i++) {
-            n_e += hits[i].result == TRI_TRUE;
-            n_u += hits[i].result == TRI_UNKNOWN;
-            if (hits[i].result != TRI_FALSE || is_all)
-                json_array_append_new(list,
-                                      match_hit_json(c, &hits[i], p, hits[i].result != TRI_FALSE));
-        }
-        json_object_set_new(o, "uscc", json_string(uscc));
-        json_object_set_new(o, "name",
-                            p->v[F_NAME].has ? json_string(p->v[F_NAME].s) : json_null());
-        json_object_set_new(o, "clauses", json_integer(c->n_in));
-        json_object_set_new(o, "eligible", json_integer(n_e));
-        json_object_set_new(o, "unknown", json_integer(n_u));
-        json_object_set_new(o, "matches", list);
-        http_reply_json(res, 200, o);
+        profile_derive(p, today, ex);
+        o = matches_json(s, cat->cat, p, today, false, true, http_arena(req), &err);
     }
-    free(hits);
-    free(p);
+    if (o) {
+        char day[16];
+        json_object_set_new(o, "uscc", json_string(http_param(req, "uscc")));
+        json_object_set_new(o, "profile", profile_to_json(p, ex));
+        json_object_set_new(o, "evaluated_on", json_string(date_format(today, day, sizeof day)));
+        http_reply_json(res, 200, o);
+    } else {
+        http_reply_err(res, 0, &err);
+    }
+    free(ex);
     release(g, cat);
 }
 
@@ -420,4 +660,5 @@ void http_routes_match(struct http_router *r) {
     http_route(r, "POST", "/api/match/preview", preview, 64 * 1024);
     http_route(r, "GET", "/api/clauses/{id}/enterprises", clause_enterprises, 0);
     http_route(r, "GET", "/api/enterprises/{uscc}/matches", enterprise_matches, 0);
+    http_route(r, "POST", "/api/enterprises/{uscc}/matches", enterprise_matches_what_if, 64 * 1024);
 }

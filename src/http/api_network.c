@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "http/internal.h"
 #include "index/index.h"
 #include "match/match.h"
@@ -47,7 +48,8 @@ static bool net_open(struct http_request *req, struct http_response *res, struct
         return false;
     }
     if (need_unit && !is_network_role(x->a->role)) {
-        http_reply_error(res, 403, "forbidden", "无权访问服务网络", "not allowed in the network");
+        http_reply_error(res, 403, "out_of_scope", "无权访问服务网络",
+                         "not allowed in the network");
         return false;
     }
     if (!(x->s = http_store(req, res))) return false;
@@ -59,7 +61,7 @@ static bool net_open(struct http_request *req, struct http_response *res, struct
     if (need_unit && !x->unit) {
         network_free(x->n);
         x->n = NULL;
-        http_reply_error(res, 403, "forbidden", "您的账号没有对应的服务网络单位",
+        http_reply_error(res, 403, "out_of_scope", "您的账号没有对应的服务网络单位",
                          "your account has no unit in the network");
         return false;
     }
@@ -71,7 +73,7 @@ static void net_close(struct net *x) {
 }
 
 static void forbidden(struct http_response *res) {
-    http_reply_error(res, 403, "forbidden", "超出您的服务范围", "outside your scope");
+    http_reply_error(res, 403, "out_of_scope", "超出您的服务范围", "outside your scope");
 }
 
 static bool id_param(struct http_request *req, struct http_response *res, const char *name,
@@ -185,6 +187,45 @@ static void unit_post(struct http_request *req, struct http_response *res) {
     net_close(&x);
 }
 
+/* PUT /api/network/units/{id} — the fields given replace the unit's (kind and parent stay):
+ * "name", "contact", "phone", "address", "user", "towns", "is_active" (false: a commissioner
+ * takes no enterprises; its towns' others take them over). */
+static void unit_put(struct http_request *req, struct http_response *res) {
+    struct net x;
+    int64_t id;
+    if (!id_param(req, res, "id", &id) || !net_open(req, res, &x, true)) return;
+    const struct network_unit *old = network_unit(x.n, id);
+    json_t *b = NULL;
+    if (!old) {
+        http_reply_error(res, 404, "notfound", "没有这个单位", "no such unit");
+    } else if (x.a->role == ROLE_COMMISSIONER || !network_sees_unit(x.n, x.a, id)) {
+        forbidden(res);
+    } else if ((b = http_body_json(req, res))) {
+        struct network_unit u = *old;
+        const char *keys[] = {"name", "contact", "phone", "address", "user"};
+        const char **fields[] = {&u.name, &u.contact, &u.phone, &u.address, &u.user_ref};
+        for (int k = 0; k < 5; k++)
+            if (json_object_get(b, keys[k]))
+                *fields[k] = json_string_value(json_object_get(b, keys[k]));
+        if (json_object_get(b, "is_active"))
+            u.is_active = json_is_true(json_object_get(b, "is_active"));
+        int rc = json_object_get(b, "towns")
+                     ? towns_from_json(json_object_get(b, "towns"), &u, &x.err)
+                     : 0;
+        if (rc || network_put_unit(x.s, &u, &x.err)) {
+            http_reply_err(res, 0, &x.err);
+        } else {
+            net_close(&x);
+            if (network_load(x.s, &x.n, &x.err))
+                http_reply_err(res, 0, &x.err);
+            else
+                http_reply_json(res, 200, network_unit_json(x.n, network_unit(x.n, id)));
+        }
+    }
+    json_decref(b);
+    net_close(&x);
+}
+
 /* GET /api/network/commissioners?under=ID — the commissioners in the actor's scope */
 static void commissioners(struct http_request *req, struct http_response *res) {
     struct net x;
@@ -275,13 +316,57 @@ static void reassign(struct http_request *req, struct http_response *res) {
 
 /* ---- queue and package ---- */
 
-/* GET /api/network/commissioners/{id}/queue?page=&page_size= */
+static const struct export_column queue_columns[] = {
+    {"rank", "序号", EXPORT_INT},
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"name", "企业名称", EXPORT_TEXT},
+    {"region", "所在区域", EXPORT_TEXT},
+    {"qualifies", "符合条款数", EXPORT_INT},
+    {"might", "可能符合条款数", EXPORT_INT},
+    {"nearly", "差一项条款数", EXPORT_INT},
+    {"stake_fen", "可争取金额(元)", EXPORT_MONEY},
+    {"qualifies_fen", "其中符合条件(元)", EXPORT_MONEY},
+    {"nearly_fen", "差一项可争取(元)", EXPORT_MONEY},
+    {"deadline", "最近截止日期", EXPORT_DATE},
+};
+
+/* The queue as a spreadsheet (?format=xlsx|csv): every enterprise of it, one row each. */
+static void queue_export(struct http_response *res, json_t *o, enum export_format f) {
+    char *out = NULL;
+    size_t len = 0;
+    struct error err;
+    error_clear(&err);
+    if (export_json(queue_columns, (int)(sizeof queue_columns / sizeof *queue_columns),
+                    json_object_get(o, "enterprises"), "服务队列", f, &out, &len, &err)) {
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    http_reply_text(res, 200, export_content_type(f), out, len);
+    free(out);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"queue.%s\"", export_extension(f));
+    http_add_header(res, "Content-Disposition", disp);
+}
+
+/* GET /api/network/commissioners/{id}/queue?page=&page_size=&format=json|xlsx|csv (an export
+ * holds the whole queue, up to 100,000 enterprises) */
 static void queue(struct http_request *req, struct http_response *res) {
     struct net x;
     int64_t id, page, size;
+    const char *fmt = http_query(req, "format");
+    int f = fmt && *fmt && strcmp(fmt, "json") ? export_format_from_name(fmt) : -1;
+    if (fmt && *fmt && strcmp(fmt, "json") && f < 0) {
+        http_reply_error(res, 400, "invalid", "format 应为 json、xlsx 或 csv",
+                         "format must be json, xlsx or csv");
+        return;
+    }
     if (!id_param(req, res, "id", &id)) return;
     if (http_query_int(req, "page", 1, 1, 1000000, &page, res) < 0) return;
     if (http_query_int(req, "page_size", 20, 1, 500, &size, res) < 0) return;
+    if (f >= 0) {
+        page = 1;
+        size = 100000;
+    }
     if (!net_open(req, res, &x, true)) return;
     const struct network_unit *u = network_unit(x.n, id);
     if (!u || u->kind != NETWORK_COMMISSIONER) {
@@ -298,9 +383,14 @@ static void queue(struct http_request *req, struct http_response *res) {
                   network_queue(x.n, g, cat, id, &ap, (int)page, (int)size, &q, &x.err))) {
             http_reply_err(res, 0, &x.err);
         } else if (g) {
-            http_reply_json(res, 200,
-                            network_queue_json(x.s, x.n, u, &q, (int)page, (int)size,
-                                               index_gen_today(g), ap.note, http_arena(req)));
+            json_t *o = network_queue_json(x.s, x.n, u, &q, (int)page, (int)size,
+                                           index_gen_today(g), ap.note, http_arena(req));
+            if (f >= 0) {
+                queue_export(res, o, (enum export_format)f);
+                json_decref(o);
+            } else {
+                http_reply_json(res, 200, o);
+            }
             network_queue_release(&q);
         }
         network_applied_release(&ap);
@@ -591,6 +681,7 @@ void http_routes_network(struct http_router *r) {
     http_route(r, "GET", "/api/network/units", units_tree, 0);
     http_route(r, "POST", "/api/network/units", unit_post, 64 * 1024);
     http_route(r, "GET", "/api/network/units/{id}", unit_get, 0);
+    http_route(r, "PUT", "/api/network/units/{id}", unit_put, 64 * 1024);
     http_route(r, "GET", "/api/network/commissioners", commissioners, 0);
     http_route(r, "GET", "/api/network/commissioners/{id}/queue", queue, 0);
     http_route(r, "GET", "/api/network/commissioners/{id}/visits", visits_of_commissioner, 0);

@@ -4,6 +4,7 @@
  * overrides with their history, and the link to the workflow module's applications. Does not own
  * the units (units.c) or the queue (queue.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "network/network.h"
@@ -152,6 +153,19 @@ int network_history(struct store *s, const char *uscc, struct arena *a,
 
 /* ---- applications (the workflow module's) ---- */
 
+/* The (USCC, clause) pairs applied for, as "USCC:clause" keys. */
+struct applied_set {
+    struct strmap pairs;
+};
+
+static bool applied_in_set(void *ctx, const char *uscc, int64_t clause_id) {
+    const struct applied_set *a = ctx;
+    char key[48];
+    int len = snprintf(key, sizeof key, "%s:%lld", uscc, (long long)clause_id);
+    int64_t v;
+    return len > 0 && strmap_get(&a->pairs, key, (size_t)len, &v);
+}
+
 int network_applied_from_store(struct store *s, struct network_applied *out, struct error *err) {
     *out = (struct network_applied){0};
     struct store_val name = store_val_text("workflow");
@@ -160,11 +174,41 @@ int network_applied_from_store(struct store *s, struct network_applied *out, str
         store_sql_int(s, "SELECT version FROM module_version WHERE name = ?", &name, 1, 0, &v, err);
     if (rc && rc != ERR_NOTFOUND) return rc;
     error_clear(err);
-    out->note = "申请模块(workflow)尚未安装:未排除已申请的条款 / the applications module "
-                "(workflow) is not installed: clauses already applied for are not left out";
+    if (!v) {
+        out->note = "申请模块(workflow)尚未安装:未排除已申请的条款 / the applications module "
+                    "(workflow) is not installed: clauses already applied for are not left out";
+        return 0;
+    }
+    /* every application not rejected counts as applied (a rejected one may be made again) */
+    struct store_rows *r;
+    if ((rc = store_sql(s,
+                        "SELECT uscc, clause_id FROM application WHERE state <> 'rejected' "
+                        "UNION SELECT uscc, clause_id FROM payment",
+                        NULL, 0, &r, err)))
+        return rc;
+    struct applied_set *a = calloc(1, sizeof *a);
+    if (!a) {
+        store_rows_free(r);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    strmap_init(&a->pairs);
+    for (int i = 0; i < store_rows_count(r); i++) {
+        char key[48];
+        int len = snprintf(key, sizeof key, "%s:%lld", store_rows_text(r, i, 0),
+                           (long long)store_rows_int(r, i, 1));
+        if (len > 0 && len < (int)sizeof key) strmap_put(&a->pairs, key, (size_t)len, 1);
+    }
+    store_rows_free(r);
+    out->fn = applied_in_set;
+    out->ctx = a;
     return 0;
 }
 
 void network_applied_release(struct network_applied *a) {
+    if (a->fn == applied_in_set && a->ctx) {
+        struct applied_set *set = a->ctx;
+        strmap_release(&set->pairs);
+        free(set);
+    }
     *a = (struct network_applied){0};
 }

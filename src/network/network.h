@@ -133,8 +133,9 @@ struct network_applied {
     const char *note; /* why nothing is filtered, for the reply; NULL when fn is set */
 };
 
-/* The filter the store can give: applications from the workflow module's tables when its tables
- * are there (module_version "workflow"), else none with a note saying so. */
+/* The filter the store can give: when the workflow module's tables are there (module_version
+ * "workflow"), its applications that are not rejected and its payments (read once here); else
+ * none, with a note saying so. Release it with network_applied_release. */
 int network_applied_from_store(struct store *s, struct network_applied *out, struct error *err);
 void network_applied_release(struct network_applied *a);
 
@@ -205,7 +206,7 @@ struct network_queue {
  * stake (exact fen, largest first), then soonest deadline, then what nearly-met clauses would
  * bring, then USCC; one page (1-based). Reads
  * the rows of the commissioner's towns from the index (bitmaps) and evaluates them with the
- * matching engine; no SQL per enterprise. */
+ * matching engine; no SQL per enterprise. page_size up to 100,000 (an export). */
 int network_queue(const struct network *n, const struct index_gen *g,
                   const struct match_catalog *cat, int64_t commissioner,
                   const struct network_applied *applied, int page, int page_size,

@@ -344,7 +344,7 @@ int network_queue(const struct network *n, const struct index_gen *g,
     if (!u || u->kind != NETWORK_COMMISSIONER)
         return error_set(err, ERR_NOTFOUND, "没有编号为 %lld 的政策服务专员",
                          "no commissioner %lld", (long long)commissioner);
-    if (page < 1 || page_size < 1 || page_size > 1000)
+    if (page < 1 || page_size < 1 || page_size > 100000)
         return error_set(err, ERR_INVALID, "页码或每页条数无效", "bad page or page size");
     struct queue_work w = {n, g, cat, applied, commissioner, NULL, NULL, NULL, NULL, 0, 0, out};
     size_t m = (size_t)(cat->n_in ? cat->n_in : 1);

@@ -303,9 +303,9 @@ int notify_deadlines(struct store *s, const struct index_gen *g, int32_t today, 
 
 static const char *state_label(const char *state) {
     static const char *const map[][2] = {
-        {"draft", "草稿"},       {"submitted", "已提交"},  {"accepted", "已受理"},
-        {"reviewing", "审核中"}, {"returned", "退回补正"}, {"approved", "审核通过"},
-        {"rejected", "未通过"},  {"paid", "已兑付"},       {"withdrawn", "已撤回"},
+        {"draft", "草稿"},      {"submitted", "已提交"},  {"accepted", "已受理"},
+        {"reviewed", "已审核"}, {"returned", "退回补正"}, {"approved", "审核通过"},
+        {"rejected", "未通过"}, {"paid", "已兑付"},       {"withdrawn", "已撤回"},
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
         if (strcmp(map[i][0], state) == 0) return map[i][1];

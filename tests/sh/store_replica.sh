@@ -72,7 +72,18 @@ name() { # name URL [COOKIE]: the "name" of an enterprise as the API gives it
 }
 
 # 1. replay paused; the primary's row changed without a change notice: the reads show the replica's
-# (a first read catches the server up with the demo's change notices while replay still runs)
+# (a first read catches the server up with the demo's change notices while replay still runs: the
+# replica has replayed everything the primary wrote so far, so the server finds it caught up)
+caught_up() { # the replica has replayed the primary's current WAL position
+    local lsn
+    lsn=$(sql "$pri" "SELECT pg_current_wal_lsn()")
+    for _ in $(seq 1 100); do
+        [ "$(sql "$rep" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+caught_up || bad "the replica did not catch up with the demo"
 name "$u/api/enterprises/$first" >/dev/null
 sql "$rep" "SELECT pg_wal_replay_pause()" >/dev/null
 sql "$pri" "BEGIN; ALTER TABLE enterprise DISABLE TRIGGER duijie_notify; UPDATE enterprise SET \

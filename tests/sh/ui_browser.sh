@@ -6,7 +6,7 @@
 # (scripts/deps.sh --with-browser and `make web` provide them). UI_FLOWS="policy mine" runs a subset.
 set -u
 cd "$(dirname "$0")/../.."
-D=build/duijie
+D=${DUIJIE:-build/duijie}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 skip() {
     echo "SKIP ui_browser: $*"

@@ -32,8 +32,8 @@ trap cleanup EXIT
 "$D" demo --enterprises 300 --db "$DB" >/dev/null 2>&1 || { bad "demo"; echo "$pass passed, $fail failed"; exit 1; }
 today=$(( ($(date +%s) + 8 * 3600) / 86400 ))
 clauses=$(sqlite3 "$DB" "SELECT id FROM clause WHERE status = 1 AND is_exempt = 0 AND
-    (deadline IS NULL OR deadline >= $((today + 1))) ORDER BY id LIMIT 4")
-usccs=$(sqlite3 "$DB" "SELECT uscc FROM enterprise ORDER BY id LIMIT 8")
+    (deadline IS NULL OR deadline >= $((today + 1))) ORDER BY id LIMIT 3")
+usccs=$(sqlite3 "$DB" "SELECT uscc FROM enterprise ORDER BY id LIMIT ${APPLICANTS:-4}")
 [ -n "$clauses" ] && [ -n "$usccs" ] || { bad "no open clause or enterprise in the demo"; echo "$pass passed, $fail failed"; exit 1; }
 adduser() { echo "crash-test-pw-1" | "$D" user add "$@" --db "$DB" >/dev/null 2>&1; }
 adduser reviewer1 --role reviewer || bad "user add reviewer"
@@ -140,11 +140,12 @@ while [ $kills -lt "$KILLS" ] && [ $rounds -lt 200 ]; do
 done
 # finish the workload on a server left alone, then stop it
 for _ in 1 2 3 4 5 6 7; do
+    [ "$(grep -c ' pay$' "$T/acked")" -ge $(( $(echo $usccs | wc -w) * $(echo $clauses | wc -w) )) ] && break
     n=0
     for u in $usccs; do n=$((n + 1)); for c in $clauses; do advance "ent$n" "$u" "$c"; done; done
 done
 kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-echo "kills: $kills, acknowledged steps: $(wc -l <"$T/acked")"
+echo "kills: $kills, acknowledged steps: $(wc -l <"$T/acked"), paid: $(grep -c ' pay$' "$T/acked")"
 [ "$kills" -ge 1 ] && ok || bad "the server was never killed"
 
 # every acknowledged step is in the audit log

@@ -2,7 +2,7 @@
 // explained and money to the fen, the form generated from the dictionary, the import page, and a
 // name with markup shown as text. Ported from the curl + --dump-dom test.
 'use strict';
-module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
   await page.goto(base + '/#/?size=%E5%B0%8F%E5%9E%8B');
   await page.waitForSelector('table tbody tr');
   const rows = await page.locator('table tbody tr').count();
@@ -58,3 +58,5 @@ module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErro
   check('no element from the name', await page.locator('main img').count() === 0 && !dialog);
   checkNoErrors(page, 'escaped');
 };
+module.exports = flow;
+module.exports.role = 'hub';

@@ -8,7 +8,7 @@ const path = require('path');
 
 const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
 
-module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, getJSON }) => {
+const flow = async ({ base, page, phone, session, check, shot, checkFits, checkNoErrors, getJSON }) => {
   const text = fs.readFileSync(path.join(__dirname, '../data/extract/articles.txt'), 'utf8') +
     '\n附：<script>alert("x")</script>本句用于检查转义。\n';
   let dialog = false;
@@ -37,9 +37,21 @@ module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErro
   const err = page.locator('.pol-clause').nth(1).locator('.error-box');
   await err.waitFor();
   check('live rule error at line:col', /第 \d+ 行/.test(await err.innerText()), await err.innerText());
+  check('error marked in the editor', await page.locator('.pol-clause').nth(1).locator('.tok-err').count() === 1);
+  check('fields highlighted', await page.locator('.pol-clause').nth(1).locator('.rule-hl .tok-field').count() > 0);
   await rule.fill(before);
   await err.waitFor({ state: 'detached' });
-  check('error cleared', true);
+  check('error cleared', await page.locator('.pol-clause').nth(1).locator('.tok-err').count() === 0);
+  // the live distribution follows the clause being edited, and its numbers are one click away
+  await page.waitForFunction(() => /^第 2 条：符合 \d+ 家/.test(document.getElementById('live-title').textContent));
+  const pv = await getJSON(base, '/api/match/preview', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rule: before }) });
+  check('live counts are the API\'s', (await page.locator('#live-title').innerText()).includes(`符合 ${pv.body.counts.eligible} 家`));
+  check('charts drawn', await page.locator('#live .chart canvas').count() >= 3);
+  const districtPanel = page.locator('#live .chart-panel').first();
+  await districtPanel.getByRole('button', { name: '数据' }).click();
+  const sum = await districtPanel.locator('tbody tr').evaluateAll((trs) => trs.reduce((a, tr) => a + Number(tr.children[1].textContent.replace(/,/g, '')), 0));
+  check('district table sums to the eligible count', sum === pv.body.counts.eligible, [sum, pv.body.counts.eligible]);
+  await districtPanel.getByRole('button', { name: '图表' }).click();
   await checkFits(page, 'policy editor');
   await shot(page, 'policy-editor');
 
@@ -57,9 +69,22 @@ module.exports = async ({ base, page, phone, check, shot, checkFits, checkNoErro
   const m = await getJSON(base, '/api/enterprises/' + shown.uscc + '/matches');
   const fens = m.body.matches.filter((x) => x.award_fen != null).map((x) => BigInt(x.award_fen));
   check('award shown to the fen', fens.some((f) => yuan(f) === shown.yuan), { shown, fens: fens.map(String) });
+  // the push list exported for Excel (src/export): an .xlsx, and as CSV every eligible enterprise
+  const first = page.locator('#pol-after .pol-clause').first();
+  const [download] = await Promise.all([page.waitForEvent('download'), first.getByRole('link', { name: '导出 Excel' }).click()]);
+  const xlsx = fs.readFileSync(await download.path());
+  check('an .xlsx file', xlsx.subarray(0, 2).toString() === 'PK' && /\.xlsx$/.test(download.suggestedFilename()), download.suggestedFilename());
+  const href = await first.getByRole('link', { name: 'CSV' }).getAttribute('href');
+  const csvRes = await fetch(base + href, { headers: session.cookie ? { Cookie: 'duijie_session=' + session.cookie } : {} });
+  const csv = await csvRes.text();
+  const lines = csv.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  const total = Number((await first.locator('p.summary', { hasText: '符合的企业共' }).innerText()).match(/共 (\d+) 家/)[1]);
+  check('CSV has a header and every eligible enterprise', lines[0].startsWith('统一社会信用代码') && lines.length === total + 1, [lines.length, total]);
   const list = await getJSON(base, '/api/policies?status=published');
   check('published in the API', list.body.policies.some((p) => p.title === title));
   await checkFits(page, 'policy published');
   await shot(page, 'policy-published');
   checkNoErrors(page, 'policy');
 };
+module.exports = flow;
+module.exports.role = 'officer';

@@ -11,18 +11,26 @@ const VIEWPORTS = { desktop: { width: 1366, height: 768 }, phone: { width: 390, 
 
 const results = { passed: 0, failed: 0 };
 
-// The flows run signed in as `duijie demo`'s administrator (docs/AUTH.md): signIn() once, then
-// every new page's context carries the session cookie and getJSON sends it with the CSRF token.
-const session = { base: '', cookie: '', csrf: '' };
+// Each flow runs as one of `duijie demo`'s users (demo_<role>, docs/AUTH.md): signIn() over the
+// API once per role; the flow's browser context carries that session cookie and getJSON() sends
+// it with the CSRF token, so the API checks see what that user may see. flow_login signs in
+// through the page itself.
+const session = { base: '', cookie: '', csrf: '', role: '' };
+const signedIn = new Map();
 
-async function signIn(base, username, password) {
-  const r = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: username || 'demo_admin', password: password || 'Demo@2026' }) });
-  const body = await r.json().catch(() => null);
-  const set = r.headers.get('set-cookie') || '';
-  const m = /duijie_session=([0-9a-f]+)/.exec(set);
-  if (!r.ok || !m || !body) throw new Error('sign-in failed: ' + r.status + ' ' + JSON.stringify(body));
-  Object.assign(session, { base, cookie: m[1], csrf: body.csrf });
+async function signIn(base, role) {
+  if (role === 'anonymous') signedIn.set(role, { base, cookie: '', csrf: '', role });
+  if (!signedIn.has(role)) {
+    const r = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'demo_' + role, password: 'Demo@2026' }) });
+    if (r.status === 404) { signedIn.set(role, { base, cookie: '', csrf: '', role }); } else {
+      const body = await r.json().catch(() => null);
+      const m = /duijie_session=([0-9a-f]+)/.exec(r.headers.get('set-cookie') || '');
+      if (!r.ok || !m || !body) throw new Error(`sign-in as demo_${role} failed: ${r.status} ${JSON.stringify(body)}`);
+      signedIn.set(role, { base, cookie: m[1], csrf: body.csrf, role, me: body });
+    }
+  }
+  Object.assign(session, signedIn.get(role));
   return session;
 }
 
@@ -75,7 +83,7 @@ function checkNoErrors(page, name) {
 
 async function getJSON(base, p, init) {
   init = { ...(init || {}) };
-  if (session.cookie)
+  if (session.cookie && !init.anonymous)
     init.headers = { ...(init.headers || {}), Cookie: 'duijie_session=' + session.cookie, 'X-CSRF-Token': session.csrf };
   const r = await fetch(base + p, init);
   let body = null;

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# make scale-test: the cluster of docs/DEPLOY.md on loopback, under load and a fault.
+#   - a PostgreSQL primary and a streaming replica (scripts/pg.sh start / replica);
+#   - `duijie demo --enterprises $SCALE_ENTERPRISES` (200,000: about a minute into PostgreSQL);
+#   - two `duijie serve` on the primary, reads marked in src/http/replica.c from the replica;
+#   - nginx (deploy/nginx.conf rendered for these ports, its own prefix, pid and logs in a temp
+#     folder, in the foreground, no system configuration touched) in front;
+#   - wrk, $SCALE_CONNECTIONS connections for $SCALE_SECONDS s (scripts/scale/load.lua: search,
+#     an enterprise's matches, rule previews, a clause's enterprises);
+#   - meanwhile scripts/scale/writer.py edits enterprises through nginx, recording each
+#     acknowledged write, and publishes a policy; server 2 is killed (kill -9) at 40 % of the run
+#     and restarted at once.
+# Afterwards: every acknowledged write is in the primary; both servers answer the same sample
+# queries; the published policy was found on both within a second. Figures and checks go to
+# bench/results/scale.json (and stdout). Exits 1 when a check fails. Needs nginx and wrk
+# (scripts/deps.sh --with-scale). Every wait is bounded; all traffic is to 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_RUN=${SCALE_SECONDS:-60}
+N=${SCALE_ENTERPRISES:-200000}
+CONNS=${SCALE_CONNECTIONS:-1000}
+THREADS=${SCALE_SERVER_THREADS:-8}
+WRITE_INTERVAL=${SCALE_WRITE_INTERVAL:-0.5}
+OUT=${SCALE_OUT:-bench/results/scale.json}
+D=build/duijie
+for tool in nginx wrk psql python3 curl; do
+    command -v "$tool" >/dev/null || { echo "scale-test: $tool missing (scripts/deps.sh --with-scale)" >&2; exit 2; }
+done
+[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
+
+T=$(mktemp -d /tmp/duijie-scale.XXXXXX)
+base=$((20000 + RANDOM % 20000))
+P_PG=$base P_REP=$((base + 1)) P_S1=$((base + 2)) P_S2=$((base + 3)) P_NGX=$((base + 4))
+pids=""
+nginx_pid=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    scripts/pg.sh stop "$T/replica" >/dev/null 2>&1 || true
+    scripts/pg.sh stop "$T/primary" >/dev/null 2>&1 || true
+    rm -rf "$T"
+}
+trap cleanup EXIT
+# times without starting a process (python or date lag by seconds on a loaded 2-core machine)
+now() { echo "${EPOCHREALTIME/./}"; } # microseconds
+elapsed() { local d=$(($2 - $1)); printf '%d.%02d' $((d / 1000000)) $((d % 1000000 / 10000)); }
+log() { echo "scale-test: $*" >&2; }
+
+# ---- PostgreSQL primary + streaming replica, demo data ----
+pri=$(scripts/pg.sh start "$T/primary" "$P_PG")
+rep=$(scripts/pg.sh replica "$T/replica" "$P_REP" "$pri")
+log "primary $pri, replica $rep"
+t0=$(now)
+$D demo --enterprises "$N" --db "$pri" >"$T/demo.json" 2>"$T/demo.err"
+t_demo=$(elapsed "$t0" "$(now)")
+log "demo: $N enterprises in ${t_demo}s"
+psql -qtAX "$pri" -c "SELECT uscc FROM enterprise ORDER BY random() LIMIT 500" >"$T/read_usccs.txt"
+psql -qtAX "$pri" -c "SELECT id FROM clause WHERE status = 1 ORDER BY id" >"$T/clauses.txt"
+# the writer edits each of these once (the bound on its writes)
+psql -qtAX "$pri" -c "SELECT uscc FROM enterprise ORDER BY random() LIMIT 5000" >"$T/write_usccs.txt"
+
+# ---- two duijie servers ----
+start_server() { # NAME PORT: starts it, waits until it answers a match (index loaded); prints seconds
+    local t s
+    t=$(now)
+    $D serve --port "$2" --db "$pri" --db-read "$rep" --web none --threads "$THREADS" \
+        >>"$T/$1.out" 2>>"$T/$1.err" &
+    echo $! >"$T/$1.pid"
+    for _ in $(seq 1 1200); do
+        s=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -XPOST "http://127.0.0.1:$2/api/match/preview" \
+            -d '{"rule":"资质 包含 \"高新技术企业\""}' 2>/dev/null || true)
+        [ "$s" = 200 ] && { elapsed "$t" "$(now)"; return 0; }
+        sleep 0.1
+    done
+    log "$1 did not become ready: $(tail -n 3 "$T/$1.err")"
+    return 1
+}
+t_start1=$(start_server s1 "$P_S1")
+t_start2=$(start_server s2 "$P_S2")
+pids="$pids $(cat "$T/s1.pid") $(cat "$T/s2.pid")"
+log "servers ready in ${t_start1}s and ${t_start2}s (start-up and index load of $N enterprises)"
+
+# ---- nginx in front, deploy/nginx.conf rendered for these ports ----
+mkdir -p "$T/nginx/logs" "$T/nginx/tmp"
+chmod 777 "$T/nginx/tmp"
+sed -e "s/127.0.0.1:8081/127.0.0.1:$P_S1/; s/127.0.0.1:8082/127.0.0.1:$P_S2/" \
+    -e "s/listen 80;/listen 127.0.0.1:$P_NGX backlog=4096;/" deploy/nginx.conf >"$T/nginx/duijie.conf"
+cat >"$T/nginx/nginx.conf" <<EOF
+worker_processes 2;
+worker_rlimit_nofile 16384;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+    log_format scale '\$status \$upstream_addr \$upstream_status \$request_time \$request_method \$uri';
+    access_log $T/nginx/logs/access.log scale buffer=256k flush=1s;
+    client_body_temp_path $T/nginx/tmp/body;
+    proxy_temp_path $T/nginx/tmp/proxy;
+    fastcgi_temp_path $T/nginx/tmp/fastcgi;
+    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+    scgi_temp_path $T/nginx/tmp/scgi;
+    include $T/nginx/duijie.conf;
+}
+EOF
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g "daemon off;" 2>"$T/nginx/stderr" &
+nginx_pid=$!
+NGX="http://127.0.0.1:$P_NGX"
+for _ in $(seq 1 100); do
+    [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$NGX/api/health" || true)" = 200 ] && break
+    sleep 0.1
+done
+[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$NGX/api/health" || true)" = 200 ] ||
+    { log "nginx did not answer: $(cat "$T/nginx/stderr" "$T/nginx/logs/error.log")"; exit 1; }
+
+# ---- load, writes, publish, kill -9 ----
+log "wrk: $CONNS connections for ${SECONDS_RUN}s through nginx"
+timeout $((SECONDS_RUN + 60)) wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --timeout 10s \
+    -s scripts/scale/load.lua "$NGX" -- "$T/read_usccs.txt" "$T/clauses.txt" >"$T/wrk.out" 2>&1 &
+wrk_pid=$!
+timeout $((SECONDS_RUN + 60)) python3 scripts/scale/writer.py "$NGX" "http://127.0.0.1:$P_S1" \
+    "http://127.0.0.1:$P_S2" "$T/write_usccs.txt" "$T/acked.tsv" "$SECONDS_RUN" "$WRITE_INTERVAL" \
+    $((SECONDS_RUN * 6 / 10)) >"$T/writer.json" 2>"$T/writer.err" &
+writer_pid=$!
+t_run=$(now)
+sleep $((SECONDS_RUN * 4 / 10))
+kill -9 "$(cat "$T/s2.pid")"
+t_kill=$(elapsed "$t_run" "$(now)")
+log "server 2 killed (kill -9) at ${t_kill}s; restarting"
+t_restart=$(start_server s2 "$P_S2") || t_restart=null
+pids="$pids $(cat "$T/s2.pid")"
+log "server 2 answering again after ${t_restart}s"
+wait "$writer_pid" || log "writer: $(tail -n 3 "$T/writer.err")"
+wait "$wrk_pid" || log "wrk exited non-zero: $(tail -n 5 "$T/wrk.out")"
+cat "$T/wrk.out" >&2
+kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null # graceful: flushes the access log
+nginx_pid=""
+
+# ---- checks ----
+sleep 2 # the last notices and reloads settle
+# 1. every acknowledged write is in the primary, with its values
+psql -qX "$pri" -c "CREATE TABLE scale_acked (uscc TEXT, name TEXT, employees BIGINT)" \
+    -c "\\copy scale_acked FROM '$T/acked.tsv'" >/dev/null
+n_acked=$(psql -qtAX "$pri" -c "SELECT count(*) FROM scale_acked")
+n_lost=$(psql -qtAX "$pri" -c "SELECT count(*) FROM scale_acked a WHERE NOT EXISTS (SELECT 1 FROM \
+    enterprise e WHERE e.uscc = a.uscc AND e.name = a.name AND e.employees = a.employees)")
+# 2. both servers answer the same
+same=0 differ=0 diffs=""
+compare() { # METHOD PATH [BODY]
+    local a b
+    a=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S1$2" ${3:+-d "$3"} || true)
+    b=$(curl -s -m 30 -X "$1" "http://127.0.0.1:$P_S2$2" ${3:+-d "$3"} || true)
+    if [ -n "$a" ] && [ "$a" = "$b" ] && ! echo "$a" | grep -q '"error"'; then same=$((same + 1)); else
+        differ=$((differ + 1))
+        diffs="$diffs $1 $2;"
+    fi
+}
+for u in $(head -n 10 "$T/read_usccs.txt") $(head -n 5 "$T/acked.tsv" | cut -f 1); do
+    compare GET "/api/enterprises/$u/matches"
+    compare GET "/api/enterprises/$u"
+done
+for q in %E9%AB%98%E6%96%B0%E6%8A%80%E6%9C%AF%E4%BC%81%E4%B8%9A %E7%AE%97%E5%8A%9B%E5%88%B8 \
+    %E7%A0%94%E5%8F%91%E8%B4%B9%E7%94%A8 %E4%BA%BA%E6%89%8D; do
+    compare GET "/api/search?q=$q"
+done
+for r in '{"rule":"资质 包含 \"高新技术企业\""}' '{"rule":"营业收入 >= 1000万元 且 从业人员 <= 300"}'; do
+    compare POST /api/match/preview "$r"
+done
+for c in $(head -n 3 "$T/clauses.txt"); do compare GET "/api/clauses/$c/enterprises?page=2"; done
+curl -s -m 10 -o "$T/health1.json" "http://127.0.0.1:$P_S1/api/health" || true
+curl -s -m 10 -o "$T/health2.json" "http://127.0.0.1:$P_S2/api/health" || true
+
+# ---- scale.json ----
+mkdir -p "$(dirname "$OUT")"
+python3 - "$T" "$OUT" <<EOF
+import json, re, sys, os
+T, out = sys.argv[1], sys.argv[2]
+wrk_text = open(os.path.join(T, "wrk.out")).read()
+m = re.search(r"^SCALE_JSON (.*)$", wrk_text, re.M)
+w = json.loads(m.group(1)) if m else {}
+try:
+    writer = json.load(open(os.path.join(T, "writer.json")))
+except Exception as e:
+    writer = {"error": str(e)}
+pub = writer.get("publish", {})
+vis = pub.get("visible_ms", {})
+vis_ok = bool(vis) and all(v is not None and v <= 1000 for v in vis.values())
+dur = w.get("duration_us", 0) / 1e6
+lat = w.get("latency_us", {})
+def nginx_log():
+    """Statuses nginx answered with, per endpoint kind, and how many requests each server got."""
+    status, upstream, kinds = {}, {}, {}
+    try:
+        lines = open(os.path.join(T, "nginx", "logs", "access.log")).read().splitlines()
+    except Exception as e:
+        return {"error": str(e)}
+    for line in lines:
+        f = line.split(" ")
+        if len(f) < 6:
+            continue
+        status[f[0]] = status.get(f[0], 0) + 1
+        for a in f[1].split(","):
+            a = a.strip()
+            if a and a != "-":
+                upstream[a] = upstream.get(a, 0) + 1
+        uri = f[5]
+        kind = ("search" if uri.startswith("/api/search") else "preview" if uri.endswith("/preview")
+                else "matches" if uri.endswith("/matches") else "clause_enterprises"
+                if uri.startswith("/api/clauses/") else "write" if f[4] == "POST" else "other")
+        k = kinds.setdefault(kind, {})
+        k[f[0]] = k.get(f[0], 0) + 1
+    return {"requests": len(lines), "status": status, "by_kind": kinds, "upstream_requests": upstream}
+def health(name):
+    try:
+        return json.load(open(os.path.join(T, name)))
+    except Exception as e:
+        return {"error": str(e)}
+def t(v):
+    return None if v in ("", "null") else float(v)
+res = {
+    "what": "make scale-test: PostgreSQL 15 primary + streaming replica, 2 duijie servers "
+            "(reads from the replica), nginx, wrk through nginx; one server kill -9 and restarted "
+            "mid-run; all on one machine (loopback)",
+    "machine": {"cpus": os.cpu_count(), "mem_gib": round(os.sysconf("SC_PAGE_SIZE") *
+                os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+    "config": {"enterprises": $N, "connections": $CONNS, "seconds": $SECONDS_RUN,
+               "server_threads": $THREADS, "write_interval_s": $WRITE_INTERVAL,
+               "wrk_threads": 2, "mix": "4 search, 3 enterprise matches, 2 match preview (POST), "
+               "1 clause enterprises page per 10 requests"},
+    "setup_s": {"demo_load": t("$t_demo"), "server1_ready": t("$t_start1"),
+                "server2_ready": t("$t_start2")},
+    "load": {"requests": w.get("requests"),
+             "requests_per_s": round(w["requests"] / dur, 1) if dur else None,
+             "latency_ms": {k: round(v / 1000, 1) for k, v in lat.items()},
+             "errors": w.get("errors")},
+    "fault": {"server2_killed_at_s": t("$t_kill"), "server2_ready_after_restart_s": t("$t_restart")},
+    "writes": {k: writer.get(k) for k in ("sent", "acked", "failed", "errors")},
+    "publish": pub,
+    "nginx": nginx_log(),
+    "health_after": {"server1": health("health1.json"), "server2": health("health2.json")},
+    "checks": {
+        "acknowledged_writes": int("$n_acked"), "lost_writes": int("$n_lost"),
+        "no_write_lost": int("$n_lost") == 0 and int("$n_acked") > 0,
+        "same_answers": $same, "different_answers": $differ,
+        "differing": "$diffs".strip(),
+        "servers_answer_the_same": $differ == 0 and $same > 0,
+        "policy_visible_on_both_within_1s": vis_ok,
+    },
+}
+res["ok"] = all(res["checks"][k] for k in ("no_write_lost", "servers_answer_the_same",
+                                           "policy_visible_on_both_within_1s"))
+with open(out, "w") as f:
+    json.dump(res, f, ensure_ascii=False, indent=2)
+    f.write("\n")
+print(json.dumps(res, ensure_ascii=False, indent=2))
+sys.exit(0 if res["ok"] else 1)
+EOF

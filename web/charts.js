@@ -1,0 +1,95 @@
+// Charts for the officer page and the dashboard: ECharts (web/vendor/echarts.min.js, copied from
+// npm by `make web`) loaded on first use, and every chart with its numbers one click away (数据
+// toggles a table built from the same rows). Money rows carry fen (exact, shown with moneyNode in
+// the table); the chart plots 万元 for the eye only. Without ECharts the table is shown.
+'use strict';
+
+let echartsPromise = null;
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsPromise) {
+    echartsPromise = new Promise((resolve) => {
+      const s = document.createElement('script');
+      s.src = 'vendor/echarts.min.js';
+      s.onload = () => resolve(window.echarts || null);
+      s.onerror = () => resolve(null);
+      document.head.append(s);
+    });
+  }
+  return echartsPromise;
+}
+
+const PALETTE = ['#1d4f91', '#e0a800', '#1a7f37', '#c8161d', '#6b7280', '#7c3aed', '#0891b2', '#b45309'];
+
+// spec: {title, kind: 'bar'|'hbar'|'pie'|'line', categories: [..], series: [{name, data: [numbers]}],
+//        money: true when data are fen, unit: '家'/'件'…}
+function chartPanel(spec) {
+  const box = h('div', { class: spec.kind === 'hbar' ? 'chart tall' : 'chart', role: 'img', 'aria-label': spec.title });
+  const table = h('div', { class: 'chart-table table-wrap', hidden: true });
+  const note = h('p', { class: 'summary chart-note', hidden: true }, '图表组件未安装（运行 make web），以表格显示。');
+  const toggle = h('button', { class: 'btn plain small', type: 'button', 'aria-pressed': 'false' }, '数据');
+  const panel = h('section', { class: 'chart-panel' },
+    h('div', { class: 'chart-head' }, h('h3', {}, spec.title), toggle), box, table, note);
+  let chart = null, current = spec, showTable = false;
+  toggle.addEventListener('click', () => {
+    showTable = !showTable;
+    toggle.setAttribute('aria-pressed', String(showTable));
+    toggle.textContent = showTable ? '图表' : '数据';
+    table.hidden = !showTable;
+    box.hidden = showTable || !chart;
+    if (!showTable && chart) chart.resize();
+  });
+  function fillTable(s) {
+    const money = (v) => (s.money ? moneyNode(v) : groupDigits(String(v)));
+    table.replaceChildren(h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, s.categoryLabel || '类别'), s.series.map((x) => h('th', {}, x.name)))),
+      h('tbody', {}, s.categories.map((c, i) => h('tr', {}, h('td', {}, c), s.series.map((x) => h('td', {}, money(x.data[i] ?? 0))))))));
+  }
+  function option(s) {
+    const val = (v) => (s.money ? Number(BigInt(v) / 100n) / 10000 : Number(v));
+    const unit = s.money ? '万元' : (s.unit || '');
+    const base = { color: PALETTE, animation: false, tooltip: { trigger: s.kind === 'pie' ? 'item' : 'axis', valueFormatter: (v) => `${v} ${unit}` },
+      legend: s.series.length > 1 || s.kind === 'pie' ? { bottom: 0, type: 'scroll' } : undefined,
+      grid: { left: 8, right: 16, top: 16, bottom: s.series.length > 1 ? 36 : 8, containLabel: true } };
+    if (s.kind === 'pie') {
+      return { ...base, series: [{ type: 'pie', radius: ['35%', '65%'], top: 0, bottom: 24, label: { formatter: '{b}\n{c}' },
+        data: s.categories.map((c, i) => ({ name: c, value: val(s.series[0].data[i] ?? 0) })) }] };
+    }
+    const horizontal = s.kind === 'hbar';
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
+    const num = { type: 'value', name: unit, axisLabel: { hideOverlap: true } };
+    return { ...base, xAxis: horizontal ? num : cat, yAxis: horizontal ? { ...cat, inverse: true } : num,
+      series: s.series.map((x) => ({ name: x.name, type: s.kind === 'line' ? 'line' : 'bar', stack: s.stack ? 'all' : undefined,
+        data: x.data.map(val), barMaxWidth: 28 })) };
+  }
+  // a horizontal bar chart grows with its categories so every label stays readable
+  function fitHeight(s) {
+    if (s.kind === 'hbar') box.style.height = Math.max(200, Math.min(900, 26 * s.categories.length + 70)) + 'px';
+  }
+  // no rows, or only zeros: say so rather than draw empty axes
+  const empty = h('p', { class: 'loading chart-empty', hidden: true }, '暂无数据');
+  box.after(empty);
+  const isEmpty = (s) => !s.categories.length || s.series.every((x) => x.data.every((v) => !v || v === '0'));
+  function showEmpty(s) {
+    const e = isEmpty(s);
+    empty.hidden = !e;
+    if (e) box.classList.add('is-empty'); else box.classList.remove('is-empty');
+  }
+  function update(s) {
+    current = s;
+    fillTable(s);
+    fitHeight(s);
+    showEmpty(s);
+    if (chart) { chart.resize(); chart.setOption(option(s), true); }
+  }
+  loadECharts().then((ec) => {
+    if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
+    chart = ec.init(box, null, { renderer: 'canvas' });
+    chart.setOption(option(current), true);
+    new ResizeObserver(() => chart.resize()).observe(box);
+  });
+  fillTable(spec);
+  fitHeight(spec);
+  showEmpty(spec);
+  panel.update = update;
+  return panel;
+}
