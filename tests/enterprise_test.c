@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo/demo.h"
 #include "enterprise/enterprise.h"
 #include "refdata/refdata.h"
 #include "test.h"
@@ -184,4 +185,29 @@ TEST(enterprise_money_inputs) {
     CHECK_INT(p.v[F_EQUIPMENT_INVESTMENT].i, 2000000000);
     free(ex);
     arena_release(&a);
+}
+
+/* The size without its reason (bulk derivation) is the size with it, on a demo city's worth of
+ * profiles that covers every industry group and missing indicators. */
+TEST(enterprise_size_class_of_equals_classify) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    for (int i = 0; p && i < 5000; i++) {
+        demo_enterprise(5, i, p, &t);
+        int ind = p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1;
+        struct size_result r;
+        size_classify(ind, &p->v[F_EMPLOYEES], &p->v[F_REVENUE], &p->v[F_ASSETS], &r);
+        CHECK_INT(size_class_of(ind, &p->v[F_EMPLOYEES], &p->v[F_REVENUE], &p->v[F_ASSETS]),
+                  r.size);
+        struct profile q = *p, w = *p;
+        struct derive_explain *ex = malloc(sizeof *ex);
+        profile_derive(&q, 20000, NULL);
+        if (ex) profile_derive(&w, 20000, ex);
+        CHECK_INT(q.v[F_SIZE].has, w.v[F_SIZE].has);
+        CHECK(q.v[F_SIZE].i == w.v[F_SIZE].i);
+        free(ex);
+    }
+    free(p);
 }

@@ -82,6 +82,9 @@ struct size_result {
  * missing); a missing indicator needed by the row gives size -1 with the reason. */
 void size_classify(int industry, const struct value *employees, const struct value *revenue,
                    const struct value *assets, struct size_result *out);
+/* The same size (or -1) without the reason, for bulk derivation. */
+int size_class_of(int industry, const struct value *employees, const struct value *revenue,
+                  const struct value *assets);
 
 struct derive_explain {
     char text[F_COUNT][400]; /* for each derived field: how it was computed, or why it is missing */

@@ -306,9 +306,14 @@ void profile_derive(struct profile *p, int32_t today, struct derive_explain *ex)
     derive_ratio(p, F_RD_RATIO_3Y, &rd3, F_RD_EXPENSE_3Y, &rv3, F_REVENUE_3Y, ex);
 
     /* 企业规模 */
+    int industry = p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1;
+    if (!ex) {
+        int size = size_class_of(industry, &p->v[F_EMPLOYEES], &p->v[F_REVENUE], &p->v[F_ASSETS]);
+        if (size >= 0) p->v[F_SIZE] = (struct value){.has = true, .i = size, .r = {0, 1}};
+        return;
+    }
     struct size_result sr;
-    size_classify(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1, &p->v[F_EMPLOYEES],
-                  &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
+    size_classify(industry, &p->v[F_EMPLOYEES], &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
     if (sr.size >= 0) {
         p->v[F_SIZE].has = true;
         p->v[F_SIZE].i = sr.size;

@@ -173,9 +173,13 @@ static void append(char *buf, size_t n, const char *fmt, const char *a, const ch
     if (l < n) snprintf(buf + l, n - l, fmt, a, b, c);
 }
 
-void size_classify(int industry, const struct value *employees, const struct value *revenue,
-                   const struct value *assets, struct size_result *out) {
-    memset(out, 0, sizeof *out);
+/* The size and, when is_explained, the reason (formatting it costs more than deciding: a load of
+ * millions of rows asks only for the size). */
+static void classify(int industry, const struct value *employees, const struct value *revenue,
+                     const struct value *assets, struct size_result *out, bool is_explained) {
+    out->size = -1;
+    out->group = NULL;
+    out->reason[0] = 0;
     out->size = -1;
     if (industry < 0 || !industry_at(industry)) {
         out->is_covered = true;
@@ -203,21 +207,23 @@ void size_classify(int industry, const struct value *employees, const struct val
         char val[64];
         if (!v || !v->has) {
             any_missing = true;
-            append(out->reason, sizeof out->reason, "%s%s 缺失%s", i ? "; " : " ", label, "");
+            if (is_explained)
+                append(out->reason, sizeof out->reason, "%s%s 缺失%s", i ? "; " : " ", label, "");
             continue;
         }
         /* X is in persons; Y and Z thresholds are in 万元 = 1,000,000 fen. */
         int tier;
         if (t->ind == IND_X) {
             tier = tier_of(t, v->i);
-            snprintf(val, sizeof val, "%lld人", (long long)v->i);
+            if (is_explained) snprintf(val, sizeof val, "%lld人", (long long)v->i);
         } else {
             struct threshold fen = {t->ind, t->large * 1000000, t->medium * 1000000,
                                     t->small * 1000000};
             tier = tier_of(&fen, v->i);
-            money_format(v->i, val, sizeof val);
+            if (is_explained) money_format(v->i, val, sizeof val);
         }
         if (tier > worst) worst = tier;
+        if (!is_explained) continue;
         char seg[96];
         snprintf(seg, sizeof seg, "%s %s → %s", label, val, tier_names[tier]);
         append(out->reason, sizeof out->reason, "%s%s%s", i ? "; " : " ", seg, "");
@@ -231,4 +237,18 @@ void size_classify(int industry, const struct value *employees, const struct val
     out->size = worst;
     append(out->reason, sizeof out->reason, "%s%s%s", r->n > 1 ? "; 取较小者 → " : " → ",
            tier_names[worst], "");
+}
+
+void size_classify(int industry, const struct value *employees, const struct value *revenue,
+                   const struct value *assets, struct size_result *out) {
+    memset(out, 0, sizeof *out);
+    classify(industry, employees, revenue, assets, out, true);
+}
+
+int size_class_of(int industry, const struct value *employees, const struct value *revenue,
+                  const struct value *assets) {
+    struct size_result r;
+    r.is_covered = false;
+    classify(industry, employees, revenue, assets, &r, false);
+    return r.size;
 }

@@ -53,10 +53,9 @@ void store_derive_for_write(const struct profile *p, struct ent_derived *d) {
     int y, m, day;
     date_to_ymd(date_today(), &y, &m, &day);
     d->fiscal_year = p->fiscal_year ? p->fiscal_year : y - 1;
-    struct size_result sr;
-    size_classify(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1, &p->v[F_EMPLOYEES],
-                  &p->v[F_REVENUE], &p->v[F_ASSETS], &sr);
-    d->size = (struct value){.has = sr.size >= 0, .i = sr.size};
+    int size = size_class_of(p->v[F_INDUSTRY].has ? (int)p->v[F_INDUSTRY].i : -1,
+                             &p->v[F_EMPLOYEES], &p->v[F_REVENUE], &p->v[F_ASSETS]);
+    d->size = (struct value){.has = size >= 0, .i = size};
     if (!d->size.has && p->v[F_SIZE].has) d->size = p->v[F_SIZE]; /* given, not derivable */
     d->revenue_prev = p->hist[0][F_REVENUE];
     d->rd_expense_3y = sum3(p, F_RD_EXPENSE);
