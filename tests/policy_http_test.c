@@ -200,6 +200,29 @@ TEST(policy_http_flow) {
         json_object_get(json_array_get(json_object_get(got, "clauses"), 1), "id"));
     json_decref(got);
     json_decref(made);
+    /* a draft is its department's: nobody signed out sees it, in the list or by id */
+    {
+        struct http_input anon = {.method = "GET", .target = target};
+        struct http_response ar;
+        http_server_handle(srv, &anon, &ar);
+        CHECK_INT(ar.status, 404);
+        http_response_release(&ar);
+        anon.target = "/api/policies";
+        http_server_handle(srv, &anon, &ar);
+        CHECK_INT(ar.status, 200);
+        json_t *l = ar.body ? json_loadb(ar.body, ar.body_len, 0, NULL) : NULL;
+        json_t *pol;
+        size_t at;
+        bool has_draft = false;
+        json_array_foreach(json_object_get(l, "policies"), at, pol) {
+            if (strcmp(json_string_value(json_object_get(pol, "status")), "draft") == 0)
+                has_draft = true;
+        }
+        CHECK(l != NULL);
+        CHECK(!has_draft);
+        json_decref(l);
+        http_response_release(&ar);
+    }
 
     /* the first enterprise with revenue ≥ 100万元: not matched while the policy is a draft */
     char uscc[32] = "";

@@ -275,6 +275,12 @@ static void policy_create(struct http_request *req, struct http_response *res) {
     http_reply_json(res, 201, o);
 }
 
+/* A draft is its department's (and the city-wide roles') until it is published: everyone else
+ * sees published and expired policies only. */
+static bool may_see(const struct http_request *req, const struct policy *p) {
+    return p->status != POLICY_DRAFT || auth_sees_department(http_actor(req), p->department);
+}
+
 /* GET /api/policies?status=draft|published */
 static void policy_list(struct http_request *req, struct http_response *res) {
     const char *st = http_query(req, "status");
@@ -299,10 +305,14 @@ static void policy_list(struct http_request *req, struct http_response *res) {
         return;
     }
     json_t *list = json_array();
+    int shown = 0;
     for (int i = 0; i < n; i++)
-        json_array_append_new(list, policy_json(&ps[i]));
+        if (may_see(req, &ps[i])) {
+            json_array_append_new(list, policy_json(&ps[i]));
+            shown++;
+        }
     json_t *o = json_object();
-    json_object_set_new(o, "total", json_integer(n));
+    json_object_set_new(o, "total", json_integer(shown));
     json_object_set_new(o, "policies", list);
     http_reply_json(res, 200, o);
 }
@@ -330,6 +340,11 @@ static void policy_get(struct http_request *req, struct http_response *res) {
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
+    struct policy p;
+    if (store_get_policy(s, id, &p, http_arena(req), &err) == 0 && !may_see(req, &p)) {
+        http_reply_error(res, 404, "notfound", "没有这个政策", "no such policy");
+        return;
+    }
     json_t *o;
     if (policy_with_clauses(s, id, http_arena(req), &o, &err)) {
         http_reply_err(res, 0, &err);
