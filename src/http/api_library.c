@@ -18,26 +18,6 @@
 
 #define LIBRARY_BODY_LIMIT ((size_t)96 << 20) /* a 64 MiB file in base64 */
 
-static int parse_id(struct http_request *req, struct http_response *res, int64_t *id) {
-    char *end;
-    long long v = strtoll(http_param(req, "id"), &end, 10);
-    if (*end || v <= 0) {
-        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
-        return -1;
-    }
-    *id = v;
-    return 0;
-}
-
-static void reply_text_json(struct http_response *res, char *text) {
-    if (!text) {
-        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
-        return;
-    }
-    http_reply_text(res, 200, "application/json; charset=utf-8", text, strlen(text));
-    free(text);
-}
-
 static bool may_edit(struct http_request *req, struct http_response *res) {
     const struct actor *a = http_actor(req);
     if (a->role == ROLE_OFFICER || a->role == ROLE_HUB || a->role == ROLE_ADMIN) return true;
@@ -88,13 +68,13 @@ static void library_browse(struct http_request *req, struct http_response *res) 
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* GET /api/library/{id} */
 static void library_one(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -104,13 +84,13 @@ static void library_one(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* GET /api/library/{id}/file: the original, as stored */
 static void library_file_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -215,7 +195,7 @@ static void library_create(struct http_request *req, struct http_response *res) 
 /* POST /api/library/{id}/validity {validity, replaced_by} */
 static void library_validity(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (!may_edit(req, res) || parse_id(req, res, &id)) return;
+    if (!may_edit(req, res) || http_param_id(req, res, &id)) return;
     json_t *j = http_body_json(req, res);
     if (!j) return;
     struct store *s = http_store(req, res);
@@ -233,13 +213,13 @@ static void library_validity(struct http_request *req, struct http_response *res
         return;
     }
     http_search_invalidate();
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* POST /api/library/{id}/links {other_id, kind: interpretation|related} */
 static void library_links(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (!may_edit(req, res) || parse_id(req, res, &id)) return;
+    if (!may_edit(req, res) || http_param_id(req, res, &id)) return;
     json_t *j = http_body_json(req, res);
     if (!j) return;
     struct store *s = http_store(req, res);
@@ -256,7 +236,7 @@ static void library_links(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 void http_routes_library(struct http_router *r) {

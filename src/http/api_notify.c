@@ -26,15 +26,6 @@ static const char *recipient_of(struct http_request *req, struct http_response *
     return r;
 }
 
-static void reply_text_json(struct http_response *res, char *text) {
-    if (!text) {
-        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
-        return;
-    }
-    http_reply_text(res, 200, "application/json; charset=utf-8", text, strlen(text));
-    free(text);
-}
-
 /* GET /api/notify/inbox?unread=1&page=N */
 static void inbox_list(struct http_request *req, struct http_response *res) {
     const char *who = recipient_of(req, res);
@@ -51,7 +42,7 @@ static void inbox_list(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* POST /api/notify/inbox/{id}/read */
@@ -262,7 +253,7 @@ static void stats(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 void http_routes_notify(struct http_router *r) {

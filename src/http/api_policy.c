@@ -132,17 +132,6 @@ static json_t *clause_json(const struct clause *c) {
     return o;
 }
 
-static int parse_id(struct http_request *req, struct http_response *res, int64_t *id) {
-    char *end;
-    long long v = strtoll(http_param(req, "id"), &end, 10);
-    if (*end || v <= 0) {
-        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
-        return -1;
-    }
-    *id = v;
-    return 0;
-}
-
 /* A clause's title when the officer gave none: its first characters. */
 static const char *default_title(const char *text, int seq, struct arena *a) {
     if (!text || !*text) {
@@ -336,7 +325,7 @@ static int policy_with_clauses(struct store *s, int64_t id, struct arena *a, jso
 /* GET /api/policies/{id} */
 static void policy_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -356,7 +345,7 @@ static void policy_get(struct http_request *req, struct http_response *res) {
 /* POST /api/policies/{id}/publish */
 static void policy_publish(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -396,7 +385,7 @@ static void policy_publish(struct http_request *req, struct http_response *res) 
 /* GET /api/clauses/{id} */
 static void clause_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;

@@ -16,15 +16,6 @@
 #include "ticket/ticket.h"
 #include "util/date.h"
 
-static void reply_text_json(struct http_response *res, char *text) {
-    if (!text) {
-        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
-        return;
-    }
-    http_reply_text(res, 200, "application/json; charset=utf-8", text, strlen(text));
-    free(text);
-}
-
 static const char *requester_of(struct http_request *req) {
     const struct actor *a = http_actor(req);
     if (a->role == ROLE_ENTERPRISE && a->uscc[0]) return a->uscc;
@@ -68,21 +59,10 @@ static bool sees(struct http_request *req, const struct ticket *t) {
     return a->region < 0 || (t->region >= 0 && region_is_within(t->region, a->region));
 }
 
-static int parse_id(struct http_request *req, struct http_response *res, int64_t *id) {
-    char *end;
-    long long v = strtoll(http_param(req, "id"), &end, 10);
-    if (*end || v <= 0) {
-        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
-        return -1;
-    }
-    *id = v;
-    return 0;
-}
-
 /* The ticket, checked against the actor's scope (404 when outside it, as if absent). */
 static struct store *load(struct http_request *req, struct http_response *res, struct ticket *t) {
     int64_t id;
-    if (!signed_in(req, res) || parse_id(req, res, &id)) return NULL;
+    if (!signed_in(req, res) || http_param_id(req, res, &id)) return NULL;
     struct store *s = http_store(req, res);
     if (!s) return NULL;
     struct error err;
@@ -175,7 +155,7 @@ static void ticket_list(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* GET /api/tickets/{id} */
@@ -190,7 +170,7 @@ static void ticket_one(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* POST /api/tickets/{id}/move {state, text, satisfaction, dept}: closing (with the rating) is the
@@ -225,7 +205,7 @@ static void ticket_move_h(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* POST /api/tickets/{id}/faq {clause_id} */
@@ -257,7 +237,7 @@ static void ticket_faq_publish(struct http_request *req, struct http_response *r
 /* GET /api/clauses/{id}/faq (public) */
 static void clause_faq(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (parse_id(req, res, &id)) return;
+    if (http_param_id(req, res, &id)) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
@@ -267,7 +247,7 @@ static void clause_faq(struct http_request *req, struct http_response *res) {
         http_reply_err(res, 0, &err);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 /* The statistics as one sheet: a row per dimension value (src/export). */
@@ -340,7 +320,7 @@ static void ticket_stats(struct http_request *req, struct http_response *res) {
         free(out);
         return;
     }
-    reply_text_json(res, out);
+    http_reply_json_owned(res, out);
 }
 
 static bool top_only(struct http_request *req, struct http_response *res) {

@@ -120,6 +120,9 @@ int http_query_int(struct http_request *req, const char *name, int64_t def, int6
                    int64_t max, int64_t *out, struct http_response *res);
 /* A request header (case-insensitive name); NULL when absent. */
 const char *http_header(const struct http_request *req, const char *name);
+/* The "{id}" segment as a positive integer; on anything else fills res with a 400 and returns -1.
+ */
+int http_param_id(struct http_request *req, struct http_response *res, int64_t *id);
 const char *http_body(const struct http_request *req, size_t *len);
 /* The body parsed as a JSON object. On bad UTF-8 or bad JSON fills res with a 400 giving the
  * line and column and returns NULL. The caller owns the result. */
@@ -143,6 +146,8 @@ struct store *http_store(struct http_request *req, struct http_response *res);
 
 /* Sends v (reference stolen) with the status; keys in insertion order, UTF-8 unescaped. */
 void http_reply_json(struct http_response *res, int status, json_t *v);
+/* Sends a malloc'd JSON text with 200 and frees it; NULL (out of memory) becomes a 500. */
+void http_reply_json_owned(struct http_response *res, char *text);
 /* Sends a ready JSON text (copied). */
 void http_reply_text(struct http_response *res, int status, const char *content_type,
                      const char *body, size_t len);

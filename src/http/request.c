@@ -223,6 +223,18 @@ const char *http_header(const struct http_request *req, const char *name) {
     return NULL;
 }
 
+int http_param_id(struct http_request *req, struct http_response *res, int64_t *id) {
+    const char *s = http_param(req, "id");
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v <= 0) {
+        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
+        return -1;
+    }
+    *id = v;
+    return 0;
+}
+
 const char *http_body(const struct http_request *req, size_t *len) {
     *len = req->in->body_len;
     return req->in->body ? req->in->body : "";

@@ -19,6 +19,15 @@ void http_response_release(struct http_response *res) {
     res->body_len = 0;
 }
 
+void http_reply_json_owned(struct http_response *res, char *text) {
+    if (!text) {
+        http_reply_error(res, 500, "nomem", "内存不足", "out of memory");
+        return;
+    }
+    http_reply_text(res, 200, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
 void http_reply_text(struct http_response *res, int status, const char *content_type,
                      const char *body, size_t len) {
     free(res->body);
