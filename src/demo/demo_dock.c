@@ -15,6 +15,8 @@
 #include "util/date.h"
 
 #define DEMO_DAY "2026-11-24"
+/* 2026-12-08 09:00 in Qingdao: the demo event's day, when check-in is open */
+#define DEMO_CHECKIN 1796691600
 
 static const char *const banks[] = {"青岛银行", "中国建设银行青岛分行", "齐鲁银行青岛分行",
                                     "青岛农商银行"};
@@ -413,7 +415,7 @@ static int write_event(struct store *s, uint64_t seed, int64_t n, struct profile
         date_parse(DEMO_DAY, strlen(DEMO_DAY), &today, NULL);
         rc = dock_register(s, ev, o, today, &ids[i], err);
         json_decref(o);
-        if (!rc && below(&r, 10) < 8) rc = dock_check_in(s, ev, ids[i], 1796000000 + i * 30, err);
+        if (!rc && below(&r, 10) < 8) rc = dock_check_in(s, ev, ids[i], DEMO_CHECKIN + i * 30, err);
     }
     for (int i = n_side; !rc && i < n_part; i++) {
         struct rng r = rng_for(seed ^ 0xE8, i);

@@ -348,6 +348,20 @@ json_t *financing_report(json_t *in, struct error *err);
  * asked for. */
 json_t *roadshow_agenda(json_t *in, struct error *err);
 
+/* A stored roadshow's programme and outcome (roadshow.c): {"start_min": 0–1439,
+ * "minutes_per_firm": 1–240, "gap_min": 0–240, "firms": [{"project_id", …}] in presentation
+ * order, "registrations": [{"investor_id", "firms": [project ids]}], "followups":
+ * [{"investor_id", "project_id", "status": "约谈|尽调|签约|放弃", "amount_fen"}]}. Firm i
+ * (from 0) presents from start + i × (minutes + gap) for minutes, exactly; a programme that runs
+ * past midnight is an error on minutes_per_firm. Gives {"agenda": [the firm's keys + order,
+ * start_min, end_min, start "HH:MM", end, investors_asking], "end_min", "end", "funnel": firms →
+ * followed up → 尽调 → 签约 (the furthest stage any investor reached with the firm; 放弃 counts
+ * as followed up), investors registered → following up, each as an exact fraction, by_status,
+ * signed_amount_fen}. */
+json_t *roadshow_report(json_t *in, struct error *err);
+/* The stage of a follow-up status (0 约谈, 1 尽调, 2 签约, 3 放弃), −1 for anything else. */
+int roadshow_followup_stage(const char *status);
+
 /* `duijie intents FILE`: {"needs": n or [ids], "intents": [{"id", "need", "from", "to", "status":
  * "联系|洽谈|签约|放弃", "amount", "date"}]}. The funnel needs → needs with an intent → needs with
  * a deal (签约), each step as an exact fraction and a percentage, intents by status and by month,
