@@ -82,7 +82,7 @@ const char *const store_module_dock[] = {
     " UNIQUE, slot BIGINT NOT NULL, tbl BIGINT NOT NULL, no_show BIGINT);"
     "CREATE INDEX dock_meeting_event ON dock_meeting (event_id);",
     /* 2: roadshows (常态化资本路演) of their own; events get a registration deadline, a capacity
-     * and a check-in window */
+     * and a check-in window; challenges can be withdrawn (撤榜) */
     "CREATE TABLE dock_roadshow (id {ID}, name TEXT NOT NULL, date BIGINT NOT NULL,"
     " start_min BIGINT NOT NULL, minutes_per_firm BIGINT NOT NULL, gap_min BIGINT,"
     " capacity BIGINT, reg_deadline BIGINT, place TEXT);"
@@ -98,7 +98,8 @@ const char *const store_module_dock[] = {
     "ALTER TABLE dock_event ADD COLUMN reg_deadline BIGINT;"
     "ALTER TABLE dock_event ADD COLUMN capacity BIGINT;"
     "ALTER TABLE dock_event ADD COLUMN checkin_from BIGINT;"
-    "ALTER TABLE dock_event ADD COLUMN checkin_to BIGINT;",
+    "ALTER TABLE dock_event ADD COLUMN checkin_to BIGINT;"
+    "ALTER TABLE dock_challenge ADD COLUMN cancelled_on BIGINT;",
     NULL};
 
 /* Column types: i integer, s text, m money (fen), d date (days), b boolean, j JSON text; an
@@ -260,7 +261,8 @@ static const struct kind kinds[] = {
       {"deadline", 'D', NULL},
       {"solver", 's', NULL},
       {"selected_on", 'd', NULL},
-      {"text", 's', NULL}}},
+      {"text", 's', NULL},
+      {"cancelled_on", 'd', NULL}}},
     {"application",
      "dock_application",
      {{"challenge_id", 'I', NULL},

@@ -1,8 +1,10 @@
-/* Roadshows (常态化资本路演) through the HTTP API, signed in as each party (tests/tauth.h): the
- * line-up and each firm's slot to the minute, investor registration refused after the day, after
- * the deadline, twice and beyond the seats (409 with the field), follow-ups and the funnel as exact
- * fractions, and who may do and see what: an investor registers itself only, organisers manage, a
- * firm sees only its own slot, others are refused. */
+/* Docking through the HTTP API signed in as each party (tests/tauth.h). Roadshows (常态化资本路演):
+ * the line-up and each firm's slot to the minute, investor registration refused after the day,
+ * after the deadline, twice and beyond the seats (409 with the field), follow-ups and the funnel as
+ * exact fractions, and who may do and see what: an investor registers itself only, organisers
+ * manage, a firm sees only its own slot, others are refused. Event registration and check-in
+ * rules. 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
+ * and refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,9 +347,81 @@ static void event_rules(struct http_server *srv, struct cast *c, int32_t today) 
     REFUSED(srv, &c->inv_a, "POST", t, "{\"name\":\"我（二）\"}", 409, "org_id");
 }
 
-TEST(dock_roadshow_http) {
+/* A challenge's state after a call (NULL when it failed), checking the status. */
+static void challenge_call(struct http_server *srv, const struct tauth *who, const char *target,
+                           const char *body, int status, const char *state, int line) {
+    struct reply r = ask(srv, who, "POST", target, body);
+    const char *got = json_string_value(json_object_get(r.json, "state"));
+    const char *field =
+        json_string_value(json_object_get(json_object_get(r.json, "error"), "field"));
+    if (r.status != status || (state && (!got || strcmp(got, state) != 0)) ||
+        (status == 409 && !(field && *field)))
+        test_failf(__FILE__, line, "POST %s: %d %s, want %d %s", target, r.status,
+                   got ? got : (field ? field : "-"), status, state ? state : "-");
+    json_decref(r.json);
+}
+#define CH(who, t, b, st, state) challenge_call(srv, who, t, b, st, state, __LINE__)
+
+static int64_t new_challenge(struct http_server *srv, struct cast *c, int32_t today) {
+    char d[16], body[256];
+    snprintf(body, sizeof body,
+             "{\"uscc\":\"%s\",\"title\":\"膜组件国产化\",\"reward_fen\":\"10万元\","
+             "\"deadline\":\"%s\"}",
+             usccs[0], date_format(today + 30, d, sizeof d));
+    int64_t id = make(srv, &c->org, "challenge", body);
+    for (int i = 1; i <= 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"challenge_id\":%lld,\"seq\":%d,\"name\":\"阶段%d\",\"share\":\"50%%\","
+                 "\"due\":\"%s\"}",
+                 (long long)id, i, i, date_format(today + 60 * i, d, sizeof d));
+        make(srv, &c->org, "milestone", body);
+    }
+    return id;
+}
+
+/* 发榜 → 揭榜中 → 已选定 → 实施中 → 已完成, each refused step with 409 on "state"; and 撤榜. */
+static void challenges(struct http_server *srv, struct cast *c, int32_t today) {
+    char t[128], b[128], d[16];
+    int64_t id = new_challenge(srv, c, today);
+    snprintf(b, sizeof b, "{\"done\":\"%s\"}", date_format(today, d, sizeof d));
+    char sel[96];
+    snprintf(sel, sizeof sel, "{\"solver\":\"%s\"}", usccs[1]);
+#define AT(suffix) (snprintf(t, sizeof t, "/api/dock/challenges/%lld%s", (long long)id, suffix), t)
+    CH(&c->org, AT("/select"), sel, 409, NULL);       /* 发榜: nobody applied */
+    CH(&c->org, AT("/milestones/1"), b, 409, NULL);   /* 发榜: nobody selected */
+    CH(&c->ent_2, AT("/apply"), "{}", 200, "揭榜中"); /* 发榜 → 揭榜中 */
+    CH(&c->org, AT("/milestones/1"), b, 409, NULL);   /* 揭榜中: nobody selected */
+    CH(&c->ent_2, AT("/cancel"), NULL, 403, NULL);    /* not its challenge */
+    CH(&c->org, AT("/select"), sel, 200, "已选定");   /* 揭榜中 → 已选定 */
+    CH(&c->org, AT("/select"), sel, 409, NULL);       /* once */
+    CH(&c->org, AT("/apply"), "{\"solver\":\"晚到者\"}", 409, NULL); /* closed */
+    CH(&c->org, AT("/milestones/1"), b, 200, "实施中");              /* 已选定 → 实施中 */
+    CH(&c->org, AT("/milestones/1"), b, 409, NULL);                  /* done already (field done) */
+    CH(&c->org, AT("/milestones/9"), b, 404, NULL);                  /* no such milestone */
+    CH(&c->org, AT("/milestones/2"), b, 200, "已完成"); /* the last: 实施中 → 已完成 */
+    CH(&c->ent_1, AT("/cancel"), NULL, 409, NULL);      /* done: too late */
+    CH(&c->org, AT("/apply"), "{\"solver\":\"晚到者\"}", 409, NULL);
+    /* withdrawn by its owner while open to applications, then nothing more happens */
+    id = new_challenge(srv, c, today);
+    CH(&c->ent_2, AT("/apply"), "{}", 200, "揭榜中");
+    CH(&c->ent_2, AT("/cancel"), NULL, 403, NULL);
+    CH(&c->ent_1, AT("/cancel"), NULL, 200, "已撤榜"); /* 揭榜中 → 已撤榜 */
+    CH(&c->ent_1, AT("/cancel"), NULL, 409, NULL);
+    CH(&c->org, AT("/select"), sel, 409, NULL);
+    CH(&c->org, AT("/apply"), "{\"solver\":\"晚到者\"}", 409, NULL);
+    CH(&c->org, AT("/milestones/1"), b, 409, NULL);
+    /* selected, then withdrawn by the organiser */
+    id = new_challenge(srv, c, today);
+    CH(&c->ent_2, AT("/apply"), "{}", 200, "揭榜中");
+    CH(&c->org, AT("/select"), sel, 200, "已选定");
+    CH(&c->org, AT("/cancel"), NULL, 200, "已撤榜");
+    CH(&c->org, AT("/milestones/1"), b, 409, NULL);
+#undef AT
+}
+
+TEST(dock_parties_http) {
     char path[128];
-    snprintf(path, sizeof path, "/tmp/duijie_dock_roadshow_%d.db", (int)getpid());
+    snprintf(path, sizeof path, "/tmp/duijie_dock_parties_%d.db", (int)getpid());
     struct cast c;
     struct http_server *srv = setup(path, &c);
     if (!srv) return;
@@ -383,6 +457,7 @@ TEST(dock_roadshow_http) {
     CHECK_INT(status_of(srv, &c.inv_a, "POST", t, b), 201);
     CHECK_INT(status_of(srv, &c.org, "GET", "/api/dock/roadshows/99999", NULL), 404);
     event_rules(srv, &c, today);
+    challenges(srv, &c, today);
     http_server_free(srv);
     unlink(path);
 }
