@@ -153,20 +153,7 @@ static void make_store(const char *path, int64_t n, int n_clauses) {
            path, (now_ms() - t0) / 1e3);
 }
 
-struct load_ctx {
-    struct index_builder *b;
-    int32_t today;
-    struct profile *p;
-};
-
-static int load_cb(void *arg, int64_t id, const struct profile *p) {
-    struct load_ctx *c = arg;
-    struct error err;
-    memcpy(c->p, p, sizeof *p);
-    profile_derive(c->p, c->today, NULL);
-    return index_builder_add(c->b, id, c->p, &err);
-}
-
+/* The load as the server does it (index_load): count, scan SQLite, derive, build. */
 static struct index_gen *load_index(const char *path, int32_t today, double *ms) {
     struct store *s;
     struct error err;
@@ -174,13 +161,9 @@ static struct index_gen *load_index(const char *path, int32_t today, double *ms)
     snprintf(uri, sizeof uri, "sqlite:%s", path);
     if (store_open(uri, &s, &err)) die("store_open", err.en);
     double t0 = now_ms();
-    struct load_ctx c = {NULL, today, malloc(sizeof(struct profile))};
-    if (index_builder_new(today, &c.b, &err)) die("index_builder_new", err.en);
-    if (store_scan_enterprises(s, load_cb, &c, &err)) die("store_scan_enterprises", err.en);
     struct index_gen *g;
-    if (index_builder_finish(c.b, &g, &err)) die("index_builder_finish", err.en);
+    if (index_load(s, today, &g, &err)) die("index_load", err.en);
     *ms = now_ms() - t0;
-    free(c.p);
     store_close(s);
     return g;
 }
@@ -393,12 +376,8 @@ static int64_t engine_ids(const struct index_gen *g, const struct rule_cond *c, 
     struct error err;
     if (match_eligible(g, c, &e, &err)) die("match_eligible", err.en);
     uint64_t n = roaring_bitmap_get_cardinality(e);
-    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    roaring_bitmap_to_uint32_array(e, rows);
     *ids = malloc((n ? n : 1) * sizeof **ids);
-    for (uint64_t i = 0; i < n; i++)
-        (*ids)[i] = index_row_id(g, rows[i]);
-    free(rows);
+    index_gen_ids(g, e, *ids);
     roaring_bitmap_free(e);
     return (int64_t)n;
 }

@@ -26,6 +26,9 @@ int index_load(struct store *s, int32_t today, struct index_gen **out, struct er
     struct load_ctx c = {NULL, today, malloc(sizeof(struct profile)), err, 0};
     if (!c.p) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     int rc = index_builder_new(today, &c.b, err);
+    int64_t n = store_count_enterprises(s);
+    if (!rc && n > 0 && n < UINT32_MAX && (rc = index_builder_reserve(c.b, (uint32_t)n, err)))
+        index_builder_free(c.b);
     if (!rc) {
         rc = store_scan_enterprises(s, load_one, &c, err);
         if (!rc) rc = c.rc;
