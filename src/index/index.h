@@ -67,8 +67,12 @@ int index_builder_finish(struct index_builder *b, struct index_gen **out, struct
 void index_builder_free(struct index_builder *b);
 
 struct store;
-/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). */
+/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). A big
+ * store is scanned on this thread and derived and staged on a second one, in batches. */
 int index_load(struct store *s, int32_t today, struct index_gen **out, struct error *err);
+/* The smallest enterprise count index_load takes two threads for (default 50,000); for tests,
+ * which load a small store both ways. Process-wide. */
+void index_set_load_pipeline_min(uint32_t n);
 
 /* ---- generations: lock-free readers ---- */
 
