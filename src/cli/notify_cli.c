@@ -34,6 +34,12 @@ static int opt_int(int argc, char **argv, const char *name, int def) {
 static void notify_cli_config(int argc, char **argv, struct notify_sender_config *c) {
     notify_config_from_env(c);
     c->smtp = opt_env(argc, argv, "--smtp", "DUIJIE_SMTP");
+    c->smtp_tls = opt_env(argc, argv, "--smtp-tls", "DUIJIE_SMTP_TLS");
+    c->ca_file = opt_env(argc, argv, "--ca-file", "DUIJIE_TLS_CA_FILE");
+    if (cli_flag(argc, argv, "--tls-insecure")) c->tls_insecure = true;
+    if (c->tls_insecure)
+        fprintf(stderr, "notify: TLS 证书不校验(仅供测试) / TLS certificates NOT verified (tests "
+                        "only)\n");
     c->mail_from = opt_env(argc, argv, "--from", "DUIJIE_MAIL_FROM");
     c->sms_url = opt_env(argc, argv, "--sms-url", "DUIJIE_SMS_URL");
     c->wechat_url = opt_env(argc, argv, "--wechat-url", "DUIJIE_WECHAT_URL");

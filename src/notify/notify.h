@@ -211,8 +211,12 @@ int notify_stats_json(struct store *s, char **out, struct error *err);
 
 struct notify_sender_config {
     const char *smtp;       /* "host:port" of the SMTP server; NULL = email not configured */
+    const char *smtp_tls;   /* "starttls" (required), "implicit" (TLS from the first byte) or
+                               "none"; NULL = implicit on port 465, else starttls */
+    const char *ca_file;    /* PEM CAs the servers' certificates must chain to; NULL = system */
+    bool tls_insecure;      /* tests only: no certificate or name check */
     const char *mail_from;  /* envelope and From: address */
-    const char *sms_url;    /* "http://host:port/path" of the SMS gateway's webhook */
+    const char *sms_url;    /* "http(s)://host:port/path" of the SMS gateway's webhook */
     const char *wechat_url; /* the same for WeChat template messages */
     const char *secret;     /* HMAC-SHA256 key for the webhooks' X-Duijie-Signature */
     const char *base_url;   /* for the unsubscribe link ("https://zc.qingdao.gov.cn") */
@@ -232,7 +236,8 @@ struct notify_send_stats {
     int64_t claimed, sent, retried, failed, recovered;
 };
 
-/* Fills c from the environment: DUIJIE_SMTP, DUIJIE_MAIL_FROM, DUIJIE_SMS_URL,
+/* Fills c from the environment: DUIJIE_SMTP, DUIJIE_SMTP_TLS, DUIJIE_TLS_CA_FILE,
+ * DUIJIE_TLS_INSECURE (=1; tests only), DUIJIE_MAIL_FROM, DUIJIE_SMS_URL,
  * DUIJIE_WECHAT_URL, DUIJIE_WEBHOOK_SECRET, DUIJIE_BASE_URL, DUIJIE_NOTIFY_RATE (messages a
  * second), DUIJIE_DIGEST_AT ("HH:MM" or "off"; default 08:00); the rest 0 (defaults). */
 void notify_config_from_env(struct notify_sender_config *c);

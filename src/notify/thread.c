@@ -26,6 +26,10 @@ struct notify_sender {
 void notify_config_from_env(struct notify_sender_config *c) {
     memset(c, 0, sizeof *c);
     c->smtp = getenv("DUIJIE_SMTP");
+    c->smtp_tls = getenv("DUIJIE_SMTP_TLS");
+    c->ca_file = getenv("DUIJIE_TLS_CA_FILE");
+    const char *insecure = getenv("DUIJIE_TLS_INSECURE");
+    c->tls_insecure = insecure && strcmp(insecure, "1") == 0;
     c->mail_from = getenv("DUIJIE_MAIL_FROM");
     c->sms_url = getenv("DUIJIE_SMS_URL");
     c->wechat_url = getenv("DUIJIE_WECHAT_URL");
