@@ -76,7 +76,10 @@ static int send_cmd(struct store *s, int argc, char **argv, struct error *err) {
     int rc =
         notify_recover(s, &c, cli_flag(argc, argv, "--recover"), notify_now(), &st.recovered, err);
     bool is_once = cli_flag(argc, argv, "--once");
+    int64_t next_digest = 0;
+    if (is_once) c.digest_at = -1; /* --once: the due messages only */
     while (!rc && !is_stopping) {
+        notify_digest_tick(s, &c, &next_digest); /* the commissioners' digest, at its time */
         rc = run_events(s, err);
         if (rc) break;
         int64_t before = st.claimed;

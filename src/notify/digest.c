@@ -423,3 +423,25 @@ int notify_digest_day(struct store *s, int32_t day, int64_t now, struct notify_d
     if (out) *out = st;
     return rc;
 }
+
+void notify_digest_tick(struct store *s, const struct notify_sender_config *c, int64_t *next) {
+    int64_t now = notify_now();
+    if (c->digest_at < 0) return;
+    /* first call: today's time; when it has passed and the day is not done, the digest runs now */
+    if (!*next) *next = notify_digest_time(notify_local_day(now), c->digest_at);
+    if (now < *next) return;
+    int32_t day = notify_local_day(*next);
+    if (!notify_digest_is_done(s, day)) {
+        struct notify_digest_stats st;
+        struct error err;
+        error_clear(&err);
+        char dbuf[16], buf[800];
+        date_format(day, dbuf, sizeof dbuf);
+        if (notify_digest_day(s, day, now, &st, &err))
+            fprintf(stderr, "notify digest %s: %s\n", dbuf, error_format(&err, buf, sizeof buf));
+        else
+            fprintf(stderr, "notify digest %s: %lld commissioners told, %lld messages queued\n",
+                    dbuf, (long long)st.told, (long long)st.queued);
+    }
+    *next = notify_digest_next(now, c->digest_at);
+}

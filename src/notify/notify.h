@@ -19,6 +19,7 @@
 
 struct store;
 struct index_gen;
+struct notify_sender_config;
 
 enum notify_channel {
     NOTIFY_INAPP = 0, /* 站内信: always on */
@@ -133,6 +134,11 @@ int notify_daily_digest(struct store *s, const struct index_gen *g, int32_t day,
  * (started, then done); the scheduler skips a day recorded done. */
 int notify_digest_day(struct store *s, int32_t day, int64_t now, struct notify_digest_stats *out,
                       struct error *err);
+/* For a sender's loop: runs the digest when its time (c->digest_at; -1 = never) has come and the
+ * day is not recorded done (by this process, another replica or `notify digest`), then sets *next
+ * to the following time. *next starts at 0: the first call takes today's time, so a sender
+ * started after it runs the missed day at once. Says what it did on stderr. */
+void notify_digest_tick(struct store *s, const struct notify_sender_config *c, int64_t *next);
 /* Whether the digest of day is recorded done. */
 int notify_digest_is_done(struct store *s, int32_t day);
 /* The Beijing day (UTC+8) of unix time t. */

@@ -4,7 +4,6 @@
  * run by the same loop once its time of day (DUIJIE_DIGEST_AT, Beijing time) has come and the
  * day is not recorded done (a restart after the time runs the missed one at once). */
 #include <pthread.h>
-#include <stdint.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +12,13 @@
 
 #include "notify/notify.h"
 #include "store/store.h"
-#include "util/date.h"
 
 struct notify_sender {
     pthread_t thread;
     atomic_bool is_stopping;
     struct notify_sender_config c;
     struct store *s;
-    int64_t next_digest; /* unix time the digest is next due; INT64_MAX when off */
+    int64_t next_digest; /* unix time the digest is next due (notify_digest_tick) */
 };
 
 void notify_config_from_env(struct notify_sender_config *c) {
@@ -48,27 +46,6 @@ void notify_config_from_env(struct notify_sender_config *c) {
     }
 }
 
-/* The digest when due: the day is the Beijing day of its due time; a day recorded done (this
- * replica, another one, or `duijie notify digest`) is skipped. Then the next time. */
-static void digest_when_due(struct notify_sender *t) {
-    int64_t now = notify_now();
-    if (t->c.digest_at < 0 || now < t->next_digest) return;
-    int32_t day = notify_local_day(t->next_digest);
-    struct error err;
-    error_clear(&err);
-    if (!notify_digest_is_done(t->s, day)) {
-        struct notify_digest_stats st;
-        char dbuf[16], buf[800];
-        date_format(day, dbuf, sizeof dbuf);
-        if (notify_digest_day(t->s, day, now, &st, &err))
-            fprintf(stderr, "notify digest %s: %s\n", dbuf, error_format(&err, buf, sizeof buf));
-        else
-            fprintf(stderr, "notify digest %s: %lld commissioners told, %lld messages queued\n",
-                    dbuf, (long long)st.told, (long long)st.queued);
-    }
-    t->next_digest = notify_digest_next(now, t->c.digest_at);
-}
-
 static void *run(void *arg) {
     struct notify_sender *t = arg;
     struct notify_send_stats st = {0};
@@ -76,7 +53,7 @@ static void *run(void *arg) {
         struct error err;
         error_clear(&err);
         int64_t before = st.claimed;
-        digest_when_due(t);
+        notify_digest_tick(t->s, &t->c, &t->next_digest);
         int rc = notify_run_pending(t->s, notify_now(), NULL, &err);
         if (!rc) rc = notify_send_batch(t->s, &t->c, &st, &err);
         if (rc) {
@@ -97,10 +74,6 @@ int notify_sender_start(const char *db, const struct notify_sender_config *c,
     if (!t) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     t->c = *c;
     atomic_init(&t->is_stopping, false);
-    /* today's time first: when it has passed and the day is not done, the digest runs at once */
-    int64_t now = notify_now();
-    t->next_digest =
-        c->digest_at < 0 ? INT64_MAX : notify_digest_time(notify_local_day(now), c->digest_at);
     int rc = store_open(db, &t->s, err);
     if (!rc && pthread_create(&t->thread, NULL, run, t) != 0)
         rc = error_set(err, ERR_NOMEM, "无法启动发送线程", "cannot start the sender thread");

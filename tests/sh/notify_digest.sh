@@ -4,7 +4,7 @@
 # with a digest time already past today both catch up on the day, and the outbox holds exactly
 # one digest per commissioner told (as many as `duijie notify digest` finds on a copy of the
 # database); a restarted server does not run the day again; DUIJIE_DIGEST_AT=off runs nothing;
-# `duijie notify digest` by hand afterwards queues nothing new.
+# `duijie notify send` runs it too; `duijie notify digest` by hand afterwards queues nothing new.
 set -u
 cd "$(dirname "$0")/../.."
 D=$PWD/build/duijie
@@ -66,6 +66,14 @@ for _ in $(seq 1 30); do grep -q '^listening' "$T/d.out" && break; sleep 0.1; do
 sleep 2
 kill "$pid_d"; wait "$pid_d" 2>/dev/null
 [ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM notify_digest_day")" = 0 ] && ok || bad "DUIJIE_DIGEST_AT=off ran the digest"
+# the sender as a process of its own (`notify send`) runs it too: the day again, nothing new
+DUIJIE_DIGEST_AT=00:00 "$D" notify send --db "$DB" >/dev/null 2>"$T/send.err" &
+pid_s=$!
+pids="$pids $pid_s"
+wait_done && ok || bad "notify send did not run the digest: $(tail -3 "$T/send.err")"
+kill "$pid_s"; wait "$pid_s" 2>/dev/null
+grep -q "notify digest $day: .* 0 messages queued" "$T/send.err" && [ "$(digests)" = "$want" ] && ok ||
+    bad "notify send: $(grep 'notify digest' "$T/send.err"), $(digests) digests"
 # by hand: the keys are there, nothing new
 q=$("$D" notify digest --db "$DB" | grep -o '"queued":[0-9]*' | grep -o '[0-9]*$')
 [ "$q" = 0 ] && [ "$(digests)" = "$want" ] && ok || bad "notify digest by hand queued $q"
