@@ -36,9 +36,9 @@ async function coverage() {
   const pol = await api('/api/policies?status=published');
   if (!pol.ok) return null;
   const clauses = [];
-  for (const p of pol.body.policies) {
-    if (clauses.length >= MAX_CLAUSES) break;
-    const d = await api('/api/policies/' + p.id);
+  // the policies' clauses at once, not one policy after another (first load under a second)
+  const details = await Promise.all(pol.body.policies.slice(0, MAX_CLAUSES).map((p) => api('/api/policies/' + p.id)));
+  for (const d of details) {
     if (!d.ok) continue;
     for (const c of d.body.clauses) if (c.rule && clauses.length < MAX_CLAUSES) clauses.push(c);
   }
