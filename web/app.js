@@ -287,7 +287,8 @@ async function showNew() {
       const b = boxes[fe.field];
       if (!b) continue;
       b.wrap.classList.add('has-error');
-      b.err.replaceChildren(fe.zh, h('small', {}, fe.en));
+      b.err.replaceChildren(fe.zh);
+      b.err.title = fe.en || '';
     }
     status.scrollIntoView({ block: 'nearest' });
   });
