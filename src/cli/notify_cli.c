@@ -72,6 +72,7 @@ static int send_cmd(struct store *s, int argc, char **argv, struct error *err) {
     notify_cli_config(argc, argv, &c);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
+    signal(SIGPIPE, SIG_IGN); /* a peer gone mid-write is an error to record (TLS writes too) */
     struct notify_send_stats st = {0};
     int rc =
         notify_recover(s, &c, cli_flag(argc, argv, "--recover"), notify_now(), &st.recovered, err);

@@ -72,7 +72,7 @@ struct overdue {
 };
 
 struct gather {
-    struct clause *cs[256]; /* the day's published clauses (arena) */
+    struct clause *cs[1024]; /* the day's published clauses (arena); more in one day are left out */
     int n_cs;
     struct hit *hits;
     size_t n_hits, cap_hits;
@@ -168,27 +168,29 @@ static int gather_applications(struct store *s, const struct network *n, const s
                                int64_t now, struct gather *x, struct error *err) {
     if (!has_module(s, "workflow")) return 0;
     static const struct actor system = {.user_id = 0, .role = ROLE_ADMIN, .region = -1};
-    struct workflow_query q = {.state = -1, .is_overdue = true, .limit = 10000};
-    json_t *rows = NULL;
-    int64_t total = 0;
-    int rc = workflow_list(s, &system, &q, now, &rows, &total, err);
-    size_t i;
-    json_t *o;
-    json_array_foreach(rows, i, o) {
-        const char *uscc = json_string_value(json_object_get(o, "uscc"));
-        uint32_t row;
-        if (rc || !uscc || index_find_uscc(g, uscc, &row)) continue;
-        int u = row_unit(n, g, row);
-        if (u < 0) continue;
-        char line[512];
-        snprintf(line, sizeof line, "申请 #%lld %s「%s」%s",
-                 (long long)json_integer_value(json_object_get(o, "id")),
-                 json_string_value(json_object_get(o, "enterprise_name")),
-                 json_string_value(json_object_get(o, "clause_title")),
-                 json_string_value(json_object_get(o, "state_label")));
-        rc = add_late(x, u, line, err);
+    struct workflow_query q = {.state = -1, .is_overdue = true, .limit = 10000}; /* a page */
+    int rc = 0;
+    for (int64_t total = 1; !rc && q.offset < total; q.offset += q.limit) {
+        json_t *rows = NULL;
+        rc = workflow_list(s, &system, &q, now, &rows, &total, err);
+        size_t i;
+        json_t *o;
+        json_array_foreach(rows, i, o) {
+            const char *uscc = json_string_value(json_object_get(o, "uscc"));
+            uint32_t row;
+            if (rc || !uscc || index_find_uscc(g, uscc, &row)) continue;
+            int u = row_unit(n, g, row);
+            if (u < 0) continue;
+            char line[512];
+            snprintf(line, sizeof line, "申请 #%lld %s「%s」%s",
+                     (long long)json_integer_value(json_object_get(o, "id")),
+                     json_string_value(json_object_get(o, "enterprise_name")),
+                     json_string_value(json_object_get(o, "clause_title")),
+                     json_string_value(json_object_get(o, "state_label")));
+            rc = add_late(x, u, line, err);
+        }
+        json_decref(rows);
     }
-    json_decref(rows);
     return rc;
 }
 
@@ -324,8 +326,8 @@ int notify_daily_digest(struct store *s, const struct index_gen *g, int32_t day,
     if (!rc) rc = gather_tickets(s, n, day, &x, err);
     if (!rc) rc = gather_visits(s, n, day, &a, &x, err);
     if (!rc) {
-        qsort(x.hits, x.n_hits, sizeof *x.hits, cmp_hit);
-        qsort(x.late, x.n_late, sizeof *x.late, cmp_late);
+        if (x.n_hits) qsort(x.hits, x.n_hits, sizeof *x.hits, cmp_hit);
+        if (x.n_late) qsort(x.late, x.n_late, sizeof *x.late, cmp_late);
     }
     st.clauses = x.n_cs;
     struct notify_queue *q = NULL;

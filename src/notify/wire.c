@@ -97,7 +97,8 @@ struct conn {
 
 static void conn_close(struct conn *c) {
     if (c->ssl) {
-        SSL_shutdown(c->ssl); /* close_notify; the answer is not waited for */
+        if (SSL_is_init_finished(c->ssl))
+            SSL_shutdown(c->ssl); /* close_notify; the answer is not waited for */
         SSL_free(c->ssl);
     }
     if (c->ctx) SSL_CTX_free(c->ctx);

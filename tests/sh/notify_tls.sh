@@ -8,7 +8,7 @@
 # (tests only) skips the check.
 set -u
 cd "$(dirname "$0")/../.."
-D=build/duijie
+D=${DUIJIE_BIN:-build/duijie}
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
