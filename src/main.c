@@ -53,13 +53,14 @@ static const struct command commands[] = {
     {"applications", cli_applications,
      "applications [--state S] [--clause N] [--overdue] [--export F.xlsx|F.csv] [--db URI]"},
     {"exempt-batch", cli_exempt_batch,
-     "exempt-batch CLAUSE_ID [--date D] [--db URI]  免申即享: a batch from the eligible set"},
+     "exempt-batch CLAUSE_ID… | --all [--date D] [--db URI]  免申即享 batches (one index load)"},
     {"money", cli_money,
      "money [--by clause|policy|department|district|industry|year|month]  paid totals (fen)"},
     {"network", cli_network,
      "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
     {"notify", cli_notify,
-     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines |\n"
+     "                          digest [--date D] | prefs R | stats"},
     {"user", cli_user,
      "user add NAME --role KEY [--uscc X] [--region R] [--dept D] [--org N] | passwd NAME |\n"
      "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"

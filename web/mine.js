@@ -2,7 +2,10 @@
 // a button to fill it in) and nearly qualifies for (which condition fails); the total it could
 // receive; and the 政策计算器: change a value and watch the results, amounts and derived fields
 // (why 小型企业) update. Backed by POST /api/enterprises/{uscc}/matches, which evaluates the stored
-// profile with the values changed and stores nothing. Server text only through text nodes.
+// profile with the values changed and stores nothing. A missing value's 填写 opens the field with a
+// 保存 button that writes it to the enterprise's own profile (GET the stored profile, change that one
+// value, POST /api/enterprises: the endpoint stores a whole profile), then the groups refresh.
+// Server text only through text nodes.
 'use strict';
 
 const root = document.getElementById('mine');
@@ -25,7 +28,7 @@ function inputText(f) {
 
 // ---- the calculator ----
 
-function calcInput(d, current) {
+function calcInput(d, current, canSave) {
   const id = 'calc-' + d.key;
   const onChange = (v) => { st.changes[d.key] = v; schedule(); };
   let input;
@@ -48,18 +51,94 @@ function calcInput(d, current) {
       placeholder: d.type === 'money' ? '如 500万元' : d.type === 'int' ? '整数' + (d.unit ? '（' + d.unit + '）' : '') : '' });
     input.addEventListener('input', () => onChange(input.value.trim() === '' ? null : d.type === 'int' && /^\d+$/.test(input.value.trim()) ? parseInt(input.value.trim(), 10) : input.value.trim()));
   }
-  return h('div', { class: 'calc-field', 'data-key': d.key },
+  const save = canSave ? h('button', { class: 'btn small save-field', type: 'button', onclick: () => saveField(d.key) }, '保存到档案') : null;
+  return h('div', { class: 'calc-field' + (canSave ? ' to-save' : ''), 'data-key': d.key },
     d.type === 'set' ? h('span', { class: 'calc-label' }, d.label) : h('label', { class: 'calc-label', for: id }, d.label + (d.unit && d.type !== 'money' ? `（${d.unit}）` : '')),
-    input, h('div', { class: 'field-error', 'aria-live': 'polite' }));
+    save ? h('div', { class: 'calc-save' }, input, save) : input,
+    h('div', { class: 'field-error', 'aria-live': 'polite' }));
 }
 
-function addCalcField(key, focus) {
+// ---- saving a filled-in value to the enterprise's profile ----
+
+// A stored value (GET /api/enterprises/{uscc}: money in fen, region and industry as objects) as
+// POST /api/enterprises reads it back, exactly: money as yuan text with two decimals.
+function storedInput(type, v) {
+  if (v === null || v === undefined) return null;
+  if (type === 'money') {
+    let fen = BigInt(v); const neg = fen < 0n; if (neg) fen = -fen;
+    return (neg ? '-' : '') + (fen / 100n).toString() + '.' + (fen % 100n).toString().padStart(2, '0');
+  }
+  if (type === 'region') return String(v.code);
+  if (type === 'industry') return v.code;
+  return v;
+}
+
+function profileBody(p) {
+  const body = {};
+  for (const [k, f] of Object.entries(p.fields || {})) {
+    if (f.derived) continue;
+    const v = storedInput(f.type, f.value);
+    if (v !== null) body[k] = v;
+  }
+  if (p.fiscal_year) body.fiscal_year = p.fiscal_year;
+  if (p.history) {
+    body.history = {};
+    for (const [y, vals] of Object.entries(p.history)) {
+      body.history[y] = {};
+      for (const [k, v] of Object.entries(vals)) body.history[y][k] = storedInput(st.byKey.get(k) ? st.byKey.get(k).type : '', v);
+    }
+  }
+  return body;
+}
+
+async function saveField(key) {
+  const row = document.querySelector(`#calc-fields [data-key="${key}"]`);
+  const err = row && row.querySelector('.field-error');
+  const status = document.getElementById('calc-status');
+  const v = st.changes[key];
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length && st.byKey.get(key).type !== 'set')) {
+    if (err) err.replaceChildren('请先填写' + st.byKey.get(key).label);
+    return;
+  }
+  const button = row.querySelector('.save-field');
+  button.disabled = true;
+  const cur = await api('/api/enterprises/' + encodeURIComponent(st.uscc));
+  let r = cur;
+  if (cur.ok) {
+    const body = profileBody(cur.body);
+    body[key] = v;
+    r = await postJSON('/api/enterprises', body);
+  }
+  button.disabled = false;
+  if (!r.ok) {
+    const fe = ((r.body && r.body.error && r.body.error.fields) || []).find((f) => f.field === key);
+    if (err) err.replaceChildren(fe ? fe.zh : errorBox(r.body, '保存失败'));
+    return;
+  }
+  delete st.changes[key];
+  const base = await postJSON('/api/enterprises/' + encodeURIComponent(st.uscc) + '/matches', { set: {} });
+  if (base.ok) st.base = base.body;
+  row.classList.remove('to-save');
+  row.classList.add('saved');
+  button.remove();
+  if (err) err.replaceChildren();
+  await evaluate();
+  if (status && !Object.keys(st.changes).length) status.textContent = '已保存到企业档案：' + st.byKey.get(key).label;
+}
+
+// save: the row offers 保存到档案 (a 填写 for a missing value).
+function addCalcField(key, focus, save) {
   const d = st.byKey.get(key);
   const box = document.getElementById('calc-fields');
   if (!d || !box) return;
   let row = box.querySelector(`[data-key="${key}"]`);
+  if (row && save && !row.querySelector('.save-field')) {
+    const fresh = calcInput(d, st.base && st.base.profile.fields[key], true);
+    row.replaceWith(fresh);
+    row = fresh;
+  }
   if (!row) {
-    row = calcInput(d, st.base && st.base.profile.fields[key]);
+    row = calcInput(d, st.base && st.base.profile.fields[key], save);
     box.append(row);
   }
   if (focus) {
@@ -110,7 +189,7 @@ function clauseItem(m) {
     m.status === 'nearly' ? h('div', { class: 'failing' }, '未满足：', m.failing || m.failing_condition) : null,
     m.status === 'unknown' && m.missing && m.missing.length ? h('div', { class: 'missing-row' }, '缺少资料：', m.missing.join('、'),
       m.missing.map((label) => st.byLabel.get(label) ? h('button', { class: 'btn plain small', type: 'button',
-        onclick: () => addCalcField(st.byLabel.get(label).key, true) }, '填写' + label) : null)) : null,
+        onclick: () => addCalcField(st.byLabel.get(label).key, true, true) }, '填写' + label) : null)) : null,
     why.length ? h('details', {}, h('summary', {}, '为什么'), h('ul', { class: 'why' }, why), m.award_text ? h('p', { class: 'explain' }, '金额计算：', m.award_text) : null) : null);
 }
 
@@ -187,13 +266,13 @@ async function main() {
   addSel.addEventListener('change', () => { if (addSel.value) addCalcField(addSel.value, true); addSel.value = ''; });
   const reset = h('button', { class: 'btn plain', type: 'button', onclick: () => { st.changes = {}; renderCalc(); evaluate(); } }, '恢复档案数据');
   const calc = h('section', { class: 'card calc', id: 'calc' }, h('h2', {}, '政策计算器'),
-    h('p', { class: 'summary' }, '修改下面的数值（如研发费用），结果与金额即时更新；只做试算，不会保存到企业档案。'),
+    h('p', { class: 'summary' }, '修改下面的数值（如研发费用），结果与金额即时更新；只做试算，不会保存。补填缺少的资料后点“保存到档案”才写入企业档案。'),
     h('div', { id: 'calc-fields', class: 'calc-fields' }),
     h('div', { class: 'actions calc-actions' }, addSel, reset),
     h('p', { id: 'calc-status', class: 'summary', 'aria-live': 'polite' }, '当前为企业档案中的数据'));
   function renderCalc() {
     const box = calc.querySelector('#calc-fields');
-    box.replaceChildren(...calcKeys.map((k) => calcInput(st.byKey.get(k), fs[k])));
+    box.replaceChildren(...calcKeys.map((k) => calcInput(st.byKey.get(k), st.base.profile.fields[k])));
   }
   renderCalc();
   root.replaceChildren(

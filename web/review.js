@@ -238,10 +238,19 @@ async function showPayments() {
   const r = await api('/api/payments?page_size=50');
   if (!r.ok) { list.replaceChildren(errorBox(r.body, '加载失败')); return; }
   const items = r.body.items || [];
-  list.replaceChildren(h('p', { class: 'summary' }, `共 ${r.body.total} 笔`), items.length ? h('div', { class: 'table-wrap' }, h('table', {},
+  // the payment rows carry the USCC only: each firm's name from its profile, one request per firm
+  const names = new Map();
+  const firm = (uscc) => h('td', { class: 'firm', 'data-uscc': uscc }, h('span', { class: 'firm-name' }, '…'), h('div', { class: 'mono summary' }, uscc));
+  list.replaceChildren(h('p', { class: 'summary' }, `共 ${r.body.total} 笔`), items.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'rv-payments' },
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', {}, '条款'), h('th', {}, '金额'), h('th', {}, '兑付日期'), h('th', { class: 'hide-sm' }, '凭证号'))),
-    h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, p.enterprise_name || p.uscc), h('td', {}, p.clause_title),
+    h('tbody', {}, items.map((p) => h('tr', {}, firm(p.uscc), h('td', {}, p.clause_title),
       h('td', {}, moneyNode(p.amount_fen)), h('td', {}, dateText(p.paid_on)), h('td', { class: 'hide-sm mono' }, p.payment_ref || '')))))) : h('p', { class: 'loading' }, '暂无兑付'));
+  await Promise.all([...new Set(items.map((p) => p.uscc))].map(async (uscc) => {
+    const e = await api('/api/enterprises/' + encodeURIComponent(uscc));
+    names.set(uscc, e.ok && e.body.name ? e.body.name : '');
+  }));
+  for (const td of list.querySelectorAll('td.firm'))
+    td.querySelector('.firm-name').textContent = names.get(td.dataset.uscc) || '（名称不可见）';
 }
 
 async function route() {

@@ -38,9 +38,10 @@ int demo_generate_clauses(struct store *s, uint64_t seed, int n, struct error *e
 #define DEMO_DEPARTMENT "青岛市科学技术局" /* the demo officer's: it owns demo policies */
 
 /* One user per role, demo_<role key> ("demo_enterprise", "demo_centre" …), password
- * DEMO_PASSWORD, bound to the synthetic city `seed` of n enterprises: the enterprise user to its
- * first enterprise in 市南区 (none when there is none), the commissioner and the station to that
- * enterprise's town, the centre to 市南区, the officer to DEMO_DEPARTMENT; the others city-wide.
+ * DEMO_PASSWORD, bound to the synthetic city `seed` of n enterprises: the enterprise user to the
+ * firm of the first 市南区 enterprise's town eligible for the most open clauses one applies for
+ * (none when 市南区 has no firm; the published clauses are read here), the commissioner and the
+ * station to that town, the centre to 市南区, the officer to DEMO_DEPARTMENT; the others city-wide.
  * Users left by an earlier run get DEMO_PASSWORD back. Call it outside a transaction (two runs at
  * once on PostgreSQL: a conflict must not abort the other statements). */
 int demo_add_users(struct store *s, uint64_t seed, int64_t n_enterprises, struct error *err);

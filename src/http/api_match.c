@@ -236,7 +236,34 @@ void http_match_release(struct index_gen *g, void *token) {
     release(g, token);
 }
 
-/* POST /api/match/preview {"rule": "…"} */
+/* The rows the caller may count: NULL for a city-wide role, else the live rows registered within
+ * the actor's area (a district centre's district, a commissioner's or station's area), the same
+ * cut as a clause's enterprises (http_scope_region). */
+static int scope_rows(struct http_request *req, const struct index_gen *g, roaring_bitmap_t **out,
+                      struct error *err) {
+    *out = NULL;
+    int region = http_actor(req)->region;
+    if (region < 0) return 0;
+    struct index_atom a = {F_REGION, INDEX_WITHIN, region, {0, 1}};
+    return index_eval_atom_within(g, &a, NULL, out, NULL, err);
+}
+
+/* {"region": {"code", "name"}} for an area-scoped caller, {"region": null} for the whole city. */
+static json_t *scope_json(struct http_request *req) {
+    int region = http_actor(req)->region;
+    json_t *o = json_object();
+    if (region < 0) {
+        json_object_set_new(o, "region", json_null());
+        return o;
+    }
+    json_t *x = json_object();
+    json_object_set_new(x, "code", json_integer(region_at(region)->code));
+    json_object_set_new(x, "name", json_string(region_at(region)->name));
+    json_object_set_new(o, "region", x);
+    return o;
+}
+
+/* POST /api/match/preview {"rule": "…"}: counted within the caller's area (scope_rows). */
 static void preview(struct http_request *req, struct http_response *res) {
     json_t *body = http_body_json(req, res);
     if (!body) return;
@@ -265,15 +292,22 @@ static void preview(struct http_request *req, struct http_response *res) {
     const struct rule_version *v = rules_version_at(r, index_gen_today(g));
     json_t *out = NULL;
     char day[16];
+    roaring_bitmap_t *scope = NULL;
+    int rc = 0;
     if (!v || !v->cond)
-        error_set(&err, ERR_NOTFOUND, "规则今天没有生效的版本",
-                  "the rule has no version in force today");
-    else if (match_preview_json(g, v->cond, &out, &err) == 0) {
+        rc = error_set(&err, ERR_NOTFOUND, "规则今天没有生效的版本",
+                       "the rule has no version in force today");
+    else
+        rc = scope_rows(req, g, &scope, &err);
+    if (!rc && match_preview_json_within(g, v->cond, scope, &out, &err) == 0) {
+        uint64_t total = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
         json_object_set_new(out, "date", json_string(date_format(index_gen_today(g), day, 16)));
-        json_object_set_new(out, "enterprises_total", json_integer((json_int_t)index_gen_count(g)));
+        json_object_set_new(out, "enterprises_total", json_integer((json_int_t)total));
+        json_object_set_new(out, "scope", scope_json(req));
         http_reply_json(res, 200, out);
     }
     if (!out) http_reply_err(res, 0, &err);
+    if (scope) roaring_bitmap_free(scope);
     release(g, cat);
     rules_free(r);
 }
