@@ -19,6 +19,12 @@ for b in build/bench/*; do
     echo "== $(basename "$b")" | tee -a "$log"
     if ! "$b" 2>&1 | tee -a "$log"; then status=1; echo "FAIL $(basename "$b")" | tee -a "$log"; fi
 done
+# benchmarks that are scripts (bench/ui_load.sh: pages in a browser; each skips without its tools)
+for b in bench/*.sh; do
+    [ -x "$b" ] || continue
+    echo "== $(basename "$b" .sh)" | tee -a "$log"
+    if ! "$b" 2>&1 | tee -a "$log"; then status=1; echo "FAIL $(basename "$b")" | tee -a "$log"; fi
+done
 if command -v python3 >/dev/null 2>&1 && ls bench/tmp/*.json >/dev/null 2>&1; then
     python3 - <<'PY'
 import glob, json, os, platform

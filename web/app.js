@@ -47,10 +47,17 @@ function industryInput(name, value, placeholder) {
 // ---- 企业查询: the list ----
 
 async function showList(params) {
-  const tree = await regions();
   const q = params.get('q') || '', county = params.get('county') || '', town = params.get('town') || '';
   const industry = params.get('industry') || '', size = params.get('size') || '';
   const page = Math.max(1, parseInt(params.get('page') || '1', 10) || 1);
+  // the list is asked for at once, alongside the region tree the form needs
+  const apiParams = new URLSearchParams({ page: String(page), page_size: '20' });
+  if (q) apiParams.set('q', q);
+  if (town || county) apiParams.set('region', town || county);
+  if (industry) apiParams.set('industry', industry);
+  if (size) apiParams.set('size', size);
+  const listed = api('/api/enterprises?' + apiParams.toString());
+  const tree = await regions();
 
   const countySel = h('select', { name: 'county' }, h('option', { value: '' }, '全部区市'),
     (tree.children || []).map(c => h('option', { value: String(c.code), selected: String(c.code) === county }, c.name)));
@@ -86,12 +93,7 @@ async function showList(params) {
   const results = h('div', {}, h('p', { class: 'loading' }, '正在查询…'));
   app.replaceChildren(h('section', { class: 'card' }, h('h2', {}, '企业查询'), form), h('section', { class: 'card' }, results));
 
-  const apiParams = new URLSearchParams({ page: String(page), page_size: '20' });
-  if (q) apiParams.set('q', q);
-  if (town || county) apiParams.set('region', town || county);
-  if (industry) apiParams.set('industry', industry);
-  if (size) apiParams.set('size', size);
-  const r = await api('/api/enterprises?' + apiParams.toString());
+  const r = await listed;
   if (!r.ok) { results.replaceChildren(errorBox(r.body, '查询失败')); return; }
   const { total, items, page_size: pageSize } = r.body;
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -157,12 +159,11 @@ function matchesCard(m) {
 
 async function showDetail(uscc) {
   app.replaceChildren(h('p', { class: 'loading' }, '正在加载…'));
-  const [r, mr] = await Promise.all([api('/api/enterprises/' + encodeURIComponent(uscc)),
-    api('/api/enterprises/' + encodeURIComponent(uscc) + '/matches')]);
+  const [r, mr, defs] = await Promise.all([api('/api/enterprises/' + encodeURIComponent(uscc)),
+    api('/api/enterprises/' + encodeURIComponent(uscc) + '/matches'), fields()]);
   const back = h('a', { class: 'back', href: '#/' }, '← 返回企业查询');
   if (!r.ok) { app.replaceChildren(back, errorBox(r.body, '加载失败')); return; }
   const p = r.body; const fs = p.fields || {};
-  const defs = await fields();
   const own = [], derived = [];
   for (const d of defs) {
     const f = fs[d.key];
@@ -286,7 +287,8 @@ async function showNew() {
       const b = boxes[fe.field];
       if (!b) continue;
       b.wrap.classList.add('has-error');
-      b.err.replaceChildren(fe.zh, h('small', {}, fe.en));
+      b.err.replaceChildren(fe.zh);
+      b.err.title = fe.en || '';
     }
     status.scrollIntoView({ block: 'nearest' });
   });

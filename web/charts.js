@@ -49,14 +49,19 @@ function chartPanel(spec) {
     const unit = s.money ? '万元' : (s.unit || '');
     const base = { color: PALETTE, animation: false, tooltip: { trigger: s.kind === 'pie' ? 'item' : 'axis', valueFormatter: (v) => `${v} ${unit}` },
       legend: s.series.length > 1 || s.kind === 'pie' ? { bottom: 0, type: 'scroll' } : undefined,
-      grid: { left: 8, right: 16, top: 16, bottom: s.series.length > 1 ? 36 : 8, containLabel: true } };
+      grid: { left: 8, right: 16, top: s.kind === 'bar' || s.kind === 'line' ? 30 : 16, bottom: s.series.length > 1 ? 36 : 8, containLabel: true } };
     if (s.kind === 'pie') {
       return { ...base, series: [{ type: 'pie', radius: ['35%', '65%'], top: 0, bottom: 24, label: { formatter: '{b}\n{c}' },
         data: s.categories.map((c, i) => ({ name: c, value: val(s.series[0].data[i] ?? 0) })) }] };
     }
     const horizontal = s.kind === 'hbar';
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : 64, overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
-    const num = { type: 'value', name: unit, axisLabel: { hideOverlap: true } };
+    // a vertical chart's labels share the width: few categories get room for their whole name
+    const slot = Math.floor((box.clientWidth || 300) / Math.max(1, s.categories.length)) - 8;
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
+    // counts (件, 家, 次) have no halves
+    // the unit names the value axis above a vertical chart; a horizontal one's would be cut off at
+    // the right edge (its title and tooltip say the unit)
+    const num = { type: 'value', name: horizontal ? undefined : unit, minInterval: s.money ? undefined : 1, axisLabel: { hideOverlap: true } };
     return { ...base, xAxis: horizontal ? num : cat, yAxis: horizontal ? { ...cat, inverse: true } : num,
       series: s.series.map((x) => ({ name: x.name, type: s.kind === 'line' ? 'line' : 'bar', stack: s.stack ? 'all' : undefined,
         data: x.data.map(val), barMaxWidth: 28 })) };

@@ -59,7 +59,9 @@ function postJSON(path, obj) {
 function errorBox(body, fallback) {
   const e = (body && body.error) || { zh: fallback || '请求失败', en: '' };
   const where = e.line && !/第 \d+ 行/.test(e.zh || '') ? `（第 ${e.line} 行第 ${e.col} 列）` : '';
-  return h('div', { class: 'error-box', role: 'alert' }, (e.zh || '') + where, e.en ? h('small', {}, e.en) : null);
+  // the page is Chinese only: the English message stays at hand (hover, or a screen reader's
+  // description) for whoever supports the user, without mixing languages on screen
+  return h('div', { class: 'error-box', role: 'alert', title: e.en || null, lang: 'zh-CN' }, (e.zh || '') + where);
 }
 
 // ---- dates: 2026-03-01 → 2026年3月1日 ----

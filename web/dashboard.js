@@ -36,28 +36,37 @@ async function coverage() {
   const pol = await api('/api/policies?status=published');
   if (!pol.ok) return null;
   const clauses = [];
-  for (const p of pol.body.policies) {
-    if (clauses.length >= MAX_CLAUSES) break;
-    const d = await api('/api/policies/' + p.id);
+  // the policies' clauses at once, not one policy after another (first load under a second)
+  const details = await Promise.all(pol.body.policies.slice(0, MAX_CLAUSES).map((p) => api('/api/policies/' + p.id)));
+  for (const d of details) {
     if (!d.ok) continue;
     for (const c of d.body.clauses) if (c.rule && clauses.length < MAX_CLAUSES) clauses.push(c);
   }
+  await sessionReady; // the previews are POSTs: they carry the session's CSRF token
   const counts = await Promise.all(clauses.map((c) => postJSON('/api/match/preview', { rule: c.rule })));
   return { clauses, counts: counts.map((r) => (r.ok ? r.body.counts : null)), total: pol.body.total };
 }
 
 async function main() {
+  // first load: the chart library and the figures are fetched while the session is still being
+  // checked, not after it (someone signed out gets 401s and is sent to sign in all the same)
+  loadECharts();
+  // coverage (a preview per clause) takes longest: the rest is shown first, coverage fills its
+  // place when it arrives
+  const covered = coverage();
+  const data = Promise.all([money(), api('/api/health'),
+    api('/api/network/stats?by=centre'), api('/api/network/stats?by=commissioner')]);
   await sessionReady;
   if (!requireSignIn()) return;
-  const [m, cov, health, centres, comms] = await Promise.all([money(), coverage(), api('/api/health'),
-    api('/api/network/stats?by=centre'), api('/api/network/stats?by=commissioner')]);
+  const [m, health, centres, comms] = await data;
   const parts = [];
   const missing = [];
 
   // headline figures
   const kpis = [];
   if (health.ok && health.body.enterprises != null) kpis.push(kpi('在库企业', groupDigits(String(health.body.enterprises)) + ' 家', 'kpi-enterprises'));
-  if (cov) kpis.push(kpi('有效政策', groupDigits(String(cov.total)) + ' 项', 'kpi-policies'));
+  const policiesKpi = kpi('有效政策', '…', 'kpi-policies');
+  kpis.push(policiesKpi);
   if (m && m.month) {
     kpis.push(kpi('已兑现资金', moneyNode(m.month.paid_fen), 'kpi-paid'));
     kpis.push(kpi('已批准待兑现', moneyNode(m.month.approved_unpaid_fen), 'kpi-unpaid'));
@@ -81,17 +90,24 @@ async function main() {
     missing.push('资金兑现与申请办理');
   }
 
-  if (cov) {
+  const covPlace = h('section', { class: 'card', id: 'dash-coverage' }, h('h2', {}, '政策覆盖'), h('p', { class: 'loading' }, '正在统计各条款今日符合条件的企业…'));
+  parts.push(covPlace);
+  const showCoverage = (cov) => {
+    if (!cov) { covPlace.remove(); policiesKpi.remove(); return; }
+    policiesKpi.querySelector('.kpi-value').textContent = groupDigits(String(cov.total)) + ' 项';
     const paidByClause = new Map(((m && m.clause && m.clause.groups) || []).map((g) => [String(g.key), g.payments]));
     const names = cov.clauses.map((c) => c.title);
     const series = [{ name: '符合', data: cov.counts.map((c) => (c ? c.eligible : 0)) },
       { name: '可能符合', data: cov.counts.map((c) => (c ? c.unknown : 0)) }];
     if (m && m.clause) series.push({ name: '已兑现（笔）', data: cov.clauses.map((c) => paidByClause.get(String(c.id)) || 0) });
     const none = cov.clauses.filter((c, i) => cov.counts[i] && cov.counts[i].eligible === 0).length;
-    parts.push(section('政策覆盖', `已发布条款 ${cov.clauses.length} 条${cov.clauses.length >= MAX_CLAUSES ? '（前 ' + MAX_CLAUSES + ' 条）' : ''}：今日符合条件的企业数${m && m.clause ? '与已兑现笔数' : ''}。无企业符合的条款 ${none} 条。`,
+    covPlace.replaceWith(section('政策覆盖', `已发布条款 ${cov.clauses.length} 条${cov.clauses.length >= MAX_CLAUSES ? '（前 ' + MAX_CLAUSES + ' 条）' : ''}：今日符合条件的企业数${m && m.clause ? '与已兑现笔数' : ''}。无企业符合的条款 ${none} 条。`,
       chartPanel({ title: '各条款覆盖企业', kind: 'hbar', unit: '家', categoryLabel: '条款', categories: names, series })));
-    if (!m) missing.push('各条款的申请与兑现');
-  }
+    if (!m) {
+      const note = document.getElementById('dash-missing') || dash.appendChild(h('p', { class: 'summary', id: 'dash-missing' }, '以下统计尚未开通，暂不显示：'));
+      note.append((note.textContent.endsWith('：') ? '' : '；') + '各条款的申请与兑现');
+    }
+  };
   if (centres.ok && comms.ok) {
     const activity = (units, title, top) => {
       const u = [...units].sort((a, b) => b.visits - a.visits).slice(0, top);
@@ -105,6 +121,7 @@ async function main() {
   }
   if (missing.length) parts.push(h('p', { class: 'summary', id: 'dash-missing' }, '以下统计尚未开通，暂不显示：' + missing.join('；')));
   dash.replaceChildren(...parts);
+  showCoverage(await covered);
 }
 
 main().catch((e) => dash.replaceChildren(errorBox(null, '页面出错：' + e.message)));

@@ -243,8 +243,8 @@ async function showPayments() {
   const firm = (uscc) => h('td', { class: 'firm', 'data-uscc': uscc }, h('span', { class: 'firm-name' }, '…'), h('div', { class: 'mono summary' }, uscc));
   list.replaceChildren(h('p', { class: 'summary' }, `共 ${r.body.total} 笔`), items.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'rv-payments' },
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', {}, '条款'), h('th', {}, '金额'), h('th', {}, '兑付日期'), h('th', { class: 'hide-sm' }, '凭证号'))),
-    h('tbody', {}, items.map((p) => h('tr', {}, firm(p.uscc), h('td', {}, p.clause_title),
-      h('td', {}, moneyNode(p.amount_fen)), h('td', {}, dateText(p.paid_on)), h('td', { class: 'hide-sm mono' }, p.payment_ref || '')))))) : h('p', { class: 'loading' }, '暂无兑付'));
+    h('tbody', {}, items.map((p) => h('tr', {}, firm(p.uscc), h('td', { class: 'pay-clause' }, p.clause_title),
+      h('td', { class: 'pay-amount' }, moneyNode(p.amount_fen)), h('td', { class: 'pay-date' }, dateText(p.paid_on)), h('td', { class: 'hide-sm mono' }, p.payment_ref || '')))))) : h('p', { class: 'loading' }, '暂无兑付'));
   await Promise.all([...new Set(items.map((p) => p.uscc))].map(async (uscc) => {
     const e = await api('/api/enterprises/' + encodeURIComponent(uscc));
     names.set(uscc, e.ok && e.body.name ? e.body.name : '');

@@ -125,7 +125,9 @@ async function run() {
   results.replaceChildren();
   if (!ok || !body || body.error) {
     const e = (body && body.error) || {};
-    msg.replaceChildren(el('span', 'error-box', (e.zh || '搜索失败') + (e.en ? ' / ' + e.en : '')));
+    const box = el('span', 'error-box', e.zh || '搜索失败');
+    if (e.en) box.title = e.en;
+    msg.replaceChildren(box);
     showFacets({});
     showPager(0);
     return;

@@ -12,7 +12,8 @@ async function loadQueue() {
   const msg = document.getElementById('q-msg');
   if (!r.ok) { list.replaceChildren(); msg.replaceChildren(errorBox(r.body, r.status === 401 ? '请先登录' : '加载失败')); return; }
   msg.textContent = `共 ${r.body.total} 件`;
-  list.replaceChildren(h('table', {},
+  if (!r.body.tickets.length) { list.replaceChildren(h('p', { class: 'summary empty' }, '该状态下暂无诉求')); document.getElementById('q-pager').replaceChildren(); return; }
+  list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, ...['编号', '类型', '标题', '地区', '状态', '承诺办结', '承办单位', '升级'].map((x) => h('th', {}, x)))),
     h('tbody', {}, ...r.body.tickets.map((t) => h('tr', {},
       h('td', { class: 'mono' }, String(t.id)),
@@ -22,7 +23,7 @@ async function loadQueue() {
       h('td', {}, stateTag(t.state)),
       h('td', { class: t.overdue ? 'overdue' : null }, zhDate(t.due)),
       h('td', {}, t.dept || '待分派'),
-      h('td', {}, t.escalations ? `${t.escalations} 次` : '—'))))));
+      h('td', {}, t.escalations ? `${t.escalations} 次` : '—')))))));
   document.getElementById('q-pager').replaceChildren(
     h('button', { class: 'btn plain', disabled: page <= 1, onclick: () => { page--; loadQueue(); } }, '上一页'),
     h('span', {}, `第 ${page} 页`),
@@ -75,14 +76,15 @@ async function openTicket(id) {
 }
 
 function statsTable(title, rows) {
-  return h('div', {}, h('h3', {}, title), h('table', {},
+  if (!rows.length) return h('div', {}, h('h3', {}, title), h('p', { class: 'summary' }, '暂无诉求'));
+  return h('div', {}, h('h3', {}, title), h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, ...['名称', '总数', '在办', '已答复', '按期', '按期率', '超期在办', '满意度'].map((x) => h('th', {}, x)))),
     h('tbody', {}, ...rows.map((r) => h('tr', {},
       h('td', {}, r.name || '（未分派）'), h('td', {}, String(r.count)), h('td', {}, String(r.open)),
       h('td', {}, String(r.answered)), h('td', {}, String(r.on_time)),
       h('td', {}, r.on_time_permille === null ? '—' : (r.on_time_permille / 10).toFixed(1) + '%'),
       h('td', {}, String(r.overdue_open)),
-      h('td', {}, r.satisfaction_x100 === null ? '—' : (r.satisfaction_x100 / 100).toFixed(2)))))));
+      h('td', {}, r.satisfaction_x100 === null ? '—' : (r.satisfaction_x100 / 100).toFixed(2))))))));
 }
 
 async function loadStats() {

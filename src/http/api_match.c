@@ -52,21 +52,29 @@ static void catalog_release(struct catalog_ref *c) {
     }
 }
 
+static int load_locked(const struct http_server *srv, struct store *s, int32_t today, int64_t n_e,
+                       int64_t n_c, struct error *err);
+
 /* With state.mu held: (re)builds what is stale. */
 static int refresh_locked(struct http_request *req, struct store *s, struct error *err) {
     const struct http_server *srv = http_request_server(req);
     const char *db = srv->db ? srv->db : "";
     time_t now = time(NULL);
     int32_t today = date_today();
-    /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
+    /* without notice.c, another replica's write (a change notice) reloads at once */
     uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
     bool is_usable = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
                      state.today == today; /* may answer while a newer generation loads */
-    bool is_same = is_usable && state.watch_version >= wv;
-    if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
-    int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
+    /* with change notices (PostgreSQL) they bring every change: notice.c applies the changed rows
+     * (http_match_note_enterprise), reloads in the background or marks the catalog stale */
+    bool is_heard = srv->watch != NULL;
+    bool is_same = is_usable && (is_heard || state.watch_version >= wv);
+    if (is_same && !state.is_stale && (is_heard || now - state.checked < RECHECK_SECONDS)) return 0;
+    bool is_counted = !(is_heard && is_same); /* (a count of 2M rows is not free) */
+    int64_t n_e = is_counted ? store_count_enterprises(s) : state.n_enterprises;
+    int64_t n_c = is_counted ? store_count_clauses(s) : state.n_clauses;
     state.checked = now;
-    if (is_same && n_e == state.n_enterprises && n_c == state.n_clauses) {
+    if (is_same && (is_heard || (n_e == state.n_enterprises && n_c == state.n_clauses))) {
         if (!state.is_stale) return 0;
         struct catalog_ref *cr = calloc(1, sizeof *cr); /* the clauses only: the index is current */
         if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
@@ -90,6 +98,16 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
             pthread_cond_wait(&state.loaded, &state.mu);
         return state.ix ? 0 : error_set(err, ERR_DB, "索引加载失败", "the index could not load");
     }
+    int rc = load_locked(srv, s, today, n_e, n_c, err);
+    if (!rc && (wv > state.watch_version || !is_same)) state.watch_version = wv;
+    return rc;
+}
+
+/* With state.mu held and no load under way: builds a whole new generation and catalog from s
+ * outside the lock (state.is_loading meanwhile) and publishes them. */
+static int load_locked(const struct http_server *srv, struct store *s, int32_t today, int64_t n_e,
+                       int64_t n_c, struct error *err) {
+    const char *db = srv->db ? srv->db : "";
     state.is_loading = true;
     pthread_mutex_unlock(&state.mu);
     struct index_gen *g = NULL;
@@ -121,9 +139,22 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.today = today;
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
-    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_stale = false;
     return 0;
+}
+
+int http_match_reload(const struct http_server *srv, struct store *s, struct error *err) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading) /* it may have read rows before the change that asks for this */
+        pthread_cond_wait(&state.loaded, &state.mu);
+    int rc = 0;
+    if (state.ix && state.server == srv) {
+        int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
+        rc = load_locked(srv, s, date_today(), n_e, n_c, err);
+        if (!rc) rc = 1;
+    }
+    pthread_mutex_unlock(&state.mu);
+    return rc;
 }
 
 void http_match_note_enterprise(const struct http_server *srv, int64_t id,
@@ -132,6 +163,8 @@ void http_match_note_enterprise(const struct http_server *srv, int64_t id,
     if (!d) return; /* the next reload (count or notice) brings it */
     *d = *p;
     pthread_mutex_lock(&state.mu);
+    while (state.is_loading && srv->watch) /* notice.c: the load may predate the change */
+        pthread_cond_wait(&state.loaded, &state.mu);
     if (state.ix && state.server == srv && !state.is_loading) {
         profile_derive(d, state.today, NULL);
         struct index_gen *g = index_acquire(state.ix);
@@ -146,6 +179,16 @@ void http_match_note_enterprise(const struct http_server *srv, int64_t id,
     }
     pthread_mutex_unlock(&state.mu);
     free(d);
+}
+
+void http_match_note_removed(const struct http_server *srv, const char *uscc) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading && srv->watch)
+        pthread_cond_wait(&state.loaded, &state.mu);
+    struct error err;
+    if (state.ix && state.server == srv && index_remove(state.ix, uscc, &err) == 0)
+        state.n_enterprises--;
+    pthread_mutex_unlock(&state.mu);
 }
 
 void http_match_invalidate(void) {

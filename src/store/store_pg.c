@@ -340,33 +340,63 @@ static int read_version(struct pg_store *ps, struct error *err) {
     return rc;
 }
 
-/* The tables whose writes other replicas must hear of (their in-memory index and catalog). */
-static const char *const notify_tables[] = {"enterprise", "policy", "clause"};
+/* The tables whose writes other replicas must hear of (their in-memory index and catalog):
+ * enterprise, policy, clause. The notices other replicas hear (store_pg_watch.c LISTENs; PostgreSQL
+ * delivers them at commit and folds equal ones within a transaction). Payloads, read by the server
+ * (src/http/notice.c): "policy", "clause"            a statement wrote that table (the catalog:
+ * small, reloaded); "enterprise put U1 U2 …"      these USCCs were inserted or updated (at most
+ * NOTICE_ROWS); "enterprise del U1 U2 …"      these were deleted; "enterprise all" more rows than
+ * that (a bulk import), or a TRUNCATE. The enterprise triggers read the statement's transition
+ * table, at most NOTICE_ROWS + 1 rows of it. Not a schema version of its own, since SQLite has no
+ * such thing; (re)created, when any is missing, under the migration lock. */
+#define NOTICE_ROWS "200" /* the most USCCs a notice names (18 bytes each; 8000 at most) */
+static const char notify_functions_sql[] =
+    "CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+    "PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE WHEN TG_TABLE_NAME = "
+    "'enterprise' THEN ' all' ELSE '' END); RETURN NULL; END$$;"
+    "CREATE OR REPLACE FUNCTION duijie_notify_rows() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "DECLARE n bigint; list text; BEGIN "
+    "IF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT "
+    "uscc FROM duijie_old LIMIT " NOTICE_ROWS " + 1) t; "
+    "ELSE SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT uscc FROM duijie_new "
+    "LIMIT " NOTICE_ROWS " + 1) t; END IF; "
+    "IF n > " NOTICE_ROWS " THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || "
+    "' all'); ELSIF n > 0 THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE "
+    "TG_OP WHEN 'DELETE' THEN ' del ' ELSE ' put ' END || list); END IF; RETURN NULL; END$$;";
 
-/* One NOTIFY per writing statement (PostgreSQL folds repeats within a transaction and delivers at
- * commit): store_pg_watch.c LISTENs. Not a schema version of its own, since SQLite has no such
- * thing; created once, when missing, under the migration lock. */
+static const char *const notify_triggers_sql[] = {
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+    "policy FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+    "clause FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+    /* transition tables need one trigger per event */
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER TRUNCATE ON enterprise FOR EACH STATEMENT "
+    "EXECUTE FUNCTION duijie_notify()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_ins AFTER INSERT ON enterprise REFERENCING NEW TABLE "
+    "AS duijie_new FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_upd AFTER UPDATE ON enterprise REFERENCING NEW TABLE "
+    "AS duijie_new FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_del AFTER DELETE ON enterprise REFERENCING OLD TABLE "
+    "AS duijie_old FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+};
+
 static int create_notify_triggers(struct pg_store *ps, struct error *err) {
+    /* the row-carrying function's name marks this version of the triggers */
     PGresult *r = PQexec(ps->pg, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = "
-                                 "t.tgrelid WHERE t.tgname = 'duijie_notify' AND c.relnamespace = "
-                                 "current_schema()::regnamespace");
+                                 "t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname "
+                                 "LIKE 'duijie\\_notify%' AND c.relnamespace = "
+                                 "current_schema()::regnamespace AND (c.relname <> 'enterprise' "
+                                 "OR t.tgname = 'duijie_notify' OR p.proname = "
+                                 "'duijie_notify_rows')");
     int rc = res_ok(r) ? 0 : res_error(ps, r, err, "triggers");
     int n = rc ? 0 : atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (rc || n == (int)(sizeof notify_tables / sizeof *notify_tables)) return rc;
-    rc = exec(ps,
-              "BEGIN; CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql "
-              "AS $$BEGIN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME); RETURN NULL; "
-              "END$$",
-              err);
-    for (size_t i = 0; !rc && i < sizeof notify_tables / sizeof *notify_tables; i++) {
-        char sql[300];
-        snprintf(sql, sizeof sql,
-                 "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR "
-                 "TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
-                 notify_tables[i]);
-        rc = exec(ps, sql, err);
-    }
+    size_t n_want = sizeof notify_triggers_sql / sizeof *notify_triggers_sql;
+    if (rc || n == (int)n_want) return rc;
+    rc = exec(ps, "BEGIN", err);
+    if (!rc) rc = exec(ps, notify_functions_sql, err);
+    for (size_t i = 0; !rc && i < n_want; i++)
+        rc = exec(ps, notify_triggers_sql[i], err);
     if (!rc) rc = exec(ps, "COMMIT", err);
     if (rc) PQclear(PQexec(ps->pg, "ROLLBACK"));
     return rc;

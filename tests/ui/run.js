@@ -16,7 +16,7 @@ async function main() {
     .filter((f) => !only.length || only.includes(f.slice(5, -3)))
     .sort((a, b) => order(a) - order(b));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'] });
   try {
     for (const f of flows) {
       const flow = require(path.join(__dirname, f));

@@ -1,0 +1,67 @@
+// Every page the role flows do not walk, opened by the user it is for (服务专员 and its 服务包, 站内信,
+// 诉求, 诉求办理, 订阅设置, 政策文库): its main content is shown, it fits the viewport, it is
+// screenshotted, nothing went to the console, and no English word is on screen. Also proves the harness itself: an error logged
+// on a page is caught (so "no console errors" in every flow can fail), and every link and button
+// on the enterprise's 我的政策 is reachable with Tab.
+'use strict';
+
+const PAGES = [
+  ['commissioner', 'commissioner', 'commissioner.html', '#cm-queue tbody tr'],
+  ['servicepack', 'commissioner', 'servicepack.html?uscc={uscc}', '#sp-content > *'],
+  ['inbox', 'enterprise', 'inbox.html', '#i-list > *'],
+  ['ticket', 'enterprise', 'ticket.html', '#t-list > *'],
+  ['subscriptions', 'enterprise', 'subscriptions.html', '#p-topics input'],
+  ['tickets-admin', 'admin', 'tickets-admin.html', '#q-list table, #q-list .empty'],
+  ['library', 'admin', 'library.html', '#l-list table, #l-msg']
+];
+
+// Latin words a Chinese page may show: product and file names.
+const ALLOWED = new Set(['Excel', 'ECharts', 'Word']);
+
+const flow = async ({ base, page, context, check, shot, checkFits, checkNoErrors, signIn }) => {
+  // the harness catches what a page logs as an error
+  await page.goto(base + '/login.html');
+  await page.evaluate(() => console.error('probe: a logged error'));
+  await page.waitForTimeout(50);
+  check('console errors are caught by the harness', page.errors.some((e) => e.includes('probe: a logged error')), page.errors);
+  page.errors.length = 0;
+
+  const ent = { ...(await signIn(base, 'enterprise')) }; // signIn returns the shared session: copy it
+  const uscc = ent.me && ent.me.scope ? ent.me.scope.uscc : '';
+  for (const [name, role, url, ready] of PAGES) {
+    const who = await signIn(base, role);
+    await context.clearCookies();
+    if (who.cookie) await context.addCookies([{ name: 'duijie_session', value: who.cookie, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    await page.goto(base + '/' + url.replace('{uscc}', encodeURIComponent(uscc)));
+    await page.locator(ready).first().waitFor();
+    check(`${name}: no error shown`, await page.locator('main .error-box').count() === 0, await page.locator('main').innerText().catch(() => ''));
+    const english = ((await page.locator('body').innerText()).match(/\b[A-Za-z]{5,}\b/g) || []).filter((w) => !ALLOWED.has(w));
+    check(`${name}: Chinese only on screen`, english.length === 0, english.slice(0, 10));
+    await checkFits(page, name);
+    await shot(page, 'page-' + name);
+    checkNoErrors(page, name);
+  }
+
+  // keyboard: Tab reaches every link, button and field on 我的政策, in order, none skipped
+  await context.clearCookies();
+  await context.addCookies([{ name: 'duijie_session', value: ent.cookie, url: base, httpOnly: true, sameSite: 'Lax' }]);
+  await page.goto(base + '/mine.html');
+  await page.locator('#total-money').waitFor();
+  const want = await page.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, summary, [tabindex="0"]')]
+    .filter((e) => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0).length);
+  const seen = new Set();
+  for (let i = 0; i < want + 5; i++) {
+    await page.keyboard.press('Tab');
+    const k = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      if (!e.dataset.tabProbe) e.dataset.tabProbe = String(Math.random());
+      return e.dataset.tabProbe;
+    });
+    if (k) seen.add(k);
+  }
+  check('Tab reaches every control on 我的政策', seen.size >= want, [seen.size, want]);
+  checkNoErrors(page, 'mine keyboard');
+};
+module.exports = flow;
+module.exports.role = 'admin';
