@@ -161,36 +161,45 @@ static void library_create(struct http_request *req, struct http_response *res) 
     reply_doc(res, s, d.id, rc, &err, 201, true);
 }
 
+/* A maintainer's change to document {id}: its id, the JSON body (the caller frees it) and the
+ * store; NULL with res set when any of them fails. */
+static json_t *change_open(struct http_request *req, struct http_response *res, int64_t *id,
+                           struct store **s) {
+    if (!may_edit(req, res) || http_param_id(req, res, id)) return NULL;
+    json_t *j = http_body_json(req, res);
+    if (j && !(*s = http_store(req, res))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
 /* POST /api/library/{id}/validity {validity, replaced_by} */
 static void library_validity(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (!may_edit(req, res) || http_param_id(req, res, &id)) return;
-    json_t *j = http_body_json(req, res);
+    struct store *s;
+    json_t *j = change_open(req, res, &id, &s);
     if (!j) return;
-    struct store *s = http_store(req, res);
     struct error err;
     error_clear(&err);
-    int rc = s ? library_set_validity(s, id, http_json_text(j, "validity"),
-                                      json_integer_value(json_object_get(j, "replaced_by")), &err)
-               : -1;
+    int rc = library_set_validity(s, id, http_json_text(j, "validity"),
+                                  json_integer_value(json_object_get(j, "replaced_by")), &err);
     json_decref(j);
-    if (s) reply_doc(res, s, id, rc, &err, 200, true);
+    reply_doc(res, s, id, rc, &err, 200, true);
 }
 
 /* POST /api/library/{id}/links {other_id, kind: interpretation|related} */
 static void library_links(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (!may_edit(req, res) || http_param_id(req, res, &id)) return;
-    json_t *j = http_body_json(req, res);
+    struct store *s;
+    json_t *j = change_open(req, res, &id, &s);
     if (!j) return;
-    struct store *s = http_store(req, res);
     struct error err;
     error_clear(&err);
-    int rc = s ? library_link(s, id, json_integer_value(json_object_get(j, "other_id")),
-                              http_json_text(j, "kind"), &err)
-               : -1;
+    int rc = library_link(s, id, json_integer_value(json_object_get(j, "other_id")),
+                          http_json_text(j, "kind"), &err);
     json_decref(j);
-    if (s) reply_doc(res, s, id, rc, &err, 200, false);
+    reply_doc(res, s, id, rc, &err, 200, false);
 }
 
 void http_routes_library(struct http_router *r) {
