@@ -53,7 +53,7 @@ static const struct command commands[] = {
     {"applications", cli_applications,
      "applications [--state S] [--clause N] [--overdue] [--export F.xlsx|F.csv] [--db URI]"},
     {"exempt-batch", cli_exempt_batch,
-     "exempt-batch CLAUSE_ID [--date D] [--db URI]  免申即享: a batch from the eligible set"},
+     "exempt-batch CLAUSE_ID… | --all [--date D] [--db URI]  免申即享 batches (one index load)"},
     {"money", cli_money,
      "money [--by clause|policy|department|district|industry|year|month]  paid totals (fen)"},
     {"network", cli_network,

@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "tauth.h"
 #include "test.h"
+#include "util/date.h"
 
 struct reply {
     int status;
@@ -275,9 +276,13 @@ static json_t *schedule_map(struct http_server *srv, const char *target) {
 }
 
 static void event(struct http_server *srv) {
-    struct reply r = call(srv, "POST", "/api/dock/records/event",
-                          "{\"name\":\"测试对接会\",\"date\":\"2026-12-08\",\"start_min\":540,"
-                          "\"slot_min\":20,\"gap_min\":5,\"n_slots\":3,\"n_tables\":2}");
+    char today[16], text[256]; /* today: registration still open, check-in open */
+    date_format(date_today(), today, sizeof today);
+    snprintf(text, sizeof text,
+             "{\"name\":\"测试对接会\",\"date\":\"%s\",\"start_min\":540,"
+             "\"slot_min\":20,\"gap_min\":5,\"n_slots\":3,\"n_tables\":2}",
+             today);
+    struct reply r = call(srv, "POST", "/api/dock/records/event", text);
     CHECK_INT(r.status, 201);
     int64_t ev = int_at(r.json, "id");
     done(&r);
@@ -320,6 +325,20 @@ static void event(struct http_server *srv) {
         }
     r = call(srv, "POST", target, "{\"a_id\":1,\"b_id\":999999}");
     CHECK_INT(r.status, 422);
+    done(&r);
+    /* only between participants registered for this event, and not with oneself */
+    snprintf(body, sizeof body, "{\"a_id\":%lld,\"b_id\":999999}", (long long)pid[2]);
+    r = call(srv, "POST", target, body);
+    CHECK_INT(r.status, 422);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+              "b_id");
+    done(&r);
+    snprintf(body, sizeof body, "{\"a_id\":%lld,\"b_id\":%lld}", (long long)pid[2],
+             (long long)pid[2]);
+    r = call(srv, "POST", target, body);
+    CHECK_INT(r.status, 422);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+              "b_id");
     done(&r);
     snprintf(target, sizeof target, "/api/dock/events/%lld/schedule", (long long)ev);
     r = call(srv, "POST", target, NULL);
@@ -377,8 +396,8 @@ static void event(struct http_server *srv) {
     CHECK_INT(r.status, 200);
     json_t *ms = json_object_get(r.json, "meetings");
     CHECK_INT((int)json_array_size(ms), 3);
-    CHECK_STR(json_string_value(json_object_get(json_array_get(ms, 0), "start")),
-              "2026-12-08 09:00");
+    snprintf(text, sizeof text, "%s 09:00", today);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(ms, 0), "start")), text);
     done(&r);
     snprintf(target, sizeof target, "/api/dock/events/%lld/agenda/%lld?format=ics", (long long)ev,
              (long long)pid[1]);

@@ -249,11 +249,16 @@ STORE_TEST(dock_event_flow) {
         CHECK_INT(dock_register(s, ev, o, 20781, NULL, &err), ERR_CONFLICT);
         json_decref(o);
     }
-    CHECK_INT(dock_check_in(s, ev, pid[4], 1796000000, &err), 0);
-    CHECK_INT(dock_check_in(s, ev, 99999, 1796000000, &err), ERR_NOTFOUND);
+    /* check-in on the event's day in Qingdao only: 2026-12-08 00:00 to 23:59 UTC+8 */
+    CHECK_INT(dock_check_in(s, ev, pid[4], 1796659200 - 1, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "date");
+    CHECK_INT(dock_check_in(s, ev, pid[4], 1796659200 + 86400, &err), ERR_CONFLICT);
+    CHECK_INT(dock_check_in(s, ev, pid[4], 1796659200 + 86399, &err), 0);
+    CHECK_INT(dock_check_in(s, ev, pid[4], 1796691600, &err), 0);
+    CHECK_INT(dock_check_in(s, ev, 99999, 1796691600, &err), ERR_NOTFOUND);
     json_t *p4 = NULL;
     CHECK_INT(dock_get(s, "participant", pid[4], &p4, &err), 0);
-    CHECK(json_integer_value(json_object_get(p4, "checked_in_at")) == 1796000000);
+    CHECK(json_integer_value(json_object_get(p4, "checked_in_at")) == 1796691600);
     json_decref(p4);
     /* each enterprise asks each bank: 21 requests, 3 banks × 4 slots = 12 meetings at most */
     int64_t rid[7][3];
@@ -335,6 +340,55 @@ STORE_TEST(dock_event_flow) {
     json_object_foreach(before, key, v) same += json_equal(v, json_object_get(after, key));
     CHECK_INT(same, 12 - st.n_moved);
     json_decref(before), json_decref(after);
+    store_close(s);
+    remove_temp(t);
+}
+
+/* Registration and check-in rules (refused with ERR_CONFLICT and the field): after the event's
+ * day, after the deadline, beyond the places, the same enterprise or organisation twice; check-in
+ * only within the window (by default the event's day in UTC+8). */
+STORE_TEST(dock_event_rules) {
+    struct store *s = open_temp(t);
+    CHECK(s != NULL);
+    if (!s) return;
+    struct error err;
+    int64_t ev = 0; /* 2026-12-08 = day 20795; deadline 2026-12-05 = 20792 */
+    CHECK_INT(put_json(s, "event",
+                       "{\"name\":\"对接会\",\"date\":\"2026-12-08\",\"start_min\":540,"
+                       "\"slot_min\":20,\"n_slots\":4,\"n_tables\":3,\"capacity\":3,"
+                       "\"reg_deadline\":\"2026-12-05\",\"checkin_from\":\"2026-12-07\"}",
+                       &ev, &err),
+              0);
+    json_t *a = obj("{\"name\":\"甲\",\"kind\":\"企业\",\"uscc\":\"91370212MA3RS00011\"}");
+    json_t *a2 = obj("{\"name\":\"甲二\",\"kind\":\"企业\",\"uscc\":\"91370212MA3RS00011\"}");
+    json_t *b = obj("{\"name\":\"乙\",\"kind\":\"银行\",\"org_id\":7}");
+    json_t *b2 = obj("{\"name\":\"乙二\",\"kind\":\"银行\",\"org_id\":7}");
+    json_t *c = obj("{\"name\":\"丙\",\"kind\":\"投资机构\",\"org_id\":7}"); /* another kind */
+    json_t *d = obj("{\"name\":\"丁\",\"kind\":\"专家\"}");
+    CHECK_INT(dock_register(s, ev, a, 20796, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "date");
+    CHECK_INT(dock_register(s, ev, a, 20793, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "reg_deadline");
+    CHECK_INT(dock_register(s, ev, a, 20792, NULL, &err), 0); /* on the deadline day */
+    CHECK_INT(dock_register(s, ev, a, 20792, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "uscc");
+    CHECK_INT(dock_register(s, ev, a2, 20792, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "uscc");
+    int64_t pb = 0;
+    CHECK_INT(dock_register(s, ev, b, 20790, &pb, &err), 0);
+    CHECK_INT(dock_register(s, ev, b2, 20790, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "org_id");
+    CHECK_INT(dock_register(s, ev, c, 20790, NULL, &err), 0);
+    CHECK_INT(dock_register(s, ev, d, 20790, NULL, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "capacity");
+    /* the window 2026-12-07 to the day: 2026-12-07 00:00 UTC+8 = 1796572800 */
+    CHECK_INT(dock_check_in(s, ev, pb, 1796572800 - 1, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "checkin_from");
+    CHECK_INT(dock_check_in(s, ev, pb, 1796572800, &err), 0);
+    CHECK_INT(dock_check_in(s, ev, pb, 1796659200 + 86400, &err), ERR_CONFLICT);
+    CHECK_STR(err.field, "checkin_to");
+    json_decref(a), json_decref(a2), json_decref(b), json_decref(b2), json_decref(c),
+        json_decref(d);
     store_close(s);
     remove_temp(t);
 }

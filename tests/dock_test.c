@@ -634,3 +634,45 @@ TEST(dock_schedule_checker_catches) {
     CHECK_INT(sched_check(&in, &r, &err), 0);
     sched_result_release(&r);
 }
+
+/* 揭榜挂帅's state machine, every state × action from tests/data/dock/challenge_transitions.json:
+ * the state after, or a refusal (ERR_CONFLICT on "state") with a reason in both languages. */
+TEST(dock_challenge_transitions) {
+    json_t *spec = load_json("challenge_transitions.json"), *c;
+    bool seen[N_CHALLENGE_STATES][N_CHALLENGE_ACTIONS] = {{false}};
+    size_t i;
+    json_array_foreach(json_object_get(spec, "cases"), i, c) {
+        int from = challenge_state_of(json_string_value(json_object_get(c, "from")));
+        const char *act_name = json_string_value(json_object_get(c, "action"));
+        int act = -1;
+        for (int k = 0; act_name && k < N_CHALLENGE_ACTIONS; k++)
+            if (strcmp(challenge_action_name((enum challenge_action)k), act_name) == 0) act = k;
+        const char *want = json_string_value(json_object_get(c, "to"));
+        CHECK(from >= 0 && act >= 0);
+        if (from < 0 || act < 0) continue;
+        seen[from][act] = true;
+        enum challenge_state to = N_CHALLENGE_STATES;
+        struct error err;
+        error_clear(&err);
+        int rc = challenge_next((enum challenge_state)from, (enum challenge_action)act,
+                                json_is_true(json_object_get(c, "last")), &to, &err);
+        if (want) {
+            if (rc != 0 || strcmp(challenge_state_name(to), want) != 0)
+                test_failf(__FILE__, __LINE__, "case %zu: %s %s gave %d %s, want %s", i + 1,
+                           challenge_state_name((enum challenge_state)from), act_name, rc,
+                           rc ? err.en : challenge_state_name(to), want);
+        } else if (rc != ERR_CONFLICT || strcmp(err.field, "state") != 0 || !err.zh[0] ||
+                   !err.en[0]) {
+            test_failf(__FILE__, __LINE__, "case %zu: %s %s allowed (%d), want refused", i + 1,
+                       challenge_state_name((enum challenge_state)from), act_name, rc);
+        }
+    }
+    for (int s = 0; s < N_CHALLENGE_STATES; s++)
+        for (int a = 0; a < N_CHALLENGE_ACTIONS; a++)
+            if (!seen[s][a])
+                test_failf(__FILE__, __LINE__, "no case for %s × %s",
+                           challenge_state_name((enum challenge_state)s),
+                           challenge_action_name((enum challenge_action)a));
+    CHECK_INT(challenge_state_of("未知"), -1);
+    json_decref(spec);
+}

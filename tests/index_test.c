@@ -440,6 +440,19 @@ TEST(index_updates_are_seen) {
         gone[i] = true;
     struct index_gen *g = index_acquire(ix);
     CHECK_INT(index_gen_segments(g), 2);
+    { /* the bulk id read (push lists) equals one row at a time, across both segments */
+        const roaring_bitmap_t *live = index_gen_live(g);
+        uint64_t n_live = roaring_bitmap_get_cardinality(live);
+        int64_t *bulk = malloc(n_live * sizeof *bulk);
+        CHECK_INT(index_gen_ids(g, live, bulk), n_live);
+        uint64_t k = 0, bad = 0;
+        roaring_uint32_iterator_t it;
+        for (roaring_init_iterator(live, &it); it.has_value; roaring_advance_uint32_iterator(&it))
+            bad += bulk[k++] != index_row_id(g, it.current_value);
+        CHECK_INT(bad, 0);
+        CHECK(bulk[n_live - 1] >= 1000 + n0); /* the delta's rows are there */
+        free(bulk);
+    }
     CHECK_INT(compare_atoms(g, &fx, gone, 60, 11), 0);
     CHECK_INT(compare_conjunctions(g, &fx, gone, 40, 21), 0);
     index_gen_release(g);

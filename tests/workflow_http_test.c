@@ -276,3 +276,68 @@ TEST(workflow_http_flow) {
     http_server_free(srv);
     unlink(db_path);
 }
+
+/* POST /api/exempt-batches evaluates with the server's index (http_match_acquire): the batch has
+ * every enterprise the evaluator finds eligible, with its capped award; a second one for the
+ * clause while the first is open is refused; only a reviewer of the department may make one. */
+TEST(workflow_http_exempt_batch) {
+    struct error err;
+    snprintf(db_path, sizeof db_path, "/tmp/duijie_workflow_http_ex_%d.db", (int)getpid());
+    unlink(db_path);
+    struct store *s;
+    if (store_open(db_path, &s, &err)) {
+        test_failf(__FILE__, __LINE__, "store: %s", err.en);
+        return;
+    }
+    struct profile *p = malloc(sizeof *p);
+    struct demo_text t;
+    int64_t revenues[3] = {12345678, 50000000000, 0}; /* 1,234.57元; capped; not eligible */
+    for (int i = 0; i < 3; i++) {
+        demo_enterprise(11, i, p, &t);
+        p->v[F_REVENUE] = (struct value){.has = true, .i = revenues[i]};
+        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
+    }
+    free(p);
+    struct policy pol = {.code = "WFH-EX",
+                         .title = "免申政策",
+                         .department = DEPT,
+                         .region = -1,
+                         .published = STORE_NO_DATE,
+                         .deadline = STORE_NO_DATE,
+                         .status = POLICY_PUBLISHED};
+    CHECK_INT(store_put_policy(s, &pol, &err), 0);
+    int64_t clause = put_clause(s, pol.id, true);
+    struct tauth ent, rev, rev2;
+    CHECK_INT(tauth_sign_in(s, ROLE_ENTERPRISE, t.uscc, NULL, NULL, &ent), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_REVIEWER, NULL, NULL, DEPT, &rev), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_REVIEWER, NULL, NULL, "青岛市财政局", &rev2), 0);
+    store_close(s);
+    struct http_config cfg = {.port = 0, .db = db_path, .threads = 2};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        return;
+    }
+    char body[128], target[96];
+    snprintf(body, sizeof body, "{\"clause_id\": %lld}", (long long)clause);
+    CHECK_INT(post(srv, &ent, "/api/exempt-batches", body, NULL), 403);
+    CHECK_INT(post(srv, &rev2, "/api/exempt-batches", body, NULL), 403);
+    CHECK_INT(post(srv, &rev, "/api/exempt-batches", "{}", NULL), 422);
+    json_t *o = NULL;
+    CHECK_INT(post(srv, &rev, "/api/exempt-batches", body, &o), 201);
+    int64_t id = json_integer_value(json_object_get(o, "id"));
+    json_decref(o);
+    CHECK_INT(post(srv, &rev, "/api/exempt-batches", body, NULL), 409);
+    snprintf(target, sizeof target, "/api/exempt-batches/%lld", (long long)id);
+    CHECK_INT(get(srv, &rev, target, &o), 200);
+    json_t *entries = json_object_get(o, "entries");
+    CHECK_INT((int64_t)json_array_size(entries), 2);
+    int64_t sum = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) sum += json_integer_value(json_object_get(e, "amount_fen"));
+    CHECK_INT(sum, 123457 + 200000); /* 1% of the revenue, the second at the cap */
+    json_decref(o);
+    http_server_free(srv);
+    unlink(db_path);
+}

@@ -1,9 +1,11 @@
 /* Owns the docking demo: a few Qingdao banks with three or more loan products each (eligibility
  * in the rule language or as criteria, 线上测额 quotas), 贴息 subsidies, financing needs with
  * bank steps, the 项目库, the listing pipeline with a district's targets, investors and financing
- * projects, needs and capabilities, a 揭榜挂帅 challenge, intents, and one matchmaking event
- * (对接会) with its participants, accepted requests and the computed schedule. Deterministic for
- * the seed. Writes through dock_store.h only; the generating of enterprises is demo.c's. */
+ * projects, two roadshows (one held, with follow-ups; the next one two weeks from today), needs
+ * and capabilities, a 揭榜挂帅 challenge, intents, and one matchmaking event (对接会) with its
+ * participants, accepted requests and the computed schedule. Deterministic for the seed (but
+ * for the next roadshow's date, which follows today). Writes through dock_store.h only; the
+ * generating of enterprises is demo.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 #include "util/date.h"
 
 #define DEMO_DAY "2026-11-24"
+/* 2026-12-08 09:00 in Qingdao: the demo event's day, when check-in is open */
+#define DEMO_CHECKIN 1796691600
 
 static const char *const banks[] = {"青岛银行", "中国建设银行青岛分行", "齐鲁银行青岛分行",
                                     "青岛农商银行"};
@@ -258,7 +262,8 @@ static int write_projects_listing(struct store *s, uint64_t seed, int64_t n, str
 static int write_investors(struct store *s, uint64_t seed, int64_t n, struct profile *p,
                            struct error *err) {
     static const char *const inv[] = {
-        "{\"name\":\"青岛科创母基金\",\"stages\":[\"天使\",\"A轮\"],\"industries\":[\"I65\","
+        "{\"name\":\"青岛科创母基金\",\"org_id\":1,\"stages\":[\"天使\",\"A轮\"],\"industries\":["
+        "\"I65\","
         "\"C39\"],"
         "\"regions\":[\"青岛市\"],\"ticket_min_fen\":\"500万元\",\"ticket_max_fen\":\"3000万元\","
         "\"capacity\":3}",
@@ -413,7 +418,7 @@ static int write_event(struct store *s, uint64_t seed, int64_t n, struct profile
         date_parse(DEMO_DAY, strlen(DEMO_DAY), &today, NULL);
         rc = dock_register(s, ev, o, today, &ids[i], err);
         json_decref(o);
-        if (!rc && below(&r, 10) < 8) rc = dock_check_in(s, ev, ids[i], 1796000000 + i * 30, err);
+        if (!rc && below(&r, 10) < 8) rc = dock_check_in(s, ev, ids[i], DEMO_CHECKIN + i * 30, err);
     }
     for (int i = n_side; !rc && i < n_part; i++) {
         struct rng r = rng_for(seed ^ 0xE8, i);
@@ -437,6 +442,73 @@ static int write_event(struct store *s, uint64_t seed, int64_t n, struct profile
     return rc;
 }
 
+/* The ids of a kind's rows in order (at most n). */
+static int ids_of(struct store *s, const char *table, int64_t *ids, int n, struct error *err) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id LIMIT %d", table, n);
+    struct store_rows *r = NULL;
+    int rc = store_sql(s, sql, NULL, 0, &r, err);
+    for (int i = 0; !rc && i < n; i++)
+        ids[i] = i < store_rows_count(r) ? store_rows_int(r, i, 0) : 0;
+    store_rows_free(r);
+    return rc;
+}
+
+/* Two roadshows (常态化资本路演): one held three weeks before the demo day, with every investor
+ * registered and follow-ups recorded after (the funnel has something to count), and the next one
+ * two weeks from today (the real today, so that registration stays open whenever the demo is
+ * made), eight firms, the first investor not yet registered. */
+static int write_roadshows(struct store *s, struct error *err) {
+    int64_t inv[5], prj[12], held = 0, next = 0;
+    int32_t demo_day, today = date_today();
+    date_parse(DEMO_DAY, strlen(DEMO_DAY), &demo_day, NULL);
+    int rc = ids_of(s, "dock_investor", inv, 5, err);
+    if (!rc) rc = ids_of(s, "dock_invest_project", prj, 12, err);
+    if (!rc)
+        rc = put(s, "roadshow",
+                 json_pack("{s:s, s:o, s:i, s:i, s:i, s:i, s:o, s:s}", "name",
+                           "常态化资本路演·第11期（海洋经济）", "date", day(demo_day - 21),
+                           "start_min", 14 * 60, "minutes_per_firm", 10, "gap_min", 5, "capacity",
+                           60, "reg_deadline", day(demo_day - 24), "place", "青岛国际创新园"),
+                 &held, err);
+    if (!rc)
+        rc = put(s, "roadshow",
+                 json_pack("{s:s, s:o, s:i, s:i, s:i, s:i, s:o, s:s}", "name",
+                           "常态化资本路演·第12期（科技创新）", "date", day(today + 14),
+                           "start_min", 14 * 60, "minutes_per_firm", 8, "gap_min", 2, "capacity",
+                           60, "reg_deadline", day(today + 10), "place", "崂山区金家岭金融区"),
+                 &next, err);
+    json_t *first = json_array(), *second = json_array();
+    for (int i = 0; i < 6; i++)
+        json_array_append_new(first, json_integer(prj[i]));
+    for (int i = 4; i < 12; i++)
+        json_array_append_new(second, json_integer(prj[i]));
+    if (!rc) rc = dock_roadshow_lineup(s, held, first, err);
+    if (!rc) rc = dock_roadshow_lineup(s, next, second, err);
+    for (int i = 0; !rc && i < 5; i++) {
+        json_t *want = json_pack("[I, I]", (json_int_t)prj[i % 6], (json_int_t)prj[(i + 2) % 6]);
+        rc = dock_roadshow_register(s, held, inv[i], want, demo_day - 30, NULL, err);
+        json_decref(want);
+        if (!rc && i > 0) {
+            want = json_pack("[I]", (json_int_t)prj[4 + i]);
+            rc = dock_roadshow_register(s, next, inv[i], want, today, NULL, err);
+            json_decref(want);
+        }
+    }
+    static const char *const status[] = {"约谈", "尽调", "约谈", "签约", "放弃"};
+    for (int i = 0; !rc && i < 5; i++) {
+        json_t *o =
+            json_pack("{s:I, s:I, s:s, s:o}", "investor_id", (json_int_t)inv[i], "project_id",
+                      (json_int_t)prj[i % 6], "status", status[i], "date", day(demo_day - 14 + i));
+        if (strcmp(status[i], "签约") == 0)
+            json_object_set_new(o, "amount_fen", json_integer((int64_t)1500 * 10000 * 100));
+        rc = dock_roadshow_followup(s, held, o, demo_day, NULL, err);
+        json_decref(o);
+    }
+    json_decref(first), json_decref(second);
+    return rc;
+}
+
 int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
               struct error *err) {
     struct profile *p = malloc(sizeof *p);
@@ -450,6 +522,7 @@ int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_parti
     }
     if (!rc) rc = write_projects_listing(s, seed, n_enterprises, p, err);
     if (!rc) rc = write_investors(s, seed, n_enterprises, p, err);
+    if (!rc) rc = write_roadshows(s, err);
     if (!rc) rc = write_needs(s, seed, n_enterprises, p, err);
     if (!rc) rc = write_event(s, seed, n_enterprises, p, n_participants, err);
     free(p);

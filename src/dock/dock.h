@@ -348,6 +348,20 @@ json_t *financing_report(json_t *in, struct error *err);
  * asked for. */
 json_t *roadshow_agenda(json_t *in, struct error *err);
 
+/* A stored roadshow's programme and outcome (roadshow.c): {"start_min": 0–1439,
+ * "minutes_per_firm": 1–240, "gap_min": 0–240, "firms": [{"project_id", …}] in presentation
+ * order, "registrations": [{"investor_id", "firms": [project ids]}], "followups":
+ * [{"investor_id", "project_id", "status": "约谈|尽调|签约|放弃", "amount_fen"}]}. Firm i
+ * (from 0) presents from start + i × (minutes + gap) for minutes, exactly; a programme that runs
+ * past midnight is an error on minutes_per_firm. Gives {"agenda": [the firm's keys + order,
+ * start_min, end_min, start "HH:MM", end, investors_asking], "end_min", "end", "funnel": firms →
+ * followed up → 尽调 → 签约 (the furthest stage any investor reached with the firm; 放弃 counts
+ * as followed up), investors registered → following up, each as an exact fraction, by_status,
+ * signed_amount_fen}. */
+json_t *roadshow_report(json_t *in, struct error *err);
+/* The stage of a follow-up status (0 约谈, 1 尽调, 2 签约, 3 放弃), −1 for anything else. */
+int roadshow_followup_stage(const char *status);
+
 /* `duijie intents FILE`: {"needs": n or [ids], "intents": [{"id", "need", "from", "to", "status":
  * "联系|洽谈|签约|放弃", "amount", "date"}]}. The funnel needs → needs with an intent → needs with
  * a deal (签约), each step as an exact fraction and a percentage, intents by status and by month,
@@ -357,13 +371,43 @@ json_t *intents_funnel(json_t *in, struct error *err);
 /* ---- 揭榜挂帅: open challenges ---- */
 
 /* `duijie challenge FILE`: {"date", "challenges": [{"id", "owner", "title", "reward", "deadline",
- * "applications": [{"solver", "date"}], "selected": {"solver", "date"}, "milestones": [{"name",
- * "share": "30%", "due", "done"}]}]}. Per challenge: the state (发榜 → 揭榜中 → 已选定 → 实施中 →
- * 已完成, or 流榜 when the deadline passed with nobody selected), overdue milestones, and each
+ * "cancelled" (a date), "applications": [{"solver", "date"}], "selected": {"solver", "date"},
+ * "milestones": [{"name", "share": "30%", "due", "done"}]}]}. Per challenge: the state (发榜 →
+ * 揭榜中 → 已选定 → 实施中 → 已完成, or 流榜 when the deadline passed with nobody selected, or
+ * 已撤榜 from the day it was cancelled unless it was done before), overdue milestones, and each
  * milestone's payment: reward × share rounded half up, the last milestone taking the remainder so
  * payments add up to the reward exactly; paid so far. Shares must add up to 100%; the solver
  * selected must have applied before the deadline. */
 json_t *challenge_report(json_t *in, struct error *err);
+
+/* A challenge's states (challenge_report's "state") and what may happen to one. */
+enum challenge_state {
+    CHALLENGE_OPEN,        /* 发榜: published, nobody has applied */
+    CHALLENGE_APPLIED,     /* 揭榜中: at least one solver applied */
+    CHALLENGE_SELECTED,    /* 已选定: the owner chose a solver */
+    CHALLENGE_IN_PROGRESS, /* 实施中: some milestones done */
+    CHALLENGE_DONE,        /* 已完成: every milestone done */
+    CHALLENGE_LAPSED,      /* 流榜: the deadline passed with nobody selected */
+    CHALLENGE_CANCELLED,   /* 已撤榜: withdrawn by its owner or the organiser */
+    N_CHALLENGE_STATES
+};
+enum challenge_action {
+    CHALLENGE_APPLY,     /* a solver applies (揭榜) */
+    CHALLENGE_SELECT,    /* the owner selects a solver who applied */
+    CHALLENGE_MILESTONE, /* a milestone is done */
+    CHALLENGE_CANCEL,    /* withdrawn */
+    N_CHALLENGE_ACTIONS
+};
+/* The state's Chinese name ("发榜" …) and back (−1 when unknown). */
+const char *challenge_state_name(enum challenge_state s);
+int challenge_state_of(const char *name);
+const char *challenge_action_name(enum challenge_action a);
+/* The state after the action, or ERR_CONFLICT (field "state") saying why it may not happen:
+ * apply while open or applied; select only once someone applied; a milestone only after a
+ * selection (is_last: it is the last one not done, which finishes the challenge); cancel any time
+ * before it is done, lapsed or cancelled. */
+int challenge_next(enum challenge_state from, enum challenge_action act, bool is_last,
+                   enum challenge_state *to, struct error *err);
 
 /* ---- 上市梯队: the listing pipeline ---- */
 

@@ -46,6 +46,11 @@ int dock_query(struct store *s, const char *sql, const struct store_val *args, i
 
 /* ---- workflows (each one transaction) ---- */
 
+/* Opens a transaction unless one is open already (*is_mine says which); dock_tx_end commits or,
+ * when rc is an error, rolls back the transaction that dock_tx_begin opened, and returns rc. */
+int dock_tx_begin(struct store *s, bool *is_mine, struct error *err);
+int dock_tx_end(struct store *s, bool is_mine, int rc, struct error *err);
+
 /* Posts a financing need: sets posted (today when absent) and the three response deadlines
  * (respond_due, contact_due, follow_due: 1, 3 and 7 days after posting unless given), and links
  * every bank with at least one published product the enterprise (profile p, may be NULL = every
@@ -97,5 +102,29 @@ int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock
                   struct error *err);
 /* The stored schedule as [{"a", "b", "slot", "table", "request_id", "a_id", "b_id", "no_show"}]. */
 int dock_meetings(struct store *s, int64_t event_id, json_t **out, struct error *err);
+
+/* ---- roadshows (常态化资本路演, store_roadshow.c) ---- */
+
+/* Replaces the roadshow's line-up with the financing projects (dock_invest_project ids) in
+ * presentation order; an unknown or repeated project is an error on "projects". */
+int dock_roadshow_lineup(struct store *s, int64_t roadshow_id, json_t *project_ids,
+                         struct error *err);
+/* Registers an investor (dock_investor id) for the roadshow on day today, with the firms
+ * (project ids of the line-up) it wants to hear. Refused with ERR_CONFLICT naming the field: on
+ * or after the roadshow's day ("date"), after its registration deadline ("reg_deadline"), a
+ * second time ("investor_id"), when the seats are taken ("capacity"); a firm not in the line-up
+ * is ERR_INVALID on "firms". */
+int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investor_id, json_t *firms,
+                           int32_t today, int64_t *id, struct error *err);
+/* Records a follow-up after the roadshow: {"investor_id", "project_id", "status":
+ * 约谈|尽调|签约|放弃, "amount_fen", "date" (default today), "note"}. The investor must have
+ * registered and the project be in the line-up; the date may not be before the roadshow. */
+int dock_roadshow_followup(struct store *s, int64_t roadshow_id, json_t *followup, int32_t today,
+                           int64_t *id, struct error *err);
+/* roadshow_report's input for a stored roadshow: the roadshow's columns, "firms" (project_id,
+ * name, uscc, stage, industry, amount_fen, in line-up order), "registrations" (id, investor_id,
+ * investor, org_id, registered_on, firms) and "followups" (with the investor's and firm's
+ * names). */
+int dock_roadshow_input(struct store *s, int64_t roadshow_id, json_t **out, struct error *err);
 
 #endif

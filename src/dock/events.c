@@ -355,12 +355,18 @@ static json_t *one_challenge(json_t *c, int32_t today, struct error *err) {
         return NULL;
     }
     size_t n_ms = json_array_size(ms);
+    int32_t cancelled;
+    if (day_of(c, "cancelled", &cancelled, false, err)) {
+        json_decref(ms);
+        return NULL;
+    }
     const char *state = !chosen                          ? (today > deadline ? "流榜"
                                                             : n_apps         ? "揭榜中"
                                                                              : "发榜")
                         : n_ms && (size_t)n_done == n_ms ? "已完成"
                         : n_done                         ? "实施中"
                                                          : "已选定";
+    if (cancelled <= today && strcmp(state, "已完成") != 0) state = "已撤榜";
     return json_pack("{s:s, s:s?, s:s, s:i, s:s?, s:I, s:I, s:i, s:o}", "id", id, "title",
                      json_string_value(json_object_get(c, "title")), "state", state, "applications",
                      n_apps, "solver", chosen, "reward_fen", (json_int_t)reward, "paid_fen",
@@ -387,4 +393,73 @@ json_t *challenge_report(json_t *in, struct error *err) {
         json_array_append_new(out, one);
     }
     return json_pack("{s:o}", "challenges", out);
+}
+
+/* ---- 揭榜挂帅: the state machine ---- */
+
+static const char *const state_names[N_CHALLENGE_STATES] = {"发榜",   "揭榜中", "已选定", "实施中",
+                                                            "已完成", "流榜",   "已撤榜"};
+static const char *const action_names[N_CHALLENGE_ACTIONS] = {"揭榜", "选定", "完成里程碑", "撤榜"};
+
+const char *challenge_state_name(enum challenge_state s) {
+    return s < N_CHALLENGE_STATES ? state_names[s] : "?";
+}
+
+int challenge_state_of(const char *name) {
+    for (int i = 0; name && i < N_CHALLENGE_STATES; i++)
+        if (strcmp(state_names[i], name) == 0) return i;
+    return -1;
+}
+
+const char *challenge_action_name(enum challenge_action a) {
+    return a < N_CHALLENGE_ACTIONS ? action_names[a] : "?";
+}
+
+int challenge_next(enum challenge_state from, enum challenge_action act, bool is_last,
+                   enum challenge_state *to, struct error *err) {
+    enum challenge_state next = from;
+    const char *why_zh = NULL, *why_en = NULL;
+    switch (act) {
+    case CHALLENGE_APPLY:
+        if (from == CHALLENGE_OPEN || from == CHALLENGE_APPLIED)
+            next = CHALLENGE_APPLIED;
+        else
+            why_zh = "揭榜已结束", why_en = "applications are closed";
+        break;
+    case CHALLENGE_SELECT:
+        if (from == CHALLENGE_APPLIED)
+            next = CHALLENGE_SELECTED;
+        else if (from == CHALLENGE_OPEN)
+            why_zh = "尚无人揭榜", why_en = "nobody has applied";
+        else
+            why_zh = "不能再选定揭榜方", why_en = "a solver can no longer be selected";
+        break;
+    case CHALLENGE_MILESTONE:
+        if (from == CHALLENGE_SELECTED || from == CHALLENGE_IN_PROGRESS)
+            next = is_last ? CHALLENGE_DONE : CHALLENGE_IN_PROGRESS;
+        else if (from == CHALLENGE_OPEN || from == CHALLENGE_APPLIED)
+            why_zh = "尚未选定揭榜方", why_en = "no solver has been selected";
+        else
+            why_zh = "榜单已结束", why_en = "the challenge is over";
+        break;
+    case CHALLENGE_CANCEL:
+        if (from <= CHALLENGE_IN_PROGRESS)
+            next = CHALLENGE_CANCELLED;
+        else
+            why_zh = "榜单已结束", why_en = "the challenge is over";
+        break;
+    default:
+        why_zh = "未知操作", why_en = "unknown action";
+    }
+    if (why_zh) {
+        char zh[160], en[160];
+        snprintf(zh, sizeof zh, "榜单处于“%s”，不能%s：%s", challenge_state_name(from),
+                 challenge_action_name(act), why_zh);
+        snprintf(en, sizeof en, "the challenge is %s, no %s: %s", challenge_state_name(from),
+                 challenge_action_name(act), why_en);
+        error_set_text(err, ERR_CONFLICT, zh, en);
+        return error_field(err, "state");
+    }
+    *to = next;
+    return 0;
 }

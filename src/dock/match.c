@@ -290,6 +290,40 @@ static int int_opt(json_t *in, const char *key, int dflt, int lo, int hi, int *o
 
 #define MAX_SIDE 20000
 
+static size_t index_of_id(const char *id, size_t n, const char *(*id_at)(const void *, size_t),
+                          const void *rows) {
+    for (size_t k = 0; id && k < n; k++)
+        if (strcmp(id_at(rows, k), id) == 0) return k;
+    return n;
+}
+
+static const char *investor_id_at(const void *rows, size_t k) {
+    return ((const struct investor *)rows)[k].id;
+}
+
+static const char *project_id_at(const void *rows, size_t k) {
+    return ((const struct project *)rows)[k].id;
+}
+
+/* Each side's top list gets the reasons behind each score ("行业 … +40"), as the assignment has. */
+static void add_reasons(json_t *side, const char *key, struct investor *v, size_t nv,
+                        struct project *p, size_t np) {
+    bool is_projects = strcmp(key, "projects") == 0; /* side is the investors */
+    json_t *row, *m;
+    size_t a, b;
+    json_array_foreach(side, a, row) {
+        json_array_foreach(json_object_get(row, key), b, m) {
+            const char *mid = json_string_value(json_object_get(m, "id"));
+            size_t i = is_projects ? a : index_of_id(mid, nv, investor_id_at, v);
+            size_t j = is_projects ? index_of_id(mid, np, project_id_at, p) : a;
+            if (i >= nv || j >= np) continue;
+            json_t *why = json_array();
+            invest_score(&v[i], &p[j], why);
+            json_object_set_new(m, "reasons", why);
+        }
+    }
+}
+
 json_t *match_investors(json_t *in, struct error *err) {
     json_t *jv = json_object_get(in, "investors"), *jp = json_object_get(in, "projects");
     if (!json_is_array(jv) || !json_is_array(jp)) {
@@ -356,6 +390,8 @@ json_t *match_investors(json_t *in, struct error *err) {
             investors,
             json_pack("{s:s, s:s, s:o}", "id", vid[i], "name", vname[i], "projects",
                       top_list(score, (int)nv, (int)np, (int)i, false, min, top, pid, pname)));
+    add_reasons(projects, "investors", v, nv, p, np);
+    add_reasons(investors, "projects", v, nv, p, np);
     for (int k = 0; k < sr.n_pairs; k++) {
         int j = sr.pairs[k].a, i = sr.pairs[k].b;
         json_t *why = json_array();

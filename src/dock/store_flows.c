@@ -24,14 +24,14 @@ static json_t *date_text(int32_t d) {
 }
 
 /* Runs fn inside a transaction unless one is open already. */
-static int in_tx(struct store *s, bool *is_mine, struct error *err) {
+int dock_tx_begin(struct store *s, bool *is_mine, struct error *err) {
     int rc = store_begin(s, err);
     *is_mine = rc == 0;
     if (rc == ERR_CONFLICT) rc = 0, error_clear(err);
     return rc;
 }
 
-static int end_tx(struct store *s, bool is_mine, int rc, struct error *err) {
+int dock_tx_end(struct store *s, bool is_mine, int rc, struct error *err) {
     if (!is_mine) return rc;
     if (rc) {
         store_rollback(s);
@@ -180,7 +180,7 @@ int dock_financing_post(struct store *s, json_t *need, const struct profile *p, 
             json_object_set_new(o, keys[k], date_text(posted + days[k]));
     if (!json_object_get(o, "status")) json_object_set_new(o, "status", json_string("待响应"));
     bool is_mine;
-    int rc = in_tx(s, &is_mine, err);
+    int rc = dock_tx_begin(s, &is_mine, err);
     if (!rc) rc = dock_put(s, "financing", o, id, err);
     if (!rc) {
         json_t *row = NULL;
@@ -192,7 +192,7 @@ int dock_financing_post(struct store *s, json_t *need, const struct profile *p, 
         json_decref(row);
     }
     json_decref(o);
-    return end_tx(s, is_mine, rc, err);
+    return dock_tx_end(s, is_mine, rc, err);
 }
 
 /* One need with its events as financing_report reads it. */
@@ -268,7 +268,7 @@ int dock_financing_step(struct store *s, int64_t need_id, json_t *step, int32_t 
     if (!json_object_get(o, "date")) json_object_set_new(o, "date", date_text(today));
     bool is_mine;
     json_t *need = NULL;
-    int rc = in_tx(s, &is_mine, err);
+    int rc = dock_tx_begin(s, &is_mine, err);
     if (!rc) rc = dock_get(s, "financing", need_id, &need, err);
     if (!rc) rc = dock_put(s, "step", o, id, err);
     json_t *in = NULL, *rep = NULL;
@@ -295,7 +295,7 @@ int dock_financing_step(struct store *s, int64_t need_id, json_t *step, int32_t 
         rc = store_sql(s, "UPDATE dock_financing SET status = ? WHERE id = ?", a, 2, NULL, err);
     }
     json_decref(in), json_decref(rep), json_decref(need), json_decref(o);
-    return end_tx(s, is_mine, rc, err);
+    return dock_tx_end(s, is_mine, rc, err);
 }
 
 /* ---- 上市梯队 ---- */
@@ -303,7 +303,7 @@ int dock_financing_step(struct store *s, int64_t need_id, json_t *step, int32_t 
 int dock_listing_move(struct store *s, const char *uscc, const char *name, const char *stage,
                       int32_t date, struct error *err) {
     bool is_mine;
-    int rc = in_tx(s, &is_mine, err);
+    int rc = dock_tx_begin(s, &is_mine, err);
     json_t *h = json_pack("{s:s, s:s, s:o}", "uscc", uscc ? uscc : "", "stage", stage ? stage : "",
                           "date", date_text(date));
     if (!rc) rc = dock_put(s, "listing_history", h, NULL, err);
@@ -319,30 +319,99 @@ int dock_listing_move(struct store *s, const char *uscc, const char *name, const
                       " dock_listing_firm.name)",
                       a, 4, NULL, err);
     }
-    return end_tx(s, is_mine, rc, err);
+    return dock_tx_end(s, is_mine, rc, err);
 }
 
 /* ---- events ---- */
+
+/* A date column of the event ("2026-12-08"), or def when absent. */
+static int32_t event_day(json_t *ev, const char *key, int32_t def) {
+    const char *s = json_string_value(json_object_get(ev, key));
+    int32_t d = def;
+    if (s && date_parse(s, strlen(s), &d, NULL)) d = def;
+    return d;
+}
+
+static int refuse(struct error *err, int code, const char *field, const char *zh, const char *en) {
+    error_set_text(err, code, zh, en);
+    return error_field(err, field);
+}
+
+/* The registration's checks: the day, the deadline, the seats, and the party registered twice
+ * (the same enterprise, or the same bank or investor organisation). */
+static int may_register(struct store *s, json_t *ev, int64_t event_id, json_t *p, int32_t today,
+                        struct error *err) {
+    int32_t day = event_day(ev, "date", 0), deadline = event_day(ev, "reg_deadline", INT32_MAX);
+    char d[16];
+    if (today > day) {
+        error_set(err, ERR_CONFLICT, "活动已于 %s 举行，不能再报名",
+                  "the event took place on %s; registration is closed",
+                  date_format(day, d, sizeof d));
+        return error_field(err, "date");
+    }
+    if (today > deadline) {
+        error_set(err, ERR_CONFLICT, "报名已于 %s 截止", "registration closed on %s",
+                  date_format(deadline, d, sizeof d));
+        return error_field(err, "reg_deadline");
+    }
+    struct store_val a[] = {store_val_int(event_id), store_val_null(), store_val_null()};
+    int64_t n = 0;
+    int rc = store_sql_int(s, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", a, 1, 0,
+                           &n, err);
+    json_t *cap = json_object_get(ev, "capacity");
+    if (!rc && json_is_integer(cap) && n >= json_integer_value(cap)) {
+        error_set(err, ERR_CONFLICT, "本场活动 %lld 个名额已满", "all %lld places are taken",
+                  (long long)json_integer_value(cap));
+        return error_field(err, "capacity");
+    }
+    const char *uscc = json_string_value(json_object_get(p, "uscc"));
+    const char *kind = json_string_value(json_object_get(p, "kind"));
+    json_t *org = json_object_get(p, "org_id");
+    if (!rc && uscc && *uscc) {
+        a[1] = store_val_text(uscc);
+        rc = store_sql_int(s,
+                           "SELECT COUNT(*) FROM dock_participant WHERE event_id = ? AND uscc = ?",
+                           a, 2, 0, &n, err);
+        if (!rc && n)
+            return refuse(err, ERR_CONFLICT, "uscc", "该企业已报名本场活动",
+                          "this enterprise is already registered for the event");
+    }
+    if (!rc && json_is_integer(org) && json_integer_value(org) > 0 && kind) {
+        a[1] = store_val_int(json_integer_value(org)), a[2] = store_val_text(kind);
+        rc = store_sql_int(s,
+                           "SELECT COUNT(*) FROM dock_participant WHERE event_id = ? AND org_id = ?"
+                           " AND kind = ?",
+                           a, 3, 0, &n, err);
+        if (!rc && n)
+            return refuse(err, ERR_CONFLICT, "org_id", "该机构已报名本场活动",
+                          "this organisation is already registered for the event");
+    }
+    return rc;
+}
 
 int dock_register(struct store *s, int64_t event_id, json_t *participant, int32_t today,
                   int64_t *id, struct error *err) {
     json_t *ev = NULL;
     int rc = dock_get(s, "event", event_id, &ev, err);
-    json_decref(ev);
     if (rc) return rc;
-    if (!json_is_object(participant))
+    if (!json_is_object(participant)) {
+        json_decref(ev);
         return error_set(err, ERR_INVALID, "参会者须为 JSON 对象",
                          "a participant is a JSON object");
+    }
     json_t *o = json_deep_copy(participant);
     json_object_set_new(o, "event_id", json_integer(event_id));
     if (!json_object_get(o, "registered_on"))
         json_object_set_new(o, "registered_on", date_text(today));
-    rc = dock_put(s, "participant", o, id, err);
-    json_decref(o);
-    if (rc == ERR_CONFLICT)
-        error_set(err, ERR_CONFLICT, "该活动已有同名参会者",
-                  "a participant of that name is registered");
-    return rc;
+    bool is_mine;
+    rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc) rc = may_register(s, ev, event_id, o, today, err);
+    if (!rc) rc = dock_put(s, "participant", o, id, err);
+    json_decref(o), json_decref(ev);
+    if (rc == ERR_CONFLICT && !err->field[0])
+        refuse(err, ERR_CONFLICT, "name", "该活动已有同名参会者",
+               "a participant of that name is registered");
+    return dock_tx_end(s, is_mine, rc, err);
 }
 
 static int participant_check(struct store *s, int64_t event_id, int64_t pid, struct error *err) {
@@ -359,7 +428,23 @@ static int participant_check(struct store *s, int64_t event_id, int64_t pid, str
 int dock_check_in(struct store *s, int64_t event_id, int64_t participant_id, int64_t t,
                   struct error *err) {
     int rc = participant_check(s, event_id, participant_id, err);
+    json_t *ev = NULL;
+    if (!rc) rc = dock_get(s, "event", event_id, &ev, err);
     if (rc) return rc;
+    /* the day in China (UTC+8) of t against the window, by default the event's day */
+    int32_t day = (int32_t)((t + 8 * 3600) / 86400 - ((t + 8 * 3600) % 86400 < 0));
+    int32_t date = event_day(ev, "date", 0);
+    int32_t from = event_day(ev, "checkin_from", date), to = event_day(ev, "checkin_to", date);
+    json_decref(ev);
+    if (day < from || day > to) {
+        char a[16], b[16], d[16];
+        bool is_window = from != date || to != date;
+        error_set(err, ERR_CONFLICT, "签到时间 %s 不在签到期 %s 至 %s 内",
+                  "check-in on %s is outside the check-in window %s to %s",
+                  date_format(day, d, sizeof d), date_format(from, a, sizeof a),
+                  date_format(to, b, sizeof b));
+        return error_field(err, !is_window ? "date" : day < from ? "checkin_from" : "checkin_to");
+    }
     struct store_val a[] = {store_val_int(t), store_val_int(participant_id)};
     return store_sql(s, "UPDATE dock_participant SET checked_in_at = ? WHERE id = ?", a, 2, NULL,
                      err);
@@ -496,7 +581,7 @@ int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock
     int n_tables = (int)json_integer_value(json_object_get(ev, "n_tables"));
     json_decref(ev);
     bool is_mine;
-    if ((rc = in_tx(s, &is_mine, err))) return rc;
+    if ((rc = dock_tx_begin(s, &is_mine, err))) return rc;
     struct loaded l;
     struct sched_result r = {0};
     rc = load_event(s, event_id, n_slots, &l, err);
@@ -523,7 +608,7 @@ int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock
                                            .method = r.method};
     sched_result_release(&r);
     loaded_release(&l);
-    return end_tx(s, is_mine, rc, err);
+    return dock_tx_end(s, is_mine, rc, err);
 }
 
 int dock_meetings(struct store *s, int64_t event_id, json_t **out, struct error *err) {

@@ -81,6 +81,25 @@ const char *const store_module_dock[] = {
     "CREATE TABLE dock_meeting (id {ID}, event_id BIGINT NOT NULL, request_id BIGINT NOT NULL"
     " UNIQUE, slot BIGINT NOT NULL, tbl BIGINT NOT NULL, no_show BIGINT);"
     "CREATE INDEX dock_meeting_event ON dock_meeting (event_id);",
+    /* 2: roadshows (常态化资本路演) of their own; events get a registration deadline, a capacity
+     * and a check-in window; challenges can be withdrawn (撤榜) */
+    "CREATE TABLE dock_roadshow (id {ID}, name TEXT NOT NULL, date BIGINT NOT NULL,"
+    " start_min BIGINT NOT NULL, minutes_per_firm BIGINT NOT NULL, gap_min BIGINT,"
+    " capacity BIGINT, reg_deadline BIGINT, place TEXT);"
+    "CREATE TABLE dock_roadshow_firm (id {ID}, roadshow_id BIGINT NOT NULL,"
+    " project_id BIGINT NOT NULL, seq BIGINT NOT NULL, UNIQUE (roadshow_id, project_id));"
+    "CREATE TABLE dock_roadshow_investor (id {ID}, roadshow_id BIGINT NOT NULL,"
+    " investor_id BIGINT NOT NULL, registered_on BIGINT NOT NULL, firms TEXT,"
+    " UNIQUE (roadshow_id, investor_id));"
+    "CREATE TABLE dock_followup (id {ID}, roadshow_id BIGINT NOT NULL, investor_id BIGINT NOT NULL,"
+    " project_id BIGINT NOT NULL, status TEXT NOT NULL, amount_fen BIGINT, date BIGINT NOT NULL,"
+    " note TEXT);"
+    "CREATE INDEX dock_followup_roadshow ON dock_followup (roadshow_id);"
+    "ALTER TABLE dock_event ADD COLUMN reg_deadline BIGINT;"
+    "ALTER TABLE dock_event ADD COLUMN capacity BIGINT;"
+    "ALTER TABLE dock_event ADD COLUMN checkin_from BIGINT;"
+    "ALTER TABLE dock_event ADD COLUMN checkin_to BIGINT;"
+    "ALTER TABLE dock_challenge ADD COLUMN cancelled_on BIGINT;",
     NULL};
 
 /* Column types: i integer, s text, m money (fen), d date (days), b boolean, j JSON text; an
@@ -242,7 +261,8 @@ static const struct kind kinds[] = {
       {"deadline", 'D', NULL},
       {"solver", 's', NULL},
       {"selected_on", 'd', NULL},
-      {"text", 's', NULL}}},
+      {"text", 's', NULL},
+      {"cancelled_on", 'd', NULL}}},
     {"application",
      "dock_application",
      {{"challenge_id", 'I', NULL},
@@ -281,7 +301,11 @@ static const struct kind kinds[] = {
       {"place", 's', NULL},
       {"computed_at", 'i', NULL},
       {"upper_bound", 'i', NULL},
-      {"method", 's', NULL}}},
+      {"method", 's', NULL},
+      {"reg_deadline", 'd', NULL},
+      {"capacity", 'i', NULL},
+      {"checkin_from", 'd', NULL},
+      {"checkin_to", 'd', NULL}}},
     {"participant",
      "dock_participant",
      {{"event_id", 'I', NULL},
@@ -307,6 +331,34 @@ static const struct kind kinds[] = {
       {"slot", 'I', NULL},
       {"tbl", 'I', NULL},
       {"no_show", 'b', NULL}}},
+    {"roadshow",
+     "dock_roadshow",
+     {{"name", 'S', NULL},
+      {"date", 'D', NULL},
+      {"start_min", 'I', NULL},
+      {"minutes_per_firm", 'I', NULL},
+      {"gap_min", 'i', NULL},
+      {"capacity", 'i', NULL},
+      {"reg_deadline", 'd', NULL},
+      {"place", 's', NULL}}},
+    {"roadshow_firm",
+     "dock_roadshow_firm",
+     {{"roadshow_id", 'I', NULL}, {"project_id", 'I', NULL}, {"seq", 'I', NULL}}},
+    {"roadshow_investor",
+     "dock_roadshow_investor",
+     {{"roadshow_id", 'I', NULL},
+      {"investor_id", 'I', NULL},
+      {"registered_on", 'D', NULL},
+      {"firms", 'j', NULL}}},
+    {"followup",
+     "dock_followup",
+     {{"roadshow_id", 'I', NULL},
+      {"investor_id", 'I', NULL},
+      {"project_id", 'I', NULL},
+      {"status", 'S', "约谈|尽调|签约|放弃"},
+      {"amount_fen", 'm', NULL},
+      {"date", 'D', NULL},
+      {"note", 's', NULL}}},
 };
 
 #define N_KINDS (sizeof kinds / sizeof *kinds)

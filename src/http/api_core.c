@@ -17,7 +17,9 @@
 
 /* Answers 200 even without a store (the server is up); "store" says which one, if any. On
  * PostgreSQL "changes" says whether other replicas' writes are heard ("listening"); while they are
- * not ("reconnecting") the answer is 503 "degraded", so a load balancer can route around it. With
+ * not ("reconnecting"), and after they are again until the index has reloaded ("reloading"), the
+ * answer is 503 "degraded", so a load balancer can route around it; "notices" counts what the
+ * server did with them (notice.c: rows applied, full reloads). With
  * a read replica, "read_store" gives its state and lag (replica.c). */
 static void health(struct http_request *req, struct http_response *res) {
     json_t *o = json_object();
@@ -36,7 +38,18 @@ static void health(struct http_request *req, struct http_response *res) {
             http_reply_json(res, 503, o);
             return;
         }
-        if (req->server->watch) json_object_set_new(o, "changes", json_string("listening"));
+        if (notice_is_stale(req->server)) {
+            /* heard again, but what changed meanwhile is not in the index until it reloads */
+            json_object_set_new(o, "status", json_string("degraded"));
+            json_object_set_new(o, "changes", json_string("reloading"));
+            json_object_set_new(o, "notices", notice_health(req->server));
+            http_reply_json(res, 503, o);
+            return;
+        }
+        if (req->server->watch) {
+            json_object_set_new(o, "changes", json_string("listening"));
+            json_object_set_new(o, "notices", notice_health(req->server));
+        }
         if (req->server->read_pool.n) {
             /* the streaming replica: its lag; while it fails reads go to the primary */
             json_object_set_new(o, "read_store", replica_health(req));

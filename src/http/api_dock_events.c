@@ -349,11 +349,17 @@ static void request_new(struct http_request *req, struct http_response *res) {
     json_t *pa = NULL;
     for (int k = 0; k < 2; k++) {
         json_t *p = NULL;
+        const char *field = k ? "b_id" : "a_id";
         if (dock_get(st, "participant", ids[k], &p, &err) ||
-            json_integer_value(json_object_get(p, "event_id")) != id) {
+            json_integer_value(json_object_get(p, "event_id")) != id || (k && ids[1] == ids[0])) {
             json_decref(p), json_decref(pa), json_decref(in);
-            http_reply_error(res, 422, "bad_participant", "a_id 与 b_id 须为本活动的参会者",
-                             "a_id and b_id must be participants of this event");
+            if (k && ids[1] == ids[0])
+                error_set(&err, ERR_INVALID, "不能与自己洽谈", "a participant cannot meet itself");
+            else
+                error_set(&err, ERR_INVALID, "%s 须为本活动已报名的参会者",
+                          "%s must be a participant registered for this event", field);
+            error_field(&err, field);
+            http_reply_err(res, 422, &err);
             return;
         }
         if (k == 0)

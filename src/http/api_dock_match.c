@@ -478,6 +478,7 @@ static json_t *challenge_input(struct store *st, json_t *c, struct error *err) {
     copy_if(o, "owner", c, "uscc");
     copy_if(o, "title", c, "title");
     copy_if(o, "deadline", c, "deadline");
+    copy_if(o, "cancelled", c, "cancelled_on");
     json_object_set_new(o, "reward", money_text(json_object_get(c, "reward_fen")));
     json_t *al = json_array(), *x, *ml = json_array();
     size_t i;
@@ -519,6 +520,31 @@ static bool owns_challenge(const struct actor *a, json_t *c) {
     return v == DOCK_ORGANISER || v == DOCK_AREA ||
            (v == DOCK_ENTERPRISE &&
             strcmp(json_string_value(json_object_get(c, "uscc")), a->uscc) == 0);
+}
+
+/* Whether the action may happen to the challenge now (challenge_next on its state today); a 409
+ * naming "state" and false when not. is_last: the milestone being done is the last one open. */
+static bool challenge_may(struct store *st, json_t *c, enum challenge_action act, bool is_last,
+                          struct http_response *res) {
+    struct error err;
+    error_clear(&err);
+    char d[16];
+    json_t *one = challenge_input(st, c, &err), *out = NULL;
+    if (one) {
+        json_t *in = json_pack("{s:s, s:[o]}", "date", date_format(date_today(), d, sizeof d),
+                               "challenges", one);
+        out = challenge_report(in, &err);
+        json_decref(in);
+    }
+    const char *name = json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "challenges"), 0), "state"));
+    int from = challenge_state_of(name);
+    enum challenge_state to;
+    int rc = from < 0 ? (err.code ? err.code : ERR_INVALID)
+                      : challenge_next((enum challenge_state)from, act, is_last, &to, &err);
+    json_decref(out);
+    if (rc) http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+    return rc == 0;
 }
 
 static void challenge_reply(struct http_request *req, struct store *st, json_t *c,
@@ -580,6 +606,10 @@ static void challenge_apply(struct http_request *req, struct http_response *res)
         dock_forbidden(res);
         return;
     }
+    if (!challenge_may(st, c, CHALLENGE_APPLY, false, res)) {
+        json_decref(in), json_decref(c);
+        return;
+    }
     json_object_set_new(in, "challenge_id", json_integer(id));
     if (!json_object_get(in, "date")) {
         char d[16];
@@ -608,6 +638,10 @@ static void challenge_select(struct http_request *req, struct http_response *res
     if (!owns_challenge(http_actor(req), c)) {
         json_decref(c);
         dock_forbidden(res);
+        return;
+    }
+    if (!challenge_may(st, c, CHALLENGE_SELECT, false, res)) {
+        json_decref(c);
         return;
     }
     json_t *in = http_body_json(req, res);
@@ -672,9 +706,38 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
     struct error err;
     error_clear(&err);
     struct store_val a[] = {store_val_int(id), store_val_int(seq)};
-    int64_t mid = 0;
+    int64_t mid = 0, n_open = 0, is_open = 0;
     int rc = store_sql_int(st, "SELECT id FROM dock_milestone WHERE challenge_id = ? AND seq = ?",
                            a, 2, 0, &mid, &err);
+    if (!rc && mid == 0)
+        rc = error_set(&err, ERR_NOTFOUND, "榜单没有第 %lld 个里程碑",
+                       "the challenge has no milestone %lld", (long long)seq);
+    if (!rc)
+        rc = store_sql_int(st,
+                           "SELECT COUNT(*) FROM dock_milestone WHERE challenge_id = ? AND done IS"
+                           " NULL",
+                           a, 1, 0, &n_open, &err);
+    if (!rc)
+        rc = store_sql_int(st,
+                           "SELECT COUNT(*) FROM dock_milestone WHERE challenge_id = ? AND seq = ?"
+                           " AND done IS NULL",
+                           a, 2, 0, &is_open, &err);
+    bool is_done = json_is_string(json_object_get(in, "done"));
+    if (!rc && is_done && !is_open) {
+        error_set(&err, ERR_CONFLICT, "第 %lld 个里程碑已完成", "milestone %lld is done already",
+                  (long long)seq);
+        rc = error_field(&err, "done");
+    }
+    if (rc) {
+        json_decref(in), json_decref(c);
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
+        return;
+    }
+    /* marking one done is a step of the state machine; clearing a date (a correction) is not */
+    if (is_done && !challenge_may(st, c, CHALLENGE_MILESTONE, n_open == 1, res)) {
+        json_decref(in), json_decref(c);
+        return;
+    }
     json_t *upd =
         json_pack("{s:I, s:O}", "id", (json_int_t)mid, "done",
                   json_object_get(in, "done") ? json_object_get(in, "done") : json_null());
@@ -687,6 +750,39 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
     }
     challenge_reply(req, st, c, res);
     json_decref(c);
+}
+
+/* POST /api/dock/challenges/{id}/cancel: 撤榜 today, by its owner or an organiser, any time
+ * before it is done, lapsed or cancelled. */
+static void challenge_cancel(struct http_request *req, struct http_response *res) {
+    struct store *st = http_store(req, res);
+    int64_t id;
+    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    if (!c) return;
+    if (!owns_challenge(http_actor(req), c)) {
+        json_decref(c);
+        dock_forbidden(res);
+        return;
+    }
+    if (!challenge_may(st, c, CHALLENGE_CANCEL, false, res)) {
+        json_decref(c);
+        return;
+    }
+    char d[16];
+    json_t *upd = json_pack("{s:I, s:s}", "id", (json_int_t)id, "cancelled_on",
+                            date_format(date_today(), d, sizeof d));
+    struct error err;
+    error_clear(&err);
+    json_t *now = NULL;
+    int rc = dock_put(st, "challenge", upd, NULL, &err);
+    json_decref(upd), json_decref(c);
+    if (!rc) rc = dock_get(st, "challenge", id, &now, &err);
+    if (rc) {
+        dock_fail(res, &err);
+        return;
+    }
+    challenge_reply(req, st, now, res);
+    json_decref(now);
 }
 
 /* ---- intents ---- */
@@ -749,5 +845,6 @@ void http_routes_dock_match(struct http_router *r) {
     http_route(r, "POST", "/api/dock/challenges/{id}/apply", challenge_apply, 0);
     http_route(r, "POST", "/api/dock/challenges/{id}/select", challenge_select, 0);
     http_route(r, "POST", "/api/dock/challenges/{id}/milestones/{seq}", milestone_done, 0);
+    http_route(r, "POST", "/api/dock/challenges/{id}/cancel", challenge_cancel, 0);
     http_route(r, "GET", "/api/dock/intents/funnel", intents_get, 0);
 }

@@ -29,19 +29,20 @@ static bool may_edit(struct http_request *req, struct http_response *res) {
 
 /* GET /api/library?authority=&level=&theme=&validity=&kind=&region=&year=&q=&page= */
 static void library_browse(struct http_request *req, struct http_response *res) {
-    int64_t year, page;
+    int64_t year;
+    struct http_page page;
     if (http_query_int(req, "year", 0, 0, 2100, &year, res)) return;
-    if (http_query_int(req, "page", 1, 1, 100000, &page, res)) return;
-    struct library_query q = {.authority = http_query(req, "authority"),
-                              .level = http_query(req, "level"),
-                              .theme = http_query(req, "theme"),
-                              .validity = http_query(req, "validity"),
-                              .kind = http_query(req, "kind"),
-                              .q = http_query(req, "q"),
+    if (http_query_page(req, 20, 0, &page, res)) return;
+    struct library_query q = {.authority = http_query_filter(req, "authority"),
+                              .level = http_query_filter(req, "level"),
+                              .theme = http_query_filter(req, "theme"),
+                              .validity = http_query_filter(req, "validity"),
+                              .kind = http_query_filter(req, "kind"),
+                              .q = http_query_filter(req, "q"),
                               .region = -1,
                               .year = (int)year,
-                              .page = (int)page,
-                              .page_size = 20};
+                              .page = (int)page.page,
+                              .page_size = (int)page.size};
     struct error err;
     error_clear(&err);
     const char *reg = http_query(req, "region");
@@ -52,23 +53,11 @@ static void library_browse(struct http_request *req, struct http_response *res) 
             return;
         }
     }
-#define EMPTY_IS_ANY(f)                                                                            \
-    if (f && !*f) f = NULL
-    EMPTY_IS_ANY(q.authority);
-    EMPTY_IS_ANY(q.level);
-    EMPTY_IS_ANY(q.theme);
-    EMPTY_IS_ANY(q.validity);
-    EMPTY_IS_ANY(q.kind);
-    EMPTY_IS_ANY(q.q);
-#undef EMPTY_IS_ANY
     struct store *s = http_store(req, res);
     if (!s) return;
     char *out = NULL;
-    if (library_browse_json(s, &q, &out, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    int rc = library_browse_json(s, &q, &out, &err);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* GET /api/library/{id} */
@@ -80,11 +69,8 @@ static void library_one(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     char *out = NULL;
-    if (library_doc_json(s, id, &out, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    int rc = library_doc_json(s, id, &out, &err);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* GET /api/library/{id}/file: the original, as stored */
@@ -116,19 +102,6 @@ static void library_file_get(struct http_request *req, struct http_response *res
     http_add_header(res, "X-Content-Type-Options", "nosniff");
 }
 
-static const char *str(json_t *o, const char *k) {
-    const char *s = json_string_value(json_object_get(o, k));
-    return s && *s ? s : NULL;
-}
-
-static int date_arg(json_t *o, const char *k, int32_t *out, struct error *err) {
-    *out = INT32_MIN;
-    const char *s = str(o, k);
-    if (!s) return 0;
-    int rc = date_parse(s, strlen(s), out, err);
-    return rc ? error_field(err, k) : 0;
-}
-
 /* POST /api/library {title, doc_no, series, authority, level, region, theme, kind, issued,
  * effective, validity, policy_id, file_name, file_mime, file_base64, body, note} */
 static void library_create(struct http_request *req, struct http_response *res) {
@@ -137,30 +110,28 @@ static void library_create(struct http_request *req, struct http_response *res) 
     if (!j) return;
     struct error err;
     error_clear(&err);
-    struct library_doc d = {.title = str(j, "title"),
-                            .doc_no = str(j, "doc_no"),
-                            .series = str(j, "series"),
-                            .authority = str(j, "authority"),
-                            .level = str(j, "level"),
+    struct library_doc d = {.title = http_json_text(j, "title"),
+                            .doc_no = http_json_text(j, "doc_no"),
+                            .series = http_json_text(j, "series"),
+                            .authority = http_json_text(j, "authority"),
+                            .level = http_json_text(j, "level"),
                             .region = -1,
-                            .theme = str(j, "theme"),
-                            .kind = str(j, "kind"),
-                            .validity = str(j, "validity"),
+                            .issued = INT32_MIN,
+                            .effective = INT32_MIN,
+                            .theme = http_json_text(j, "theme"),
+                            .kind = http_json_text(j, "kind"),
+                            .validity = http_json_text(j, "validity"),
                             .policy_id = json_integer_value(json_object_get(j, "policy_id")),
-                            .file_name = str(j, "file_name"),
-                            .file_mime = str(j, "file_mime"),
-                            .body = str(j, "body"),
-                            .note = str(j, "note")};
-    int rc = date_arg(j, "issued", &d.issued, &err);
-    if (!rc) rc = date_arg(j, "effective", &d.effective, &err);
-    const char *reg = str(j, "region");
-    if (!rc && reg) {
-        d.region = region_find(reg, strlen(reg), &err);
-        if (d.region < 0) rc = error_field(&err, "region");
-    }
+                            .file_name = http_json_text(j, "file_name"),
+                            .file_mime = http_json_text(j, "file_mime"),
+                            .body = http_json_text(j, "body"),
+                            .note = http_json_text(j, "note")};
+    int rc = http_json_date(j, "issued", &d.issued, &err);
+    if (!rc) rc = http_json_date(j, "effective", &d.effective, &err);
+    if (!rc) rc = http_json_region(json_object_get(j, "region"), "region", &d.region, &err);
     uint8_t *file = NULL;
     size_t file_len = 0;
-    const char *b64 = str(j, "file_base64");
+    const char *b64 = http_json_text(j, "file_base64");
     if (!rc && b64) {
         size_t n = strlen(b64);
         file = malloc(BASE64_DECODE_LENGTH(n) + 1);
@@ -183,13 +154,8 @@ static void library_create(struct http_request *req, struct http_response *res) 
     json_decref(j);
     char *out = NULL;
     if (!rc) rc = library_doc_json(s, d.id, &out, &err);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_search_invalidate();
-    http_reply_text(res, 201, "application/json; charset=utf-8", out, strlen(out));
-    free(out);
+    if (!rc) http_search_invalidate();
+    http_reply_result(res, rc, &err, 201, out);
 }
 
 /* POST /api/library/{id}/validity {validity, replaced_by} */
@@ -201,19 +167,15 @@ static void library_validity(struct http_request *req, struct http_response *res
     struct store *s = http_store(req, res);
     struct error err;
     error_clear(&err);
-    int rc = s ? library_set_validity(s, id, str(j, "validity"),
+    int rc = s ? library_set_validity(s, id, http_json_text(j, "validity"),
                                       json_integer_value(json_object_get(j, "replaced_by")), &err)
                : -1;
     json_decref(j);
     if (!s) return;
     char *out = NULL;
     if (!rc) rc = library_doc_json(s, id, &out, &err);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_search_invalidate();
-    http_reply_json_owned(res, out);
+    if (!rc) http_search_invalidate();
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* POST /api/library/{id}/links {other_id, kind: interpretation|related} */
@@ -226,17 +188,13 @@ static void library_links(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     int rc = s ? library_link(s, id, json_integer_value(json_object_get(j, "other_id")),
-                              str(j, "kind"), &err)
+                              http_json_text(j, "kind"), &err)
                : -1;
     json_decref(j);
     if (!s) return;
     char *out = NULL;
     if (!rc) rc = library_doc_json(s, id, &out, &err);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 void http_routes_library(struct http_router *r) {

@@ -52,21 +52,29 @@ static void catalog_release(struct catalog_ref *c) {
     }
 }
 
+static int load_locked(const struct http_server *srv, struct store *s, int32_t today, int64_t n_e,
+                       int64_t n_c, struct error *err);
+
 /* With state.mu held: (re)builds what is stale. */
 static int refresh_locked(struct http_request *req, struct store *s, struct error *err) {
     const struct http_server *srv = http_request_server(req);
     const char *db = srv->db ? srv->db : "";
     time_t now = time(NULL);
     int32_t today = date_today();
-    /* another replica's write (PostgreSQL change notices) reloads at once, whatever the counts */
+    /* without notice.c, another replica's write (a change notice) reloads at once */
     uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
     bool is_usable = state.server == srv && strcmp(state.db, db) == 0 && state.ix &&
                      state.today == today; /* may answer while a newer generation loads */
-    bool is_same = is_usable && state.watch_version >= wv;
-    if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
-    int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
+    /* with change notices (PostgreSQL) they bring every change: notice.c applies the changed rows
+     * (http_match_note_enterprise), reloads in the background or marks the catalog stale */
+    bool is_heard = srv->watch != NULL;
+    bool is_same = is_usable && (is_heard || state.watch_version >= wv);
+    if (is_same && !state.is_stale && (is_heard || now - state.checked < RECHECK_SECONDS)) return 0;
+    bool is_counted = !(is_heard && is_same); /* (a count of 2M rows is not free) */
+    int64_t n_e = is_counted ? store_count_enterprises(s) : state.n_enterprises;
+    int64_t n_c = is_counted ? store_count_clauses(s) : state.n_clauses;
     state.checked = now;
-    if (is_same && n_e == state.n_enterprises && n_c == state.n_clauses) {
+    if (is_same && (is_heard || (n_e == state.n_enterprises && n_c == state.n_clauses))) {
         if (!state.is_stale) return 0;
         struct catalog_ref *cr = calloc(1, sizeof *cr); /* the clauses only: the index is current */
         if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
@@ -90,6 +98,16 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
             pthread_cond_wait(&state.loaded, &state.mu);
         return state.ix ? 0 : error_set(err, ERR_DB, "索引加载失败", "the index could not load");
     }
+    int rc = load_locked(srv, s, today, n_e, n_c, err);
+    if (!rc && (wv > state.watch_version || !is_same)) state.watch_version = wv;
+    return rc;
+}
+
+/* With state.mu held and no load under way: builds a whole new generation and catalog from s
+ * outside the lock (state.is_loading meanwhile) and publishes them. */
+static int load_locked(const struct http_server *srv, struct store *s, int32_t today, int64_t n_e,
+                       int64_t n_c, struct error *err) {
+    const char *db = srv->db ? srv->db : "";
     state.is_loading = true;
     pthread_mutex_unlock(&state.mu);
     struct index_gen *g = NULL;
@@ -121,9 +139,22 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.today = today;
     state.n_enterprises = n_e;
     state.n_clauses = n_c;
-    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.is_stale = false;
     return 0;
+}
+
+int http_match_reload(const struct http_server *srv, struct store *s, struct error *err) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading) /* it may have read rows before the change that asks for this */
+        pthread_cond_wait(&state.loaded, &state.mu);
+    int rc = 0;
+    if (state.ix && state.server == srv) {
+        int64_t n_e = store_count_enterprises(s), n_c = store_count_clauses(s);
+        rc = load_locked(srv, s, date_today(), n_e, n_c, err);
+        if (!rc) rc = 1;
+    }
+    pthread_mutex_unlock(&state.mu);
+    return rc;
 }
 
 void http_match_note_enterprise(const struct http_server *srv, int64_t id,
@@ -132,6 +163,8 @@ void http_match_note_enterprise(const struct http_server *srv, int64_t id,
     if (!d) return; /* the next reload (count or notice) brings it */
     *d = *p;
     pthread_mutex_lock(&state.mu);
+    while (state.is_loading && srv->watch) /* notice.c: the load may predate the change */
+        pthread_cond_wait(&state.loaded, &state.mu);
     if (state.ix && state.server == srv && !state.is_loading) {
         profile_derive(d, state.today, NULL);
         struct index_gen *g = index_acquire(state.ix);
@@ -146,6 +179,16 @@ void http_match_note_enterprise(const struct http_server *srv, int64_t id,
     }
     pthread_mutex_unlock(&state.mu);
     free(d);
+}
+
+void http_match_note_removed(const struct http_server *srv, const char *uscc) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading && srv->watch)
+        pthread_cond_wait(&state.loaded, &state.mu);
+    struct error err;
+    if (state.ix && state.server == srv && index_remove(state.ix, uscc, &err) == 0)
+        state.n_enterprises--;
+    pthread_mutex_unlock(&state.mu);
 }
 
 void http_match_invalidate(void) {
@@ -193,7 +236,34 @@ void http_match_release(struct index_gen *g, void *token) {
     release(g, token);
 }
 
-/* POST /api/match/preview {"rule": "…"} */
+/* The rows the caller may count: NULL for a city-wide role, else the live rows registered within
+ * the actor's area (a district centre's district, a commissioner's or station's area), the same
+ * cut as a clause's enterprises (http_scope_region). */
+static int scope_rows(struct http_request *req, const struct index_gen *g, roaring_bitmap_t **out,
+                      struct error *err) {
+    *out = NULL;
+    int region = http_actor(req)->region;
+    if (region < 0) return 0;
+    struct index_atom a = {F_REGION, INDEX_WITHIN, region, {0, 1}};
+    return index_eval_atom_within(g, &a, NULL, out, NULL, err);
+}
+
+/* {"region": {"code", "name"}} for an area-scoped caller, {"region": null} for the whole city. */
+static json_t *scope_json(struct http_request *req) {
+    int region = http_actor(req)->region;
+    json_t *o = json_object();
+    if (region < 0) {
+        json_object_set_new(o, "region", json_null());
+        return o;
+    }
+    json_t *x = json_object();
+    json_object_set_new(x, "code", json_integer(region_at(region)->code));
+    json_object_set_new(x, "name", json_string(region_at(region)->name));
+    json_object_set_new(o, "region", x);
+    return o;
+}
+
+/* POST /api/match/preview {"rule": "…"}: counted within the caller's area (scope_rows). */
 static void preview(struct http_request *req, struct http_response *res) {
     json_t *body = http_body_json(req, res);
     if (!body) return;
@@ -222,15 +292,22 @@ static void preview(struct http_request *req, struct http_response *res) {
     const struct rule_version *v = rules_version_at(r, index_gen_today(g));
     json_t *out = NULL;
     char day[16];
+    roaring_bitmap_t *scope = NULL;
+    int rc = 0;
     if (!v || !v->cond)
-        error_set(&err, ERR_NOTFOUND, "规则今天没有生效的版本",
-                  "the rule has no version in force today");
-    else if (match_preview_json(g, v->cond, &out, &err) == 0) {
+        rc = error_set(&err, ERR_NOTFOUND, "规则今天没有生效的版本",
+                       "the rule has no version in force today");
+    else
+        rc = scope_rows(req, g, &scope, &err);
+    if (!rc && match_preview_json_within(g, v->cond, scope, &out, &err) == 0) {
+        uint64_t total = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
         json_object_set_new(out, "date", json_string(date_format(index_gen_today(g), day, 16)));
-        json_object_set_new(out, "enterprises_total", json_integer((json_int_t)index_gen_count(g)));
+        json_object_set_new(out, "enterprises_total", json_integer((json_int_t)total));
+        json_object_set_new(out, "scope", scope_json(req));
         http_reply_json(res, 200, out);
     }
     if (!out) http_reply_err(res, 0, &err);
+    if (scope) roaring_bitmap_free(scope);
     release(g, cat);
     rules_free(r);
 }

@@ -76,18 +76,6 @@ static void forbidden(struct http_response *res) {
     http_reply_error(res, 403, "out_of_scope", "超出您的服务范围", "outside your scope");
 }
 
-static bool id_param(struct http_request *req, struct http_response *res, const char *name,
-                     int64_t *out) {
-    char *end;
-    long long v = strtoll(http_param(req, name), &end, 10);
-    if (*end || v <= 0) {
-        http_reply_error(res, 400, "invalid", "编号应为正整数", "the id must be a positive number");
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 /* The enterprise (by the {uscc} segment) with its region, and whether the actor sees it; false
  * with res set (404 unknown, 403 outside the scope). */
 static bool enterprise(struct http_request *req, struct http_response *res, struct net *x,
@@ -120,7 +108,7 @@ static void units_tree(struct http_request *req, struct http_response *res) {
 static void unit_get(struct http_request *req, struct http_response *res) {
     struct net x;
     int64_t id;
-    if (!id_param(req, res, "id", &id) || !net_open(req, res, &x, true)) return;
+    if (http_param_id(req, res, &id) || !net_open(req, res, &x, true)) return;
     const struct network_unit *u = network_unit(x.n, id);
     if (!u)
         http_reply_error(res, 404, "notfound", "没有这个单位", "no such unit");
@@ -138,12 +126,13 @@ static int towns_from_json(json_t *arr, struct network_unit *u, struct error *er
     json_array_foreach(arr, i, t) {
         if (u->n_towns == NETWORK_MAX_TOWNS)
             return error_set(err, ERR_TOO_LARGE, "镇街过多", "too many towns");
-        char code[32];
-        const char *s = json_string_value(t);
-        if (json_is_integer(t))
-            snprintf(code, sizeof code, "%lld", (long long)json_integer_value(t));
-        int r = region_find(s ? s : code, strlen(s ? s : code), err);
-        if (r < 0) return error_field(err, "towns");
+        int r;
+        int rc = http_json_region(t, "towns", &r, err);
+        if (rc) return rc;
+        if (r < 0) {
+            error_set(err, ERR_INVALID, "镇街不能为空", "a town must not be empty");
+            return error_field(err, "towns");
+        }
         u->towns[u->n_towns++] = r;
     }
     return 0;
@@ -167,9 +156,7 @@ static void unit_post(struct http_request *req, struct http_response *res) {
     u.phone = json_string_value(json_object_get(b, "phone"));
     u.address = json_string_value(json_object_get(b, "address"));
     u.user_ref = json_string_value(json_object_get(b, "user"));
-    const char *region = json_string_value(json_object_get(b, "region"));
-    int rc = 0;
-    if (region && (u.region = region_find(region, strlen(region), &x.err)) < 0) rc = -1;
+    int rc = http_json_region(json_object_get(b, "region"), "region", &u.region, &x.err);
     if (!rc) rc = towns_from_json(json_object_get(b, "towns"), &u, &x.err);
     if (!rc && (x.a->role == ROLE_COMMISSIONER || !u.parent_id ||
                 !network_sees_unit(x.n, x.a, u.parent_id))) {
@@ -193,7 +180,7 @@ static void unit_post(struct http_request *req, struct http_response *res) {
 static void unit_put(struct http_request *req, struct http_response *res) {
     struct net x;
     int64_t id;
-    if (!id_param(req, res, "id", &id) || !net_open(req, res, &x, true)) return;
+    if (http_param_id(req, res, &id) || !net_open(req, res, &x, true)) return;
     const struct network_unit *old = network_unit(x.n, id);
     json_t *b = NULL;
     if (!old) {
@@ -240,10 +227,9 @@ static void commissioners(struct http_request *req, struct http_response *res) {
                 if (x.n->units[i].kind == NETWORK_COMMISSIONER &&
                     network_is_under(x.n, x.n->units[i].id, under))
                     json_array_append_new(list, network_unit_json(x.n, &x.n->units[i]));
-            json_t *o = json_object();
-            json_object_set_new(o, "total", json_integer((json_int_t)json_array_size(list)));
-            json_object_set_new(o, "commissioners", list);
-            http_reply_json(res, 200, o);
+            http_reply_json(
+                res, 200,
+                http_page_json((int64_t)json_array_size(list), NULL, "commissioners", list));
         }
     }
     net_close(&x);
@@ -330,43 +316,16 @@ static const struct export_column queue_columns[] = {
     {"deadline", "最近截止日期", EXPORT_DATE},
 };
 
-/* The queue as a spreadsheet (?format=xlsx|csv): every enterprise of it, one row each. */
-static void queue_export(struct http_response *res, json_t *o, enum export_format f) {
-    char *out = NULL;
-    size_t len = 0;
-    struct error err;
-    error_clear(&err);
-    if (export_json(queue_columns, (int)(sizeof queue_columns / sizeof *queue_columns),
-                    json_object_get(o, "enterprises"), "服务队列", f, &out, &len, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_text(res, 200, export_content_type(f), out, len);
-    free(out);
-    char disp[128];
-    snprintf(disp, sizeof disp, "attachment; filename=\"queue.%s\"", export_extension(f));
-    http_add_header(res, "Content-Disposition", disp);
-}
-
 /* GET /api/network/commissioners/{id}/queue?page=&page_size=&format=json|xlsx|csv (an export
  * holds the whole queue, up to 100,000 enterprises) */
 static void queue(struct http_request *req, struct http_response *res) {
     struct net x;
-    int64_t id, page, size;
-    const char *fmt = http_query(req, "format");
-    int f = fmt && *fmt && strcmp(fmt, "json") ? export_format_from_name(fmt) : -1;
-    if (fmt && *fmt && strcmp(fmt, "json") && f < 0) {
-        http_reply_error(res, 400, "invalid", "format 应为 json、xlsx 或 csv",
-                         "format must be json, xlsx or csv");
-        return;
-    }
-    if (!id_param(req, res, "id", &id)) return;
-    if (http_query_int(req, "page", 1, 1, 1000000, &page, res) < 0) return;
-    if (http_query_int(req, "page_size", 20, 1, 500, &size, res) < 0) return;
-    if (f >= 0) {
-        page = 1;
-        size = 100000;
-    }
+    int64_t id;
+    struct http_page pg;
+    int f = http_query_format(req, res);
+    if (f == -2 || http_param_id(req, res, &id)) return;
+    if (http_query_page(req, 20, 500, &pg, res)) return;
+    if (f >= 0) pg = (struct http_page){.page = 1, .size = 100000}; /* the whole queue */
     if (!net_open(req, res, &x, true)) return;
     const struct network_unit *u = network_unit(x.n, id);
     if (!u || u->kind != NETWORK_COMMISSIONER) {
@@ -380,13 +339,15 @@ static void queue(struct http_request *req, struct http_response *res) {
         struct network_applied ap = {0};
         struct network_queue q;
         if (g && (network_applied_from_store(x.s, &ap, &x.err) ||
-                  network_queue(x.n, g, cat, id, &ap, (int)page, (int)size, &q, &x.err))) {
+                  network_queue(x.n, g, cat, id, &ap, (int)pg.page, (int)pg.size, &q, &x.err))) {
             http_reply_err(res, 0, &x.err);
         } else if (g) {
-            json_t *o = network_queue_json(x.s, x.n, u, &q, (int)page, (int)size,
+            json_t *o = network_queue_json(x.s, x.n, u, &q, (int)pg.page, (int)pg.size,
                                            index_gen_today(g), ap.note, http_arena(req));
             if (f >= 0) {
-                queue_export(res, o, (enum export_format)f);
+                http_reply_export(res, queue_columns,
+                                  (int)(sizeof queue_columns / sizeof *queue_columns),
+                                  json_object_get(o, "enterprises"), "服务队列", "queue", f);
                 json_decref(o);
             } else {
                 http_reply_json(res, 200, o);
@@ -448,25 +409,21 @@ static void visits_reply(struct http_request *req, struct http_response *res, st
         http_reply_err(res, 0, &x->err);
         return;
     }
-    json_t *o = json_object(), *list = json_array();
+    json_t *list = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(list, network_visit_json(x->n, &v[i]));
-    json_object_set_new(o, "total", json_integer(total));
-    json_object_set_new(o, "page", json_integer(q->page));
-    json_object_set_new(o, "page_size", json_integer(q->page_size));
-    json_object_set_new(o, "visits", list);
-    http_reply_json(res, 200, o);
+    struct http_page p = {.page = q->page, .size = q->page_size};
+    http_reply_json(res, 200, http_page_json(total, &p, "visits", list));
 }
 
 static bool visit_query(struct http_request *req, struct http_response *res,
                         struct network_visit_query *q) {
-    int64_t page, size;
-    if (http_query_int(req, "page", 1, 1, 1000000, &page, res) < 0) return false;
-    if (http_query_int(req, "page_size", 20, 1, 500, &size, res) < 0) return false;
+    struct http_page p;
+    if (http_query_page(req, 20, 500, &p, res)) return false;
     const char *o = http_query(req, "overdue");
     q->is_overdue_only = o && strcmp(o, "1") == 0;
-    q->page = (int)page;
-    q->page_size = (int)size;
+    q->page = (int)p.page;
+    q->page_size = (int)p.size;
     return true;
 }
 
@@ -489,7 +446,7 @@ static void visits_of_enterprise(struct http_request *req, struct http_response 
 static void visits_of_commissioner(struct http_request *req, struct http_response *res) {
     struct net x;
     struct network_visit_query q = {0};
-    if (!id_param(req, res, "id", &q.commissioner_id) || !visit_query(req, res, &q) ||
+    if (http_param_id(req, res, &q.commissioner_id) || !visit_query(req, res, &q) ||
         !net_open(req, res, &x, true))
         return;
     if (!network_sees_unit(x.n, x.a, q.commissioner_id))
@@ -497,17 +454,6 @@ static void visits_of_commissioner(struct http_request *req, struct http_respons
     else
         visits_reply(req, res, &x, &q);
     net_close(&x);
-}
-
-static int32_t date_field(json_t *b, const char *key, int32_t def, struct error *err, int *rc) {
-    const char *s = json_string_value(json_object_get(b, key));
-    if (!s || !*s) return def;
-    int32_t d;
-    if (date_parse(s, strlen(s), &d, err)) {
-        *rc = error_field(err, key);
-        return def;
-    }
-    return d;
 }
 
 /* The visit from a JSON body over v (a new one, or the stored one being changed). */
@@ -518,9 +464,11 @@ static int visit_from_json(json_t *b, struct network_visit *v, struct net *x) {
         snprintf(v->uscc, sizeof v->uscc, "%.19s", s);
     if (json_object_get(b, "commissioner_id"))
         v->commissioner_id = json_integer_value(json_object_get(b, "commissioner_id"));
-    v->date = date_field(b, "date", v->date, &x->err, &rc);
-    if (json_object_get(b, "next_date"))
-        v->next_date = date_field(b, "next_date", STORE_NO_DATE, &x->err, &rc);
+    rc = http_json_date(b, "date", &v->date, &x->err);
+    if (!rc && json_object_get(b, "next_date")) {
+        v->next_date = STORE_NO_DATE; /* given empty: none */
+        rc = http_json_date(b, "next_date", &v->next_date, &x->err);
+    }
     if ((s = json_string_value(json_object_get(b, "topic")))) v->topic = s;
     if (json_object_get(b, "outcome"))
         v->outcome = json_string_value(json_object_get(b, "outcome"));
@@ -554,7 +502,7 @@ static bool visit_region(struct http_request *req, struct net *x, const char *us
 static void visit_write(struct http_request *req, struct http_response *res, bool is_new) {
     struct net x;
     int64_t id = 0;
-    if (!is_new && !id_param(req, res, "id", &id)) return;
+    if (!is_new && http_param_id(req, res, &id)) return;
     if (!net_open(req, res, &x, true)) return;
     json_t *b = http_body_json(req, res);
     struct network_visit v = {.date = x.today, .next_date = STORE_NO_DATE};
@@ -599,7 +547,7 @@ static void visit_put(struct http_request *req, struct http_response *res) {
 static void visit_one(struct http_request *req, struct http_response *res) {
     struct net x;
     int64_t id;
-    if (!id_param(req, res, "id", &id) || !net_open(req, res, &x, true)) return;
+    if (http_param_id(req, res, &id) || !net_open(req, res, &x, true)) return;
     struct network_visit v;
     int region;
     bool is_delete = strcmp(http_method(req), "DELETE") == 0;

@@ -32,11 +32,6 @@ static int64_t utf16_units(const char *s, size_t n) {
     return u;
 }
 
-static const char *str_or_null(json_t *o, const char *key) {
-    const char *s = json_string_value(json_object_get(o, key));
-    return s && *s ? s : NULL;
-}
-
 /* POST /api/policies/extract  {"text": "…"} or the raw text (text/plain) */
 static void policy_extract(struct http_request *req, struct http_response *res) {
     size_t len;
@@ -157,7 +152,7 @@ static void policy_create(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     json_t *cls = json_object_get(j, "clauses");
-    const char *title = str_or_null(j, "title");
+    const char *title = http_json_text(j, "title");
     if (!title || !json_is_array(cls) || json_array_size(cls) == 0 ||
         json_array_size(cls) > POLICY_MAX_CLAUSES) {
         json_decref(j);
@@ -167,9 +162,9 @@ static void policy_create(struct http_request *req, struct http_response *res) {
     }
     struct policy p = {.region = -1, .published = STORE_NO_DATE, .deadline = STORE_NO_DATE};
     p.title = title;
-    p.code = str_or_null(j, "code");
-    p.doc_no = str_or_null(j, "doc_no");
-    p.department = str_or_null(j, "department");
+    p.code = http_json_text(j, "code");
+    p.doc_no = http_json_text(j, "doc_no");
+    p.department = http_json_text(j, "department");
     const struct actor *who = http_actor(req);
     if (!p.department && who->dept[0]) p.department = arena_strdup(a, who->dept);
     if (!auth_sees_department(who, p.department)) {
@@ -177,13 +172,11 @@ static void policy_create(struct http_request *req, struct http_response *res) {
         http_reply_forbidden(res);
         return;
     }
-    p.level = str_or_null(j, "level");
-    p.source = str_or_null(j, "source");
+    p.level = http_json_text(j, "level");
+    p.source = http_json_text(j, "source");
     p.status = POLICY_DRAFT;
-    const char *dl = str_or_null(j, "deadline");
-    if (dl && date_parse(dl, strlen(dl), &p.deadline, &err)) {
+    if (http_json_date(j, "deadline", &p.deadline, &err)) {
         json_decref(j);
-        snprintf(err.field, sizeof err.field, "deadline");
         http_reply_err(res, 400, &err);
         return;
     }
@@ -205,7 +198,7 @@ static void policy_create(struct http_request *req, struct http_response *res) {
         json_t *c = json_array_get(cls, i);
         const char *rule = json_string_value(json_object_get(c, "rule"));
         const char *text = json_string_value(json_object_get(c, "text"));
-        const char *ct = str_or_null(c, "title");
+        const char *ct = http_json_text(c, "title");
         if (!ct) ct = default_title(text, (int)i + 1, a);
         struct rule *r;
         if (!rule || !*rule) error_set(&err, ERR_INVALID, "条款缺少规则", "the clause has no rule");
@@ -230,7 +223,7 @@ static void policy_create(struct http_request *req, struct http_response *res) {
                                 .title = ct,
                                 .text = text ? text : "",
                                 .rule = rule,
-                                .kind = str_or_null(c, "kind"),
+                                .kind = http_json_text(c, "kind"),
                                 .version = 1,
                                 .valid_from = STORE_NO_DATE,
                                 .valid_to = STORE_NO_DATE,
@@ -300,10 +293,7 @@ static void policy_list(struct http_request *req, struct http_response *res) {
             json_array_append_new(list, policy_json(&ps[i]));
             shown++;
         }
-    json_t *o = json_object();
-    json_object_set_new(o, "total", json_integer(shown));
-    json_object_set_new(o, "policies", list);
-    http_reply_json(res, 200, o);
+    http_reply_json(res, 200, http_page_json(shown, NULL, "policies", list));
 }
 
 static int policy_with_clauses(struct store *s, int64_t id, struct arena *a, json_t **out,

@@ -44,8 +44,10 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     const char *db = srv->db ? srv->db : "";
     time_t now = time(NULL);
     uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
+    /* with change notices, notice.c calls http_search_invalidate for clause and policy writes (an
+     * enterprise's does not concern this index) */
     bool is_same = state.is_loaded && state.server == srv && strcmp(state.db, db) == 0 &&
-                   state.watch_version >= wv;
+                   (srv->watch || state.watch_version >= wv);
     if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
     int64_t n_c = store_count_clauses(s);
     state.checked = now;

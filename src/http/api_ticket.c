@@ -79,22 +79,6 @@ static struct store *load(struct http_request *req, struct http_response *res, s
     return s;
 }
 
-static int region_arg(json_t *v, int *out, struct error *err) {
-    *out = -1;
-    if (!v || json_is_null(v)) return 0;
-    char buf[32];
-    const char *s = json_string_value(v);
-    if (json_is_integer(v)) {
-        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-        s = buf;
-    }
-    if (!s) return error_set(err, ERR_INVALID, "地区无效", "bad region");
-    int r = region_find(s, strlen(s), err);
-    if (r < 0) return r;
-    *out = r;
-    return 0;
-}
-
 /* POST /api/tickets {kind, topic, region, title, body, clause_id} */
 static void ticket_create(struct http_request *req, struct http_response *res) {
     if (!signed_in(req, res)) return;
@@ -109,7 +93,7 @@ static void ticket_create(struct http_request *req, struct http_response *res) {
                            .title = json_string_value(json_object_get(j, "title")),
                            .body = json_string_value(json_object_get(j, "body")),
                            .clause_id = json_integer_value(json_object_get(j, "clause_id"))};
-    int rc = region_arg(json_object_get(j, "region"), &n.region, &err);
+    int rc = http_json_region(json_object_get(j, "region"), "region", &n.region, &err);
     struct store *s = rc ? NULL : http_store(req, res);
     if (!rc && !s) {
         json_decref(j);
@@ -123,22 +107,21 @@ static void ticket_create(struct http_request *req, struct http_response *res) {
     json_decref(j);
     char *out = NULL;
     if (!rc) rc = ticket_json(s, id, date_today(), &out, &err);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_text(res, 201, "application/json; charset=utf-8", out, strlen(out));
-    free(out);
+    http_reply_result(res, rc, &err, 201, out);
 }
 
 /* GET /api/tickets?state=open|…&mine=1&page=N */
 static void ticket_list(struct http_request *req, struct http_response *res) {
     if (!signed_in(req, res)) return;
     const struct actor *a = http_actor(req);
-    int64_t page, mine;
-    if (http_query_int(req, "page", 1, 1, 100000, &page, res)) return;
+    struct http_page page;
+    int64_t mine;
+    if (http_query_page(req, 20, 0, &page, res)) return;
     if (http_query_int(req, "mine", 0, 0, 1, &mine, res)) return;
-    struct ticket_query q = {.region = -1, .state = http_query(req, "state"), .page = (int)page};
+    struct ticket_query q = {.region = -1,
+                             .state = http_query(req, "state"),
+                             .page = (int)page.page,
+                             .page_size = (int)page.size};
     if (mine || !works_tickets(a)) {
         q.requester = requester_of(req);
     } else if (a->role == ROLE_OFFICER) {
@@ -151,11 +134,8 @@ static void ticket_list(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     char *out = NULL;
-    if (ticket_list_json(s, &q, date_today(), &out, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    int rc = ticket_list_json(s, &q, date_today(), &out, &err);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* GET /api/tickets/{id} */
@@ -166,11 +146,8 @@ static void ticket_one(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     char *out = NULL;
-    if (ticket_json(s, t.id, date_today(), &out, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    int rc = ticket_json(s, t.id, date_today(), &out, &err);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* POST /api/tickets/{id}/move {state, text, satisfaction, dept}: closing (with the rating) is the
@@ -201,11 +178,7 @@ static void ticket_move_h(struct http_request *req, struct http_response *res) {
     json_decref(j);
     char *out = NULL;
     if (!rc) rc = ticket_json(s, t.id, date_today(), &out, &err);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* POST /api/tickets/{id}/faq {clause_id} */
@@ -243,15 +216,12 @@ static void clause_faq(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     char *out = NULL;
-    if (ticket_faq_json(s, id, &out, &err)) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    int rc = ticket_faq_json(s, id, &out, &err);
+    http_reply_result(res, rc, &err, 200, out);
 }
 
 /* The statistics as one sheet: a row per dimension value (src/export). */
-static void stats_export(const char *json_text, enum export_format f, struct http_response *res) {
+static void stats_export(const char *json_text, int format, struct http_response *res) {
     static const struct export_column cols[] = {{"dimension", "维度", EXPORT_TEXT},
                                                 {"name", "名称", EXPORT_TEXT},
                                                 {"count", "诉求数", EXPORT_INT},
@@ -274,53 +244,33 @@ static void stats_export(const char *json_text, enum export_format f, struct htt
             json_array_append_new(rows, row);
         }
     }
-    char *out = NULL;
-    size_t len = 0;
-    struct error err;
-    error_clear(&err);
-    int rc =
-        export_json(cols, (int)(sizeof cols / sizeof *cols), rows, "诉求统计", f, &out, &len, &err);
+    http_reply_export(res, cols, (int)(sizeof cols / sizeof *cols), rows, "诉求统计",
+                      "ticket-stats", format);
     json_decref(rows);
     json_decref(all);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    http_reply_text(res, 200, export_content_type(f), out, len);
-    free(out);
-    http_add_header(res, "Content-Disposition",
-                    f == EXPORT_XLSX ? "attachment; filename=\"ticket-stats.xlsx\""
-                                     : "attachment; filename=\"ticket-stats.csv\"");
 }
 
-/* GET /api/tickets/stats[?format=xlsx|csv] */
+/* GET /api/tickets/stats[?format=json|xlsx|csv] */
 static void ticket_stats(struct http_request *req, struct http_response *res) {
     if (!signed_in(req, res)) return;
     if (!works_tickets(http_actor(req))) {
         http_reply_error(res, 403, "forbidden", "无权查看统计", "not allowed to see statistics");
         return;
     }
+    int f = http_query_format(req, res);
+    if (f == -2) return;
     struct store *s = http_store(req, res);
     if (!s) return;
     struct error err;
     error_clear(&err);
     char *out = NULL;
-    if (ticket_stats_json(s, date_today(), &out, &err)) {
-        http_reply_err(res, 0, &err);
+    int rc = ticket_stats_json(s, date_today(), &out, &err);
+    if (rc || f < 0) {
+        http_reply_result(res, rc, &err, 200, out);
         return;
     }
-    const char *fmt = http_query(req, "format");
-    if (fmt && *fmt) {
-        int f = export_format_from_name(fmt);
-        if (f < 0)
-            http_reply_error(res, 400, "invalid", "format 应为 xlsx 或 csv",
-                             "format must be xlsx or csv");
-        else
-            stats_export(out, (enum export_format)f, res);
-        free(out);
-        return;
-    }
-    http_reply_json_owned(res, out);
+    stats_export(out, f, res);
+    free(out);
 }
 
 static bool top_only(struct http_request *req, struct http_response *res) {
@@ -394,10 +344,10 @@ static void calendar_put(struct http_request *req, struct http_response *res) {
     if (!j) return;
     struct error err;
     error_clear(&err);
-    const char *d = json_string_value(json_object_get(j, "date"));
-    int32_t day = 0;
-    int rc = d ? date_parse(d, strlen(d), &day, &err)
-               : error_set(&err, ERR_INVALID, "缺少日期", "the date is missing");
+    int32_t day = INT32_MIN;
+    int rc = http_json_date(j, "date", &day, &err);
+    if (!rc && day == INT32_MIN)
+        rc = error_set(&err, ERR_INVALID, "缺少日期", "the date is missing");
     struct store *s = rc ? NULL : http_store(req, res);
     if (!rc && !s) {
         json_decref(j);
@@ -424,7 +374,7 @@ static void route_put(struct http_request *req, struct http_response *res) {
     struct error err;
     error_clear(&err);
     int region = -1;
-    int rc = region_arg(json_object_get(j, "region"), &region, &err);
+    int rc = http_json_region(json_object_get(j, "region"), "region", &region, &err);
     struct store *s = rc ? NULL : http_store(req, res);
     if (!rc && !s) {
         json_decref(j);

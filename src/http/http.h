@@ -166,6 +166,48 @@ void http_add_header(struct http_response *res, const char *name, const char *va
  * department). */
 void http_reply_forbidden(struct http_response *res); /* code "out_of_scope" */
 
+/* ---- lists, exports and form fields (list.c): the glue every list endpoint shares ---- */
+
+#define HTTP_PAGE_MAX 1000000 /* the highest ?page= any list accepts */
+
+struct export_column;
+
+/* A page of a list: its number (from 1) and its size in rows. */
+struct http_page {
+    int64_t page;
+    int64_t size;
+};
+
+/* ?page= (1 to HTTP_PAGE_MAX, default 1) and ?page_size= (1 to max_size, default def_size);
+ * max_size 0: the list has one page size, def_size, and ignores ?page_size. On a bad value fills
+ * res with a 400 naming the argument and returns -1. */
+int http_query_page(struct http_request *req, int def_size, int max_size, struct http_page *p,
+                    struct http_response *res);
+/* A filter of the query string: NULL when absent or empty (an empty filter means any). */
+const char *http_query_filter(const struct http_request *req, const char *name);
+/* {"total": total, "page": p->page, "page_size": p->size, key: items} (items stolen); p NULL
+ * leaves out page and page_size (a list shown whole). */
+json_t *http_page_json(int64_t total, const struct http_page *p, const char *key, json_t *items);
+/* ?format=: -1 for JSON (absent, empty or "json"), else EXPORT_CSV or EXPORT_XLSX
+ * (export/export.h); anything else fills res with a 400 and gives -2. */
+int http_query_format(struct http_request *req, struct http_response *res);
+/* Sends rows (a JSON array of objects) as a spreadsheet in format (from http_query_format) with
+ * the sheet named sheet, as the attachment file.xlsx or file.csv. */
+void http_reply_export(struct http_response *res, const struct export_column *cols, int n_cols,
+                       const json_t *rows, const char *sheet, const char *file, int format);
+/* Answers what a module made: its malloc'd JSON text out (freed) with status when rc is 0, else
+ * err (status from its code). out NULL with rc 0 (out of memory) becomes a 500. */
+void http_reply_result(struct http_response *res, int rc, const struct error *err, int status,
+                       char *out);
+/* A JSON body's text field: NULL when absent, not a string or empty. */
+const char *http_json_text(const json_t *o, const char *key);
+/* A JSON body's date field ("2026-03-01", "2026年3月1日", …) into *out; absent or empty leaves
+ * *out as it is. A bad date is an error naming key. */
+int http_json_date(const json_t *o, const char *key, int32_t *out, struct error *err);
+/* A region given as a name or code (string or integer) into *out (refdata index); absent, null
+ * or "" gives -1. An unknown region is an error naming field. */
+int http_json_region(const json_t *v, const char *field, int *out, struct error *err);
+
 /* The status for an err_code (ERR_NOTFOUND → 404, ERR_INVALID → 422, ...). */
 int http_status_for(int code);
 

@@ -57,8 +57,9 @@ struct http_server {
     bool is_behind_proxy;  /* the client address is the last of X-Forwarded-For */
     struct http_router router;
     struct store_pool pool;
-    struct store_watch *watch; /* owned; PostgreSQL only: other replicas' writes, NULL else */
-    char *db_read;             /* owned; a streaming replica for reads (replica.c); NULL = none */
+    struct store_watch *watch;   /* owned; PostgreSQL only: other replicas' writes, NULL else */
+    struct notice_state *notice; /* owned; applies the watch's notices (notice.c); NULL without */
+    char *db_read;               /* owned; a streaming replica for reads (replica.c); NULL = none */
     struct store_pool read_pool;
     struct replica_sync {
         pthread_mutex_t mu;
@@ -139,6 +140,14 @@ json_t *replica_health(struct http_request *req);
  * with what their index was loaded at). */
 uint64_t http_watch_version(const struct http_request *req);
 
+/* Change notices (notice.c): a thread applying the watch's payloads to the index and catalog;
+ * started with the server when it has a watch. notice_is_stale: changes went unheard and the full
+ * reload is not done yet. notice_health: the "notices" object of GET /api/health. */
+int notice_start(struct http_server *s, struct error *err);
+void notice_stop(struct http_server *s);
+bool notice_is_stale(const struct http_server *s);
+json_t *notice_health(const struct http_server *s);
+
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
@@ -146,6 +155,12 @@ void http_match_invalidate(void);
  * once (index_update), so the server's next match answers reflect the write. api_match.c. */
 struct profile;
 void http_match_note_enterprise(const struct http_server *srv, int64_t id, const struct profile *p);
+/* An enterprise gone from the store (another replica deleted it): out of the index. */
+void http_match_note_removed(const struct http_server *srv, const char *uscc);
+/* A whole new index generation and catalog built from s in the background (requests go on with
+ * the current one), for notice.c: 1 when reloaded, 0 when nothing is loaded yet (the first
+ * request loads it), negative on failure. */
+int http_match_reload(const struct http_server *srv, struct store *s, struct error *err);
 /* The match endpoints' current index generation and published clauses (api_match.c), for other
  * endpoints that evaluate enterprises with the same engine state (api_network.c). NULL with res
  * set when they cannot be loaded; give both back with http_match_release. */

@@ -76,7 +76,7 @@ int http_server_new(const struct http_config *cfg, struct http_server **out, str
     }
     /* on PostgreSQL, writes by other replicas reach the index through change notices */
     if (s->db && store_kind(s->pool.stores[0]) == STORE_POSTGRES &&
-        (rc = store_watch_new(s->db, &s->watch, err)) < 0) {
+        ((rc = store_watch_new(s->db, &s->watch, err)) < 0 || (rc = notice_start(s, err)) < 0)) {
         http_server_free(s);
         return rc;
     }
@@ -270,6 +270,7 @@ void http_server_free(struct http_server *s) {
         MHD_stop_daemon(s->daemon);
         if (fd != MHD_INVALID_SOCKET) close(fd);
     }
+    notice_stop(s); /* before its watch */
     store_watch_free(s->watch);
     replica_close(s);
     if (s->pool.n) pool_close(&s->pool);

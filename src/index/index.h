@@ -59,13 +59,20 @@ int index_builder_new(int32_t today, struct index_builder **out, struct error *e
 /* Adds one enterprise; p must already be derived (profile_derive). id is its store row id. */
 int index_builder_add(struct index_builder *b, int64_t id, const struct profile *p,
                       struct error *err);
+/* Room for n rows at once, when their number is known (a load): one allocation per staging column
+ * instead of doubling as rows arrive. Optional. */
+int index_builder_reserve(struct index_builder *b, uint32_t n, struct error *err);
 /* Builds the generation (one reference, owned by the caller) and frees b in every case. */
 int index_builder_finish(struct index_builder *b, struct index_gen **out, struct error *err);
 void index_builder_free(struct index_builder *b);
 
 struct store;
-/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). */
+/* A generation of every enterprise in the store (scan, profile_derive for `today`, build). A big
+ * store is scanned on this thread and derived and staged on a second one, in batches. */
 int index_load(struct store *s, int32_t today, struct index_gen **out, struct error *err);
+/* The smallest enterprise count index_load takes two threads for (default 50,000); for tests,
+ * which load a small store both ways. Process-wide. */
+void index_set_load_pipeline_min(uint32_t n);
 
 /* ---- generations: lock-free readers ---- */
 
@@ -134,6 +141,9 @@ uint64_t index_count_value(const struct index_gen *g, const roaring_bitmap_t *se
 /* Row of an enterprise by USCC (live rows only); ERR_NOTFOUND when absent. */
 int index_find_uscc(const struct index_gen *g, const char *uscc, uint32_t *row);
 int64_t index_row_id(const struct index_gen *g, uint32_t row);
+/* The store ids of every row of `rows` (rows of g), in row order, into ids (room for
+ * |rows|): a push list's answer, read a batch of rows at a time. Returns the count. */
+size_t index_gen_ids(const struct index_gen *g, const roaring_bitmap_t *rows, int64_t *ids);
 /* The USCC of a row into buf (19 bytes at least). */
 const char *index_row_uscc(const struct index_gen *g, uint32_t row, char *buf, size_t n);
 /* One field of a row rebuilt from its column (text fields: only the USCC). */

@@ -85,6 +85,9 @@ static struct rank_range rank_range_of(const struct col *c, const struct index_a
     return (struct rank_range){0, 0, false};
 }
 
+/* Rows read from a bitmap at a time by the scans; their rank reads are prefetched together. */
+#define SCAN_BATCH 512
+
 /* Rows of scope (all in the segment starting at base) whose rank is in the range, by reading each
  * row's rank: one sequential read per row, where the bit slices cost two bitmap operations per
  * slice whatever the scope. NULL when out of memory. */
@@ -93,17 +96,22 @@ static roaring_bitmap_t *rank_scan(const roaring_bitmap_t *scope, const struct c
     uint64_t card = roaring_bitmap_get_cardinality(scope);
     uint32_t *out = malloc((size_t)(card ? card : 1) * sizeof *out);
     if (!out) return NULL;
-    uint32_t buf[256], width = rr.hi - rr.lo, n;
+    uint32_t buf[SCAN_BATCH], width = rr.hi - rr.lo, n;
     size_t m = 0;
     roaring_uint32_iterator_t it;
     roaring_init_iterator(scope, &it);
-    while ((n = roaring_read_uint32_iterator(&it, buf, 256)) > 0)
+    while ((n = roaring_read_uint32_iterator(&it, buf, SCAN_BATCH)) > 0) {
+        /* sparse rows are a cache miss each: ask for all of the batch's first, so the misses
+         * overlap instead of following one another */
+        for (uint32_t i = 0; i < n; i++)
+            __builtin_prefetch(&c->rank[buf[i] - base]);
         for (uint32_t i = 0; i < n; i++) {
             uint32_t rank = c->rank[buf[i] - base];
             bool in = rank - rr.lo < width; /* unsigned: lo <= rank < hi */
             out[m] = buf[i];
             m += rank != UINT32_MAX && in != rr.negated;
         }
+    }
     roaring_bitmap_t *r = index_bitmap_of_sorted(out, m);
     free(out);
     return r;
@@ -353,21 +361,33 @@ static roaring_bitmap_t *fused_scan(const roaring_bitmap_t *r, const struct seg 
     uint64_t card = roaring_bitmap_get_cardinality(r);
     uint32_t *out = malloc((size_t)(card ? card : 1) * sizeof *out);
     if (!out) return NULL;
-    uint32_t buf[256], got;
+    uint32_t buf[SCAN_BATCH], got;
     size_t m = 0;
     roaring_uint32_iterator_t it;
     roaring_init_iterator(r, &it);
-    while ((got = roaring_read_uint32_iterator(&it, buf, 256)) > 0)
-        for (uint32_t i = 0; i < got; i++) {
-            uint32_t local = buf[i] - s->base;
-            bool ok = true;
-            for (int j = 0; j < n && ok; j++) {
-                uint32_t k = rank[j][local];
-                ok = k != UINT32_MAX && (k - rr[j].lo < rr[j].hi - rr[j].lo) != rr[j].negated;
+    /* a batch of rows at a time, one atom at a time: the batch's rank reads of an atom are
+     * prefetched together (sparse rows miss the cache; the misses overlap), then the rows that
+     * hold are kept, in place, for the next atom */
+    while ((got = roaring_read_uint32_iterator(&it, buf, SCAN_BATCH)) > 0) {
+        uint32_t left = got;
+        for (uint32_t i = 0; i < left; i++)
+            buf[i] -= s->base;
+        for (int j = 0; j < n && left > 0; j++) {
+            const uint32_t *rk = rank[j];
+            uint32_t lo = rr[j].lo, width = rr[j].hi - rr[j].lo, kept = 0;
+            bool neg = rr[j].negated;
+            for (uint32_t i = 0; i < left; i++)
+                __builtin_prefetch(&rk[buf[i]]);
+            for (uint32_t i = 0; i < left; i++) {
+                uint32_t k = rk[buf[i]];
+                buf[kept] = buf[i];
+                kept += k != UINT32_MAX && (k - lo < width) != neg;
             }
-            out[m] = buf[i];
-            m += ok;
+            left = kept;
         }
+        for (uint32_t i = 0; i < left; i++)
+            out[m++] = buf[i] + s->base;
+    }
     roaring_bitmap_t *x = index_bitmap_of_sorted(out, m);
     free(out);
     return x;
@@ -632,6 +652,24 @@ int index_find_uscc(const struct index_gen *g, const char *uscc, uint32_t *row) 
 int64_t index_row_id(const struct index_gen *g, uint32_t row) {
     const struct seg *s = index_seg_of(g, row);
     return s ? s->ids[row - s->base] : -1;
+}
+
+size_t index_gen_ids(const struct index_gen *g, const roaring_bitmap_t *rows, int64_t *ids) {
+    uint32_t buf[SCAN_BATCH], got;
+    size_t m = 0;
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(rows, &it);
+    while ((got = roaring_read_uint32_iterator(&it, buf, SCAN_BATCH)) > 0) {
+        for (uint32_t i = 0; i < got; i++) {
+            const struct seg *s = g->n_seg > 1 && buf[i] >= g->seg[1]->base ? g->seg[1] : g->seg[0];
+            __builtin_prefetch(&s->ids[buf[i] - s->base]);
+        }
+        for (uint32_t i = 0; i < got; i++) {
+            const struct seg *s = g->n_seg > 1 && buf[i] >= g->seg[1]->base ? g->seg[1] : g->seg[0];
+            ids[m++] = buf[i] - s->base < s->n ? s->ids[buf[i] - s->base] : -1;
+        }
+    }
+    return m;
 }
 
 const char *index_row_uscc(const struct index_gen *g, uint32_t row, char *buf, size_t n) {

@@ -55,11 +55,16 @@ static json_t *cond_text(const struct rule_cond *c) {
 
 int match_preview_json(const struct index_gen *g, const struct rule_cond *c, json_t **out,
                        struct error *err) {
+    return match_preview_json_within(g, c, NULL, out, err);
+}
+
+int match_preview_json_within(const struct index_gen *g, const struct rule_cond *c,
+                              const roaring_bitmap_t *scope, json_t **out, struct error *err) {
     struct match_sets m;
-    int rc = match_cond(g, c, &m, err);
+    int rc = match_cond_within(g, c, scope, &m, err);
     if (rc) return rc;
     struct match_nearly nl;
-    if ((rc = match_nearly(g, c, &nl, err))) {
+    if ((rc = match_nearly_within(g, c, scope, &nl, err))) {
         match_sets_release(&m);
         return rc;
     }

@@ -34,6 +34,10 @@ struct match_sets {
 
 int match_cond(const struct index_gen *g, const struct rule_cond *c, struct match_sets *out,
                struct error *err);
+/* The same on the rows of scope only (a subset of the live rows, e.g. one district's; NULL = every
+ * live row): the three sets partition scope. */
+int match_cond_within(const struct index_gen *g, const struct rule_cond *c,
+                      const roaring_bitmap_t *scope, struct match_sets *out, struct error *err);
 void match_sets_release(struct match_sets *s);
 
 /* The eligible rows alone (a push list): cheaper than match_cond, because under AND each condition
@@ -55,6 +59,9 @@ struct match_nearly {
 
 int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
                  struct error *err);
+/* The same on the rows of scope only (NULL = every live row). */
+int match_nearly_within(const struct index_gen *g, const struct rule_cond *c,
+                        const roaring_bitmap_t *scope, struct match_nearly *out, struct error *err);
 void match_nearly_release(struct match_nearly *n);
 
 /* ---- counts for dashboards ---- */
@@ -141,6 +148,10 @@ json_t *match_breakdown_json(const struct match_breakdown *b);
  * breakdown, "nearly": [{"condition", "count"}]} for a condition over g. */
 int match_preview_json(const struct index_gen *g, const struct rule_cond *c, json_t **out,
                        struct error *err);
+/* The same counted on the rows of scope only (NULL = every live row): what a district-scoped role
+ * sees of a rule. */
+int match_preview_json_within(const struct index_gen *g, const struct rule_cond *c,
+                              const roaring_bitmap_t *scope, json_t **out, struct error *err);
 /* One hit for an enterprise: clause id, title, status, award (fen and text), deadline, and the
  * evaluator's explanation when explain is set. */
 json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,

@@ -205,13 +205,19 @@ static int eval_node(const struct index_gen *g, const roaring_bitmap_t *scope,
 
 int match_cond(const struct index_gen *g, const struct rule_cond *c, struct match_sets *out,
                struct error *err) {
+    return match_cond_within(g, c, NULL, out, err);
+}
+
+int match_cond_within(const struct index_gen *g, const struct rule_cond *c,
+                      const roaring_bitmap_t *scope, struct match_sets *out, struct error *err) {
     memset(out, 0, sizeof *out);
+    if (!scope) scope = index_gen_live(g);
     struct tu x;
-    int rc = eval_node(g, index_gen_live(g), c, &x, err);
+    int rc = eval_node(g, scope, c, &x, err);
     if (rc) return rc;
     out->eligible = x.t;
     out->unknown = x.u;
-    out->ineligible = roaring_bitmap_andnot(index_gen_live(g), x.t);
+    out->ineligible = roaring_bitmap_andnot(scope, x.t);
     roaring_bitmap_andnot_inplace(out->ineligible, x.u);
     return 0;
 }
@@ -415,6 +421,11 @@ int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring
  * where it is FALSE form its group. */
 int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
                  struct error *err) {
+    return match_nearly_within(g, c, NULL, out, err);
+}
+
+int match_nearly_within(const struct index_gen *g, const struct rule_cond *c,
+                        const roaring_bitmap_t *rows, struct match_nearly *out, struct error *err) {
     memset(out, 0, sizeof *out);
     int k = c->kind == RC_AND ? c->n_kids : 1;
     const struct rule_cond *const *kids =
@@ -429,7 +440,7 @@ int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct ma
     out->n_groups = k;
     for (int i = 0; i < k; i++)
         out->groups[i].cond = kids[i];
-    roaring_bitmap_t *p = roaring_bitmap_copy(index_gen_live(g));
+    roaring_bitmap_t *p = roaring_bitmap_copy(rows ? rows : index_gen_live(g));
     int rc = 0;
     for (int step = 0; !rc && step < k; step++) {
         int j = order[step];

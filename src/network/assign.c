@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network/check.h"
 #include "network/network.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
@@ -48,25 +49,12 @@ int64_t network_assigned(const struct network *n, const char *uscc, int region) 
     return network_assigned_auto(n, uscc, region);
 }
 
-static int check_uscc(const char *uscc, char *norm, struct error *err) {
-    struct uscc_result r;
-    uscc_check(uscc, uscc ? strlen(uscc) : 0, &r);
-    if (!r.is_valid) {
-        error_set(err, ERR_INVALID, "统一社会信用代码无效:%s", "invalid USCC: %s", r.error_zh);
-        snprintf(err->en, sizeof err->en, "invalid USCC: %s", r.error_en);
-        return error_field(err, "uscc");
-    }
-    memcpy(norm, r.code, 19); /* a valid code is 18 characters */
-    norm[19] = 0;
-    return 0;
-}
-
 int network_reassign(struct store *s, const struct network *n, const char *uscc, int region,
                      int64_t to_id, const char *by, const char *reason, int64_t at,
                      struct error *err) {
     error_clear(err);
     char code[20];
-    int rc = check_uscc(uscc, code, err);
+    int rc = network_check_uscc(uscc, code, err);
     if (rc) return rc;
     if (!reason || !*reason || !utf8_is_valid(reason, strlen(reason), NULL) ||
         strlen(reason) > 1000) {
@@ -124,7 +112,7 @@ int network_history(struct store *s, const char *uscc, struct arena *a,
     *out = NULL;
     *n_out = 0;
     char code[20];
-    int rc = check_uscc(uscc, code, err);
+    int rc = network_check_uscc(uscc, code, err);
     if (rc) return rc;
     struct store_val key = store_val_text(code);
     struct store_rows *r;

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network/check.h"
 #include "network/network.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
-#include "util/utf8.h"
 
 const char *const store_module_network[] = {
     "CREATE TABLE network_units ("
@@ -59,26 +59,6 @@ int network_kind_from_key(const char *key) {
 
 /* ---- writing a unit ---- */
 
-static int check_text(const char *s, const char *field, bool is_required, size_t max,
-                      struct error *err) {
-    if (!s || !*s) {
-        if (!is_required) return 0;
-        error_set(err, ERR_INVALID, "%s 不能为空", "%s must not be empty", field);
-        return error_field(err, field);
-    }
-    size_t len = strlen(s);
-    if (!utf8_is_valid(s, len, NULL)) {
-        error_set(err, ERR_UTF8, "%s 不是有效的 UTF-8", "%s is not valid UTF-8", field);
-        return error_field(err, field);
-    }
-    if (len > max) {
-        error_set(err, ERR_TOO_LARGE, "%s 过长(最多 %zu 字节)",
-                  "%s is too long (at most %zu bytes)", field, max);
-        return error_field(err, field);
-    }
-    return 0;
-}
-
 static int qingdao(void) {
     return region_by_code(370200);
 }
@@ -125,11 +105,11 @@ static int check_unit(struct store *s, struct network_unit *u, struct error *err
     if (u->kind < 0 || u->kind >= NETWORK_KIND_COUNT)
         return bad(err, "kind", "单位类型应为 hub、centre、station 或 commissioner",
                    "kind must be hub, centre, station or commissioner");
-    int rc = check_text(u->name, "name", true, 200, err);
-    if (!rc) rc = check_text(u->contact, "contact", false, 200, err);
-    if (!rc) rc = check_text(u->phone, "phone", false, 64, err);
-    if (!rc) rc = check_text(u->address, "address", false, 400, err);
-    if (!rc) rc = check_text(u->user_ref, "user", false, 63, err);
+    int rc = network_check_text(u->name, "name", true, 200, err);
+    if (!rc) rc = network_check_text(u->contact, "contact", false, 200, err);
+    if (!rc) rc = network_check_text(u->phone, "phone", false, 64, err);
+    if (!rc) rc = network_check_text(u->address, "address", false, 400, err);
+    if (!rc) rc = network_check_text(u->user_ref, "user", false, 63, err);
     if (rc) return rc;
     if (u->n_towns < 0 || u->n_towns > NETWORK_MAX_TOWNS)
         return bad(err, "towns", "镇街过多", "too many towns");

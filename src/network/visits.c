@@ -6,41 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network/check.h"
 #include "network/network.h"
 #include "store/store.h"
 #include "util/buf.h"
-#include "util/utf8.h"
-
-static int check_text(const char *s, const char *field, bool is_required, size_t max,
-                      struct error *err) {
-    if (!s || !*s) {
-        if (!is_required) return 0;
-        error_set(err, ERR_INVALID, "%s 不能为空", "%s must not be empty", field);
-        return error_field(err, field);
-    }
-    size_t len = strlen(s);
-    if (!utf8_is_valid(s, len, NULL)) {
-        error_set(err, ERR_UTF8, "%s 不是有效的 UTF-8", "%s is not valid UTF-8", field);
-        return error_field(err, field);
-    }
-    if (len > max) {
-        error_set(err, ERR_TOO_LARGE, "%s 过长(最多 %zu 字节)",
-                  "%s is too long (at most %zu bytes)", field, max);
-        return error_field(err, field);
-    }
-    return 0;
-}
 
 static int check_visit(struct network_visit *v, struct error *err) {
-    struct uscc_result r;
-    uscc_check(v->uscc, strlen(v->uscc), &r);
-    if (!r.is_valid) {
-        error_set(err, ERR_INVALID, "统一社会信用代码无效:%s", "invalid USCC: %s", r.error_zh);
-        snprintf(err->en, sizeof err->en, "invalid USCC: %s", r.error_en);
-        return error_field(err, "uscc");
-    }
-    memcpy(v->uscc, r.code, sizeof v->uscc - 1); /* a valid code is 18 characters */
-    v->uscc[sizeof v->uscc - 1] = 0;
+    char code[20];
+    int rc = network_check_uscc(v->uscc, code, err);
+    if (rc) return rc;
+    snprintf(v->uscc, sizeof v->uscc, "%s", code);
     if (v->commissioner_id <= 0) {
         error_set(err, ERR_INVALID, "缺少专员", "the commissioner is missing");
         return error_field(err, "commissioner_id");
@@ -49,10 +24,10 @@ static int check_visit(struct network_visit *v, struct error *err) {
         error_set(err, ERR_INVALID, "缺少走访日期", "the visit's date is missing");
         return error_field(err, "date");
     }
-    int rc = check_text(v->topic, "topic", true, 4000, err);
-    if (!rc) rc = check_text(v->outcome, "outcome", false, 4000, err);
-    if (!rc) rc = check_text(v->next_step, "next_step", false, 2000, err);
-    if (!rc) rc = check_text(v->by, "by", false, 63, err);
+    rc = network_check_text(v->topic, "topic", true, 4000, err);
+    if (!rc) rc = network_check_text(v->outcome, "outcome", false, 4000, err);
+    if (!rc) rc = network_check_text(v->next_step, "next_step", false, 2000, err);
+    if (!rc) rc = network_check_text(v->by, "by", false, 63, err);
     if (rc) return rc;
     if (v->next_date != STORE_NO_DATE && v->next_date < v->date) {
         error_set(err, ERR_INVALID, "下一步日期不能早于走访日期",

@@ -227,6 +227,13 @@ int store_watch_new(const char *uri, struct store_watch **out, struct error *err
 void store_watch_free(struct store_watch *w);
 uint64_t store_watch_version(const struct store_watch *w);
 bool store_watch_is_connected(const struct store_watch *w);
+/* The next notice's payload (malloc'd; the caller frees it), oldest first, waiting up to
+ * timeout_ms: 1 with one, 0 when none came or the watch is stopping. Payloads are the triggers'
+ * (store_pg.c: "policy", "clause", "enterprise put|del USCC …", "enterprise all"), and "*" after
+ * (re)connecting or when too many were waiting: anything may have changed. */
+int store_watch_next(struct store_watch *w, int timeout_ms, char **payload);
+/* Wakes store_watch_next's waiters for good (before the reader's thread is joined). */
+void store_watch_stop(struct store_watch *w);
 
 /* ---- read replicas (PostgreSQL streaming replication; store_read.c) ----
  *

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "refdata/refdata.h"
+#include "store/bind.h"
 #include "store/row.h"
 #include "store/store_impl.h"
 #include "util/buf.h"
@@ -122,8 +123,14 @@ static void p_text(struct params *ps, int i, const char *s) {
     if (i >= ps->n) ps->n = i + 1;
 }
 
-static void p_date(struct params *ps, int i, int32_t d) {
-    p_opt(ps, i, d != STORE_NO_DATE, d);
+/* Parameters from bind.h's values (integers, text and NULL). */
+static void p_vals(struct params *ps, const struct store_val *v, int n) {
+    memset(ps, 0, sizeof *ps);
+    for (int i = 0; i < n; i++)
+        if (v[i].type == STORE_VAL_INT)
+            p_int(ps, i, v[i].i);
+        else
+            p_text(ps, i, v[i].type == STORE_VAL_TEXT ? v[i].s : NULL);
 }
 
 /* ---- statements ---- */
@@ -139,24 +146,9 @@ enum stmt_id {
     ST_ENT_ID,
     ST_COUNT_ENT,
     ST_SCAN_ENT,
-    ST_PUT_POLICY,
-    ST_GET_POLICY,
-    ST_LIST_POLICIES,
-    ST_SET_POLICY_STATUS,
-    ST_INSERT_CLAUSE,
-    ST_UPDATE_CLAUSE,
-    ST_GET_CLAUSE,
-    ST_LIST_CLAUSES,
-    ST_SET_CLAUSE_STATUS,
-    ST_COUNT_CLAUSES,
-    ST_COUNT
+    ST_PC, /* ST_PC + k: bind.h's policy and clause statement k ($N for its ?N) */
+    ST_COUNT = ST_PC + PC_COUNT
 };
-
-#define POLICY_COLS                                                                                \
-    "code, doc_no, title, department, level, region_code, published, deadline, status, source"
-#define CLAUSE_COLS                                                                                \
-    "policy_id, seq, version, title, text, rule, kind, is_exempt, valid_from, valid_to, "          \
-    "deadline, status, award_cap"
 
 static const char *const fixed_sql[ST_COUNT] = {
     [ST_DEL_QUAL] = "DELETE FROM enterprise_qualification WHERE enterprise_id = $1",
@@ -167,37 +159,6 @@ static const char *const fixed_sql[ST_COUNT] = {
                      "AND $3",
     [ST_ENT_ID] = "SELECT id FROM enterprise WHERE uscc = $1",
     [ST_COUNT_ENT] = "SELECT count(*) FROM enterprise",
-    [ST_PUT_POLICY] = "INSERT INTO policy (" POLICY_COLS ", updated_at) VALUES ($1, $2, $3, $4, "
-                      "$5, $6, $7, $8, $9, $10, $11) ON CONFLICT (code) DO UPDATE SET (" POLICY_COLS
-                      ", updated_at) = (excluded.code, excluded.doc_no, excluded.title, "
-                      "excluded.department, excluded.level, excluded.region_code, "
-                      "excluded.published, excluded.deadline, excluded.status, excluded.source, "
-                      "excluded.updated_at) RETURNING id",
-    [ST_GET_POLICY] = "SELECT id, " POLICY_COLS " FROM policy WHERE id = $1",
-    [ST_LIST_POLICIES] = "SELECT id, " POLICY_COLS " FROM policy WHERE $1::int < 0 OR status = "
-                         "$1::int ORDER BY id",
-    [ST_SET_POLICY_STATUS] = "UPDATE policy SET status = $2, updated_at = $3 WHERE id = $1",
-    [ST_INSERT_CLAUSE] =
-        "INSERT INTO clause (" CLAUSE_COLS ", updated_at) VALUES ($1, $2, $3, $4, "
-        "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (policy_id, seq, "
-        "version) DO UPDATE SET (title, text, rule, kind, is_exempt, valid_from, "
-        "valid_to, deadline, status, award_cap, updated_at) = (excluded.title, "
-        "excluded.text, excluded.rule, excluded.kind, excluded.is_exempt, "
-        "excluded.valid_from, excluded.valid_to, excluded.deadline, "
-        "excluded.status, excluded.award_cap, excluded.updated_at) RETURNING id",
-    [ST_UPDATE_CLAUSE] = "UPDATE clause SET (" CLAUSE_COLS ", updated_at) = ($1, $2, $3, $4, $5, "
-                         "$6, $7, $8, $9, $10, $11, $12, $13, $14) WHERE id = $15",
-    [ST_GET_CLAUSE] = "SELECT id, " CLAUSE_COLS " FROM clause WHERE id = $1",
-    [ST_LIST_CLAUSES] = "SELECT id, " CLAUSE_COLS " FROM clause WHERE ($1::bigint = 0 OR "
-                        "policy_id = $1::bigint) AND ($2::int < 0 OR status = $2::int) ORDER BY id",
-    [ST_SET_CLAUSE_STATUS] = "UPDATE clause SET status = $2, updated_at = $3 WHERE id = $1",
-    [ST_COUNT_CLAUSES] = "SELECT count(*) FROM clause",
-};
-
-#define REGION_CACHE 1021
-struct region_slot {
-    int64_t code; /* 0 = empty */
-    int idx;
 };
 
 /* Rows of a bulk load waiting to be sent by COPY (text format), keyed by their load order. */
@@ -220,7 +181,7 @@ struct pg_store {
     char **bulk_indexes; /* owned: CREATE INDEX statements dropped by store_begin_bulk */
     int n_bulk_indexes;
     struct bulk_rows bulk;
-    struct region_slot region_cache[REGION_CACHE];
+    struct store_region_cache regions; /* NBS code → refdata index */
 };
 
 static struct pg_store *ps_of(struct store *s) {
@@ -342,12 +303,25 @@ static int64_t col_int(const PGresult *r, int row, int col) {
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static int32_t col_date(const PGresult *r, int row, int col) {
-    return is_null(r, row, col) ? STORE_NO_DATE : (int32_t)col_int(r, row, col);
-}
-
 static const char *col_text(const PGresult *r, int row, int col, struct arena *a) {
     return is_null(r, row, col) ? NULL : arena_strdup(a, PQgetvalue(r, row, col));
+}
+
+static bool cols_is_null(const struct store_cols *c, int col) {
+    return is_null(c->src, c->row, col);
+}
+
+static int64_t cols_int(const struct store_cols *c, int col) {
+    return col_int(c->src, c->row, col);
+}
+
+static const char *cols_text(const struct store_cols *c, int col) {
+    return is_null(c->src, c->row, col) ? NULL : PQgetvalue(c->src, c->row, col);
+}
+
+/* Row i of r for bind.h's readers. */
+static struct store_cols cols_of(const PGresult *r, int i) {
+    return (struct store_cols){r, i, cols_is_null, cols_int, cols_text};
 }
 
 /* ---- SQL built from the column tables ---- */
@@ -402,6 +376,13 @@ static int build_sql(struct pg_store *ps) {
         is_oom |= b[i].is_oom;
         ps->sql[ids[i]] = buf_detach(&b[i]);
     }
+    for (int k = 0; k < PC_COUNT; k++) { /* ?N is $N here */
+        char *sql = strdup(store_pc_sql[k]);
+        for (char *q = sql; q && (q = strchr(q, '?'));)
+            *q = '$';
+        is_oom |= !sql;
+        ps->sql[ST_PC + k] = sql;
+    }
     return is_oom ? ERR_NOMEM : 0;
 }
 
@@ -425,33 +406,63 @@ static int read_version(struct pg_store *ps, struct error *err) {
     return rc;
 }
 
-/* The tables whose writes other replicas must hear of (their in-memory index and catalog). */
-static const char *const notify_tables[] = {"enterprise", "policy", "clause"};
+/* The tables whose writes other replicas must hear of (their in-memory index and catalog):
+ * enterprise, policy, clause. The notices other replicas hear (store_pg_watch.c LISTENs; PostgreSQL
+ * delivers them at commit and folds equal ones within a transaction). Payloads, read by the server
+ * (src/http/notice.c): "policy", "clause"            a statement wrote that table (the catalog:
+ * small, reloaded); "enterprise put U1 U2 …"      these USCCs were inserted or updated (at most
+ * NOTICE_ROWS); "enterprise del U1 U2 …"      these were deleted; "enterprise all" more rows than
+ * that (a bulk import), or a TRUNCATE. The enterprise triggers read the statement's transition
+ * table, at most NOTICE_ROWS + 1 rows of it. Not a schema version of its own, since SQLite has no
+ * such thing; (re)created, when any is missing, under the migration lock. */
+#define NOTICE_ROWS "200" /* the most USCCs a notice names (18 bytes each; 8000 at most) */
+static const char notify_functions_sql[] =
+    "CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+    "PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE WHEN TG_TABLE_NAME = "
+    "'enterprise' THEN ' all' ELSE '' END); RETURN NULL; END$$;"
+    "CREATE OR REPLACE FUNCTION duijie_notify_rows() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "DECLARE n bigint; list text; BEGIN "
+    "IF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT "
+    "uscc FROM duijie_old LIMIT " NOTICE_ROWS " + 1) t; "
+    "ELSE SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT uscc FROM duijie_new "
+    "LIMIT " NOTICE_ROWS " + 1) t; END IF; "
+    "IF n > " NOTICE_ROWS " THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || "
+    "' all'); ELSIF n > 0 THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE "
+    "TG_OP WHEN 'DELETE' THEN ' del ' ELSE ' put ' END || list); END IF; RETURN NULL; END$$;";
 
-/* One NOTIFY per writing statement (PostgreSQL folds repeats within a transaction and delivers at
- * commit): store_pg_watch.c LISTENs. Not a schema version of its own, since SQLite has no such
- * thing; created once, when missing, under the migration lock. */
+static const char *const notify_triggers_sql[] = {
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+    "policy FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+    "clause FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+    /* transition tables need one trigger per event */
+    "CREATE OR REPLACE TRIGGER duijie_notify AFTER TRUNCATE ON enterprise FOR EACH STATEMENT "
+    "EXECUTE FUNCTION duijie_notify()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_ins AFTER INSERT ON enterprise REFERENCING NEW TABLE "
+    "AS duijie_new FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_upd AFTER UPDATE ON enterprise REFERENCING NEW TABLE "
+    "AS duijie_new FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+    "CREATE OR REPLACE TRIGGER duijie_notify_del AFTER DELETE ON enterprise REFERENCING OLD TABLE "
+    "AS duijie_old FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
+};
+
 static int create_notify_triggers(struct pg_store *ps, struct error *err) {
+    /* the row-carrying function's name marks this version of the triggers */
     PGresult *r = PQexec(ps->pg, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = "
-                                 "t.tgrelid WHERE t.tgname = 'duijie_notify' AND c.relnamespace = "
-                                 "current_schema()::regnamespace");
+                                 "t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname "
+                                 "LIKE 'duijie\\_notify%' AND c.relnamespace = "
+                                 "current_schema()::regnamespace AND (c.relname <> 'enterprise' "
+                                 "OR t.tgname = 'duijie_notify' OR p.proname = "
+                                 "'duijie_notify_rows')");
     int rc = res_ok(r) ? 0 : res_error(ps, r, err, "triggers");
     int n = rc ? 0 : atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (rc || n == (int)(sizeof notify_tables / sizeof *notify_tables)) return rc;
-    rc = exec(ps,
-              "BEGIN; CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql "
-              "AS $$BEGIN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME); RETURN NULL; "
-              "END$$",
-              err);
-    for (size_t i = 0; !rc && i < sizeof notify_tables / sizeof *notify_tables; i++) {
-        char sql[300];
-        snprintf(sql, sizeof sql,
-                 "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR "
-                 "TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
-                 notify_tables[i]);
-        rc = exec(ps, sql, err);
-    }
+    size_t n_want = sizeof notify_triggers_sql / sizeof *notify_triggers_sql;
+    if (rc || n == (int)n_want) return rc;
+    rc = exec(ps, "BEGIN", err);
+    if (!rc) rc = exec(ps, notify_functions_sql, err);
+    for (size_t i = 0; !rc && i < n_want; i++)
+        rc = exec(ps, notify_triggers_sql[i], err);
     if (!rc) rc = exec(ps, "COMMIT", err);
     if (rc) PQclear(PQexec(ps->pg, "ROLLBACK"));
     return rc;
@@ -981,13 +992,7 @@ static int pg_put_enterprise(struct store *s, const struct profile *p, int64_t *
 
 static int region_index(struct pg_store *ps, const PGresult *r, int row, int col) {
     if (is_null(r, row, col)) return -1;
-    int64_t code = col_int(r, row, col);
-    struct region_slot *slot = &ps->region_cache[(uint64_t)code % REGION_CACHE];
-    if (slot->code != code) {
-        slot->code = code;
-        slot->idx = region_by_code(code);
-    }
-    return slot->idx;
+    return store_region_cached(&ps->regions, col_int(r, row, col));
 }
 
 static int industry_index(struct pg_store *ps, const PGresult *r, int row, int col) {
@@ -1161,41 +1166,18 @@ static void industry_filter(struct list_sql *l, int i) {
     buf_putc(&l->where, ')');
 }
 
-static bool uscc_prefix(const char *q, char *out, size_t cap) {
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    size_t n = strlen(q);
-    if (n == 0 || n >= cap || n > 18 || q[0] < '0' || q[0] > '9') return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 32) : q[i];
-        if (!strchr(alphabet, c)) return false;
-        out[i] = c;
-    }
-    out[n] = 0;
-    return true;
-}
-
+/* q: the start of a USCC (an index range), else a substring of the name or a prefix of the USCC
+ * (LIKE, wildcards in q escaped). */
 static void q_filter(struct list_sql *l, const char *q) {
-    char *lo = l->like[0], *hi = l->like[1];
-    if (uscc_prefix(q, lo, sizeof l->like[0])) {
-        snprintf(hi, sizeof l->like[1], "%s", lo);
-        hi[strlen(hi) - 1]++;
-        add_filter(l, "uscc >=", lo, 0);
-        add_filter(l, "uscc <", hi, 0);
+    if (store_q_patterns(q, l->like[0], l->like[1])) {
+        add_filter(l, "uscc >=", l->like[0], 0);
+        add_filter(l, "uscc <", l->like[1], 0);
         return;
     }
-    char esc[120];
-    size_t k = 0;
-    for (const char *c = q; *c && k + 2 < sizeof esc; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\') esc[k++] = '\\';
-        esc[k++] = *c;
-    }
-    esc[k] = 0;
-    snprintf(lo, sizeof l->like[0], "%%%s%%", esc);
-    snprintf(hi, sizeof l->like[1], "%s%%", esc);
     int i = l->pa.n;
     buf_printf(&l->where, " AND (name LIKE $%d OR uscc LIKE $%d)", i + 1, i + 2);
-    p_text(&l->pa, i, lo);
-    p_text(&l->pa, i + 1, hi);
+    p_text(&l->pa, i, l->like[0]);
+    p_text(&l->pa, i + 1, l->like[1]);
 }
 
 static int list_query(struct pg_store *ps, const char *sql, const struct list_sql *l,
@@ -1264,37 +1246,6 @@ static int pg_list_enterprises(struct store *s, const struct enterprise_query *q
 
 /* ---- policies ---- */
 
-static void policy_params(const struct policy *p, struct params *pa) {
-    memset(pa, 0, sizeof *pa);
-    p_text(pa, 0, p->code);
-    p_text(pa, 1, p->doc_no);
-    p_text(pa, 2, p->title);
-    p_text(pa, 3, p->department);
-    p_text(pa, 4, p->level);
-    bool has_region = p->region >= 0 && p->region < region_count();
-    p_opt(pa, 5, has_region, has_region ? region_at(p->region)->code : 0);
-    p_date(pa, 6, p->published);
-    p_date(pa, 7, p->deadline);
-    p_int(pa, 8, p->status);
-    p_text(pa, 9, p->source);
-    p_int(pa, 10, now_seconds());
-}
-
-static void read_policy(struct pg_store *ps, const PGresult *r, int i, struct policy *p,
-                        struct arena *a) {
-    p->id = col_int(r, i, 0);
-    p->code = col_text(r, i, 1, a);
-    p->doc_no = col_text(r, i, 2, a);
-    p->title = col_text(r, i, 3, a);
-    p->department = col_text(r, i, 4, a);
-    p->level = col_text(r, i, 5, a);
-    p->region = region_index(ps, r, i, 6);
-    p->published = col_date(r, i, 7);
-    p->deadline = col_date(r, i, 8);
-    p->status = (int)col_int(r, i, 9);
-    p->source = col_text(r, i, 10, a);
-}
-
 /* Runs a one-statement write returning an id, undone alone on failure inside a transaction. */
 static int write_returning(struct pg_store *ps, enum stmt_id id, const struct params *pa,
                            int64_t *out_id, struct error *err, const char *what) {
@@ -1312,9 +1263,11 @@ static int write_returning(struct pg_store *ps, enum stmt_id id, const struct pa
 }
 
 static int pg_put_policy(struct store *s, struct policy *p, struct error *err) {
+    struct store_val v[STORE_POLICY_VALS];
+    store_policy_vals(p, now_seconds(), v);
     struct params pa;
-    policy_params(p, &pa);
-    return write_returning(ps_of(s), ST_PUT_POLICY, &pa, &p->id, err, "put policy");
+    p_vals(&pa, v, STORE_POLICY_VALS);
+    return write_returning(ps_of(s), ST_PC + PC_PUT_POLICY, &pa, &p->id, err, "put policy");
 }
 
 static int get_one(struct pg_store *ps, enum stmt_id st, int64_t id, PGresult **out,
@@ -1333,9 +1286,10 @@ static int get_one(struct pg_store *ps, enum stmt_id st, int64_t id, PGresult **
 static int pg_get_policy(struct store *s, int64_t id, struct policy *p, struct arena *a,
                          struct error *err) {
     PGresult *r;
-    int rc = get_one(ps_of(s), ST_GET_POLICY, id, &r, err);
+    int rc = get_one(ps_of(s), ST_PC + PC_GET_POLICY, id, &r, err);
     if (rc) return rc;
-    read_policy(ps_of(s), r, 0, p, a);
+    struct store_cols c = cols_of(r, 0);
+    store_read_policy(&c, p, a);
     PQclear(r);
     return 0;
 }
@@ -1346,13 +1300,15 @@ static int pg_list_policies(struct store *s, int status, struct arena *a, struct
     struct params pa = {0};
     p_int(&pa, 0, status);
     PGresult *r;
-    int rc = run(ps, ST_LIST_POLICIES, &pa, &r, err, "list policies");
+    int rc = run(ps, ST_PC + PC_LIST_POLICIES, &pa, &r, err, "list policies");
     if (rc) return rc;
     int k = PQntuples(r);
     *out = k ? arena_alloc(a, sizeof **out * (size_t)k) : NULL;
     if (k && !*out) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-    for (int i = 0; !rc && i < k; i++)
-        read_policy(ps, r, i, &(*out)[i], a);
+    for (int i = 0; !rc && i < k; i++) {
+        struct store_cols c = cols_of(r, i);
+        store_read_policy(&c, &(*out)[i], a);
+    }
     if (!rc) *n = k;
     PQclear(r);
     return rc;
@@ -1368,53 +1324,21 @@ static int set_status(struct pg_store *ps, enum stmt_id st, int64_t id, int stat
 }
 
 static int pg_set_policy_status(struct store *s, int64_t id, int status, struct error *err) {
-    return set_status(ps_of(s), ST_SET_POLICY_STATUS, id, status, err);
+    return set_status(ps_of(s), ST_PC + PC_SET_POLICY_STATUS, id, status, err);
 }
 
 /* ---- clauses ---- */
 
-static void clause_params(const struct clause *c, struct params *pa) {
-    memset(pa, 0, sizeof *pa);
-    p_int(pa, 0, c->policy_id);
-    p_int(pa, 1, c->seq);
-    p_int(pa, 2, c->version);
-    p_text(pa, 3, c->title);
-    p_text(pa, 4, c->text);
-    p_text(pa, 5, c->rule);
-    p_text(pa, 6, c->kind);
-    p_int(pa, 7, c->is_exempt);
-    p_date(pa, 8, c->valid_from);
-    p_date(pa, 9, c->valid_to);
-    p_date(pa, 10, c->deadline);
-    p_int(pa, 11, c->status);
-    p_opt(pa, 12, c->award_cap_fen >= 0, c->award_cap_fen);
-    p_int(pa, 13, now_seconds());
-}
-
-static void read_clause(const PGresult *r, int i, struct clause *c, struct arena *a) {
-    c->id = col_int(r, i, 0);
-    c->policy_id = col_int(r, i, 1);
-    c->seq = (int)col_int(r, i, 2);
-    c->version = (int)col_int(r, i, 3);
-    c->title = col_text(r, i, 4, a);
-    c->text = col_text(r, i, 5, a);
-    c->rule = col_text(r, i, 6, a);
-    c->kind = col_text(r, i, 7, a);
-    c->is_exempt = col_int(r, i, 8) != 0;
-    c->valid_from = col_date(r, i, 9);
-    c->valid_to = col_date(r, i, 10);
-    c->deadline = col_date(r, i, 11);
-    c->status = (int)col_int(r, i, 12);
-    c->award_cap_fen = is_null(r, i, 13) ? -1 : col_int(r, i, 13);
-}
-
 static int pg_put_clause(struct store *s, struct clause *c, struct error *err) {
     struct pg_store *ps = ps_of(s);
+    struct store_val v[STORE_CLAUSE_VALS];
+    store_clause_vals(c, now_seconds(), v);
     struct params pa;
-    clause_params(c, &pa);
-    if (!c->id) return write_returning(ps, ST_INSERT_CLAUSE, &pa, &c->id, err, "put clause");
+    p_vals(&pa, v, STORE_CLAUSE_VALS);
+    if (!c->id)
+        return write_returning(ps, ST_PC + PC_INSERT_CLAUSE, &pa, &c->id, err, "put clause");
     p_int(&pa, 14, c->id);
-    int rc = write_returning(ps, ST_UPDATE_CLAUSE, &pa, NULL, err, "update clause");
+    int rc = write_returning(ps, ST_PC + PC_UPDATE_CLAUSE, &pa, NULL, err, "update clause");
     if (rc == ERR_NOTFOUND)
         rc = error_set(err, ERR_NOTFOUND, "未找到条款 %lld", "no clause %lld", (long long)c->id);
     return rc;
@@ -1423,9 +1347,10 @@ static int pg_put_clause(struct store *s, struct clause *c, struct error *err) {
 static int pg_get_clause(struct store *s, int64_t id, struct clause *c, struct arena *a,
                          struct error *err) {
     PGresult *r;
-    int rc = get_one(ps_of(s), ST_GET_CLAUSE, id, &r, err);
+    int rc = get_one(ps_of(s), ST_PC + PC_GET_CLAUSE, id, &r, err);
     if (rc) return rc;
-    read_clause(r, 0, c, a);
+    struct store_cols cols = cols_of(r, 0);
+    store_read_clause(&cols, c, a);
     PQclear(r);
     return 0;
 }
@@ -1436,24 +1361,26 @@ static int pg_list_clauses(struct store *s, int64_t policy_id, int status, struc
     p_int(&pa, 0, policy_id);
     p_int(&pa, 1, status);
     PGresult *r;
-    int rc = run(ps_of(s), ST_LIST_CLAUSES, &pa, &r, err, "list clauses");
+    int rc = run(ps_of(s), ST_PC + PC_LIST_CLAUSES, &pa, &r, err, "list clauses");
     if (rc) return rc;
     int k = PQntuples(r);
     *out = k ? arena_alloc(a, sizeof **out * (size_t)k) : NULL;
     if (k && !*out) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-    for (int i = 0; !rc && i < k; i++)
-        read_clause(r, i, &(*out)[i], a);
+    for (int i = 0; !rc && i < k; i++) {
+        struct store_cols c = cols_of(r, i);
+        store_read_clause(&c, &(*out)[i], a);
+    }
     if (!rc) *n = k;
     PQclear(r);
     return rc;
 }
 
 static int pg_set_clause_status(struct store *s, int64_t id, int status, struct error *err) {
-    return set_status(ps_of(s), ST_SET_CLAUSE_STATUS, id, status, err);
+    return set_status(ps_of(s), ST_PC + PC_SET_CLAUSE_STATUS, id, status, err);
 }
 
 static int64_t pg_count_clauses(struct store *s) {
-    return count_of(ps_of(s), ST_COUNT_CLAUSES);
+    return count_of(ps_of(s), ST_PC + PC_COUNT_CLAUSES);
 }
 
 static const struct store_ops pg_ops = {

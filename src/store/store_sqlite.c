@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "refdata/refdata.h"
+#include "store/bind.h"
 #include "store/row.h"
 #include "store/store_impl.h"
 #include "util/buf.h"
@@ -103,24 +104,9 @@ enum stmt_id {
     ST_GET_YEARS,
     ST_COUNT_ENT,
     ST_SCAN_ENT,
-    ST_PUT_POLICY,
-    ST_GET_POLICY,
-    ST_LIST_POLICIES,
-    ST_SET_POLICY_STATUS,
-    ST_INSERT_CLAUSE,
-    ST_UPDATE_CLAUSE,
-    ST_GET_CLAUSE,
-    ST_LIST_CLAUSES,
-    ST_SET_CLAUSE_STATUS,
-    ST_COUNT_CLAUSES,
-    ST_COUNT
+    ST_PC, /* ST_PC + k: bind.h's policy and clause statement k */
+    ST_COUNT = ST_PC + PC_COUNT
 };
-
-#define POLICY_COLS                                                                                \
-    "code, doc_no, title, department, level, region_code, published, deadline, status, source"
-#define CLAUSE_COLS                                                                                \
-    "policy_id, seq, version, title, text, rule, kind, is_exempt, valid_from, valid_to, "          \
-    "deadline, status, award_cap"
 
 static const char *const fixed_sql[ST_COUNT] = {
     [ST_SAVEPOINT] = "SAVEPOINT store_write",
@@ -131,37 +117,6 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_GET_YEARS] = "SELECT * FROM enterprise_year WHERE enterprise_id = ?1 AND year BETWEEN ?2 "
                      "AND ?3",
     [ST_COUNT_ENT] = "SELECT count(*) FROM enterprise",
-    [ST_PUT_POLICY] = "INSERT INTO policy (" POLICY_COLS ", updated_at) VALUES (?1, ?2, ?3, ?4, "
-                      "?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (code) DO UPDATE SET (" POLICY_COLS
-                      ", updated_at) = (excluded.code, excluded.doc_no, excluded.title, "
-                      "excluded.department, excluded.level, excluded.region_code, "
-                      "excluded.published, excluded.deadline, excluded.status, excluded.source, "
-                      "excluded.updated_at) RETURNING id",
-    [ST_GET_POLICY] = "SELECT id, " POLICY_COLS " FROM policy WHERE id = ?1",
-    [ST_LIST_POLICIES] = "SELECT id, " POLICY_COLS " FROM policy WHERE ?1 < 0 OR status = ?1 "
-                         "ORDER BY id",
-    [ST_SET_POLICY_STATUS] = "UPDATE policy SET status = ?2, updated_at = ?3 WHERE id = ?1",
-    [ST_INSERT_CLAUSE] =
-        "INSERT INTO clause (" CLAUSE_COLS ", updated_at) VALUES (?1, ?2, ?3, ?4, "
-        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (policy_id, seq, "
-        "version) DO UPDATE SET (title, text, rule, kind, is_exempt, valid_from, "
-        "valid_to, deadline, status, award_cap, updated_at) = (excluded.title, "
-        "excluded.text, excluded.rule, excluded.kind, excluded.is_exempt, "
-        "excluded.valid_from, excluded.valid_to, excluded.deadline, "
-        "excluded.status, excluded.award_cap, excluded.updated_at) RETURNING id",
-    [ST_UPDATE_CLAUSE] = "UPDATE clause SET (" CLAUSE_COLS ", updated_at) = (?1, ?2, ?3, ?4, ?5, "
-                         "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) WHERE id = ?15",
-    [ST_GET_CLAUSE] = "SELECT id, " CLAUSE_COLS " FROM clause WHERE id = ?1",
-    [ST_LIST_CLAUSES] = "SELECT id, " CLAUSE_COLS " FROM clause WHERE (?1 = 0 OR policy_id = ?1) "
-                        "AND (?2 < 0 OR status = ?2) ORDER BY id",
-    [ST_SET_CLAUSE_STATUS] = "UPDATE clause SET status = ?2, updated_at = ?3 WHERE id = ?1",
-    [ST_COUNT_CLAUSES] = "SELECT count(*) FROM clause",
-};
-
-#define REGION_CACHE 1021
-struct region_slot {
-    int64_t code; /* 0 = empty */
-    int idx;
 };
 
 struct sqlite_store {
@@ -178,7 +133,7 @@ struct sqlite_store {
     bool is_bulk_failed;      /* a write failed in the bulk transaction: only rollback is left */
     bool is_journal_switched; /* the bulk runs with a rollback journal instead of WAL */
     bool is_last_update;      /* the last put updated an existing row: try the upsert first */
-    struct region_slot region_cache[REGION_CACHE]; /* NBS code → refdata index */
+    struct store_region_cache regions; /* NBS code → refdata index */
 };
 
 static void free_bulk_indexes(struct sqlite_store *ss);
@@ -278,7 +233,9 @@ static int build_sql(struct sqlite_store *ss) {
 
 static sqlite3_stmt *stmt(struct sqlite_store *ss, enum stmt_id id, struct error *err) {
     if (ss->stmt[id]) return ss->stmt[id];
-    const char *sql = ss->sql[id] ? ss->sql[id] : fixed_sql[id];
+    const char *sql = ss->sql[id]   ? ss->sql[id]
+                      : id >= ST_PC ? store_pc_sql[id - ST_PC]
+                                    : fixed_sql[id];
     if (sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &ss->stmt[id], NULL) !=
         SQLITE_OK) {
         db_error(ss, err, "prepare");
@@ -329,13 +286,29 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
         sqlite3_bind_null(st, i);
 }
 
-static void bind_date(sqlite3_stmt *st, int i, int32_t d) {
-    bind_opt(st, i, d != STORE_NO_DATE, d);
+static void bind_vals(sqlite3_stmt *st, const struct store_val *v, int n) {
+    for (int i = 0; i < n; i++)
+        if (v[i].type == STORE_VAL_INT)
+            sqlite3_bind_int64(st, i + 1, v[i].i);
+        else
+            bind_text(st, i + 1, v[i].type == STORE_VAL_TEXT ? v[i].s : NULL);
 }
 
-static int32_t col_date(sqlite3_stmt *st, int i) {
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? STORE_NO_DATE
-                                                     : (int32_t)sqlite3_column_int64(st, i);
+static bool cols_is_null(const struct store_cols *c, int col) {
+    return sqlite3_column_type((sqlite3_stmt *)c->src, col) == SQLITE_NULL;
+}
+
+static int64_t cols_int(const struct store_cols *c, int col) {
+    return sqlite3_column_int64((sqlite3_stmt *)c->src, col);
+}
+
+static const char *cols_text(const struct store_cols *c, int col) {
+    return (const char *)sqlite3_column_text((sqlite3_stmt *)c->src, col);
+}
+
+/* The current row of st for bind.h's readers. */
+static struct store_cols cols_of(sqlite3_stmt *st) {
+    return (struct store_cols){st, 0, cols_is_null, cols_int, cols_text};
 }
 
 static const char *col_text(sqlite3_stmt *st, int i, struct arena *a) {
@@ -744,13 +717,7 @@ static int region_index(sqlite3_stmt *st, int col) {
  * millions of times. */
 static int region_index_cached(struct sqlite_store *ss, sqlite3_stmt *st, int col) {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) return -1;
-    int64_t code = sqlite3_column_int64(st, col);
-    struct region_slot *slot = &ss->region_cache[(uint64_t)code % REGION_CACHE];
-    if (slot->code != code) {
-        slot->code = code;
-        slot->idx = region_by_code(code);
-    }
-    return slot->idx;
+    return store_region_cached(&ss->regions, sqlite3_column_int64(st, col));
 }
 
 static int industry_index(struct sqlite_store *ss, sqlite3_stmt *st, int col) {
@@ -908,41 +875,13 @@ static void industry_filter(struct list_sql *l, int i) {
     buf_putc(&l->where, ')');
 }
 
-/* Upper-cases q into out when it reads as the start of a USCC (a digit, then only USCC
- * characters): such a query is answered from the uscc index alone. */
-static bool uscc_prefix(const char *q, char *out, size_t cap) {
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    size_t n = strlen(q);
-    if (n == 0 || n >= cap || n > 18 || q[0] < '0' || q[0] > '9') return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 32) : q[i];
-        if (!strchr(alphabet, c)) return false;
-        out[i] = c;
-    }
-    out[n] = 0;
-    return true;
-}
-
 /* q: the start of a USCC (an index range), else a substring of the name or a prefix of the USCC
  * (LIKE, wildcards in q escaped). */
 static void q_filter(struct list_sql *l, const char *q) {
-    char *lo = l->like[0], *hi = l->like[1];
-    if (uscc_prefix(q, lo, sizeof l->like[0])) {
-        snprintf(hi, sizeof l->like[1], "%s", lo);
-        hi[strlen(hi) - 1]++; /* every code starting with lo sorts in [lo, hi) */
+    if (store_q_patterns(q, l->like[0], l->like[1]))
         buf_puts(&l->where, " AND uscc >= ?20 AND uscc < ?21");
-        return;
-    }
-    char esc[120];
-    size_t k = 0;
-    for (const char *c = q; *c && k + 2 < sizeof esc; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\') esc[k++] = '\\';
-        esc[k++] = *c;
-    }
-    esc[k] = 0;
-    snprintf(lo, sizeof l->like[0], "%%%s%%", esc);
-    snprintf(hi, sizeof l->like[1], "%s%%", esc);
-    buf_puts(&l->where, " AND (name LIKE ?20 ESCAPE '\\' OR uscc LIKE ?21 ESCAPE '\\')");
+    else
+        buf_puts(&l->where, " AND (name LIKE ?20 ESCAPE '\\' OR uscc LIKE ?21 ESCAPE '\\')");
 }
 
 static void bind_list(const struct list_sql *l, sqlite3_stmt *st) {
@@ -1017,35 +956,6 @@ static int sqlite_list_enterprises(struct store *s, const struct enterprise_quer
 
 /* ---- policies ---- */
 
-static void bind_policy(sqlite3_stmt *st, const struct policy *p) {
-    bind_text(st, 1, p->code);
-    bind_text(st, 2, p->doc_no);
-    bind_text(st, 3, p->title);
-    bind_text(st, 4, p->department);
-    bind_text(st, 5, p->level);
-    bind_opt(st, 6, p->region >= 0 && p->region < region_count(),
-             p->region >= 0 && p->region < region_count() ? region_at(p->region)->code : 0);
-    bind_date(st, 7, p->published);
-    bind_date(st, 8, p->deadline);
-    sqlite3_bind_int(st, 9, p->status);
-    bind_text(st, 10, p->source);
-    sqlite3_bind_int64(st, 11, now_seconds());
-}
-
-static void read_policy(sqlite3_stmt *st, struct policy *p, struct arena *a) {
-    p->id = sqlite3_column_int64(st, 0);
-    p->code = col_text(st, 1, a);
-    p->doc_no = col_text(st, 2, a);
-    p->title = col_text(st, 3, a);
-    p->department = col_text(st, 4, a);
-    p->level = col_text(st, 5, a);
-    p->region = region_index(st, 6);
-    p->published = col_date(st, 7);
-    p->deadline = col_date(st, 8);
-    p->status = sqlite3_column_int(st, 9);
-    p->source = col_text(st, 10, a);
-}
-
 /* Runs an INSERT … RETURNING id; *id gets the id. */
 static int run_returning(struct sqlite_store *ss, sqlite3_stmt *st, int64_t *id, struct error *err,
                          const char *what) {
@@ -1055,9 +965,11 @@ static int run_returning(struct sqlite_store *ss, sqlite3_stmt *st, int64_t *id,
 
 static int sqlite_put_policy(struct store *s, struct policy *p, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
-    sqlite3_stmt *st = stmt(ss, ST_PUT_POLICY, err);
+    sqlite3_stmt *st = stmt(ss, ST_PC + PC_PUT_POLICY, err);
     if (!st) return ERR_DB;
-    bind_policy(st, p);
+    struct store_val v[STORE_POLICY_VALS];
+    store_policy_vals(p, now_seconds(), v);
+    bind_vals(st, v, STORE_POLICY_VALS);
     return run_returning(ss, st, &p->id, err, "put policy");
 }
 
@@ -1081,9 +993,10 @@ static int get_one(struct sqlite_store *ss, enum stmt_id id_stmt, int64_t id, st
 static int sqlite_get_policy(struct store *s, int64_t id, struct policy *p, struct arena *a,
                              struct error *err) {
     sqlite3_stmt *st;
-    int rc = get_one(ss_of(s), ST_GET_POLICY, id, err, &st);
+    int rc = get_one(ss_of(s), ST_PC + PC_GET_POLICY, id, err, &st);
     if (rc) return rc;
-    read_policy(st, p, a);
+    struct store_cols c = cols_of(st);
+    store_read_policy(&c, p, a);
     sqlite3_reset(st);
     return 0;
 }
@@ -1121,13 +1034,19 @@ static int list_rows(struct sqlite_store *ss, sqlite3_stmt *st, size_t row_size,
 }
 
 static void read_policy_row(sqlite3_stmt *st, void *row, struct arena *a) {
-    read_policy(st, row, a);
+    struct store_cols c = cols_of(st);
+    store_read_policy(&c, row, a);
+}
+
+static void read_clause_row(sqlite3_stmt *st, void *row, struct arena *a) {
+    struct store_cols c = cols_of(st);
+    store_read_clause(&c, row, a);
 }
 
 static int sqlite_list_policies(struct store *s, int status, struct arena *a, struct policy **out,
                                 int *n, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
-    sqlite3_stmt *st = stmt(ss, ST_LIST_POLICIES, err);
+    sqlite3_stmt *st = stmt(ss, ST_PC + PC_LIST_POLICIES, err);
     if (!st) return ERR_DB;
     sqlite3_bind_int(st, 1, status);
     return list_rows(ss, st, sizeof **out, read_policy_row, a, (void **)out, n, err);
@@ -1147,52 +1066,18 @@ static int set_status(struct sqlite_store *ss, enum stmt_id id_stmt, int64_t id,
 }
 
 static int sqlite_set_policy_status(struct store *s, int64_t id, int status, struct error *err) {
-    return set_status(ss_of(s), ST_SET_POLICY_STATUS, id, status, err);
+    return set_status(ss_of(s), ST_PC + PC_SET_POLICY_STATUS, id, status, err);
 }
 
 /* ---- clauses ---- */
 
-static void bind_clause(sqlite3_stmt *st, const struct clause *c) {
-    sqlite3_bind_int64(st, 1, c->policy_id);
-    sqlite3_bind_int(st, 2, c->seq);
-    sqlite3_bind_int(st, 3, c->version);
-    bind_text(st, 4, c->title);
-    bind_text(st, 5, c->text);
-    bind_text(st, 6, c->rule);
-    bind_text(st, 7, c->kind);
-    sqlite3_bind_int(st, 8, c->is_exempt);
-    bind_date(st, 9, c->valid_from);
-    bind_date(st, 10, c->valid_to);
-    bind_date(st, 11, c->deadline);
-    sqlite3_bind_int(st, 12, c->status);
-    bind_opt(st, 13, c->award_cap_fen >= 0, c->award_cap_fen);
-    sqlite3_bind_int64(st, 14, now_seconds());
-}
-
-static void read_clause(sqlite3_stmt *st, void *row, struct arena *a) {
-    struct clause *c = row;
-    c->id = sqlite3_column_int64(st, 0);
-    c->policy_id = sqlite3_column_int64(st, 1);
-    c->seq = sqlite3_column_int(st, 2);
-    c->version = sqlite3_column_int(st, 3);
-    c->title = col_text(st, 4, a);
-    c->text = col_text(st, 5, a);
-    c->rule = col_text(st, 6, a);
-    c->kind = col_text(st, 7, a);
-    c->is_exempt = sqlite3_column_int(st, 8) != 0;
-    c->valid_from = col_date(st, 9);
-    c->valid_to = col_date(st, 10);
-    c->deadline = col_date(st, 11);
-    c->status = sqlite3_column_int(st, 12);
-    c->award_cap_fen =
-        sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
-}
-
 static int sqlite_put_clause(struct store *s, struct clause *c, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
-    sqlite3_stmt *st = stmt(ss, c->id ? ST_UPDATE_CLAUSE : ST_INSERT_CLAUSE, err);
+    sqlite3_stmt *st = stmt(ss, ST_PC + (c->id ? PC_UPDATE_CLAUSE : PC_INSERT_CLAUSE), err);
     if (!st) return ERR_DB;
-    bind_clause(st, c);
+    struct store_val v[STORE_CLAUSE_VALS];
+    store_clause_vals(c, now_seconds(), v);
+    bind_vals(st, v, STORE_CLAUSE_VALS);
     if (!c->id) return run_returning(ss, st, &c->id, err, "put clause");
     sqlite3_bind_int64(st, 15, c->id);
     int rc = run(ss, st, err, "update clause");
@@ -1204,9 +1089,9 @@ static int sqlite_put_clause(struct store *s, struct clause *c, struct error *er
 static int sqlite_get_clause(struct store *s, int64_t id, struct clause *c, struct arena *a,
                              struct error *err) {
     sqlite3_stmt *st;
-    int rc = get_one(ss_of(s), ST_GET_CLAUSE, id, err, &st);
+    int rc = get_one(ss_of(s), ST_PC + PC_GET_CLAUSE, id, err, &st);
     if (rc) return rc;
-    read_clause(st, c, a);
+    read_clause_row(st, c, a);
     sqlite3_reset(st);
     return 0;
 }
@@ -1214,20 +1099,20 @@ static int sqlite_get_clause(struct store *s, int64_t id, struct clause *c, stru
 static int sqlite_list_clauses(struct store *s, int64_t policy_id, int status, struct arena *a,
                                struct clause **out, int *n, struct error *err) {
     struct sqlite_store *ss = ss_of(s);
-    sqlite3_stmt *st = stmt(ss, ST_LIST_CLAUSES, err);
+    sqlite3_stmt *st = stmt(ss, ST_PC + PC_LIST_CLAUSES, err);
     if (!st) return ERR_DB;
     sqlite3_bind_int64(st, 1, policy_id);
     sqlite3_bind_int(st, 2, status);
-    return list_rows(ss, st, sizeof **out, read_clause, a, (void **)out, n, err);
+    return list_rows(ss, st, sizeof **out, read_clause_row, a, (void **)out, n, err);
 }
 
 static int sqlite_set_clause_status(struct store *s, int64_t id, int status, struct error *err) {
-    return set_status(ss_of(s), ST_SET_CLAUSE_STATUS, id, status, err);
+    return set_status(ss_of(s), ST_PC + PC_SET_CLAUSE_STATUS, id, status, err);
 }
 
 static int64_t sqlite_count_clauses(struct store *s) {
     struct sqlite_store *ss = ss_of(s);
-    sqlite3_stmt *st = stmt(ss, ST_COUNT_CLAUSES, NULL);
+    sqlite3_stmt *st = stmt(ss, ST_PC + PC_COUNT_CLAUSES, NULL);
     if (!st) return ERR_DB;
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : ERR_DB;
     sqlite3_reset(st);

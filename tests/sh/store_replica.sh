@@ -86,9 +86,9 @@ caught_up() { # the replica has replayed the primary's current WAL position
 caught_up || bad "the replica did not catch up with the demo"
 name "$u/api/enterprises/$first" >/dev/null
 sql "$rep" "SELECT pg_wal_replay_pause()" >/dev/null
-sql "$pri" "BEGIN; ALTER TABLE enterprise DISABLE TRIGGER duijie_notify; UPDATE enterprise SET \
+sql "$pri" "BEGIN; ALTER TABLE enterprise DISABLE TRIGGER USER; UPDATE enterprise SET \
     name = '青岛主库改名有限公司' WHERE uscc = '$first'; ALTER TABLE enterprise ENABLE TRIGGER \
-    duijie_notify; COMMIT" >/dev/null
+    USER; COMMIT" >/dev/null
 old=$(sql "$rep" "SELECT name FROM enterprise WHERE uscc = '$first'")
 a=$(name "$u/api/enterprises/$first")
 [ "$a" = "\"name\":\"$old\"" ] && ok || bad "GET one not from the replica: $a (replica has $old)"

@@ -7,6 +7,8 @@
 # is the state its last audit entry says (no half step); no step is recorded twice; a payment row
 # exists exactly for the paid applications, with their approved amount; `duijie audit verify`
 # passes. Skipped when the build has no users (`duijie user`) to sign in with.
+# With CRASH_PG=1 (tests/sh/workflow_crash_pg.sh) the same on a throw-away PostgreSQL cluster
+# (scripts/pg.sh); skipped when PostgreSQL cannot start.
 set -u
 cd "$(dirname "$0")/../.."
 D=$PWD/build/duijie
@@ -25,15 +27,31 @@ DB=$T/w.db
 pid=""
 cleanup() {
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+    [ "${CRASH_PG:-0}" = 1 ] && scripts/pg.sh stop "$T/pg" >/dev/null 2>&1
     rm -rf "$T"
 }
 trap cleanup EXIT
+# q SQL: one query on the store, rows one a line, columns |-separated (SQLite or PostgreSQL)
+if [ "${CRASH_PG:-0}" = 1 ]; then
+    if ! uri=$(scripts/pg.sh start "$T/pg" 2>"$T/pg.err"); then
+        echo "SKIP PostgreSQL cannot start: $(head -c 300 "$T/pg.err")"
+        echo "0 passed, 0 failed, 1 skipped"
+        exit 0
+    fi
+    psql -qX "$uri" -c "CREATE DATABASE crash" >/dev/null 2>&1 || { bad "create database"; echo "$pass passed, $fail failed"; exit 1; }
+    DB=${uri%/*}/crash
+    q() { psql -qXtA "$DB" -c "$1"; }
+    state_sql="l.after_json::json->>'state'"
+else
+    q() { sqlite3 "$DB" "$1"; }
+    state_sql="json_extract(l.after_json, '\$.state')"
+fi
 
 "$D" demo --enterprises 300 --db "$DB" >/dev/null 2>&1 || { bad "demo"; echo "$pass passed, $fail failed"; exit 1; }
 today=$(( ($(date +%s) + 8 * 3600) / 86400 ))
-clauses=$(sqlite3 "$DB" "SELECT id FROM clause WHERE status = 1 AND is_exempt = 0 AND
+clauses=$(q "SELECT id FROM clause WHERE status = 1 AND is_exempt = 0 AND
     (deadline IS NULL OR deadline >= $((today + 1))) ORDER BY id LIMIT 3")
-usccs=$(sqlite3 "$DB" "SELECT uscc FROM enterprise ORDER BY id LIMIT ${APPLICANTS:-4}")
+usccs=$(q "SELECT uscc FROM enterprise ORDER BY id LIMIT ${APPLICANTS:-4}")
 [ -n "$clauses" ] && [ -n "$usccs" ] || { bad "no open clause or enterprise in the demo"; echo "$pass passed, $fail failed"; exit 1; }
 adduser() { echo "crash-test-pw-1" | "$D" user add "$@" --db "$DB" >/dev/null 2>&1; }
 adduser reviewer1 --role reviewer || bad "user add reviewer"
@@ -151,31 +169,39 @@ echo "kills: $kills, acknowledged steps: $(wc -l <"$T/acked"), paid: $(grep -c '
 # every acknowledged step is in the audit log
 missing=0
 while read -r id action; do
-    n=$(sqlite3 "$DB" "SELECT COUNT(*) FROM audit_log WHERE object_type = 'application'
+    n=$(q "SELECT COUNT(*) FROM audit_log WHERE object_type = 'application'
         AND object_id = $id AND action = '$action'")
     [ "$n" = 1 ] || { missing=$((missing + 1)); echo "  acknowledged $action of $id: $n entries"; }
 done <"$T/acked"
 [ $missing = 0 ] && ok || bad "$missing acknowledged steps missing from the audit log"
 # no half step: the state is what the last audit entry says, and no step was recorded twice
-half=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application a WHERE a.state <> (SELECT
-    json_extract(l.after_json, '\$.state') FROM audit_log l WHERE l.object_type = 'application'
+half=$(q "SELECT COUNT(*) FROM application a WHERE a.state <> (SELECT
+    $state_sql FROM audit_log l WHERE l.object_type = 'application'
     AND l.object_id = a.id ORDER BY l.seq DESC LIMIT 1)")
 [ "$half" = 0 ] && ok || bad "$half applications disagree with their audit trail"
-dup=$(sqlite3 "$DB" "SELECT COUNT(*) FROM (SELECT object_id, action FROM audit_log GROUP BY
-    object_type, object_id, action HAVING COUNT(*) > 1)")
+dup=$(q "SELECT COUNT(*) FROM (SELECT object_id, action FROM audit_log GROUP BY
+    object_type, object_id, action HAVING COUNT(*) > 1) d")
 [ "$dup" = 0 ] && ok || bad "$dup steps recorded twice"
-pay=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application a LEFT JOIN payment p ON p.source =
+pay=$(q "SELECT COUNT(*) FROM application a LEFT JOIN payment p ON p.source =
     'application' AND p.source_id = a.id WHERE (a.state = 'paid') <> (p.id IS NOT NULL) OR
     p.amount_fen <> a.amount_fen")
 [ "$pay" = 0 ] && ok || bad "$pay applications whose payment row does not match"
-paid=$(sqlite3 "$DB" "SELECT COUNT(*) FROM application WHERE state = 'paid'")
+paid=$(q "SELECT COUNT(*) FROM application WHERE state = 'paid'")
 [ "$paid" -gt 0 ] && ok || bad "no application reached paid"
 if "$D" audit verify --db "$DB" >"$T/verify" 2>&1; then ok; else bad "audit verify: $(cat "$T/verify")"; fi
 # and verify does see a tampered copy
-sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-cp "$DB" "$T/t.db"
-sqlite3 "$T/t.db" "UPDATE audit_log SET after_json = replace(after_json, '123456', '999999') WHERE
+tamper="UPDATE audit_log SET after_json = replace(after_json, '123456', '999999') WHERE
     action = 'approve' AND seq = (SELECT MIN(seq) FROM audit_log WHERE action = 'approve')"
-if "$D" audit verify --db "$T/t.db" >/dev/null 2>&1; then bad "verify missed an edit"; else ok; fi
+if [ "${CRASH_PG:-0}" = 1 ]; then
+    psql -qX "$uri" -c "CREATE DATABASE tampered TEMPLATE crash" >/dev/null 2>&1 || bad "copy database"
+    TDB=${uri%/*}/tampered
+    psql -qX "$TDB" -c "$tamper" >/dev/null 2>&1 || bad "tamper"
+else
+    sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    cp "$DB" "$T/t.db"
+    TDB=$T/t.db
+    sqlite3 "$TDB" "$tamper"
+fi
+if "$D" audit verify --db "$TDB" >/dev/null 2>&1; then bad "verify missed an edit"; else ok; fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
