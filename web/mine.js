@@ -97,7 +97,7 @@ async function saveField(key) {
   const err = row && row.querySelector('.field-error');
   const status = document.getElementById('calc-status');
   const v = st.changes[key];
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length && st.byKey.get(key).type !== 'set')) {
+  if (v === undefined || v === null || v === '') {
     if (err) err.replaceChildren('请先填写' + st.byKey.get(key).label);
     return;
   }
