@@ -1,6 +1,6 @@
 // Charts for the officer page and the dashboard: ECharts (web/vendor/echarts.common.min.js,
-// copied from npm by `make web`) loaded on first use, and every chart with its numbers one click away (数据
-// toggles a table built from the same rows). Money rows carry fen (exact, shown with moneyNode in
+// copied from npm by `make web`) loaded on first use, and every chart with its numbers one click
+// away (数据 toggles a table built from the same rows). Money rows carry fen (exact, shown with moneyNode in
 // the table); the chart plots 万元 for the eye only. Without ECharts the table is shown.
 'use strict';
 
