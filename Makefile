@@ -1,6 +1,6 @@
 # duijie — one binary, build/duijie. See README.md for the two commands that matter.
 CC       ?= cc
-PKGS     := libmicrohttpd jansson icu-uc icu-i18n sqlite3 libpq libargon2 xlsxwriter libzip expat nettle
+PKGS     := libmicrohttpd jansson icu-uc icu-i18n sqlite3 libpq libargon2 xlsxwriter libzip expat nettle openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lroaring -lpthread -lm
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Werror

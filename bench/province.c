@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,8 +63,30 @@ static void die(const char *what, const char *detail) {
     exit(1);
 }
 
+/* What the process used in a phase, from getrusage: CPU (every thread's, user + system) and page
+ * faults. Wall time far above CPU time / threads means the machine was busy with others; CPU time
+ * growing faster than N is the algorithm's (or the memory system's: cache and TLB misses). */
+struct use {
+    double cpu_ms;
+    long minflt, majflt;
+};
+
+static struct use use_now(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (struct use){(double)u.ru_utime.tv_sec * 1e3 + (double)u.ru_utime.tv_usec / 1e3 +
+                            (double)u.ru_stime.tv_sec * 1e3 + (double)u.ru_stime.tv_usec / 1e3,
+                        u.ru_minflt, u.ru_majflt};
+}
+
+static struct use use_since(struct use a) {
+    struct use b = use_now();
+    return (struct use){b.cpu_ms - a.cpu_ms, b.minflt - a.minflt, b.majflt - a.majflt};
+}
+
 struct result {
     int64_t n;
+    struct use gen_stage_use, build_use; /* the generating + staging loop, the build */
     double gen_ms;   /* demo_enterprise + profile_derive: the rows' source, not the index */
     double stage_ms; /* index_builder_add: staging the columns */
     double build_ms; /* index_builder_finish: bitmaps and slices */
@@ -122,6 +145,7 @@ static void run_size(int64_t n, int32_t today, bool with_store, struct result *r
     /* generating and deriving a row is timed apart from adding it: only the adding is the index's
      */
     double t = now_ms(), t_add = 0;
+    struct use u0 = use_now();
     for (int64_t i = 0; i < n; i++) {
         demo_enterprise(SEED, i, p, &tx);
         profile_derive(p, today, NULL);
@@ -131,10 +155,13 @@ static void run_size(int64_t n, int32_t today, bool with_store, struct result *r
     }
     r->gen_ms = now_ms() - t - t_add;
     r->stage_ms = t_add;
+    r->gen_stage_use = use_since(u0);
     t = now_ms();
+    u0 = use_now();
     struct index_gen *g;
     if (index_builder_finish(b, &g, &err)) die("index_builder_finish", err.en);
     r->build_ms = now_ms() - t;
+    r->build_use = use_since(u0);
     free(p);
     malloc_trim(0); /* the staging is freed: RSS now shows what stays */
     r->peak_kb = proc_kb("/proc/self/status", "VmHWM:");
@@ -256,15 +283,26 @@ int main(void) {
                (long long)n, r->gen_ms, r->stage_ms, r->build_ms, r->stage_ms + r->build_ms, sq,
                peak_per, (double)(r->rss_kb - r->rss0_kb) * 1024.0 / per,
                (double)r->index_bytes / per, r->atom_ms, r->load1);
+        printf("%-12s gen+stage: wall %.0f ms, cpu %.0f ms (%.0f ns/e), %ld minor + %ld major "
+               "faults; build: wall %.0f ms, cpu %.0f ms (%.0f ns/e), %ld minor + %ld major "
+               "faults\n",
+               "", r->gen_ms + r->stage_ms, r->gen_stage_use.cpu_ms,
+               r->gen_stage_use.cpu_ms * 1e6 / per, r->gen_stage_use.minflt,
+               r->gen_stage_use.majflt, r->build_ms, r->build_use.cpu_ms,
+               r->build_use.cpu_ms * 1e6 / per, r->build_use.minflt, r->build_use.majflt);
         fprintf(j,
                 "%s{\"n\": %lld, \"gen_ms\": %.1f, \"stage_ms\": %.1f, \"build_ms\": %.1f, "
                 "\"sqlite_write_ms\": "
                 "%.1f, \"sqlite_load_ms\": %.1f, \"peak_rss_mb\": %.1f, \"rss_mb\": %.1f, "
-                "\"index_mb\": %.1f, \"atom_true\": %llu, \"load_average\": %.1f}",
+                "\"index_mb\": %.1f, \"atom_true\": %llu, \"load_average\": %.1f, "
+                "\"gen_stage_cpu_ms\": %.1f, \"build_cpu_ms\": %.1f, \"gen_stage_faults\": "
+                "[%ld, %ld], \"build_faults\": [%ld, %ld]}",
                 i ? ", " : "", (long long)n, r->gen_ms, r->stage_ms, r->build_ms,
                 r->sqlite_write_ms, r->sqlite_load_ms, (double)(r->peak_kb - r->rss0_kb) / 1024.0,
                 (double)(r->rss_kb - r->rss0_kb) / 1024.0, (double)r->index_bytes / 1048576.0,
-                (unsigned long long)r->n_atom, r->load1);
+                (unsigned long long)r->n_atom, r->load1, r->gen_stage_use.cpu_ms,
+                r->build_use.cpu_ms, r->gen_stage_use.minflt, r->gen_stage_use.majflt,
+                r->build_use.minflt, r->build_use.majflt);
     }
     fprintf(j, "]}, \"figures\": [");
     for (int i = 0; i < n_done; i++) {

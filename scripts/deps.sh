@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config clang clang-format libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libroaring-dev libicu-dev libsqlite3-dev sqlite3
       libpq-dev postgresql-15 libargon2-dev libxlsxwriter-dev libzip-dev libexpat1-dev nettle-dev
-      poppler-utils curl ca-certificates python3)
+      libssl-dev poppler-utils curl ca-certificates python3)
 for opt in "$@"; do
     case "$opt" in
     --with-browser)

@@ -132,6 +132,34 @@ done
 [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$NGX/api/health" || true)" = 200 ] ||
     { log "nginx did not answer: $(cat "$T/nginx/stderr" "$T/nginx/logs/error.log")"; exit 1; }
 
+# ---- where the CPU goes: clock ticks (utime + stime) per part of the cluster, read from /proc before
+# and after the run; the machine's other work (other sessions' builds) is the rest of its CPU ----
+cpu_snapshot() { # FILE: "part pid ticks" lines for every process of the cluster alive now
+    local pm_pri="" pm_rep="" s1="" s2=""
+    read -r pm_pri <"$T/primary/postmaster.pid" || true
+    read -r pm_rep <"$T/replica/postmaster.pid" || true
+    read -r s1 <"$T/s1.pid" || true
+    read -r s2 <"$T/s2.pid" || true
+    # one awk over every /proc/PID/stat (a process per entry would take seconds on a busy machine)
+    awk -v pri="$pm_pri" -v rep="$pm_rep" -v s1="$s1" -v s2="$s2" -v ngx="${nginx_pid:-x}" \
+        -v wrk="${wrk_pid:-x}" -v wri="${writer_pid:-x}" '
+        FNR == 1 {
+            pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+            ppid = f[2]; ticks = f[12] + f[13]; part = ""
+            if (pid == pri || ppid == pri) part = "postgres_primary"
+            else if (pid == rep || ppid == rep) part = "postgres_replica"
+            else if (pid == s1) part = "duijie_server1"
+            else if (pid == s2) part = "duijie_server2"
+            else if (pid == ngx || ppid == ngx) part = "nginx"
+            else if (pid == wrk || ppid == wrk) part = "wrk"
+            else if (pid == wri || ppid == wri) part = "writer"
+            if (part != "") print part, pid, ticks
+        }' /proc/[0-9]*/stat 2>/dev/null >"$1" || true
+    # the whole machine: the first line of /proc/stat (every CPU's ticks but idle and iowait)
+    awk '$1 == "cpu" { print "machine_busy 0", $2 + $3 + $4 + $7 + $8 + $9; print "machine_all 0", $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat >>"$1"
+}
+load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
+
 # ---- load, writes, publish, kill -9 ----
 log "wrk: $CONNS connections for ${SECONDS_RUN}s through nginx"
 timeout $((SECONDS_RUN + 60)) wrk -t2 -c"$CONNS" -d"${SECONDS_RUN}s" --timeout 10s \
@@ -143,6 +171,16 @@ timeout $((SECONDS_RUN + 60)) python3 scripts/scale/writer.py "$NGX" "http://127
     $((SECONDS_RUN * 6 / 10)) >"$T/writer.json" 2>"$T/writer.err" &
 writer_pid=$!
 t_run=$(now)
+load_before=$(load_avg)
+sleep 1 # (wrk and the writer have started their threads)
+cpu_snapshot "$T/cpu0.txt"
+# the second snapshot 2 s before the end, while wrk and the writer still run
+(
+    sleep $((SECONDS_RUN - 3))
+    cpu_snapshot "$T/cpu1.txt"
+    load_avg >"$T/load_end.txt"
+) &
+snap_pid=$!
 sleep $((SECONDS_RUN * 4 / 10))
 kill -9 "$(cat "$T/s2.pid")"
 t_kill=$(elapsed "$t_run" "$(now)")
@@ -151,6 +189,8 @@ t_restart=$(start_server s2 "$P_S2") || t_restart=null
 pids="$pids $(cat "$T/s2.pid")"
 log "server 2 answering again after ${t_restart}s"
 wait "$writer_pid" || log "writer: $(tail -n 3 "$T/writer.err")"
+wait "$snap_pid" || true
+load_end=$(cat "$T/load_end.txt" 2>/dev/null || true)
 wait "$wrk_pid" || log "wrk exited non-zero: $(tail -n 5 "$T/wrk.out")"
 cat "$T/wrk.out" >&2
 kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null # graceful: flushes the access log
@@ -238,12 +278,44 @@ def health(name):
         return {"error": str(e)}
 def t(v):
     return None if v in ("", "null") else float(v)
+def cpu():
+    """CPU seconds each part used between the two snapshots (1 s after the start, 2 s before the
+    end; server 2's killed process is not counted, its restarted one from its start), and the
+    machine's: how much of its CPU the cluster got."""
+    def read(name):
+        d = {}
+        for line in open(os.path.join(T, name)):
+            part, pid, ticks = line.split()
+            d[(part, pid)] = int(ticks)
+        return d
+    try:
+        a, b = read("cpu0.txt"), read("cpu1.txt")
+    except Exception as e:
+        return {"error": str(e)}
+    hz = os.sysconf("SC_CLK_TCK")
+    parts = {}
+    for (part, pid), ticks in b.items():
+        if part.startswith("machine"):
+            continue
+        parts[part] = parts.get(part, 0) + ticks - a.get((part, pid), 0)
+    busy = b[("machine_busy", "0")] - a[("machine_busy", "0")]
+    total = b[("machine_all", "0")] - a[("machine_all", "0")]
+    ours = sum(parts.values())
+    return {"cpu_s": {k: round(v / hz, 1) for k, v in sorted(parts.items())},
+            "cluster_cpu_s": round(ours / hz, 1),
+            "machine_busy_cpu_s": round(busy / hz, 1),
+            "machine_cpu_s": round(total / hz, 1),
+            "others_cpu_s": round((busy - ours) / hz, 1),
+            "note": "others: the machine's CPU used by processes outside this cluster "
+                    "(other sessions' builds and tests) during the run"}
 res = {
     "what": "make scale-test: PostgreSQL 15 primary + streaming replica, 2 duijie servers "
             "(reads from the replica), nginx, wrk through nginx; one server kill -9 and restarted "
             "mid-run; all on one machine (loopback)",
     "machine": {"cpus": os.cpu_count(), "mem_gib": round(os.sysconf("SC_PAGE_SIZE") *
-                os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+                os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                "load_average_at_start": "$load_before", "load_average_at_end": "$load_end"},
+    "cpu": cpu(),
     "config": {"enterprises": $N, "connections": $CONNS, "seconds": $SECONDS_RUN,
                "server_threads": $THREADS, "write_interval_s": $WRITE_INTERVAL,
                "wrk_threads": 2, "mix": "4 search, 3 enterprise matches, 2 match preview (POST), "

@@ -59,7 +59,8 @@ static const struct command commands[] = {
     {"network", cli_network,
      "network units|assign|reassign|history|queue|pack|stats|balance …  服务网络 (1+10+N)"},
     {"notify", cli_notify,
-     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines | prefs R | stats"},
+     "notify send [--rate N/s] [--once] [--recover] | publish ID | deadlines |\n"
+     "                          digest [--date D] | prefs R | stats"},
     {"user", cli_user,
      "user add NAME --role KEY [--uscc X] [--region R] [--dept D] [--org N] | passwd NAME |\n"
      "                          role NAME KEY | disable NAME | enable NAME | list   [--db PATH]\n"

@@ -99,7 +99,8 @@ static char usccs[3][20]; /* valid codes: 17 characters and the check character 
 
 static void make_usccs(void) {
     for (int i = 0; i < 3; i++) {
-        snprintf(usccs[i], sizeof usccs[i], "91370212MA3R0001%d", i + 1);
+        memcpy(usccs[i], "91370212MA3R0001", 16);
+        usccs[i][16] = (char)('1' + i), usccs[i][17] = 0;
         usccs[i][17] = uscc_check_char(usccs[i]), usccs[i][18] = 0;
     }
 }

@@ -256,16 +256,6 @@ STORE_TEST(notify_deadline_reminders_skip_applied) {
     CHECK_INT(notify_commissioner_assigned(s, firms[1].uscc, 5, "王专员", "0532-1234", 10, &err),
               0);
     CHECK_INT(count(s, "SELECT COUNT(*) FROM notify_outbox WHERE topic = 'commissioner'"), 1);
-    /* the commissioners' digest: today's policy, eligible firms in the area (崂山区 vs 市南区) */
-    struct notify_area areas[] = {{7, region_by_code(370212)}, {8, region_by_code(370202)}};
-    CHECK_INT(notify_commissioner_digest(s, g, areas, 2, today, 20, &n, &err), 0);
-    CHECK_INT(n.queued, 2);
-    CHECK_INT(count(s, "SELECT COUNT(*) FROM notify_outbox WHERE recipient = 'u:7' AND body LIKE "
-                       "'%企业 1 家%'"),
-              1);
-    CHECK_INT(count(s, "SELECT COUNT(*) FROM notify_outbox WHERE recipient = 'u:8' AND body LIKE "
-                       "'%企业 0 家%'"),
-              1);
     index_gen_release(g);
     store_close(s);
     remove_temp(t);

@@ -42,6 +42,32 @@ async function show(id, extra) {
   grid(g.body);
   people = p.ok ? p.body.items : [];
   listPeople();
+  requests();
+}
+
+// The event's meeting requests: who asked whom, the status, and where each accepted one was placed
+// or why it could not be.
+let asked = [];
+async function requests() {
+  const r = await api(`/api/dock/events/${current}/requests`);
+  const box = document.getElementById('r-list');
+  if (!r.ok) { box.replaceChildren(errorBox(r.body, '加载失败')); return; }
+  asked = r.body.items;
+  listRequests();
+}
+
+function listRequests() {
+  const want = document.getElementById('r-status').value;
+  const unplaced = (q) => q.status === '已接受' && (q.slot === null || q.slot === undefined);
+  const shown = asked.filter(q => !want || (want === '未排定' ? unplaced(q) : q.status === want));
+  const where = (q) => q.slot !== null && q.slot !== undefined ? `第 ${q.slot + 1} 时段 · ${q.table + 1} 号桌`
+    : q.status === '已接受' ? (q.reason || '待排程') : '—';
+  document.getElementById('r-list').replaceChildren(
+    h('p', { class: 'summary', id: 'r-count' }, `共 ${asked.length} 条请求，显示 ${Math.min(shown.length, 50)} 条；已接受但未排定 ${asked.filter(unplaced).length} 条`),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'dock-agenda' },
+      h('thead', {}, h('tr', {}, h('th', {}, '发起方'), h('th', {}, '对象'), h('th', {}, '状态'), h('th', {}, '安排 / 原因'))),
+      h('tbody', {}, shown.slice(0, 50).map(q => h('tr', { class: unplaced(q) ? 'unplaced' : null },
+        h('td', {}, q.a), h('td', {}, q.b), h('td', {}, q.status), h('td', {}, where(q))))))));
 }
 
 function grid(body) {
@@ -114,5 +140,7 @@ document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('e-repair').addEventListener('click', () => schedule(true));
   document.getElementById('p-q').addEventListener('input', listPeople);
   document.getElementById('p-form').addEventListener('submit', (e) => e.preventDefault());
+  document.getElementById('r-status').addEventListener('change', listRequests);
+  document.getElementById('r-form').addEventListener('submit', (e) => e.preventDefault());
   events();
 });

@@ -104,7 +104,51 @@ async function post(e) {
   load();
 }
 
+// basis points → percent, exactly: 435 → 4.35%
+function bpText(bp) {
+  if (bp === null || bp === undefined) return '—';
+  const n = Math.trunc(bp), a = Math.abs(n);
+  return (n < 0 ? '-' : '') + Math.trunc(a / 100) + '.' + String(a % 100).padStart(2, '0') + '%';
+}
+
+function rangeText(lo, hi, fmt) {
+  if (lo === null && hi === null) return '—';
+  if (lo === hi || hi === null) return fmt(lo);
+  return (lo === null ? '' : fmt(lo)) + ' 至 ' + fmt(hi);
+}
+
+// A bank's own loan products (organisers see every bank's): what it offers and whether published.
+async function products() {
+  await sessionReady;
+  const me = session.me;
+  if (!me || !['bank', 'admin', 'hub', 'officer', 'centre', 'station', 'commissioner'].includes(me.role)) return;
+  const isBank = me.role === 'bank';
+  if (isBank && !(me.scope && me.scope.org_id)) return;
+  const q = isBank ? `?by=bank_id&value=${encodeURIComponent(me.scope.org_id)}&limit=200` : '?limit=200';
+  const [r, b] = await Promise.all([api('/api/dock/records/product' + q), api('/api/dock/records/bank?limit=200')]);
+  const card = document.getElementById('n-products-card');
+  const box = document.getElementById('n-products');
+  card.hidden = false;
+  if (isBank) document.getElementById('n-products-title').textContent = '我行贷款产品';
+  if (!r.ok) { box.replaceChildren(errorBox(r.body, '加载失败')); return; }
+  const banks = new Map((b.ok ? b.body.items : []).map(x => [x.id, x.name]));
+  const wan = (f) => moneyNode(f);
+  box.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'dock-offers', id: 'n-products-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, '产品'), isBank ? null : h('th', {}, '银行'), h('th', {}, '担保方式'),
+      h('th', { class: 'num' }, '额度'), h('th', { class: 'num' }, '年利率'), h('th', { class: 'num wide-only' }, '期限'), h('th', {}, '状态'))),
+    h('tbody', {}, r.body.items.map(p => h('tr', {},
+      h('td', {}, p.name, p.code ? h('small', {}, ' ' + p.code) : null),
+      isBank ? null : h('td', {}, banks.get(p.bank_id) || String(p.bank_id)),
+      h('td', {}, p.collateral),
+      h('td', { class: 'num' }, p.amount_min_fen === null && p.amount_max_fen === null ? '—'
+        : h('span', {}, p.amount_min_fen === null ? '' : wan(p.amount_min_fen), ' 至 ', p.amount_max_fen === null ? '' : wan(p.amount_max_fen))),
+      h('td', { class: 'num' }, rangeText(p.rate_min_bp, p.rate_max_bp, bpText)),
+      h('td', { class: 'num wide-only' }, rangeText(p.months_min, p.months_max, (m) => m + ' 个月')),
+      h('td', {}, p.published ? '已发布' : '未发布')))))));
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('n-form').addEventListener('submit', post);
   load();
+  products();
 });

@@ -353,11 +353,14 @@ static int write_needs(struct store *s, uint64_t seed, int64_t n, struct profile
     int64_t ch = 0;
     struct firm owner;
     firm_of(seed, n, 420, p, &owner);
+    /* open for applications a month past the demo day, or past the real today when that is later
+     * (so the demo's challenge can still be applied for whenever the demo is made) */
+    int32_t deadline = today + 30 > date_today() + 30 ? today + 30 : date_today() + 30;
     if (!rc)
         rc = put(s, "challenge",
                  json_pack("{s:s, s:s, s:s, s:o, s:s}", "uscc", owner.uscc, "title",
                            "海水淡化反渗透膜国产化替代（揭榜挂帅）", "reward_fen", "300万元",
-                           "deadline", day(today + 30), "text", "反渗透膜脱盐率 ≥ 99.7%"),
+                           "deadline", day(deadline), "text", "反渗透膜脱盐率 ≥ 99.7%"),
                  &ch, err);
     for (int i = 0; !rc && i < 3; i++) {
         struct firm f;

@@ -60,24 +60,30 @@ static void library_browse(struct http_request *req, struct http_response *res) 
     http_reply_result(res, rc, &err, 200, out);
 }
 
+/* Answers a change that returned rc with the document as it now is (status 200 or 201); a change
+ * searchable at once (is_searched) drops the search index. */
+static void reply_doc(struct http_response *res, struct store *s, int64_t id, int rc,
+                      struct error *err, int status, bool is_searched) {
+    char *out = NULL;
+    if (!rc) rc = library_doc_json(s, id, &out, err);
+    if (!rc && is_searched) http_search_invalidate();
+    http_reply_result(res, rc, err, status, out);
+}
+
 /* GET /api/library/{id} */
 static void library_one(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     error_clear(&err);
-    char *out = NULL;
-    int rc = library_doc_json(s, id, &out, &err);
-    http_reply_result(res, rc, &err, 200, out);
+    reply_doc(res, s, id, 0, &err, 200, false);
 }
 
 /* GET /api/library/{id}/file: the original, as stored */
 static void library_file_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     error_clear(&err);
@@ -152,10 +158,7 @@ static void library_create(struct http_request *req, struct http_response *res) 
     if (!rc) rc = library_put(s, &d, file, file_len, (int64_t)time(NULL), &err);
     free(file);
     json_decref(j);
-    char *out = NULL;
-    if (!rc) rc = library_doc_json(s, d.id, &out, &err);
-    if (!rc) http_search_invalidate();
-    http_reply_result(res, rc, &err, 201, out);
+    reply_doc(res, s, d.id, rc, &err, 201, true);
 }
 
 /* POST /api/library/{id}/validity {validity, replaced_by} */
@@ -171,11 +174,7 @@ static void library_validity(struct http_request *req, struct http_response *res
                                       json_integer_value(json_object_get(j, "replaced_by")), &err)
                : -1;
     json_decref(j);
-    if (!s) return;
-    char *out = NULL;
-    if (!rc) rc = library_doc_json(s, id, &out, &err);
-    if (!rc) http_search_invalidate();
-    http_reply_result(res, rc, &err, 200, out);
+    if (s) reply_doc(res, s, id, rc, &err, 200, true);
 }
 
 /* POST /api/library/{id}/links {other_id, kind: interpretation|related} */
@@ -191,10 +190,7 @@ static void library_links(struct http_request *req, struct http_response *res) {
                               http_json_text(j, "kind"), &err)
                : -1;
     json_decref(j);
-    if (!s) return;
-    char *out = NULL;
-    if (!rc) rc = library_doc_json(s, id, &out, &err);
-    http_reply_result(res, rc, &err, 200, out);
+    if (s) reply_doc(res, s, id, rc, &err, 200, false);
 }
 
 void http_routes_library(struct http_router *r) {

@@ -72,6 +72,15 @@ static void net_close(struct net *x) {
     network_free(x->n);
 }
 
+/* Loads the network again after a write; false with res set when it cannot be read. */
+static bool net_reload(struct net *x, struct http_response *res) {
+    network_free(x->n);
+    x->n = NULL;
+    if (!network_load(x->s, &x->n, &x->err)) return true;
+    http_reply_err(res, 0, &x->err);
+    return false;
+}
+
 static void forbidden(struct http_response *res) {
     http_reply_error(res, 403, "out_of_scope", "超出您的服务范围", "outside your scope");
 }
@@ -163,12 +172,8 @@ static void unit_post(struct http_request *req, struct http_response *res) {
         forbidden(res);
     } else if (rc || network_put_unit(x.s, &u, &x.err)) {
         http_reply_err(res, 0, &x.err);
-    } else {
-        net_close(&x);
-        if (!network_load(x.s, &x.n, &x.err))
-            http_reply_json(res, 201, network_unit_json(x.n, network_unit(x.n, u.id)));
-        else
-            http_reply_err(res, 0, &x.err);
+    } else if (net_reload(&x, res)) {
+        http_reply_json(res, 201, network_unit_json(x.n, network_unit(x.n, u.id)));
     }
     json_decref(b);
     net_close(&x);
@@ -199,15 +204,10 @@ static void unit_put(struct http_request *req, struct http_response *res) {
         int rc = json_object_get(b, "towns")
                      ? towns_from_json(json_object_get(b, "towns"), &u, &x.err)
                      : 0;
-        if (rc || network_put_unit(x.s, &u, &x.err)) {
+        if (rc || network_put_unit(x.s, &u, &x.err))
             http_reply_err(res, 0, &x.err);
-        } else {
-            net_close(&x);
-            if (network_load(x.s, &x.n, &x.err))
-                http_reply_err(res, 0, &x.err);
-            else
-                http_reply_json(res, 200, network_unit_json(x.n, network_unit(x.n, id)));
-        }
+        else if (net_reload(&x, res))
+            http_reply_json(res, 200, network_unit_json(x.n, network_unit(x.n, id)));
     }
     json_decref(b);
     net_close(&x);
@@ -287,13 +287,8 @@ static void reassign(struct http_request *req, struct http_response *res) {
         else if (network_reassign(x.s, x.n, p->v[F_USCC].s, region, to, by, reason,
                                   (int64_t)time(NULL), &x.err))
             http_reply_err(res, 0, &x.err);
-        else {
-            net_close(&x);
-            if (network_load(x.s, &x.n, &x.err))
-                http_reply_err(res, 0, &x.err);
-            else
-                http_reply_json(res, 200, assignment_json(req, &x, p->v[F_USCC].s, region));
-        }
+        else if (net_reload(&x, res))
+            http_reply_json(res, 200, assignment_json(req, &x, p->v[F_USCC].s, region));
     }
     json_decref(b);
     free(p);

@@ -315,8 +315,7 @@ static int policy_with_clauses(struct store *s, int64_t id, struct arena *a, jso
 /* GET /api/policies/{id} */
 static void policy_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     struct policy p;
@@ -335,8 +334,7 @@ static void policy_get(struct http_request *req, struct http_response *res) {
 /* POST /api/policies/{id}/publish */
 static void policy_publish(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     error_clear(&err);
@@ -375,8 +373,7 @@ static void policy_publish(struct http_request *req, struct http_response *res) 
 /* GET /api/clauses/{id} */
 static void clause_get(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     struct clause c;

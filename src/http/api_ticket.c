@@ -210,8 +210,7 @@ static void ticket_faq_publish(struct http_request *req, struct http_response *r
 /* GET /api/clauses/{id}/faq (public) */
 static void clause_faq(struct http_request *req, struct http_response *res) {
     int64_t id;
-    if (http_param_id(req, res, &id)) return;
-    struct store *s = http_store(req, res);
+    struct store *s = http_store_id(req, res, &id);
     if (!s) return;
     struct error err;
     error_clear(&err);
@@ -333,6 +332,14 @@ static void calendar_get(struct http_request *req, struct http_response *res) {
     http_reply_json(res, 200, o);
 }
 
+/* {"ok": true} when rc is 0, else err. */
+static void reply_done(struct http_response *res, int rc, const struct error *err) {
+    if (rc)
+        http_reply_err(res, 0, err);
+    else
+        http_reply_json(res, 200, json_pack("{s:b}", "ok", 1));
+}
+
 /* POST /api/calendar {date, kind: holiday|workday|null, name} (administrator) */
 static void calendar_put(struct http_request *req, struct http_response *res) {
     if (!signed_in(req, res)) return;
@@ -357,13 +364,7 @@ static void calendar_put(struct http_request *req, struct http_response *res) {
         rc = ticket_calendar_set(s, day, json_string_value(json_object_get(j, "kind")),
                                  json_string_value(json_object_get(j, "name")), &err);
     json_decref(j);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    json_t *o = json_object();
-    json_object_set_new(o, "ok", json_true());
-    http_reply_json(res, 200, o);
+    reply_done(res, rc, &err);
 }
 
 /* POST /api/ticket-routes {topic, region, level, dept, assignee, sla_days} (hub, administrator) */
@@ -387,13 +388,7 @@ static void route_put(struct http_request *req, struct http_response *res) {
                               json_integer_value(json_object_get(j, "assignee")),
                               (int)json_integer_value(json_object_get(j, "sla_days")), &err);
     json_decref(j);
-    if (rc) {
-        http_reply_err(res, 0, &err);
-        return;
-    }
-    json_t *o = json_object();
-    json_object_set_new(o, "ok", json_true());
-    http_reply_json(res, 200, o);
+    reply_done(res, rc, &err);
 }
 
 void http_routes_ticket(struct http_router *r) {

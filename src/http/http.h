@@ -183,6 +183,9 @@ struct http_page {
  * res with a 400 naming the argument and returns -1. */
 int http_query_page(struct http_request *req, int def_size, int max_size, struct http_page *p,
                     struct http_response *res);
+/* The "{id}" segment (http_param_id) and the request's store (http_store): NULL with res set (400,
+ * 503) when either fails. */
+struct store *http_store_id(struct http_request *req, struct http_response *res, int64_t *id);
 /* A filter of the query string: NULL when absent or empty (an empty filter means any). */
 const char *http_query_filter(const struct http_request *req, const char *name);
 /* {"total": total, "page": p->page, "page_size": p->size, key: items} (items stolen); p NULL

@@ -1,8 +1,9 @@
 /* Owns the glue every list and form endpoint shares: ?page=/?page_size= and filters from the
  * query string, the JSON page ({"total", "page", "page_size", <items>}), ?format= and the
- * spreadsheet reply (src/export), answering with a module's JSON text or its error, and reading
- * the usual fields of a JSON body (text, date, region). Does not own what is listed (the modules)
- * nor the request's parsing (request.c) or the response's shape (response.c). */
+ * spreadsheet reply (src/export), the object's id with the store, answering with a module's JSON
+ * text or its error, and reading the usual fields of a JSON body (text, date, region). Does not own
+ * what is listed (the modules) nor the request's parsing (request.c) or the response's shape
+ * (response.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@ int http_query_page(struct http_request *req, int def_size, int max_size, struct
     if (max_size > 0 && http_query_int(req, "page_size", def_size, 1, max_size, &p->size, res) < 0)
         return -1;
     return 0;
+}
+
+struct store *http_store_id(struct http_request *req, struct http_response *res, int64_t *id) {
+    return http_param_id(req, res, id) ? NULL : http_store(req, res);
 }
 
 const char *http_query_filter(const struct http_request *req, const char *name) {

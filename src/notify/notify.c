@@ -39,6 +39,9 @@ const char *const store_module_notify[] = {
     "CREATE TABLE notify_event (id {ID}, kind TEXT NOT NULL, ref_id BIGINT NOT NULL, created "
     "BIGINT NOT NULL, done BIGINT, queued BIGINT);"
     "CREATE INDEX notify_event_pending ON notify_event (done);",
+    /* 2: the commissioners' daily digest, one row per day (digest.c) */
+    "CREATE TABLE notify_digest_day (day BIGINT PRIMARY KEY, started BIGINT NOT NULL, done "
+    "BIGINT, queued BIGINT);",
     NULL};
 
 static const char *const channel_keys[] = {"inapp", "email", "sms", "wechat"};

@@ -19,6 +19,7 @@
 
 struct store;
 struct index_gen;
+struct notify_sender_config;
 
 enum notify_channel {
     NOTIFY_INAPP = 0, /* 站内信: always on */
@@ -108,18 +109,46 @@ int notify_commissioner_assigned(struct store *s, const char *uscc, int64_t comm
                                  const char *commissioner_name, const char *contact, int64_t now,
                                  struct error *err);
 
-/* A commissioner and the area (refdata region index; -1 = the city) they serve. */
-struct notify_area {
-    int64_t user_id;
-    int region;
+/* ---- the commissioners' daily digest (digest.c) ---- */
+
+struct notify_digest_stats {
+    int clauses;           /* published the day before */
+    int64_t commissioners; /* active commissioners of the network */
+    int64_t told;          /* of them, with something to report and a user account */
+    int64_t empty;         /* nothing new and nothing overdue: no message */
+    int64_t no_user;       /* something to report but no (enabled) user account to tell */
+    int64_t matches;       /* firm × clause lines over every digest */
+    int64_t overdue;       /* overdue items over every digest */
+    int64_t queued;        /* rows new in the outbox (0 when the day's digests were there) */
 };
 
-/* The daily digest for `day` to each commissioner: the firms of their area that qualify for the
- * clauses published that day, and the requests (tickets) of their area past their deadline; key
- * "digest:<user id>:<day>". */
-int notify_commissioner_digest(struct store *s, const struct index_gen *g,
-                               const struct notify_area *areas, int n_areas, int32_t day,
-                               int64_t now, struct notify_counts *out, struct error *err);
+/* The digest for `day` (Beijing) to every active commissioner of the service network with a user
+ * account: the enterprises assigned to them (network_assigned) that g finds eligible for the
+ * clauses of the policies published on day − 1, named (first few per clause), and their overdue
+ * items: applications past their state's limit (workflow), open requests of their towns past the
+ * deadline (tickets), visit next steps past their date. Key "digest:<user id>:<day>": running it
+ * twice queues nothing new. A commissioner with nothing to report gets no message. */
+int notify_daily_digest(struct store *s, const struct index_gen *g, int32_t day, int64_t now,
+                        struct notify_digest_stats *out, struct error *err);
+/* notify_daily_digest with an index of the store loaded for day, recorded in notify_digest_day
+ * (started, then done); the scheduler skips a day recorded done. */
+int notify_digest_day(struct store *s, int32_t day, int64_t now, struct notify_digest_stats *out,
+                      struct error *err);
+/* For a sender's loop: runs the digest when its time (c->digest_at; -1 = never) has come and the
+ * day is not recorded done (by this process, another replica or `notify digest`), then sets *next
+ * to the following time. *next starts at 0: the first call takes today's time, so a sender
+ * started after it runs the missed day at once. Says what it did on stderr. */
+void notify_digest_tick(struct store *s, const struct notify_sender_config *c, int64_t *next);
+/* Whether the digest of day is recorded done. */
+int notify_digest_is_done(struct store *s, int32_t day);
+/* The Beijing day (UTC+8) of unix time t. */
+int32_t notify_local_day(int64_t t);
+/* Unix time of at_minute (minutes after midnight, Beijing) on day. */
+int64_t notify_digest_time(int32_t day, int at_minute);
+/* The first digest time strictly after now. */
+int64_t notify_digest_next(int64_t now, int at_minute);
+/* "HH:MM" (Beijing) → minutes after midnight; "off" → -1. */
+int notify_digest_parse_at(const char *s, int *minute, struct error *err);
 
 /* Held messages (recipients who asked for a digest) of each recipient and channel combined into
  * one message, key "held:<recipient>:<channel>:<day>"; the originals are marked 'merged'. */
@@ -188,8 +217,12 @@ int notify_stats_json(struct store *s, char **out, struct error *err);
 
 struct notify_sender_config {
     const char *smtp;       /* "host:port" of the SMTP server; NULL = email not configured */
+    const char *smtp_tls;   /* "starttls" (required), "implicit" (TLS from the first byte) or
+                               "none"; NULL = implicit on port 465, else starttls */
+    const char *ca_file;    /* PEM CAs the servers' certificates must chain to; NULL = system */
+    bool tls_insecure;      /* tests only: no certificate or name check */
     const char *mail_from;  /* envelope and From: address */
-    const char *sms_url;    /* "http://host:port/path" of the SMS gateway's webhook */
+    const char *sms_url;    /* "http(s)://host:port/path" of the SMS gateway's webhook */
     const char *wechat_url; /* the same for WeChat template messages */
     const char *secret;     /* HMAC-SHA256 key for the webhooks' X-Duijie-Signature */
     const char *base_url;   /* for the unsubscribe link ("https://zc.qingdao.gov.cn") */
@@ -199,15 +232,20 @@ struct notify_sender_config {
     int backoff_s;          /* first retry after this many seconds, doubling; 0 = 30 */
     int lease_s;            /* a 'sending' row claimed longer ago is taken back; 0 = 300 */
     int timeout_ms;         /* per connection; 0 = 10000 */
+    int digest_at; /* the commissioners' digest (serve's sender thread): minutes after midnight,
+                      Beijing time; -1 = off. notify_config_from_env: DUIJIE_DIGEST_AT, 08:00 */
 };
+
+#define NOTIFY_DIGEST_AT_DEFAULT (8 * 60)
 
 struct notify_send_stats {
     int64_t claimed, sent, retried, failed, recovered;
 };
 
-/* Fills c from the environment: DUIJIE_SMTP, DUIJIE_MAIL_FROM, DUIJIE_SMS_URL,
+/* Fills c from the environment: DUIJIE_SMTP, DUIJIE_SMTP_TLS, DUIJIE_TLS_CA_FILE,
+ * DUIJIE_TLS_INSECURE (=1; tests only), DUIJIE_MAIL_FROM, DUIJIE_SMS_URL,
  * DUIJIE_WECHAT_URL, DUIJIE_WEBHOOK_SECRET, DUIJIE_BASE_URL, DUIJIE_NOTIFY_RATE (messages a
- * second); the rest 0 (defaults). */
+ * second), DUIJIE_DIGEST_AT ("HH:MM" or "off"; default 08:00); the rest 0 (defaults). */
 void notify_config_from_env(struct notify_sender_config *c);
 
 /* A sender thread for `duijie serve`: its own store connection on db, the publish events, then

@@ -20,4 +20,9 @@ int notify_webhook_post(const struct notify_sender_config *c, const char *url, c
                         const char *key, int64_t now, struct error *err);
 void notify_sha256_hex(const void *msg, size_t len, char hex[65]);
 
+enum { NOTIFY_TLS_NONE, NOTIFY_TLS_STARTTLS, NOTIFY_TLS_IMPLICIT };
+/* The SMTP connection's TLS: c->smtp_tls ("none", "starttls", "implicit"), else implicit on port
+ * 465 and STARTTLS (required) on any other; -1 for an unknown word. */
+int notify_smtp_tls_mode(const struct notify_sender_config *c, const char *port);
+
 #endif

@@ -1,6 +1,8 @@
 /* Owns the sender thread `duijie serve` runs when configured: the same loop as `duijie notify
  * send` (publish events, batches of due messages, recovery after the lease) on a store connection
- * of its own, stopped by a flag it checks between messages. */
+ * of its own, stopped by a flag it checks between messages; and the commissioners' daily digest,
+ * run by the same loop once its time of day (DUIJIE_DIGEST_AT, Beijing time) has come and the
+ * day is not recorded done (a restart after the time runs the missed one at once). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,11 +18,16 @@ struct notify_sender {
     atomic_bool is_stopping;
     struct notify_sender_config c;
     struct store *s;
+    int64_t next_digest; /* unix time the digest is next due (notify_digest_tick) */
 };
 
 void notify_config_from_env(struct notify_sender_config *c) {
     memset(c, 0, sizeof *c);
     c->smtp = getenv("DUIJIE_SMTP");
+    c->smtp_tls = getenv("DUIJIE_SMTP_TLS");
+    c->ca_file = getenv("DUIJIE_TLS_CA_FILE");
+    const char *insecure = getenv("DUIJIE_TLS_INSECURE");
+    c->tls_insecure = insecure && strcmp(insecure, "1") == 0;
     c->mail_from = getenv("DUIJIE_MAIL_FROM");
     c->sms_url = getenv("DUIJIE_SMS_URL");
     c->wechat_url = getenv("DUIJIE_WECHAT_URL");
@@ -28,6 +35,15 @@ void notify_config_from_env(struct notify_sender_config *c) {
     c->base_url = getenv("DUIJIE_BASE_URL");
     const char *rate = getenv("DUIJIE_NOTIFY_RATE");
     c->rate = rate ? strtod(rate, NULL) : 0;
+    const char *at = getenv("DUIJIE_DIGEST_AT");
+    struct error err;
+    c->digest_at = NOTIFY_DIGEST_AT_DEFAULT;
+    if (at && notify_digest_parse_at(at, &c->digest_at, &err)) {
+        char buf[400];
+        fprintf(stderr, "DUIJIE_DIGEST_AT: %s (digest at 08:00)\n",
+                error_format(&err, buf, sizeof buf));
+        c->digest_at = NOTIFY_DIGEST_AT_DEFAULT;
+    }
 }
 
 static void *run(void *arg) {
@@ -37,6 +53,7 @@ static void *run(void *arg) {
         struct error err;
         error_clear(&err);
         int64_t before = st.claimed;
+        notify_digest_tick(t->s, &t->c, &t->next_digest);
         int rc = notify_run_pending(t->s, notify_now(), NULL, &err);
         if (!rc) rc = notify_send_batch(t->s, &t->c, &st, &err);
         if (rc) {

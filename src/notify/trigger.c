@@ -1,8 +1,8 @@
 /* Owns the triggers: who is told what when a policy is published (the matching engine's eligible,
  * unknown and nearly-eligible sets of each clause), when a deadline nears, when an application
- * moves, when a commissioner is assigned, and the commissioners' daily digest. Each message gets
- * a key naming the event and the recipient, so running a trigger twice queues nothing new. Does
- * not deliver (send.c). */
+ * moves, when a commissioner is assigned (the commissioners' daily digest is digest.c's). Each
+ * message gets a key naming the event and the recipient, so running a trigger twice queues nothing
+ * new. Does not deliver (send.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,99 +349,6 @@ int notify_commissioner_assigned(struct store *s, const char *uscc, int64_t comm
                            .body = body,
                            .ref = NULL};
     return notify_enqueue(s, &m, now, NULL, err);
-}
-
-/* ---- the commissioners' digest ---- */
-
-/* Overdue requests (the ticket module's table) per area; 0 when it does not exist. */
-static int64_t overdue_in(struct store *s, int region, int32_t day) {
-    struct store_val a[] = {store_val_int(day)};
-    struct store_rows *r;
-    struct error err;
-    if (store_sql(s,
-                  "SELECT region FROM ticket WHERE state IN ('received', 'assigned', "
-                  "'in_progress') AND due < ?",
-                  a, 1, &r, &err))
-        return 0;
-    int64_t n = 0;
-    for (int i = 0; i < store_rows_count(r); i++) {
-        int reg = store_rows_is_null(r, i, 0) ? -1 : (int)store_rows_int(r, i, 0);
-        if (region < 0 || (reg >= 0 && region_is_within(reg, region))) n++;
-    }
-    store_rows_free(r);
-    return n;
-}
-
-int notify_commissioner_digest(struct store *s, const struct index_gen *g,
-                               const struct notify_area *areas, int n_areas, int32_t day,
-                               int64_t now, struct notify_counts *out, struct error *err) {
-    struct notify_counts n = {0};
-    struct arena a;
-    arena_init(&a, 1 << 14);
-    struct policy *ps = NULL;
-    int n_ps = 0;
-    int rc = store_list_policies(s, POLICY_PUBLISHED, &a, &ps, &n_ps, err);
-    /* the eligible firms of every clause of the policies published that day */
-    roaring_bitmap_t *fresh = roaring_bitmap_create();
-    int n_clauses = 0;
-    for (int i = 0; !rc && i < n_ps; i++) {
-        if (ps[i].published != day) continue;
-        struct clause *cs;
-        int n_cs;
-        rc = store_list_clauses(s, ps[i].id, POLICY_PUBLISHED, &a, &cs, &n_cs, err);
-        for (int j = 0; !rc && j < n_cs; j++) {
-            struct rule *ru;
-            const char *src = cs[j].rule ? cs[j].rule : "";
-            if (rules_compile(src, strlen(src), "clause", &ru, err)) {
-                error_clear(err); /* a clause that does not compile matches nobody */
-                continue;
-            }
-            const struct rule_version *v = rules_version_at(ru, index_gen_today(g));
-            roaring_bitmap_t *set = NULL;
-            if (v) rc = match_eligible(g, v->cond, &set, err);
-            if (set) {
-                roaring_bitmap_or_inplace(fresh, set);
-                roaring_bitmap_free(set);
-                n_clauses++;
-            }
-            rules_free(ru);
-        }
-    }
-    struct notify_queue *q = NULL;
-    if (!rc) rc = notify_queue_new(s, now, &q, err);
-    char dbuf[16];
-    date_format(day, dbuf, sizeof dbuf);
-    for (int i = 0; !rc && i < n_areas; i++) {
-        uint64_t firms = areas[i].region < 0
-                             ? roaring_bitmap_get_cardinality(fresh)
-                             : index_count_value(g, fresh, F_REGION, areas[i].region);
-        int64_t overdue = overdue_in(s, areas[i].region, day);
-        char key[96], rcpt[32], body[512];
-        snprintf(key, sizeof key, "digest:%lld:%s", (long long)areas[i].user_id, dbuf);
-        snprintf(rcpt, sizeof rcpt, "u:%lld", (long long)areas[i].user_id);
-        snprintf(body, sizeof body,
-                 "%s:当日新发布条款 %d 条,辖区内符合条件的企业 %llu 家;辖区内超期未办结诉求 "
-                 "%lld 件。",
-                 dbuf, n_clauses, (unsigned long long)firms, (long long)overdue);
-        struct notify_msg m = {.key = key,
-                               .recipient = rcpt,
-                               .topic = "digest",
-                               .subject = "政策服务专员每日摘要",
-                               .body = body,
-                               .ref = NULL};
-        rc = notify_queue_add(q, &m, err);
-        n.eligible += (int64_t)firms;
-    }
-    if (q) {
-        if (rc)
-            notify_queue_abort(q);
-        else
-            rc = notify_queue_finish(q, &n.queued, err);
-    }
-    roaring_bitmap_free(fresh);
-    arena_release(&a);
-    if (out) *out = n;
-    return rc;
 }
 
 /* ---- held messages (recipients who asked for a digest) ---- */

@@ -1,5 +1,6 @@
-/* Private to src/store: what store_sqlite.c and store_pg.c share of the policy and clause tables
- * and of the enterprise list's filters — the statements' SQL text (written once, with SQLite's
+/* Private to src/store: what store_sqlite.c and store_pg.c share — the core tables' migrations
+ * (one DDL text, with the words each database spells its own way), of the policy and clause
+ * tables and of the enterprise list's filters the statements' SQL text (written once, with SQLite's
  * numbered ?N placeholders; store_pg.c writes them as $N), the values a put binds in column order,
  * reading a row back through a column reader, the list's text filter and the region cache. Each
  * store keeps only its driver calls. Not a public header. */
@@ -12,6 +13,17 @@
 
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
+
+/* The migrations of the core tables (enterprise, policy, clause): index k brings the schema from
+ * version k to k + 1; write each with store_ddl before running it. */
+extern const char *const store_core_migrations[STORE_SCHEMA_VERSION];
+
+/* DDL written for a store: {ID} an auto-numbered BIGINT primary key, {INT} a 64-bit integer
+ * (INTEGER / BIGINT), {TEXT_C} text compared bytewise (TEXT / TEXT COLLATE "C"), {BLOB} bytes
+ * (BLOB / BYTEA), {NO_ROWID} a SQLite table WITHOUT ROWID (nothing on PostgreSQL). Appends to b.
+ */
+void store_ddl(enum store_kind kind, const char *ddl, struct buf *b);
 
 /* The policy and clause statements, in this order at the end of each store's statement list. */
 enum store_pc_stmt {

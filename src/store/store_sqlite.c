@@ -1,6 +1,7 @@
-/* Owns every SQL statement of the SQLite store: the migrations (schema version in meta), the
- * connection settings (WAL, foreign keys), the cache of prepared statements, and the mapping
- * between struct profile / struct policy / struct clause and the tables of docs/STORE.md. Argument
+/* Owns the SQLite store's driver side: running the migrations (schema version in meta; their DDL
+ * is bind.c's), the connection settings (WAL, foreign keys), the cache of prepared statements, the
+ * enterprise row's SQL and binding, the bulk path, and binding and stepping the policy and clause
+ * statements whose text, values and row reading are bind.c's (shared with store_pg.c). Argument
  * checks are store.c's; nothing here knows HTTP, rules or the index. */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -16,70 +17,6 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/strmap.h"
-
-/* ---- migrations: index k brings the schema from version k to k + 1 ---- */
-
-static const char *const migrations[] = {
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE enterprise ("
-    " id INTEGER PRIMARY KEY, uscc TEXT UNIQUE NOT NULL, name TEXT,"
-    " region_code INTEGER, region_county INTEGER, region_city INTEGER, tax_region_code INTEGER,"
-    " industry TEXT, industry_section TEXT, industry_division TEXT, established INTEGER,"
-    " ownership INTEGER, employees INTEGER, revenue INTEGER, assets INTEGER, liabilities INTEGER,"
-    " rd_expense INTEGER, rd_staff INTEGER, tax_paid INTEGER, equipment_investment INTEGER,"
-    " invention_patents INTEGER, qualifications INTEGER, tax_credit INTEGER,"
-    " listing_stage INTEGER, dishonest INTEGER, fiscal_year INTEGER, size INTEGER,"
-    " revenue_prev INTEGER, rd_expense_3y INTEGER, revenue_3y INTEGER, updated_at INTEGER);"
-    "CREATE TABLE enterprise_qualification (qualification INTEGER NOT NULL,"
-    " enterprise_id INTEGER NOT NULL REFERENCES enterprise(id) ON DELETE CASCADE,"
-    " PRIMARY KEY (qualification, enterprise_id)) WITHOUT ROWID;"
-    "CREATE INDEX enterprise_qualification_enterprise ON enterprise_qualification(enterprise_id);"
-    "CREATE TABLE enterprise_year ("
-    " enterprise_id INTEGER NOT NULL REFERENCES enterprise(id) ON DELETE CASCADE,"
-    " year INTEGER NOT NULL, employees INTEGER, revenue INTEGER, assets INTEGER,"
-    " liabilities INTEGER, rd_expense INTEGER, rd_staff INTEGER, tax_paid INTEGER,"
-    " equipment_investment INTEGER, PRIMARY KEY (enterprise_id, year)) WITHOUT ROWID;"
-    "CREATE INDEX enterprise_region_county ON enterprise(region_county);"
-    "CREATE INDEX enterprise_region_city ON enterprise(region_city);"
-    "CREATE INDEX enterprise_region_code ON enterprise(region_code);"
-    "CREATE INDEX enterprise_industry_section ON enterprise(industry_section);"
-    "CREATE INDEX enterprise_industry_division ON enterprise(industry_division);"
-    "CREATE INDEX enterprise_industry ON enterprise(industry);"
-    "CREATE INDEX enterprise_size ON enterprise(size);"
-    "CREATE INDEX enterprise_established ON enterprise(established);"
-    "CREATE INDEX enterprise_revenue ON enterprise(revenue);"
-    "CREATE INDEX enterprise_employees ON enterprise(employees);",
-
-    "CREATE TABLE policy ("
-    " id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL, doc_no TEXT, title TEXT NOT NULL,"
-    " department TEXT, level TEXT, region_code INTEGER, published INTEGER, deadline INTEGER,"
-    " status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 2), source TEXT,"
-    " updated_at INTEGER);"
-    "CREATE TABLE clause ("
-    " id INTEGER PRIMARY KEY,"
-    " policy_id INTEGER NOT NULL REFERENCES policy(id) ON DELETE CASCADE,"
-    " seq INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1, title TEXT, text TEXT,"
-    " rule TEXT, kind TEXT, is_exempt INTEGER NOT NULL DEFAULT 0, valid_from INTEGER,"
-    " valid_to INTEGER, deadline INTEGER,"
-    " status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 2), award_cap INTEGER,"
-    " updated_at INTEGER, UNIQUE (policy_id, seq, version));"
-    "CREATE INDEX clause_status ON clause(status);"
-    "CREATE INDEX policy_status ON policy(status);",
-
-    /* 3: the enterprise table keeps two secondary indexes, region_code and industry, which serve
-     * filters at every level (row.h); matching runs on the in-memory index, not on SQL, so the
-     * other eight only slowed every write. */
-    "DROP INDEX IF EXISTS enterprise_region_county;"
-    "DROP INDEX IF EXISTS enterprise_region_city;"
-    "DROP INDEX IF EXISTS enterprise_industry_section;"
-    "DROP INDEX IF EXISTS enterprise_industry_division;"
-    "DROP INDEX IF EXISTS enterprise_size;"
-    "DROP INDEX IF EXISTS enterprise_established;"
-    "DROP INDEX IF EXISTS enterprise_revenue;"
-    "DROP INDEX IF EXISTS enterprise_employees;",
-};
-#define N_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
-_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
 
 /* ---- the enterprise row (layout in row.h): the SQL text and binding here ---- */
 
@@ -326,24 +263,29 @@ static int read_version(struct sqlite_store *ss, struct error *err) {
         return 0; /* no meta table: a fresh file at version 0 */
     if (sqlite3_step(st) == SQLITE_ROW) ss->version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    if (ss->version > N_MIGRATIONS)
+    if (ss->version > STORE_SCHEMA_VERSION)
         return error_set(err, ERR_UNSUPPORTED,
                          "数据库结构版本 %d 高于本程序支持的 %d,请升级 duijie",
                          "schema version %d is newer than this build's %d; upgrade duijie",
-                         ss->version, N_MIGRATIONS);
+                         ss->version, STORE_SCHEMA_VERSION);
     return 0;
 }
 
 /* Each step runs in its own transaction with its version bump: a crash leaves a whole version. */
 static int migrate(struct sqlite_store *ss, struct error *err) {
     int rc = read_version(ss, err);
-    while (!rc && ss->version < N_MIGRATIONS) {
+    while (!rc && ss->version < STORE_SCHEMA_VERSION) {
         char bump[160];
         snprintf(bump, sizeof bump,
                  "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '%d');",
                  ss->version + 1);
-        rc = exec(ss, "BEGIN IMMEDIATE", err);
-        if (!rc) rc = exec(ss, migrations[ss->version], err);
+        struct buf ddl;
+        buf_init(&ddl);
+        store_ddl(STORE_SQLITE, store_core_migrations[ss->version], &ddl);
+        rc = ddl.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
+                        : exec(ss, "BEGIN IMMEDIATE", err);
+        if (!rc) rc = exec(ss, buf_str(&ddl), err);
+        buf_release(&ddl);
         if (!rc) rc = exec(ss, bump, err);
         if (!rc) rc = exec(ss, "COMMIT", err);
         if (rc) {

@@ -84,9 +84,10 @@ int ticket_calendar_parse(const char *text, size_t len, struct ticket_calendar *
     return 0;
 }
 
-static int seed(struct store *s, struct error *err) {
+int ticket_calendar_import(struct store *s, const char *text, size_t len, int *n_holidays,
+                           int *n_workdays, struct error *err) {
     struct ticket_calendar c;
-    int rc = ticket_calendar_parse(ticket_holidays_tsv, strlen(ticket_holidays_tsv), &c, err);
+    int rc = ticket_calendar_parse(text, len, &c, err);
     if (rc) return rc;
     rc = store_begin(s, err);
     for (int i = 0; !rc && i < c.n_holidays; i++)
@@ -95,8 +96,15 @@ static int seed(struct store *s, struct error *err) {
         rc = ticket_calendar_set(s, c.workdays[i], "workday", NULL, err);
     if (!rc) rc = store_commit(s, err);
     if (rc) store_rollback(s);
+    if (n_holidays) *n_holidays = c.n_holidays;
+    if (n_workdays) *n_workdays = c.n_workdays;
     ticket_calendar_release(&c);
     return rc;
+}
+
+static int seed(struct store *s, struct error *err) {
+    return ticket_calendar_import(s, ticket_holidays_tsv, strlen(ticket_holidays_tsv), NULL, NULL,
+                                  err);
 }
 
 int ticket_calendar_load(struct store *s, struct ticket_calendar *out, struct error *err) {

@@ -40,6 +40,10 @@ int ticket_calendar_load(struct store *s, struct ticket_calendar *out, struct er
 /* The administrator's edits: kind "holiday" or "workday"; NULL kind deletes the day. */
 int ticket_calendar_set(struct store *s, int32_t day, const char *kind, const char *name,
                         struct error *err);
+/* Adds every day of a calendar TSV (as ticket_calendar_parse reads it) to the store's table, in
+ * one transaction; *n_holidays and *n_workdays (either may be NULL) get how many. */
+int ticket_calendar_import(struct store *s, const char *text, size_t len, int *n_holidays,
+                           int *n_workdays, struct error *err);
 
 bool ticket_is_workday(const struct ticket_calendar *c, int32_t day);
 /* The n-th working day after `from` (from itself does not count; n ≥ 0, 0 gives from). */

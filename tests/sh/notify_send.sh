@@ -42,7 +42,7 @@ done
 $D notify enqueue --db "$db" --key "t:1:91370200MA0000001A" --to 91370200MA0000001A --topic publish --subject x >"$tmp/again"
 check "a repeated key is not queued" 'grep -q "\"queued\":false" "$tmp/again"'
 check "4 channels × 6 messages queued" '[ "$(q "$db" "SELECT COUNT(*) FROM notify_outbox")" = 24 ]'
-out=$($D notify send --once --db "$db" --smtp 127.0.0.1:$smtp --sms-url http://127.0.0.1:$http/sms \
+out=$($D notify send --once --db "$db" --smtp 127.0.0.1:$smtp --smtp-tls none --sms-url http://127.0.0.1:$http/sms \
     --wechat-url http://127.0.0.1:$http/wechat --secret s3cret --base-url http://zc.example)
 check "all sent ($out)" 'echo "$out" | grep -q "\"sent\":24"'
 check "6 emails" '[ "$(grep -c "\"channel\": \"email\"" "$tmp/a.log")" = 6 ]'
@@ -52,7 +52,7 @@ check "webhook signatures verify" '! grep -q "\"sig_ok\": false" "$tmp/a.log"'
 check "UTF-8 subject arrives" 'grep -q "\"subject\": \"新政策 2\"" "$tmp/a.log"'
 check "every email has an unsubscribe link" '[ "$(grep -c "退订:http://zc.example/api/notify/unsubscribe?token=" "$tmp/a.log")" = 6 ]'
 check "inbox has 6" '[ "$(q "$db" "SELECT COUNT(*) FROM notify_inbox")" = 6 ]'
-out=$($D notify send --once --db "$db" --smtp 127.0.0.1:$smtp)
+out=$($D notify send --once --db "$db" --smtp 127.0.0.1:$smtp --smtp-tls none)
 check "a second run sends nothing" 'echo "$out" | grep -q "\"claimed\":0"'
 
 # ---- retry with backoff ----
@@ -99,7 +99,7 @@ for i in $(seq $N); do
     echo "{\"key\": \"k:$i\", \"to\": \"$r\", \"topic\": \"publish\", \"subject\": \"消息 $i\", \"body\": \"正文\"}"
 done | $D notify enqueue --jsonl --db "$db" >"$tmp/k.out"
 check "jsonl enqueue: 2 rows a message" 'grep -q "\"queued\":$((2 * N))" "$tmp/k.out"'
-args=(--db "$db" --smtp 127.0.0.1:$smtp --batch 10)
+args=(--db "$db" --smtp 127.0.0.1:$smtp --smtp-tls none --batch 10)
 kills=0
 for round in 1 2 3; do
     $D notify send "${args[@]}" --recover >/dev/null 2>&1 &

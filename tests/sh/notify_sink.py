@@ -4,9 +4,13 @@
 Every message accepted is appended as one JSON line to the log: channel, key, to, subject, body,
 and for webhooks whether the X-Duijie-Signature header is the HMAC-SHA256 of the body under the
 secret. --fail-first N answers the first N webhook requests of each key with 500 (to test retry);
---delay-ms holds each reply back (to kill a sender mid-send). Writes the two ports to --ports."""
+--delay-ms holds each reply back (to kill a sender mid-send). Writes the two ports to --ports.
+
+With --tls-cert and --tls-key (PEM) the SMTP server also offers STARTTLS, and two more servers
+listen: SMTP with implicit TLS (smtps) and the webhook over HTTPS; --ports then holds four ports
+(smtp http smtps https) and each log entry says whether it arrived over TLS."""
 import argparse, base64, email, email.header, hashlib, hmac, http.server, json, socketserver
-import threading, time
+import ssl, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--log", required=True)
@@ -14,7 +18,13 @@ ap.add_argument("--ports", required=True)
 ap.add_argument("--secret", default="")
 ap.add_argument("--fail-first", type=int, default=0)
 ap.add_argument("--delay-ms", type=int, default=0)
+ap.add_argument("--tls-cert")
+ap.add_argument("--tls-key")
 args = ap.parse_args()
+tls = None
+if args.tls_cert:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(args.tls_cert, args.tls_key)
 lock = threading.Lock()
 failures = {}
 
@@ -39,7 +49,16 @@ class Smtp(socketserver.StreamRequestHandler):
             cmd = line.decode("utf-8", "replace").strip()
             up = cmd.upper()
             if up.startswith("EHLO") or up.startswith("HELO"):
-                self.wfile.write(b"250-sink\r\n250 8BITMIME\r\n")
+                is_tls = isinstance(self.connection, ssl.SSLSocket)
+                ext = b"250-STARTTLS\r\n" if tls and not is_tls else b""
+                self.wfile.write(b"250-sink\r\n" + ext + b"250 8BITMIME\r\n")
+                self.wfile.flush()
+            elif up == "STARTTLS" and tls and not isinstance(self.connection, ssl.SSLSocket):
+                self.reply("220 go ahead")
+                self.connection = tls.wrap_socket(self.connection, server_side=True)
+                self.rfile = self.connection.makefile("rb")
+                self.wfile = self.connection.makefile("wb")
+                rcpt = []
             elif up.startswith("MAIL FROM:"):
                 self.reply("250 ok")
             elif up.startswith("RCPT TO:"):
@@ -59,6 +78,7 @@ class Smtp(socketserver.StreamRequestHandler):
                 body = msg.get_payload(decode=True).decode("utf-8")
                 record({"channel": "email", "key": msg["X-Duijie-Key"], "to": rcpt[-1],
                         "subject": subject, "body": body,
+                        "tls": isinstance(self.connection, ssl.SSLSocket),
                         "unsubscribe": msg.get("List-Unsubscribe", "")})
                 self.reply("250 queued")
             elif up == "QUIT":
@@ -87,6 +107,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
         j = json.loads(body)
         record({"channel": j["channel"], "path": self.path, "key": key, "to": j["to"],
                 "subject": j["subject"], "body": j["body"],
+                "tls": isinstance(self.connection, ssl.SSLSocket),
                 "sig_ok": hmac.compare_digest(want, self.headers.get("X-Duijie-Signature", ""))})
         self.send_response(200)
         self.send_header("Content-Length", "2")
@@ -107,11 +128,32 @@ class HS(http.server.ThreadingHTTPServer):
         pass
 
 
+class TlsTS(TS):  # TLS from the first byte: a failed handshake drops that connection only
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        sock.settimeout(5)
+        return tls.wrap_socket(sock, server_side=True), addr
+
+
+class TlsHS(HS):
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        sock.settimeout(5)
+        return tls.wrap_socket(sock, server_side=True), addr
+
+
 smtp = TS(("127.0.0.1", 0), Smtp)
 hook = HS(("127.0.0.1", 0), Hook)
+ports = [smtp.server_address[1], hook.server_address[1]]
 threading.Thread(target=smtp.serve_forever, daemon=True).start()
+if tls:
+    smtps = TlsTS(("127.0.0.1", 0), Smtp)
+    hooks = TlsHS(("127.0.0.1", 0), Hook)
+    ports += [smtps.server_address[1], hooks.server_address[1]]
+    threading.Thread(target=smtps.serve_forever, daemon=True).start()
+    threading.Thread(target=hooks.serve_forever, daemon=True).start()
 with open(args.ports + ".tmp", "w") as f:
-    f.write(f"{smtp.server_address[1]} {hook.server_address[1]}\n")
+    f.write(" ".join(str(p) for p in ports) + "\n")
 import os
 os.rename(args.ports + ".tmp", args.ports)
 hook.serve_forever()

@@ -16,7 +16,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 T=$(mktemp -d /tmp/duijie-store-pg.XXXXXX)
 pids=""
 cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
+    for p in $pids $(cat "$T/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
     scripts/pg.sh stop "$T/pg" >/dev/null 2>&1
     rm -rf "$T"
 }
@@ -53,7 +53,7 @@ n_pg=$(psql -tA "$pg" -c "SELECT count(*) FROM enterprise" 2>/dev/null)
 
 start() { # start NAME DB: serve DB, print its base URL
     $D serve --port 0 --db "$2" --web none --threads 4 >"$T/$1.out" 2>"$T/$1.err" &
-    pids="$pids $!"
+    echo $! >>"$T/pids" # (a file: start runs in a $(…) subshell)
     for _ in $(seq 1 100); do
         grep -q '^listening on http://127.0.0.1:[0-9]*$' "$T/$1.out" && break
         sleep 0.1

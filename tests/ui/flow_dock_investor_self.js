@@ -1,0 +1,24 @@
+// 投资机构 (dock-investor.html) as demo_investor: its own page only — no picker of other investors;
+// its profile when its account belongs to an investor organisation, else a clear note saying the
+// account is not linked yet. Fits 390 wide.
+'use strict';
+
+const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
+  const match = await getJSON(base, '/api/dock/investors/match');
+  check('investors/match answers an investor', match.status === 200, match.status);
+  const own = (match.body && match.body.investors) || [];
+  await page.goto(base + '/dock-investor.html#investor=999');
+  if (own.length) {
+    await page.locator('#inv-name').waitFor();
+    check('its own profile', (await page.locator('#inv-name').innerText()) === own[0].name);
+  } else {
+    await page.locator('#inv-unlinked').waitFor();
+    check('says the account is not linked', (await page.locator('#inv-unlinked').innerText()).includes('尚未关联'));
+  }
+  check('no picker of other investors', await page.locator('#inv-pick-card').isHidden());
+  await checkFits(page, 'dock-investor-self');
+  await shot(page, 'dock-investor-self');
+  checkNoErrors(page, 'dock-investor-self');
+};
+module.exports = flow;
+module.exports.role = 'investor';
