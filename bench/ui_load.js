@@ -4,7 +4,8 @@
 // moment its main list or chart is on screen ("data shown": a MutationObserver, installed before
 // the page's scripts, watches for the page's own selector). Prints the median of each next to the
 // 1,000 ms target and writes bench/tmp/ui_load.json in the bench JSON shape. Run by
-// bench/ui_load.sh, which starts the server on demo data. Usage: node bench/ui_load.js BASE.
+// bench/ui_load.sh, which starts the server on demo data. Usage: node bench/ui_load.js BASE
+// (UI_LOAD_PAGES="dashboard mine" measures only those).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -91,7 +92,8 @@ async function main() {
   console.log(`first load, cold (new context each run), median of ${RUNS}; target ${TARGET_MS} ms for "data shown"`);
   console.log('page'.padEnd(16) + 'size'.padEnd(9) + 'DOMContentLoaded'.padStart(17) + 'load'.padStart(9) + 'data shown'.padStart(12) + '  vs target' + '   KiB  requests');
   try {
-    for (const [name, role, url0, selector] of PAGES) {
+    const only = (process.env.UI_LOAD_PAGES || '').split(/[ ,]+/).filter(Boolean);
+    for (const [name, role, url0, selector] of PAGES.filter(([n]) => !only.length || only.includes(n))) {
       if (!sessions.has(role)) sessions.set(role, await signIn(base, role));
       const ent = sessions.get('enterprise') || (sessions.set('enterprise', await signIn(base, 'enterprise')), sessions.get('enterprise'));
       const url = url0.replace('{uscc}', encodeURIComponent(ent.uscc || ''));

@@ -1,6 +1,6 @@
-// Charts for the officer page and the dashboard: ECharts (web/vendor/echarts.min.js, copied from
-// npm by `make web`) loaded on first use, and every chart with its numbers one click away (数据
-// toggles a table built from the same rows). Money rows carry fen (exact, shown with moneyNode in
+// Charts for the officer page and the dashboard: ECharts (web/vendor/echarts.common.min.js,
+// copied from npm by `make web`) loaded on first use, and every chart with its numbers one click
+// away (数据 toggles a table built from the same rows). Money rows carry fen (exact, shown with moneyNode in
 // the table); the chart plots 万元 for the eye only. Without ECharts the table is shown.
 'use strict';
 
@@ -10,7 +10,7 @@ function loadECharts() {
   if (!echartsPromise) {
     echartsPromise = new Promise((resolve) => {
       const s = document.createElement('script');
-      s.src = 'vendor/echarts.min.js';
+      s.src = 'vendor/echarts.common.min.js';
       s.onload = () => resolve(window.echarts || null);
       s.onerror = () => resolve(null);
       document.head.append(s);

@@ -97,7 +97,7 @@ async function saveField(key) {
   const err = row && row.querySelector('.field-error');
   const status = document.getElementById('calc-status');
   const v = st.changes[key];
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length && st.byKey.get(key).type !== 'set')) {
+  if (v === undefined || v === null || v === '') {
     if (err) err.replaceChildren('请先填写' + st.byKey.get(key).label);
     return;
   }
@@ -127,8 +127,14 @@ async function saveField(key) {
   if (status && !Object.keys(st.changes).length) status.textContent = '已保存到企业档案：' + st.byKey.get(key).label;
 }
 
-// save: the row offers 保存到档案 (a 填写 for a missing value).
+// Who may store a profile (POST /api/enterprises in src/auth/authz.def): the enterprise itself,
+// the service network and the administrator; a signed-out server (no sign-in) lets anyone.
+const WRITERS = ['enterprise', 'commissioner', 'station', 'centre', 'hub', 'admin'];
+function maySave() { return !session.me ? !session.hasAuth : WRITERS.includes(session.me.role); }
+
+// save: the row offers 保存到档案 (a 填写 for a missing value) when the user may store it.
 function addCalcField(key, focus, save) {
+  save = save && maySave();
   const d = st.byKey.get(key);
   const box = document.getElementById('calc-fields');
   if (!d || !box) return;

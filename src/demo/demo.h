@@ -2,7 +2,8 @@
  * (seed, i) alone, so 2,000,000 of them need no store and any one can be regenerated; the demo
  * policies (data/demo/policies.json) and clauses generated from Qingdao-style templates. Uses
  * refdata (real districts, towns and GB/T 4754-2017 classes), enterprise (USCC check characters,
- * size classes) and store (writing). Knows nothing of HTTP, rules or the index. */
+ * size classes) and store (writing). Knows nothing of HTTP or the index; only the demo users ask
+ * match which firm makes the best showcase for the enterprise user (demo_users.c). */
 #ifndef DUIJIE_DEMO_H
 #define DUIJIE_DEMO_H
 
