@@ -97,6 +97,16 @@ TEST(demo_city_has_the_right_shape) {
     free(p);
 }
 
+TEST(demo_shift_years_keeps_month_and_day) {
+    int32_t d = date_from_ymd(2026, 12, 31);
+    CHECK_INT(demo_shift_years(d, 0), d);
+    CHECK_INT(demo_shift_years(d, -1), d);
+    CHECK_INT(demo_shift_years(d, 1), date_from_ymd(2027, 12, 31));
+    CHECK_INT(demo_shift_years(date_from_ymd(2024, 2, 29), 1), date_from_ymd(2025, 2, 28));
+    CHECK_INT(demo_shift_years(date_from_ymd(2024, 2, 29), 4), date_from_ymd(2028, 2, 29));
+    CHECK_INT(demo_shift_years(STORE_NO_DATE, 3), STORE_NO_DATE);
+}
+
 TEST(demo_award_cap_reads_the_award_line) {
     CHECK_INT(demo_award_cap("资质 包含 \"高新技术企业\"\n奖励 = 20万元"), 20000000);
     CHECK_INT(demo_award_cap("研发费用 >= 500万元\n奖励 = 研发费用 × 10%，最高 100万元"),

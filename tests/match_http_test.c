@@ -214,6 +214,22 @@ TEST(match_http_endpoints) {
     CHECK_INT(num(out, "eligible", NULL), want_e);
     CHECK_INT(num(out, "unknown", NULL), want_u);
     CHECK_INT(json_array_size(json_object_get(out, "matches")), want_e + want_u);
+    /* the total: eligible awards of open clauses; those past their deadline apart */
+    int64_t open_fen = 0, closed_fen = 0;
+    for (size_t k = 0; k < json_array_size(json_object_get(out, "matches")); k++) {
+        json_t *hit = json_array_get(json_object_get(out, "matches"), k);
+        const char *dl = json_string_value(json_object_get(hit, "deadline"));
+        int32_t d = INT32_MAX;
+        if (dl) CHECK_INT(date_parse(dl, strlen(dl), &d, NULL), 0);
+        CHECK(json_is_true(json_object_get(hit, "open")) == (d >= today));
+        CHECK(json_is_boolean(json_object_get(hit, "exempt")));
+        if (strcmp(json_string_value(json_object_get(hit, "status")), "eligible") ||
+            !json_is_integer(json_object_get(hit, "award_fen")))
+            continue;
+        *(d >= today ? &open_fen : &closed_fen) += num(hit, "award_fen", NULL);
+    }
+    CHECK_INT(num(out, "eligible_total_fen", NULL), open_fen);
+    CHECK_INT(num(out, "eligible_closed_fen", NULL), closed_fen);
     json_decref(out);
     out = call(srv, "GET", "/api/enterprises/913702000000000000/matches", NULL, &st);
     CHECK_INT(st, 404);

@@ -192,7 +192,8 @@ function clauseItem(m) {
   const award = m.award_fen !== null && m.award_fen !== undefined ? moneyNode(m.award_fen) : h('span', { class: 'summary' }, '金额以审核为准');
   return h('article', { class: 'clause-item', 'data-clause': String(m.clause_id), 'data-status': m.status },
     h('div', { class: 'match-head' }, h('strong', {}, m.title),
-      m.deadline && m.deadline < TODAY ? h('span', { class: 'tag size-0 closed' }, '已截止') : null,
+      m.open === false || (m.deadline && m.deadline < TODAY) ? h('span', { class: 'tag size-0 closed' }, '已截止') : null,
+      m.exempt ? h('span', { class: 'tag size-1', title: '无需申请，符合条件即由财政直接兑付' }, '免申即享') : null,
       h('span', { class: 'match-award' }, award)),
     h('div', { class: 'explain' }, meta.join(' · '), m.contact ? h('span', {}, ' · 咨询电话 ', h('span', { class: 'mono' }, m.contact)) : null),
     m.status === 'nearly' ? h('div', { class: 'failing' }, '未满足：', m.failing || m.failing_condition) : null,
@@ -219,8 +220,9 @@ function renderResults(d, isWhatIf) {
     if (diff !== 0n) delta = h('span', { class: diff > 0n ? 'delta up' : 'delta down' }, (diff > 0n ? '比当前多 ' : '比当前少 '), moneyNode(diff < 0n ? -diff : diff));
   }
   document.getElementById('mine-total').replaceChildren(
-    h('div', { class: 'total-line' }, h('span', {}, '可申报 ', h('b', { id: 'n-eligible' }, String(el.length)), ' 条，预计可获 '),
+    h('div', { class: 'total-line' }, h('span', {}, '可申报 ', h('b', { id: 'n-eligible' }, String(el.filter((m) => m.open !== false).length)), ' 条，预计可获 '),
       h('span', { class: 'total-money', id: 'total-money' }, moneyNode(d.eligible_total_fen)), delta),
+    BigInt(d.eligible_closed_fen || 0) > 0n ? h('div', { class: 'summary' }, '另有已截止条款的金额 ', moneyNode(d.eligible_closed_fen), '，未计入预计可获。') : null,
     h('div', { class: 'summary' }, `可能符合 ${un.length} 条（补充资料后确定），差一项 ${ne.length} 条；共比对已发布条款 ${d.clauses} 条。`));
   document.getElementById('mine-groups').replaceChildren(
     group('可申报', 'g-eligible', el, '暂无完全符合的条款'),

@@ -51,6 +51,11 @@ int demo_add_users(struct store *s, uint64_t seed, int64_t n_enterprises, struct
  * when the line names none. A hint for listing; the rules module computes awards. */
 int64_t demo_award_cap(const char *rule);
 
+/* day moved forward by whole years (same month and day; 2月29日 → 2月28日 where the target year has
+ * none); years <= 0 or STORE_NO_DATE leaves it. The demo's policy calendar follows the current
+ * year. */
+int32_t demo_shift_years(int32_t day, int years);
+
 /* The service network (src/demo/demo_network.c): the hub, a centre per district, a station per
  * town, n_commissioners commissioners (users "zy0001" …) shared by the towns' enterprises among
  * the first n_enterprises, the policies file's department contacts and some visits; the demo

@@ -38,10 +38,30 @@ static const char *jstr(json_t *o, const char *key) {
     return json_string_value(json_object_get(o, key));
 }
 
+/* The policies file is written for the year DEMO_POLICY_YEAR. A demo created in a later year moves
+ * every date of it forward by whole years (same month and day; 2月29日 becomes 2月28日), so that a
+ * fresh demo always has clauses open for application, as the file had when it was written. */
+#define DEMO_POLICY_YEAR 2026
+
+int32_t demo_shift_years(int32_t day, int years) {
+    if (years <= 0 || day == STORE_NO_DATE) return day;
+    int y, m, d;
+    date_to_ymd(day, &y, &m, &d);
+    if (m == 2 && d == 29 && !date_is_valid_ymd(y + years, 2, 29)) d = 28;
+    return date_from_ymd(y + years, m, d);
+}
+
+static int shift_years(void) {
+    int y, m, d;
+    date_to_ymd(date_today(), &y, &m, &d);
+    return y > DEMO_POLICY_YEAR ? y - DEMO_POLICY_YEAR : 0;
+}
+
 static int32_t jdate(json_t *o, const char *key) {
     const char *s = jstr(o, key);
     int32_t d;
-    return s && date_parse(s, strlen(s), &d, NULL) == 0 ? d : STORE_NO_DATE;
+    if (!s || date_parse(s, strlen(s), &d, NULL) != 0) return STORE_NO_DATE;
+    return demo_shift_years(d, shift_years());
 }
 
 /* A clause is valid while its policy is in force (effective_from … effective_to). */

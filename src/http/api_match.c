@@ -613,7 +613,7 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
     }
     json_t *o = json_object(), *list = json_array();
     int n_e = 0, n_u = 0, n_n = 0, n_seen = 0;
-    int64_t total = 0;
+    int64_t total = 0, closed = 0;
     for (int i = 0; i < c->n_in; i++) {
         const struct match_hit *h = &hits[i];
         bool is_in = h->result != TRI_FALSE;
@@ -626,8 +626,14 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
         }
         n_e += h->result == TRI_TRUE;
         n_u += h->result == TRI_UNKNOWN;
-        if (h->result == TRI_TRUE && h->has_award) total += h->award_fen;
-        add_policy_info(m, s, &c->clauses[c->clause_of[h->clause]], seen, &n_seen, MAX_POLICIES, a);
+        /* Money the firm can still apply for: a clause past its deadline is listed (marked) but
+         * its award is not counted in the total. */
+        const struct clause *cl = &c->clauses[c->clause_of[h->clause]];
+        bool is_open = h->deadline == INT32_MAX || h->deadline >= today;
+        json_object_set_new(m, "open", json_boolean(is_open));
+        json_object_set_new(m, "exempt", json_boolean(cl->is_exempt));
+        if (h->result == TRI_TRUE && h->has_award) *(is_open ? &total : &closed) += h->award_fen;
+        add_policy_info(m, s, cl, seen, &n_seen, MAX_POLICIES, a);
         json_array_append_new(list, m);
     }
     char buf[64];
@@ -638,6 +644,7 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
     if (is_nearly) json_object_set_new(o, "nearly", json_integer(n_n));
     json_object_set_new(o, "eligible_total_fen", json_integer(total));
     json_object_set_new(o, "eligible_total", json_string(money_format(total, buf, sizeof buf)));
+    json_object_set_new(o, "eligible_closed_fen", json_integer(closed));
     json_object_set_new(o, "matches", list);
     free(hits);
     free(seen);
