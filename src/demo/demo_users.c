@@ -113,6 +113,10 @@ int demo_add_users(struct store *s, uint64_t seed, int64_t n_enterprises, struct
         case ROLE_OFFICER:
             snprintf(u.dept, sizeof u.dept, "%s", DEMO_DEPARTMENT);
             break;
+        case ROLE_BANK:
+        case ROLE_INVESTOR:
+            u.org_id = 1; /* the demo's first bank; the first investor belongs to organisation 1 */
+            break;
         default:
             break;
         }
