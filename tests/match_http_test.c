@@ -46,19 +46,7 @@ static struct store *make_db(int n) {
 
 static json_t *call(struct http_server *srv, const char *method, const char *target,
                     const char *body, int *status) {
-    struct http_header h[2];
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = tauth_headers(&admin, h),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return j;
+    return tauth_call(srv, &admin, method, target, body, status);
 }
 
 static int64_t num(json_t *o, const char *path1, const char *path2) {

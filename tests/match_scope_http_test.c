@@ -42,23 +42,6 @@ static struct store *make_db(int n) {
     return s;
 }
 
-static json_t *call(struct http_server *srv, const struct tauth *who, const char *method,
-                    const char *target, const char *body, int *status) {
-    struct http_header h[2];
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = tauth_headers(who, h),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return j;
-}
-
 static int64_t num(json_t *o, const char *k1, const char *k2) {
     json_t *x = json_object_get(o, k1);
     if (k2) x = json_object_get(x, k2);
@@ -83,7 +66,7 @@ static void check_preview(struct http_server *srv, const struct tauth *who, cons
                           const struct index_gen *g, const struct match_sets *m,
                           const struct match_nearly *nl, int area) {
     int st;
-    json_t *out = call(srv, who, "POST", "/api/match/preview", body, &st);
+    json_t *out = tauth_call(srv, who, "POST", "/api/match/preview", body, &st);
     CHECK_INT(st, 200);
     if (st != 200) {
         json_decref(out);
@@ -191,18 +174,18 @@ TEST(match_scope_http_preview_and_lists) {
             char target[160];
             int st;
             snprintf(target, sizeof target, "/api/clauses/%lld/enterprises", (long long)cl[i].id);
-            json_t *out = call(srv, &centre, "GET", target, NULL, &st);
+            json_t *out = tauth_call(srv, &centre, "GET", target, NULL, &st);
             CHECK_INT(st, 200);
             CHECK_INT(num(out, "total", NULL), in_shinan);
             json_decref(out);
-            out = call(srv, &hub, "GET", target, NULL, &st);
+            out = tauth_call(srv, &hub, "GET", target, NULL, &st);
             CHECK_INT(st, 200);
             CHECK_INT(num(out, "total", NULL), roaring_bitmap_get_cardinality(m.eligible));
             json_decref(out);
             snprintf(target, sizeof target,
                      "/api/clauses/%lld/enterprises?region=%%E5%%B4%%82%%E5%%B1%%B1%%E5%%8C%%BA",
                      (long long)cl[i].id); /* 崂山区: not the centre's district */
-            out = call(srv, &centre, "GET", target, NULL, &st);
+            out = tauth_call(srv, &centre, "GET", target, NULL, &st);
             CHECK_INT(st, 403);
             json_decref(out);
         }

@@ -19,26 +19,9 @@
 
 static struct tauth admin; /* calls are an administrator's unless as() is given */
 
-static json_t *call_as(struct http_server *srv, const struct tauth *who, const char *method,
-                       const char *target, const char *body, int *status) {
-    struct http_header h[2];
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = tauth_headers(who, h),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return j;
-}
-
 static json_t *call(struct http_server *srv, const char *method, const char *target,
                     const char *body, int *status) {
-    return call_as(srv, &admin, method, target, body, status);
+    return tauth_call(srv, &admin, method, target, body, status);
 }
 
 static json_t *find_clause(json_t *out, int64_t id) {
@@ -203,16 +186,16 @@ TEST(match_whatif_http) {
     struct tauth ent;
     CHECK_INT(tauth_sign_in(s, ROLE_ENTERPRISE, own, NULL, NULL, &ent), 0);
     snprintf(target, sizeof target, "/api/enterprises/%s/matches", own);
-    out = call_as(srv, &ent, "POST", target, "{\"set\": {\"从业人员\": 30}}", &st);
+    out = tauth_call(srv, &ent, "POST", target, "{\"set\": {\"从业人员\": 30}}", &st);
     CHECK_INT(st, 200);
     json_decref(out);
     snprintf(target, sizeof target, "/api/enterprises/%s/matches", other);
-    out = call_as(srv, &ent, "POST", target, "{\"set\": {}}", &st);
+    out = tauth_call(srv, &ent, "POST", target, "{\"set\": {}}", &st);
     CHECK_INT(st, 403);
     json_decref(out);
     struct tauth nobody;
     memset(&nobody, 0, sizeof nobody);
-    out = call_as(srv, &nobody, "POST", target, "{\"set\": {}}", &st);
+    out = tauth_call(srv, &nobody, "POST", target, "{\"set\": {}}", &st);
     CHECK_INT(st, 401);
     json_decref(out);
 

@@ -22,27 +22,10 @@
 
 static char db_path[256];
 
-static json_t *call(struct http_server *srv, const struct tauth *t, const char *method,
-                    const char *target, const char *body, int *status) {
-    struct http_header h[2];
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = t ? tauth_headers(t, h) : 0,
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return j;
-}
-
 static int status_of(struct http_server *srv, const struct tauth *t, const char *method,
                      const char *target, const char *body) {
     int st;
-    json_decref(call(srv, t, method, target, body, &st));
+    json_decref(tauth_call(srv, t, method, target, body, &st));
     return st;
 }
 
@@ -176,11 +159,11 @@ TEST(network_http_roles) {
     CHECK_INT(status_of(srv, NULL, "GET", "/api/network/units", NULL), 401);
     CHECK_INT(status_of(srv, &officer, "GET", "/api/network/units", NULL), 403);
     CHECK_INT(status_of(srv, &ent, "GET", "/api/network/units", NULL), 403);
-    json_t *o = call(srv, &cm, "GET", "/api/network/units", NULL, &st);
+    json_t *o = tauth_call(srv, &cm, "GET", "/api/network/units", NULL, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_integer_value(json_object_get(o, "id")), pk.mine);
     json_decref(o);
-    o = call(srv, &hub, "GET", "/api/network/units?depth=1", NULL, &st);
+    o = tauth_call(srv, &hub, "GET", "/api/network/units?depth=1", NULL, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_array_size(json_object_get(o, "children")), 10);
     CHECK_INT(json_integer_value(json_object_get(o, "commissioners")), 500);
@@ -189,7 +172,7 @@ TEST(network_http_roles) {
     /* the queue: the same as src/network's; another's is 403 */
     snprintf(path, sizeof path, "/api/network/commissioners/%lld/queue?page_size=5",
              (long long)pk.mine);
-    o = call(srv, &cm, "GET", path, NULL, &st);
+    o = tauth_call(srv, &cm, "GET", path, NULL, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_integer_value(json_object_get(o, "total")), pk.total);
     CHECK_INT(json_integer_value(json_object_get(o, "stake_fen")), pk.stake);
@@ -230,7 +213,7 @@ TEST(network_http_roles) {
 
     /* the package: the engine's clauses; another district's enterprise is 403 */
     snprintf(path, sizeof path, "/api/network/enterprises/%s/pack", pk.uscc);
-    o = call(srv, &cm, "GET", path, NULL, &st);
+    o = tauth_call(srv, &cm, "GET", path, NULL, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_array_size(json_object_get(o, "clauses")), pk.n_pack);
     CHECK_INT(json_integer_value(json_object_get(json_object_get(o, "commissioner"), "id")),
@@ -247,7 +230,7 @@ TEST(network_http_roles) {
              "{\"uscc\":\"%s\",\"date\":\"2026-03-01\",\"topic\":\"宣讲高企政策\","
              "\"next_step\":\"回访\",\"next_date\":\"2026-03-08\"}",
              pk.uscc);
-    o = call(srv, &cm, "POST", "/api/network/visits", body, &st);
+    o = tauth_call(srv, &cm, "POST", "/api/network/visits", body, &st);
     CHECK_INT(st, 201);
     int64_t visit = json_integer_value(json_object_get(o, "id"));
     CHECK_INT(json_integer_value(json_object_get(o, "commissioner_id")), pk.mine);
@@ -261,7 +244,7 @@ TEST(network_http_roles) {
     snprintf(body, sizeof body, "{\"uscc\":\"%s\",\"topic\":\"\"}", pk.uscc);
     CHECK_INT(status_of(srv, &cm, "POST", "/api/network/visits", body), 422);
     snprintf(path, sizeof path, "/api/network/visits/%lld", (long long)visit);
-    o = call(srv, &cm, "PUT", path, "{\"is_done\":true,\"outcome\":\"已申报\"}", &st);
+    o = tauth_call(srv, &cm, "PUT", path, "{\"is_done\":true,\"outcome\":\"已申报\"}", &st);
     CHECK_INT(st, 200);
     CHECK(json_is_true(json_object_get(o, "is_done")));
     CHECK_STR(json_string_value(json_object_get(o, "outcome")), "已申报");
@@ -271,7 +254,7 @@ TEST(network_http_roles) {
     CHECK_INT(status_of(srv, &cm2, "DELETE", path, NULL), 403);
     CHECK_INT(status_of(srv, &cm2, "GET", path, NULL), 403);
     snprintf(path, sizeof path, "/api/network/enterprises/%s/visits", pk.uscc);
-    o = call(srv, &ent, "GET", path, NULL, &st);
+    o = tauth_call(srv, &ent, "GET", path, NULL, &st);
     CHECK_INT(st, 200);
     CHECK(json_integer_value(json_object_get(o, "total")) >= 1);
     json_decref(o);
@@ -293,7 +276,7 @@ TEST(network_http_roles) {
     snprintf(body, sizeof body, "{\"to\":%lld,\"reason\":\"\"}", (long long)to);
     CHECK_INT(status_of(srv, &centre, "POST", path, body), 422);
     snprintf(body, sizeof body, "{\"to\":%lld,\"reason\":\"企业要求更换专员\"}", (long long)to);
-    o = call(srv, &centre, "POST", path, body, &st);
+    o = tauth_call(srv, &centre, "POST", path, body, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_integer_value(json_object_get(json_object_get(o, "commissioner"), "id")), to);
     json_t *h0 = json_array_get(json_object_get(o, "history"), 0);
@@ -306,7 +289,8 @@ TEST(network_http_roles) {
 
     /* a unit changed: the centre deactivates a commissioner of its district; not another's */
     snprintf(path, sizeof path, "/api/network/units/%lld", (long long)to);
-    o = call(srv, &centre, "PUT", path, "{\"is_active\":false,\"phone\":\"13800000000\"}", &st);
+    o = tauth_call(srv, &centre, "PUT", path, "{\"is_active\":false,\"phone\":\"13800000000\"}",
+                   &st);
     CHECK_INT(st, 200);
     CHECK(json_is_false(json_object_get(o, "is_active")));
     CHECK_STR(json_string_value(json_object_get(o, "phone")), "13800000000");
@@ -318,12 +302,12 @@ TEST(network_http_roles) {
     CHECK_INT(status_of(srv, &centre, "PUT", path, "{\"name\":\"\"}"), 422);
 
     /* statistics per centre: ten centres; the hub sees them, a commissioner cannot ask the hub's */
-    o = call(srv, &hub, "GET", "/api/network/stats?by=centre", NULL, &st);
+    o = tauth_call(srv, &hub, "GET", "/api/network/stats?by=centre", NULL, &st);
     CHECK_INT(st, 200);
     CHECK_INT(json_array_size(json_object_get(o, "units")), 10);
     json_decref(o);
     snprintf(path, sizeof path, "/api/network/stats?under=%lld&stake=1", (long long)pk.station);
-    o = call(srv, &centre, "GET", path, NULL, &st);
+    o = tauth_call(srv, &centre, "GET", path, NULL, &st);
     CHECK_INT(st, 200);
     json_t *units = json_object_get(o, "units");
     int64_t assigned = 0;

@@ -23,19 +23,7 @@ static struct tauth admin; /* every call is an administrator's */
 
 static json_t *call(struct http_server *srv, const char *method, const char *target,
                     const char *body, int *status) {
-    struct http_header h[3] = {{"Content-Type", "application/json"}};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = 1 + tauth_headers(&admin, h + 1),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return j;
+    return tauth_call(srv, &admin, method, target, body, status);
 }
 
 static json_t *call_json(struct http_server *srv, const char *method, const char *target,

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "auth/auth.h"
 #include "http/http.h"
 #include "refdata/refdata.h"
@@ -83,6 +85,29 @@ static inline int tauth_headers(const struct tauth *t, struct http_header h[2]) 
     h[0] = (struct http_header){"Cookie", t->cookie};
     h[1] = (struct http_header){"X-CSRF-Token", t->csrf};
     return 2;
+}
+
+/* One request to srv as who (NULL: anonymous), a JSON body when body is not NULL; the answer's
+ * status in *status and its body parsed (NULL when empty or not JSON; the caller decrefs). */
+static inline json_t *tauth_call(struct http_server *srv, const struct tauth *who,
+                                 const char *method, const char *target, const char *body,
+                                 int *status) {
+    struct http_header h[3];
+    int n = 0;
+    if (body) h[n++] = (struct http_header){"Content-Type", "application/json"};
+    if (who) n += tauth_headers(who, h + n);
+    struct http_input in = {.method = method,
+                            .target = target,
+                            .headers = h,
+                            .n_headers = n,
+                            .body = body,
+                            .body_len = body ? strlen(body) : 0};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    *status = res.status;
+    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    http_response_release(&res);
+    return j;
 }
 
 #endif
