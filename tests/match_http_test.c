@@ -13,6 +13,7 @@
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "tauth.h"
+#include "tdemo.h"
 #include "test.h"
 #include "util/date.h"
 
@@ -21,22 +22,8 @@ static struct tauth admin; /* every call is an administrator's */
 
 static struct store *make_db(int n) {
     struct error err;
-    snprintf(db_path, sizeof db_path, "/tmp/duijie_match_http_%d.db", (int)getpid());
-    unlink(db_path);
-    struct store *s;
-    if (store_open(db_path, &s, &err)) {
-        test_failf(__FILE__, __LINE__, "store: %s", err.en);
-        return NULL;
-    }
-    struct profile *p = malloc(sizeof *p);
-    struct demo_text t;
-    store_begin_bulk(s, &err);
-    for (int i = 0; i < n; i++) {
-        demo_enterprise(11, i, p, &t);
-        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
-    }
-    CHECK_INT(store_commit(s, &err), 0);
-    free(p);
+    struct store *s = tdemo_store(db_path, sizeof db_path, "match_http", 11, n);
+    if (!s) return NULL;
     int np, nc;
     CHECK_INT(demo_load_policies(s, "data/demo/policies.json", &np, &nc, &err), 0);
     CHECK_INT(demo_generate_clauses(s, 3, 40, &err), 0);

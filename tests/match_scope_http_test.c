@@ -15,6 +15,7 @@
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "tauth.h"
+#include "tdemo.h"
 #include "test.h"
 #include "util/date.h"
 
@@ -22,22 +23,8 @@ static char db_path[256];
 
 static struct store *make_db(int n) {
     struct error err;
-    snprintf(db_path, sizeof db_path, "/tmp/duijie_match_scope_%d.db", (int)getpid());
-    unlink(db_path);
-    struct store *s;
-    if (store_open(db_path, &s, &err)) {
-        test_failf(__FILE__, __LINE__, "store: %s", err.en);
-        return NULL;
-    }
-    struct profile *p = malloc(sizeof *p);
-    struct demo_text t;
-    store_begin_bulk(s, &err);
-    for (int i = 0; i < n; i++) {
-        demo_enterprise(17, i, p, &t);
-        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
-    }
-    CHECK_INT(store_commit(s, &err), 0);
-    free(p);
+    struct store *s = tdemo_store(db_path, sizeof db_path, "match_scope", 17, n);
+    if (!s) return NULL;
     CHECK_INT(demo_generate_clauses(s, 5, 40, &err), 0);
     return s;
 }

@@ -17,6 +17,7 @@
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "tauth.h"
+#include "tdemo.h"
 #include "test.h"
 #include "util/date.h"
 
@@ -39,19 +40,8 @@ static void bind_user(struct store *s, const struct tauth *t, int64_t unit) {
 
 static struct store *make_db(int n) {
     struct error err;
-    snprintf(db_path, sizeof db_path, "/tmp/duijie_network_http_%d.db", (int)getpid());
-    unlink(db_path);
-    struct store *s;
-    if (store_open(db_path, &s, &err)) return NULL;
-    struct profile *p = malloc(sizeof *p);
-    struct demo_text t;
-    store_begin_bulk(s, &err);
-    for (int i = 0; i < n; i++) {
-        demo_enterprise(13, i, p, &t);
-        CHECK_INT(store_put_enterprise(s, p, NULL, &err), 0);
-    }
-    CHECK_INT(store_commit(s, &err), 0);
-    free(p);
+    struct store *s = tdemo_store(db_path, sizeof db_path, "network_http", 13, n);
+    if (!s) return NULL;
     int np, nc;
     CHECK_INT(demo_load_policies(s, "data/demo/policies.json", &np, &nc, &err), 0);
     CHECK_INT(demo_generate_clauses(s, 3, 40, &err), 0);
