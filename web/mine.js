@@ -9,7 +9,6 @@
 'use strict';
 
 const root = document.getElementById('mine');
-const TODAY = new Date().toLocaleDateString('sv'); // YYYY-MM-DD here; a deadline before it has passed
 const CALC_DEFAULT = ['rd_expense', 'revenue', 'employees', 'rd_staff', 'qualifications'];
 const st = { uscc: '', defs: [], byKey: new Map(), byLabel: new Map(), base: null, changes: {}, shown: [], seq: 0, timer: 0 };
 
@@ -192,7 +191,7 @@ function clauseItem(m) {
   const award = m.award_fen !== null && m.award_fen !== undefined ? moneyNode(m.award_fen) : h('span', { class: 'summary' }, '金额以审核为准');
   return h('article', { class: 'clause-item', 'data-clause': String(m.clause_id), 'data-status': m.status },
     h('div', { class: 'match-head' }, h('strong', {}, m.title),
-      m.open === false || (m.deadline && m.deadline < TODAY) ? h('span', { class: 'tag size-0 closed' }, '已截止') : null,
+      m.open === false ? h('span', { class: 'tag size-0 closed' }, '已截止') : null,
       m.exempt ? h('span', { class: 'tag size-1', title: '无需申请，符合条件即由财政直接兑付' }, '免申即享') : null,
       h('span', { class: 'match-award' }, award)),
     h('div', { class: 'explain' }, meta.join(' · '), m.contact ? h('span', {}, ' · 咨询电话 ', h('span', { class: 'mono' }, m.contact)) : null),
