@@ -179,8 +179,8 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
     buf_clear(&q);
     buf_printf(&q,
                "SELECT id, source, source_id, clause_id, clause_title, department, uscc, "
-               "district_code, section, amount_fen, paid_on, payment_ref%s ORDER BY id DESC "
-               "LIMIT ? OFFSET ?",
+               "district_code, section, amount_fen, paid_on, payment_ref, (SELECT e.name FROM "
+               "enterprise e WHERE e.uscc = payment.uscc)%s ORDER BY id DESC LIMIT ? OFFSET ?",
                buf_str(&w));
     args[n++] = store_val_int(limit);
     args[n++] = store_val_int(offset);
@@ -194,15 +194,16 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
     for (int i = 0; i < store_rows_count(r); i++)
         json_array_append_new(
             a,
-            json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
+            json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
                       (json_int_t)store_rows_int(r, i, 0), "source", store_rows_text(r, i, 1),
                       "source_id", (json_int_t)store_rows_int(r, i, 2), "clause_id",
                       (json_int_t)store_rows_int(r, i, 3), "clause_title", store_rows_text(r, i, 4),
                       "department", store_rows_text(r, i, 5), "uscc", store_rows_text(r, i, 6),
-                      "district_code", (json_int_t)store_rows_int(r, i, 7), "section",
-                      store_rows_text(r, i, 8), "amount_fen", (json_int_t)store_rows_int(r, i, 9),
-                      "paid_on", date_format((int32_t)store_rows_int(r, i, 10), d, sizeof d),
-                      "payment_ref", store_rows_text(r, i, 11)));
+                      "enterprise_name", store_rows_text(r, i, 12), "district_code",
+                      (json_int_t)store_rows_int(r, i, 7), "section", store_rows_text(r, i, 8),
+                      "amount_fen", (json_int_t)store_rows_int(r, i, 9), "paid_on",
+                      date_format((int32_t)store_rows_int(r, i, 10), d, sizeof d), "payment_ref",
+                      store_rows_text(r, i, 11)));
     store_rows_free(r);
     *rows = a;
     return 0;

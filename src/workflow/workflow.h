@@ -164,8 +164,9 @@ int workflow_stats(struct store *s, const struct actor *who, const char *by, jso
                    struct error *err);
 
 /* Payments within the actor's scope (clause_id 0 = any), newest first: {id, source (application
- * / exempt), source_id, clause_id, clause_title, department, uscc, district_code, section,
- * amount_fen, paid_on, payment_ref}; *total = all matching rows. */
+ * / exempt), source_id, clause_id, clause_title, department, uscc, enterprise_name (the firm's
+ * name in the store now; "" when it is gone), district_code, section, amount_fen, paid_on,
+ * payment_ref}; *total = all matching rows. */
 int workflow_payments(struct store *s, const struct actor *who, int64_t clause_id, int64_t offset,
                       int limit, json_t **rows, int64_t *total, struct error *err);
 
