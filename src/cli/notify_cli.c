@@ -192,12 +192,8 @@ static int enqueue_lines(struct store *s, struct error *err) {
         json_decref(o);
     }
     free(line);
-    if (rc) {
-        notify_queue_abort(q);
-        return rc;
-    }
     int64_t n = 0;
-    rc = notify_queue_finish(q, &n, err);
+    rc = notify_queue_end(q, rc, &n, err);
     if (!rc) printf("{\"queued\":%lld}\n", (long long)n);
     return rc;
 }
