@@ -128,7 +128,7 @@ static void roadshow_new(struct http_request *req, struct http_response *res) {
 /* The roadshow's stored input and its report (a reply and -1 on failure). */
 static int load(struct http_request *req, struct http_response *res, struct store **st, int64_t *id,
                 json_t **in, json_t **rep) {
-    if (dock_param_id(req, "id", id, res) || !(*st = http_store(req, res))) return -1;
+    if (!(*st = http_store_id(req, res, id))) return -1;
     struct error err;
     error_clear(&err);
     *in = NULL, *rep = NULL;
@@ -185,7 +185,7 @@ static void lineup_put(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
     int64_t id;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
+    if (!(st = http_store_id(req, res, &id))) return;
     json_t *body = http_body_json(req, res);
     if (!body) return;
     struct error err;
@@ -224,17 +224,25 @@ static int investor_for(struct http_request *req, struct http_response *res, str
     return -1;
 }
 
+/* The roadshow {id}, the store, the JSON body and the investor it is for (investor_for): the body,
+ * or a reply and NULL. */
+static json_t *investor_body(struct http_request *req, struct http_response *res, struct store **st,
+                             int64_t *id, int64_t *inv) {
+    json_t *body = NULL;
+    if (!(*st = http_store_id(req, res, id)) || !(body = http_body_json(req, res))) return NULL;
+    if (investor_for(req, res, *st, body, inv)) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
 /* POST /api/dock/roadshows/{id}/registrations {investor_id (organisers), firms: [project ids]}. */
 static void registration_new(struct http_request *req, struct http_response *res) {
     int64_t id, inv, rid = 0;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
-    json_t *body = http_body_json(req, res);
+    json_t *body = investor_body(req, res, &st, &id, &inv);
     if (!body) return;
-    if (investor_for(req, res, st, body, &inv)) {
-        json_decref(body);
-        return;
-    }
     struct error err;
     error_clear(&err);
     json_t *row = NULL;
@@ -254,13 +262,8 @@ static void registration_new(struct http_request *req, struct http_response *res
 static void followup_new(struct http_request *req, struct http_response *res) {
     int64_t id, inv, fid = 0;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
-    json_t *body = http_body_json(req, res);
+    json_t *body = investor_body(req, res, &st, &id, &inv);
     if (!body) return;
-    if (investor_for(req, res, st, body, &inv)) {
-        json_decref(body);
-        return;
-    }
     json_object_set_new(body, "investor_id", json_integer(inv));
     json_object_del(body, "id");
     struct error err;
