@@ -20,11 +20,6 @@ function yuanToFen(text) {
   return Number(fen);
 }
 function fenToYuanInput(fen) { const f = BigInt(fen); return (f / 100n).toString() + '.' + (f % 100n).toString().padStart(2, '0'); }
-function timeText(sec) {
-  if (!sec) return '';
-  const d = new Date(sec * 1000);
-  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
 function stateTag(key, label, overdue) {
   const cls = { paid: 'size-3', approved: 'size-3', rejected: 'size-0', returned: 'size-1', proposed: 'size-1', removed: 'none' }[key] || 'size-2';
   return [h('span', { class: 'tag ' + cls }, label || key), overdue ? h('span', { class: 'tag size-0' }, '超期') : null];
@@ -112,7 +107,7 @@ function stepBox(a, reload) {
     parts.push(field('批准金额（元）', amount), h('p', { class: 'summary' }, '默认为系统按规则计算的金额；超过条款上限时系统拒绝。'),
       h('div', { class: 'actions' }, h('button', { class: 'btn', type: 'button', onclick: approve }, '批准'), giveBack), field('退回 / 不予通过的理由', reason));
   } else if (r === 'finance' && a.state === 'approved') {
-    const paid = h('input', { type: 'date', id: 'rv-paid-on', value: new Date().toISOString().slice(0, 10) });
+    const paid = h('input', { type: 'date', id: 'rv-paid-on', value: todayISO() });
     const ref = h('input', { type: 'text', id: 'rv-ref', placeholder: '如 国库集中支付凭证号' });
     parts.push(field('兑付日期', paid), field('支付凭证号', ref),
       h('div', { class: 'actions' }, h('button', { class: 'btn', type: 'button', onclick: () => act('pay', { paid_on: paid.value, payment_ref: ref.value.trim() }) }, '确认兑付')));
@@ -147,7 +142,7 @@ async function showApplication(id) {
       a.paid_on ? [h('div', { class: 'k' }, '兑付'), h('div', { class: 'v' }, dateText(a.paid_on), ' ', a.payment_ref || '')] : null),
     h('h3', {}, '规则判定依据'),
     hit && hit.explanation && !hit.explanation.length ? h('p', { class: 'summary', id: 'rv-why' }, '该条款没有申报条件，所有企业均符合')
-      : hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition)))
+      : hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, zhDates(e.text || e.condition))))
       : h('p', { class: 'summary' }, hit ? '今日该企业不符合此条款' : '无法取得判定依据'),
     hit && hit.award_text ? h('p', { class: 'explain' }, '金额计算：', hit.award_text) : null,
     form.length ? [h('h3', {}, '申报表'), h('div', { class: 'kv' }, form.flatMap((f) => [h('div', { class: 'k' }, f.label),
@@ -213,7 +208,7 @@ async function showBatch(id) {
   const actions = [];
   if (canEdit) actions.push(h('button', { class: 'btn', type: 'button', onclick: () => step('confirm') }, '确认名单'));
   if (b.state === 'confirmed' && role() === 'finance') {
-    const paid = h('input', { type: 'date', id: 'rv-batch-paid', value: new Date().toISOString().slice(0, 10), 'aria-label': '兑付日期' });
+    const paid = h('input', { type: 'date', id: 'rv-batch-paid', value: todayISO(), 'aria-label': '兑付日期' });
     const ref = h('input', { type: 'text', id: 'rv-batch-ref', placeholder: '支付凭证号', 'aria-label': '支付凭证号' });
     actions.push(paid, ref, h('button', { class: 'btn', type: 'button', onclick: () => step('pay', { paid_on: paid.value, payment_ref: ref.value.trim() }) }, '确认兑付'));
   }
