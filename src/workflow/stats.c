@@ -47,23 +47,6 @@ static json_t *label_of(struct store *s, const char *by, const struct store_rows
     return json_string(store_rows_text(r, i, 0));
 }
 
-static bool may_see_money(const struct actor *who) {
-    switch (who->role) {
-    case ROLE_ENTERPRISE:
-    case ROLE_COMMISSIONER:
-    case ROLE_STATION:
-    case ROLE_CENTRE:
-    case ROLE_HUB:
-    case ROLE_OFFICER:
-    case ROLE_REVIEWER:
-    case ROLE_FINANCE:
-    case ROLE_ADMIN:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static int groups(struct store *s, const char *by, const char *col, const char *where,
                   const struct store_val *args, int n, json_t *out, struct error *err) {
     struct buf q;
@@ -134,7 +117,7 @@ int workflow_stats(struct store *s, const struct actor *who, const char *by, jso
                   "by must be clause, policy, department, district, industry, year or month");
         return error_field(err, "by");
     }
-    if (!may_see_money(who))
+    if (!workflow_may_list(who))
         return error_set(err, ERR_FORBIDDEN, "无权查看兑现统计", "you may not see payment totals");
     int rc = refdata_load(err);
     if (rc) return rc;
@@ -159,7 +142,7 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
                       int limit, json_t **rows, int64_t *total, struct error *err) {
     *rows = NULL;
     *total = 0;
-    if (!may_see_money(who))
+    if (!workflow_may_list(who))
         return error_set(err, ERR_FORBIDDEN, "无权查看兑现记录", "you may not see payments");
     if (limit < 1 || limit > 10000 || offset < 0)
         return error_set(err, ERR_RANGE, "分页参数超出范围", "paging out of range");
