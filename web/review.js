@@ -177,14 +177,16 @@ async function showBatches() {
     await showBatches();
     showBatch(r.body.id);
   });
+  // the batches and the clauses to choose from load together, the policies' clauses at once
+  const batches = api('/api/exempt-batches');
   const pols = await api('/api/policies?status=published');
   if (pols.ok) {
-    for (const p of pols.body.policies) {
-      const d = await api('/api/policies/' + p.id);
-      if (d.ok) for (const c of d.body.clauses) clauseSel.append(h('option', { value: String(c.id) }, `${c.title}（${p.title}）`));
-    }
+    const details = await Promise.all(pols.body.policies.map((p) => api('/api/policies/' + p.id)));
+    details.forEach((d, i) => {
+      if (d.ok) for (const c of d.body.clauses) clauseSel.append(h('option', { value: String(c.id) }, `${c.title}（${pols.body.policies[i].title}）`));
+    });
   }
-  const r = await api('/api/exempt-batches');
+  const r = await batches;
   if (!r.ok) { list.replaceChildren(errorBox(r.body, '加载失败')); return; }
   const items = r.body.items || r.body.batches || [];
   list.replaceChildren(items.length ? h('div', { class: 'table-wrap' }, h('table', {},
@@ -238,19 +240,12 @@ async function showPayments() {
   const r = await api('/api/payments?page_size=50');
   if (!r.ok) { list.replaceChildren(errorBox(r.body, '加载失败')); return; }
   const items = r.body.items || [];
-  // the payment rows carry the USCC only: each firm's name from its profile, one request per firm
-  const names = new Map();
-  const firm = (uscc) => h('td', { class: 'firm', 'data-uscc': uscc }, h('span', { class: 'firm-name' }, '…'), h('div', { class: 'mono summary' }, uscc));
+  // each row names its firm (the list joins the enterprise's name): one request for the page
+  const firm = (p) => h('td', { class: 'firm' }, h('span', { class: 'firm-name' }, p.enterprise_name || '（名称不可见）'), h('div', { class: 'mono summary' }, p.uscc));
   list.replaceChildren(h('p', { class: 'summary' }, `共 ${r.body.total} 笔`), items.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'rv-payments' },
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', {}, '条款'), h('th', {}, '金额'), h('th', {}, '兑付日期'), h('th', { class: 'hide-sm' }, '凭证号'))),
-    h('tbody', {}, items.map((p) => h('tr', {}, firm(p.uscc), h('td', { class: 'pay-clause' }, p.clause_title),
+    h('tbody', {}, items.map((p) => h('tr', {}, firm(p), h('td', { class: 'pay-clause' }, p.clause_title),
       h('td', { class: 'pay-amount' }, moneyNode(p.amount_fen)), h('td', { class: 'pay-date' }, dateText(p.paid_on)), h('td', { class: 'hide-sm mono' }, p.payment_ref || '')))))) : h('p', { class: 'loading' }, '暂无兑付'));
-  await Promise.all([...new Set(items.map((p) => p.uscc))].map(async (uscc) => {
-    const e = await api('/api/enterprises/' + encodeURIComponent(uscc));
-    names.set(uscc, e.ok && e.body.name ? e.body.name : '');
-  }));
-  for (const td of list.querySelectorAll('td.firm'))
-    td.querySelector('.firm-name').textContent = names.get(td.dataset.uscc) || '（名称不可见）';
 }
 
 async function route() {
