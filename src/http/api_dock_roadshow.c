@@ -326,6 +326,13 @@ static void registration_checkin(struct http_request *req, struct http_response 
     http_reply_json(res, 200, row);
 }
 
+/* load for an organiser's list, with ?format= (http_query_format's) in *fmt. */
+static int organiser_load(struct http_request *req, struct http_response *res, int *fmt,
+                          struct store **st, int64_t *id, json_t **in, json_t **rep) {
+    if (dock_need_organiser(req, res) || (*fmt = http_query_format(req, res)) == -2) return -1;
+    return load(req, res, st, id, in, rep);
+}
+
 static const struct export_column lineup_cols[] = {
     {"order", "出场顺序", EXPORT_INT},
     {"start", "开始", EXPORT_TEXT},
@@ -340,13 +347,11 @@ static const struct export_column lineup_cols[] = {
 
 /* GET /api/dock/roadshows/{id}/lineup?format=csv|xlsx (organisers): the programme as a sheet. */
 static void lineup_export(struct http_request *req, struct http_response *res) {
-    if (dock_need_organiser(req, res)) return;
-    int fmt = http_query_format(req, res);
-    if (fmt == -2) return;
+    int fmt;
     struct store *st;
     int64_t id;
     json_t *in, *rep;
-    if (load(req, res, &st, &id, &in, &rep)) return;
+    if (organiser_load(req, res, &fmt, &st, &id, &in, &rep)) return;
     json_decref(in);
     if (fmt < 0) {
         json_object_del(rep, "funnel");
@@ -370,13 +375,11 @@ static const struct export_column registration_cols[] = {
 /* GET /api/dock/roadshows/{id}/registrations[?format=csv|xlsx] (organisers): the registrations
  * with the firms each asked for by name, check-in, the follow-ups recorded, and seats left. */
 static void registrations_list(struct http_request *req, struct http_response *res) {
-    if (dock_need_organiser(req, res)) return;
-    int fmt = http_query_format(req, res);
-    if (fmt == -2) return;
+    int fmt;
     struct store *st;
     int64_t id;
     json_t *in, *rep;
-    if (load(req, res, &st, &id, &in, &rep)) return;
+    if (organiser_load(req, res, &fmt, &st, &id, &in, &rep)) return;
     json_decref(rep);
     json_t *regs = json_object_get(in, "registrations"), *firms = json_object_get(in, "firms");
     json_t *r, *f, *x;
