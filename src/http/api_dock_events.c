@@ -92,36 +92,28 @@ static struct store *participant_store(struct http_request *req, struct http_res
     return is_found ? st : NULL;
 }
 
-static int64_t count_of(struct store *st, const char *sql, int64_t id) {
-    struct store_val a = store_val_int(id);
-    int64_t n = 0;
-    struct error err;
-    store_sql_int(st, sql, &a, 1, 0, &n, &err);
-    return n;
-}
-
 static void event_counts(struct store *st, json_t *ev, int64_t id) {
-    json_object_set_new(
-        ev, "participants",
-        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", id)));
+    json_object_set_new(ev, "participants",
+                        json_integer(dock_count(
+                            st, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", id)));
     json_object_set_new(ev, "checked_in",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_participant WHERE"
-                                              " event_id = ? AND checked_in_at IS NOT NULL",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_participant WHERE"
+                                                " event_id = ? AND checked_in_at IS NOT NULL",
+                                                id)));
     json_object_set_new(ev, "requests_accepted",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_request WHERE event_id ="
-                                              " ? AND status = '已接受'",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_request WHERE event_id ="
+                                                " ? AND status = '已接受'",
+                                                id)));
     json_object_set_new(
         ev, "meetings",
-        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_meeting WHERE event_id = ?", id)));
+        json_integer(dock_count(st, "SELECT COUNT(*) FROM dock_meeting WHERE event_id = ?", id)));
     json_object_set_new(ev, "no_shows",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_meeting WHERE event_id ="
-                                              " ? AND no_show = 1",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_meeting WHERE event_id ="
+                                                " ? AND no_show = 1",
+                                                id)));
 }
 
 static void events_list(struct http_request *req, struct http_response *res) {

@@ -96,15 +96,22 @@ static json_t *keep_ids(json_t *list, const char *key, json_t *ids) {
     return out;
 }
 
+/* The request's store for organisers, investors and enterprises (banks and others get a 403):
+ * a reply and NULL otherwise. */
+static struct store *parties_store(struct http_request *req, struct http_response *res) {
+    enum dock_view v = dock_view_of(http_actor(req));
+    if (v == DOCK_BANK || v == DOCK_NONE) {
+        dock_forbidden(res);
+        return NULL;
+    }
+    return http_store(req, res);
+}
+
 /* GET /api/dock/investors/match */
 static void investors_match(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
-    if (v == DOCK_BANK || v == DOCK_NONE) {
-        dock_forbidden(res);
-        return;
-    }
-    struct store *st = http_store(req, res);
+    struct store *st = parties_store(req, res);
     if (!st) return;
     struct error err;
     error_clear(&err);
@@ -369,11 +376,7 @@ static void selection_compute(struct http_request *req, struct http_response *re
 static void selection_get(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
-    if (v == DOCK_BANK || v == DOCK_NONE) {
-        dock_forbidden(res);
-        return;
-    }
-    struct store *st = http_store(req, res);
+    struct store *st = parties_store(req, res);
     if (!st) return;
     struct error err;
     json_t *rows = NULL;

@@ -34,14 +34,6 @@ static void reply_fail(struct http_response *res, int rc, const struct error *er
     http_reply_err(res, rc == ERR_INVALID ? 422 : 0, err);
 }
 
-static int64_t count_of(struct store *st, const char *sql, int64_t id) {
-    struct store_val a = store_val_int(id);
-    int64_t n = 0;
-    struct error err;
-    store_sql_int(st, sql, &a, 1, 0, &n, &err);
-    return n;
-}
-
 /* GET /api/dock/roadshows: every roadshow with its counts; an investor also sees whether it is
  * registered. */
 static void roadshows_list(struct http_request *req, struct http_response *res) {
@@ -58,11 +50,11 @@ static void roadshows_list(struct http_request *req, struct http_response *res) 
     json_array_foreach(list, i, rs) {
         int64_t id = json_integer_value(json_object_get(rs, "id"));
         int64_t n_reg =
-            count_of(st, "SELECT COUNT(*) FROM dock_roadshow_investor WHERE roadshow_id = ?", id);
+            dock_count(st, "SELECT COUNT(*) FROM dock_roadshow_investor WHERE roadshow_id = ?", id);
         json_object_set_new(
             rs, "firms",
-            json_integer(
-                count_of(st, "SELECT COUNT(*) FROM dock_roadshow_firm WHERE roadshow_id = ?", id)));
+            json_integer(dock_count(
+                st, "SELECT COUNT(*) FROM dock_roadshow_firm WHERE roadshow_id = ?", id)));
         json_object_set_new(rs, "registered", json_integer(n_reg));
         json_t *cap = json_object_get(rs, "capacity");
         json_object_set_new(rs, "seats_left",
