@@ -218,11 +218,12 @@ function renderResults(d, isWhatIf) {
     const diff = BigInt(d.eligible_total_fen) - BigInt(base.eligible_total_fen);
     if (diff !== 0n) delta = h('span', { class: diff > 0n ? 'delta up' : 'delta down' }, (diff > 0n ? '比当前多 ' : '比当前少 '), moneyNode(diff < 0n ? -diff : diff));
   }
-  document.getElementById('mine-total').replaceChildren(
+  // (replaceChildren writes a null as the text "null": the optional line goes through a list)
+  document.getElementById('mine-total').replaceChildren(...[
     h('div', { class: 'total-line' }, h('span', {}, '可申报 ', h('b', { id: 'n-eligible' }, String(el.filter((m) => m.open !== false).length)), ' 条，预计可获 '),
       h('span', { class: 'total-money', id: 'total-money' }, moneyNode(d.eligible_total_fen)), delta),
     BigInt(d.eligible_closed_fen || 0) > 0n ? h('div', { class: 'summary' }, '另有已截止条款的金额 ', moneyNode(d.eligible_closed_fen), '，未计入预计可获。') : null,
-    h('div', { class: 'summary' }, `可能符合 ${un.length} 条（补充资料后确定），差一项 ${ne.length} 条；共比对已发布条款 ${d.clauses} 条。`));
+    h('div', { class: 'summary' }, `可能符合 ${un.length} 条（补充资料后确定），差一项 ${ne.length} 条；共比对已发布条款 ${d.clauses} 条。`)].filter(Boolean));
   document.getElementById('mine-groups').replaceChildren(
     group('可申报', 'g-eligible', el, '暂无完全符合的条款'),
     group('可能符合', 'g-unknown', un, '暂无', '系统缺少下列资料，填写后即可确定是否符合。'),

@@ -16,6 +16,7 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('paid in the API', after.body.state === 'paid', after.body.state);
   const pays = await getJSON(base, '/api/payments?page_size=200');
   check('one payment of the approved amount', pays.body.items.some((p) => p.amount_fen === a.amount_fen && (p.source_id === a.id || p.payment_ref === 'GK2026-' + a.id)), pays.body.items.slice(0, 3));
+  await page.goto('about:blank'); // a fresh load (from the queue it would be a hash change), nothing in flight
   const calls = [];
   page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) calls.push(new URL(r.url()).pathname); });
   await page.goto(base + '/review.html#payments');
