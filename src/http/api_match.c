@@ -197,6 +197,33 @@ void http_match_invalidate(void) {
     pthread_mutex_unlock(&state.mu);
 }
 
+int http_match_reload_catalog(const struct http_server *srv, struct store *s, struct error *err) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading) /* it may have read the clauses before the change */
+        pthread_cond_wait(&state.loaded, &state.mu);
+    int32_t today = state.today;
+    bool is_loaded = state.ix && state.server == srv;
+    pthread_mutex_unlock(&state.mu);
+    if (!is_loaded) return 0;
+    struct catalog_ref *cr = calloc(1, sizeof *cr); /* read outside the lock: requests go on */
+    if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    atomic_init(&cr->refs, 1);
+    int rc = match_catalog_load(s, today, &cr->cat, err);
+    if (rc) {
+        free(cr);
+        return rc;
+    }
+    pthread_mutex_lock(&state.mu);
+    bool is_current = state.ix && state.server == srv && state.today == today;
+    if (is_current) {
+        catalog_release(state.cat);
+        state.cat = cr;
+    }
+    pthread_mutex_unlock(&state.mu);
+    if (!is_current) catalog_release(cr); /* a new day or server: its own load brings them */
+    return is_current ? 1 : 0;
+}
+
 /* The current generation and catalog (references the caller gives back), or NULL with res set. */
 static struct index_gen *acquire(struct http_request *req, struct http_response *res,
                                  struct catalog_ref **cat) {

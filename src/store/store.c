@@ -26,6 +26,8 @@ int store_open(const char *uri, struct store **out, struct error *err) {
     }
     if (rc) return rc;
     rc = store_modules_migrate(*out, err);
+    /* the change notices of the module tables that feed the search index (store_pg.c) */
+    if (!rc && (*out)->kind == STORE_POSTGRES) rc = store_pg_triggers(*out, err);
     if (rc) {
         store_close(*out);
         *out = NULL;

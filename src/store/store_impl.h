@@ -58,6 +58,10 @@ void store_sql_release(struct store *s);
 
 /* The NOTIFY channel of store_pg.c's triggers, which store_pg_watch.c LISTENs on. */
 #define STORE_PG_CHANNEL "duijie_change"
+/* store_pg.c: (re)creates the change-notice triggers of the module tables that exist now (and the
+ * core tables' when older), under the migration lock; nothing on a standby. Called by store_open
+ * after store_modules_migrate. */
+int store_pg_triggers(struct store *s, struct error *err);
 int store_pg_watch_new(const char *uri, struct store_watch **out, struct error *err);
 
 #endif
