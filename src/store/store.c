@@ -109,6 +109,21 @@ int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, s
     return s->ops->get_enterprise(s, r.code, p, a, id, err);
 }
 
+int store_get_enterprises(struct store *s, const char *const *usccs, int n, struct profile *out,
+                          bool *found, struct arena *a, struct error *err) {
+    if (s->ops->get_enterprises) return s->ops->get_enterprises(s, usccs, n, out, found, a, err);
+    for (int i = 0; i < n; i++) {
+        struct error e;
+        int rc = s->ops->get_enterprise(s, usccs[i], &out[i], a, NULL, &e);
+        found[i] = rc == 0;
+        if (rc && rc != ERR_NOTFOUND) {
+            *err = e;
+            return rc;
+        }
+    }
+    return 0;
+}
+
 int64_t store_count_enterprises(struct store *s) {
     return s->ops->count_enterprises(s);
 }

@@ -17,6 +17,9 @@ struct store_ops {
     int (*put_enterprise)(struct store *s, const struct profile *p, int64_t *id, struct error *err);
     int (*get_enterprise)(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                           int64_t *id, struct error *err);
+    /* optional (NULL: store.c calls get_enterprise for each) */
+    int (*get_enterprises)(struct store *s, const char *const *usccs, int n, struct profile *out,
+                           bool *found, struct arena *a, struct error *err);
     int64_t (*count_enterprises)(struct store *s);
     int (*list_enterprises)(struct store *s, const struct enterprise_query *q, struct arena *a,
                             struct enterprise_list *out, struct error *err);

@@ -77,6 +77,8 @@ enum stmt_id {
     ST_PUT_YEAR,
     ST_GET_ENT,
     ST_GET_YEARS,
+    ST_GET_ENTS,      /* many by USCC (store_get_enterprises) */
+    ST_GET_YEARS_ANY, /* their years */
     ST_ENT_ID,
     ST_COUNT_ENT,
     ST_SCAN_ENT,
@@ -91,6 +93,7 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_DEL_YEARS] = "DELETE FROM enterprise_year WHERE enterprise_id = $1",
     [ST_GET_YEARS] = "SELECT * FROM enterprise_year WHERE enterprise_id = $1 AND year BETWEEN $2 "
                      "AND $3",
+    [ST_GET_YEARS_ANY] = "SELECT * FROM enterprise_year WHERE enterprise_id = ANY($1::bigint[])",
     [ST_ENT_ID] = "SELECT id FROM enterprise WHERE uscc = $1",
     [ST_COUNT_ENT] = "SELECT count(*) FROM enterprise",
 };
@@ -297,16 +300,19 @@ static void year_put_sql(struct buf *b) {
 }
 
 static int build_sql(struct pg_store *ps) {
-    static const enum stmt_id ids[] = {ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT, ST_PUT_YEAR};
-    struct buf b[4];
-    for (int i = 0; i < 4; i++)
+    static const enum stmt_id ids[] = {ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT, ST_PUT_YEAR,
+                                       ST_GET_ENTS};
+    enum { N_BUILT = sizeof ids / sizeof *ids };
+    struct buf b[N_BUILT];
+    for (int i = 0; i < N_BUILT; i++)
         buf_init(&b[i]);
     ent_put_sql(&b[0]);
     ent_select_sql(&b[1], "WHERE uscc = $1");
     ent_select_sql(&b[2], "ORDER BY id");
     year_put_sql(&b[3]);
+    ent_select_sql(&b[4], "WHERE uscc = ANY($1::text[])");
     bool is_oom = false;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < N_BUILT; i++) {
         is_oom |= b[i].is_oom;
         ps->sql[ids[i]] = buf_detach(&b[i]);
     }
@@ -1060,6 +1066,72 @@ static int pg_get_enterprise(struct store *s, const char *uscc, struct profile *
     return read_years(ps, row, p, err);
 }
 
+/* Many enterprises in two statements (the rows, then their years) instead of two each: a page of
+ * a clause's enterprises is 50 of them. USCCs as stored (letters and digits only). */
+static int pg_get_enterprises(struct store *s, const char *const *usccs, int n, struct profile *out,
+                              bool *found, struct arena *a, struct error *err) {
+    struct pg_store *ps = ps_of(s);
+    int rc = bulk_flush(ps, err);
+    if (rc) return rc;
+    struct buf list;
+    buf_init(&list);
+    buf_putc(&list, '{');
+    for (int i = 0; i < n; i++) {
+        found[i] = false;
+        for (const char *c = usccs[i]; *c; c++)
+            if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
+                  (*c >= 'a' && *c <= 'z'))) {
+                buf_release(&list);
+                return error_set(err, ERR_INVALID, "无效的统一社会信用代码", "not a USCC");
+            }
+        buf_printf(&list, "%s%s", i ? "," : "", usccs[i]);
+    }
+    buf_putc(&list, '}');
+    struct params pa = {0};
+    p_text(&pa, 0, buf_str(&list));
+    PGresult *r = NULL;
+    rc = list.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
+                     : run(ps, ST_GET_ENTS, &pa, &r, err, "get enterprises");
+    buf_release(&list);
+    if (rc) return rc;
+    int64_t *ids = calloc((size_t)(n ? n : 1), sizeof *ids);
+    struct buf id_list;
+    buf_init(&id_list);
+    buf_putc(&id_list, '{');
+    for (int row = 0; ids && row < PQntuples(r); row++) {
+        const char *u = PQgetvalue(r, row, 1 + EC_USCC);
+        for (int i = 0; i < n; i++) {
+            if (found[i] || strcmp(usccs[i], u) != 0) continue;
+            profile_clear(&out[i]);
+            read_enterprise(ps, r, row, &out[i], a);
+            ids[i] = col_int(r, row, 0);
+            found[i] = true;
+            buf_printf(&id_list, "%s%lld", id_list.len > 1 ? "," : "", (long long)ids[i]);
+        }
+    }
+    PQclear(r);
+    r = NULL;
+    buf_putc(&id_list, '}');
+    bool has_ids = id_list.len > 2;
+    if (!ids || id_list.is_oom) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    p_text(&pa, 0, buf_str(&id_list));
+    if (!rc && has_ids) rc = run(ps, ST_GET_YEARS_ANY, &pa, &r, err, "get years");
+    buf_release(&id_list);
+    for (int row = 0; !rc && r && row < PQntuples(r); row++) {
+        int64_t id = col_int(r, row, 0);
+        for (int i = 0; i < n; i++) {
+            if (!found[i] || ids[i] != id) continue;
+            int k = out[i].fiscal_year - 1 - (int)col_int(r, row, 1); /* as read_years */
+            if (k < 0 || k >= PROFILE_HISTORY) continue;
+            for (int c = 0; c < N_YEAR; c++)
+                set_opt(&out[i].hist[k][store_year_fields[c]], r, row, c + 2);
+        }
+    }
+    PQclear(r);
+    free(ids);
+    return rc;
+}
+
 static int64_t count_of(struct pg_store *ps, enum stmt_id id) {
     if (bulk_flush(ps, NULL)) return ERR_DB;
     PGresult *r;
@@ -1377,6 +1449,7 @@ static const struct store_ops pg_ops = {
     .rollback = pg_rollback,
     .put_enterprise = pg_put_enterprise,
     .get_enterprise = pg_get_enterprise,
+    .get_enterprises = pg_get_enterprises,
     .count_enterprises = pg_count_enterprises,
     .list_enterprises = pg_list_enterprises,
     .scan_enterprises = pg_scan_enterprises,
