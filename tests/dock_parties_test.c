@@ -347,6 +347,14 @@ static void event_rules(struct http_server *srv, struct cast *c, int32_t today) 
     snprintf(t, sizeof t, "/api/dock/events/%lld/participants", (long long)now);
     CHECK_INT(status_of(srv, &c->inv_a, "POST", t, me), 201);
     REFUSED(srv, &c->inv_a, "POST", t, "{\"name\":\"我（二）\"}", 409, "org_id");
+    /* follow-up intents: a party for its own participant only */
+    snprintf(t, sizeof t, "/api/dock/events/%lld/intents", (long long)now);
+    const char *mine = "{\"from_party\":\"我\",\"to_party\":\"某企业\",\"status\":\"联系\"}";
+    const char *other = "{\"from_party\":\"别人\",\"to_party\":\"某企业\",\"status\":\"联系\"}";
+    CHECK_INT(status_of(srv, &c->inv_a, "POST", t, mine), 201);
+    CHECK_INT(status_of(srv, &c->inv_a, "POST", t, other), 403);
+    CHECK_INT(status_of(srv, &c->inv_b, "POST", t, mine), 403); /* 我 is inv_a's */
+    CHECK_INT(status_of(srv, &c->org, "POST", t, other), 201);
 }
 
 /* A challenge's state after a call (NULL when it failed), checking the status. */

@@ -170,6 +170,53 @@ STORE_TEST(put_get_update_history) {
     remove_temp(t);
 }
 
+/* Many at once (a page of a clause's enterprises) reads what one at a time reads. */
+STORE_TEST(get_many_as_one) {
+    struct store *s = open_temp(t);
+    if (!s) return;
+    char codes[3][19], json[1024];
+    for (int i = 0; i < 2; i++) {
+        make_uscc(codes[i], "370212", 40 + i);
+        snprintf(json, sizeof json,
+                 "{\"uscc\": \"%s\", \"企业名称\": \"青岛批量读取%d有限公司\", \"从业人员\": %d, "
+                 "\"营业收入\": \"%d万元\", \"资质\": \"高新技术企业\", \"fiscal_year\": 2025, "
+                 "\"history\": {\"2024\": {\"营业收入\": \"%d万元\"}, \"2023\": {\"研发费用\": "
+                 "\"%d万元\"}}}",
+                 codes[i], i, 10 + i, 900 + i, 800 + i, 70 + i);
+        CHECK_INT(put_json(s, json, NULL), 0);
+    }
+    make_uscc(codes[2], "370212", 49); /* never stored */
+    const char *ask[] = {codes[1], codes[2], codes[0]};
+    struct profile *many = malloc(3 * sizeof *many), *one = malloc(sizeof *one);
+    bool found[3];
+    struct arena a;
+    arena_init(&a, 4096);
+    struct error err;
+    CHECK_INT(store_get_enterprises(s, ask, 3, many, found, &a, &err), 0);
+    CHECK(found[0] && !found[1] && found[2]);
+    for (int k = 0; k < 3; k += 2) {
+        CHECK_INT(store_get_enterprise(s, ask[k], one, &a, NULL, &err), 0);
+        CHECK_STR(many[k].v[F_NAME].s, one->v[F_NAME].s);
+        CHECK_STR(many[k].v[F_USCC].s, ask[k]);
+        CHECK_INT(many[k].v[F_EMPLOYEES].i, one->v[F_EMPLOYEES].i);
+        CHECK_INT(many[k].v[F_REVENUE].i, one->v[F_REVENUE].i);
+        CHECK_INT(many[k].v[F_QUALIFICATIONS].i, one->v[F_QUALIFICATIONS].i);
+        CHECK_INT(many[k].v[F_SIZE].i, one->v[F_SIZE].i);
+        CHECK_INT(many[k].fiscal_year, 2025);
+        CHECK(many[k].hist[0][F_REVENUE].has && !many[k].hist[1][F_REVENUE].has);
+        CHECK_INT(many[k].hist[0][F_REVENUE].i, one->hist[0][F_REVENUE].i);
+        CHECK_INT(many[k].hist[1][F_RD_EXPENSE].i, one->hist[1][F_RD_EXPENSE].i);
+    }
+    CHECK_INT(many[0].hist[0][F_REVENUE].i, 801 * 1000000LL);
+    CHECK_INT(many[2].hist[1][F_RD_EXPENSE].i, 70 * 1000000LL);
+    CHECK_INT(store_get_enterprises(s, ask, 0, many, found, &a, &err), 0);
+    free(many);
+    free(one);
+    arena_release(&a);
+    store_close(s);
+    remove_temp(t);
+}
+
 /* Twelve enterprises over three districts, two industries, two sizes. */
 static void fill_list_fixture(struct store *s) {
     static const char *const regions[] = {"370212001", "370212", "370202"};

@@ -3,7 +3,8 @@
 -- one a line, a file of clause ids, the session cookie ("duijie_session=…") and its CSRF token
 -- (the demo administrator's: matching needs a signed-in role, docs/AUTH.md). Per 10 requests: 4 searches, 3 "my matches" of an
 -- enterprise, 2 rule previews (POST, evaluated on the index), 1 page of a clause's enterprises.
--- done() prints one line "SCALE_JSON {...}" with the figures the script puts in scale.json.
+-- An optional fifth argument names one kind only (search, matches, preview, clause: scripts/scale/
+-- cost.sh measures each alone). done() prints one line "SCALE_JSON {...}" with the figures the script puts in scale.json.
 local usccs, clauses = {}, {}
 local queries = {"高新技术企业", "研发费用", "专精特新", "贷款贴息", "人才", "首台套",
                  "技术改造", "知识产权", "小微企业", "算力券"}
@@ -14,6 +15,7 @@ local rules = {
     '{"rule":"资质 包含 \\"专精特新中小企业\\" 且 成立年限 >= 3"}',
 }
 local n = 0
+local only = nil -- the kind to send alone, or nil: the mix
 local headers = {}
 
 local function read_lines(path, into)
@@ -30,12 +32,13 @@ function init(args)
     read_lines(args[1], usccs)
     read_lines(args[2], clauses)
     headers = {["Cookie"] = args[3], ["X-CSRF-Token"] = args[4]}
+    only = ({search = 0, matches = 4, preview = 7, clause = 9})[args[5] or ""]
     n = math.random(0, 9)
 end
 
 function request()
     n = n + 1
-    local k = n % 10
+    local k = only or n % 10
     if k < 4 then
         return wrk.format("GET", "/api/search?q=" .. escape(queries[math.random(#queries)]),
                           headers)

@@ -19,10 +19,14 @@
  * PostgreSQL "changes" says whether other replicas' writes are heard ("listening"); while they are
  * not ("reconnecting"), and after they are again until the index has reloaded ("reloading"), the
  * answer is 503 "degraded", so a load balancer can route around it; "notices" counts what the
- * server did with them (notice.c: rows applied, full reloads). With
+ * server did with them (notice.c: rows applied, full reloads) and how fresh it is ("freshness": per
+ * kind of change, when the newest applied one was written on the primary and applied here, ms;
+ * ?notices=recent adds the last 256 applications). With
  * a read replica, "read_store" gives its state and lag (replica.c). */
 static void health(struct http_request *req, struct http_response *res) {
     json_t *o = json_object();
+    const char *nq = http_query(req, "notices");
+    bool with_recent = nq && strcmp(nq, "recent") == 0;
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "version", json_string(HTTP_VERSION));
     if (req->server->pool.n) {
@@ -42,13 +46,13 @@ static void health(struct http_request *req, struct http_response *res) {
             /* heard again, but what changed meanwhile is not in the index until it reloads */
             json_object_set_new(o, "status", json_string("degraded"));
             json_object_set_new(o, "changes", json_string("reloading"));
-            json_object_set_new(o, "notices", notice_health(req->server));
+            json_object_set_new(o, "notices", notice_health(req->server, with_recent));
             http_reply_json(res, 503, o);
             return;
         }
         if (req->server->watch) {
             json_object_set_new(o, "changes", json_string("listening"));
-            json_object_set_new(o, "notices", notice_health(req->server));
+            json_object_set_new(o, "notices", notice_health(req->server, with_recent));
         }
         if (req->server->read_pool.n) {
             /* the streaming replica: its lag; while it fails reads go to the primary */

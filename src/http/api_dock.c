@@ -89,6 +89,14 @@ int dock_fail(struct http_response *res, const struct error *err) {
     return -1;
 }
 
+int64_t dock_count(struct store *st, const char *sql, int64_t id) {
+    struct store_val a = store_val_int(id);
+    int64_t n = 0;
+    struct error err;
+    store_sql_int(st, sql, &a, 1, 0, &n, &err);
+    return n;
+}
+
 int dock_profile_from_store(void *ctx, const char *uscc, struct profile *p, struct arena *a) {
     struct error err;
     profile_clear(p);

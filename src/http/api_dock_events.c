@@ -92,36 +92,28 @@ static struct store *participant_store(struct http_request *req, struct http_res
     return is_found ? st : NULL;
 }
 
-static int64_t count_of(struct store *st, const char *sql, int64_t id) {
-    struct store_val a = store_val_int(id);
-    int64_t n = 0;
-    struct error err;
-    store_sql_int(st, sql, &a, 1, 0, &n, &err);
-    return n;
-}
-
 static void event_counts(struct store *st, json_t *ev, int64_t id) {
-    json_object_set_new(
-        ev, "participants",
-        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", id)));
+    json_object_set_new(ev, "participants",
+                        json_integer(dock_count(
+                            st, "SELECT COUNT(*) FROM dock_participant WHERE event_id = ?", id)));
     json_object_set_new(ev, "checked_in",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_participant WHERE"
-                                              " event_id = ? AND checked_in_at IS NOT NULL",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_participant WHERE"
+                                                " event_id = ? AND checked_in_at IS NOT NULL",
+                                                id)));
     json_object_set_new(ev, "requests_accepted",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_request WHERE event_id ="
-                                              " ? AND status = '已接受'",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_request WHERE event_id ="
+                                                " ? AND status = '已接受'",
+                                                id)));
     json_object_set_new(
         ev, "meetings",
-        json_integer(count_of(st, "SELECT COUNT(*) FROM dock_meeting WHERE event_id = ?", id)));
+        json_integer(dock_count(st, "SELECT COUNT(*) FROM dock_meeting WHERE event_id = ?", id)));
     json_object_set_new(ev, "no_shows",
-                        json_integer(count_of(st,
-                                              "SELECT COUNT(*) FROM dock_meeting WHERE event_id ="
-                                              " ? AND no_show = 1",
-                                              id)));
+                        json_integer(dock_count(st,
+                                                "SELECT COUNT(*) FROM dock_meeting WHERE event_id ="
+                                                " ? AND no_show = 1",
+                                                id)));
 }
 
 static void events_list(struct http_request *req, struct http_response *res) {
@@ -630,7 +622,8 @@ static void agenda_get(struct http_request *req, struct http_response *res) {
 }
 
 /* POST /api/dock/events/{id}/intents {from_party, to_party, status, about, outcome, amount_fen,
- * date}: a follow-up intent after the event (organisers, or a participant for itself). */
+ * date}: a follow-up intent after the event (organisers, or a party for one of its own
+ * participants: from_party names it, 403 otherwise). */
 static void intent_new(struct http_request *req, struct http_response *res) {
     int64_t id;
     struct store *st = event_store(req, res, &id);
@@ -642,13 +635,30 @@ static void intent_new(struct http_request *req, struct http_response *res) {
     }
     json_t *in = http_body_json(req, res);
     if (!in) return;
+    struct error err;
+    error_clear(&err);
+    if (!is_organiser(who)) { /* from one of its own participants in this event only */
+        const char *from = json_string_value(json_object_get(in, "from_party"));
+        json_t *ps = NULL, *p;
+        size_t i;
+        bool is_mine = false;
+        if (from && !dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &ps, &err))
+            json_array_foreach(ps, i, p) {
+                const char *name = json_string_value(json_object_get(p, "name"));
+                if (name && strcmp(name, from) == 0 && owns(who, p)) is_mine = true;
+            }
+        json_decref(ps);
+        if (!is_mine) {
+            json_decref(in);
+            dock_forbidden(res);
+            return;
+        }
+    }
     json_object_set_new(in, "event_id", json_integer(id));
     if (!json_object_get(in, "date")) {
         char d[16];
         json_object_set_new(in, "date", json_string(date_format(date_today(), d, sizeof d)));
     }
-    struct error err;
-    error_clear(&err);
     int64_t iid = 0;
     json_t *row = NULL;
     int rc = dock_put(st, "intent", in, &iid, &err);

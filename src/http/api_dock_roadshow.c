@@ -34,14 +34,6 @@ static void reply_fail(struct http_response *res, int rc, const struct error *er
     http_reply_err(res, rc == ERR_INVALID ? 422 : 0, err);
 }
 
-static int64_t count_of(struct store *st, const char *sql, int64_t id) {
-    struct store_val a = store_val_int(id);
-    int64_t n = 0;
-    struct error err;
-    store_sql_int(st, sql, &a, 1, 0, &n, &err);
-    return n;
-}
-
 /* GET /api/dock/roadshows: every roadshow with its counts; an investor also sees whether it is
  * registered. */
 static void roadshows_list(struct http_request *req, struct http_response *res) {
@@ -58,11 +50,11 @@ static void roadshows_list(struct http_request *req, struct http_response *res) 
     json_array_foreach(list, i, rs) {
         int64_t id = json_integer_value(json_object_get(rs, "id"));
         int64_t n_reg =
-            count_of(st, "SELECT COUNT(*) FROM dock_roadshow_investor WHERE roadshow_id = ?", id);
+            dock_count(st, "SELECT COUNT(*) FROM dock_roadshow_investor WHERE roadshow_id = ?", id);
         json_object_set_new(
             rs, "firms",
-            json_integer(
-                count_of(st, "SELECT COUNT(*) FROM dock_roadshow_firm WHERE roadshow_id = ?", id)));
+            json_integer(dock_count(
+                st, "SELECT COUNT(*) FROM dock_roadshow_firm WHERE roadshow_id = ?", id)));
         json_object_set_new(rs, "registered", json_integer(n_reg));
         json_t *cap = json_object_get(rs, "capacity");
         json_object_set_new(rs, "seats_left",
@@ -326,6 +318,13 @@ static void registration_checkin(struct http_request *req, struct http_response 
     http_reply_json(res, 200, row);
 }
 
+/* load for an organiser's list, with ?format= (http_query_format's) in *fmt. */
+static int organiser_load(struct http_request *req, struct http_response *res, int *fmt,
+                          struct store **st, int64_t *id, json_t **in, json_t **rep) {
+    if (dock_need_organiser(req, res) || (*fmt = http_query_format(req, res)) == -2) return -1;
+    return load(req, res, st, id, in, rep);
+}
+
 static const struct export_column lineup_cols[] = {
     {"order", "出场顺序", EXPORT_INT},
     {"start", "开始", EXPORT_TEXT},
@@ -340,13 +339,11 @@ static const struct export_column lineup_cols[] = {
 
 /* GET /api/dock/roadshows/{id}/lineup?format=csv|xlsx (organisers): the programme as a sheet. */
 static void lineup_export(struct http_request *req, struct http_response *res) {
-    if (dock_need_organiser(req, res)) return;
-    int fmt = http_query_format(req, res);
-    if (fmt == -2) return;
+    int fmt;
     struct store *st;
     int64_t id;
     json_t *in, *rep;
-    if (load(req, res, &st, &id, &in, &rep)) return;
+    if (organiser_load(req, res, &fmt, &st, &id, &in, &rep)) return;
     json_decref(in);
     if (fmt < 0) {
         json_object_del(rep, "funnel");
@@ -370,13 +367,11 @@ static const struct export_column registration_cols[] = {
 /* GET /api/dock/roadshows/{id}/registrations[?format=csv|xlsx] (organisers): the registrations
  * with the firms each asked for by name, check-in, the follow-ups recorded, and seats left. */
 static void registrations_list(struct http_request *req, struct http_response *res) {
-    if (dock_need_organiser(req, res)) return;
-    int fmt = http_query_format(req, res);
-    if (fmt == -2) return;
+    int fmt;
     struct store *st;
     int64_t id;
     json_t *in, *rep;
-    if (load(req, res, &st, &id, &in, &rep)) return;
+    if (organiser_load(req, res, &fmt, &st, &id, &in, &rep)) return;
     json_decref(rep);
     json_t *regs = json_object_get(in, "registrations"), *firms = json_object_get(in, "firms");
     json_t *r, *f, *x;

@@ -197,6 +197,33 @@ void http_match_invalidate(void) {
     pthread_mutex_unlock(&state.mu);
 }
 
+int http_match_reload_catalog(const struct http_server *srv, struct store *s, struct error *err) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_loading) /* it may have read the clauses before the change */
+        pthread_cond_wait(&state.loaded, &state.mu);
+    int32_t today = state.today;
+    bool is_loaded = state.ix && state.server == srv;
+    pthread_mutex_unlock(&state.mu);
+    if (!is_loaded) return 0;
+    struct catalog_ref *cr = calloc(1, sizeof *cr); /* read outside the lock: requests go on */
+    if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    atomic_init(&cr->refs, 1);
+    int rc = match_catalog_load(s, today, &cr->cat, err);
+    if (rc) {
+        free(cr);
+        return rc;
+    }
+    pthread_mutex_lock(&state.mu);
+    bool is_current = state.ix && state.server == srv && state.today == today;
+    if (is_current) {
+        catalog_release(state.cat);
+        state.cat = cr;
+    }
+    pthread_mutex_unlock(&state.mu);
+    if (!is_current) catalog_release(cr); /* a new day or server: its own load brings them */
+    return is_current ? 1 : 0;
+}
+
 /* The current generation and catalog (references the caller gives back), or NULL with res set. */
 static struct index_gen *acquire(struct http_request *req, struct http_response *res,
                                  struct catalog_ref **cat) {
@@ -314,17 +341,14 @@ static void preview(struct http_request *req, struct http_response *res) {
 
 /* One enterprise of a clause's list; with its award (exact fen, from the stored profile) when the
  * clause has an award line. */
-static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row,
-                        const struct rule_award *award, struct arena *a) {
-    char uscc[32];
-    index_row_uscc(g, row, uscc, sizeof uscc);
+/* One row of a page; p: the enterprise as stored (NULL when it could not be read). */
+static json_t *row_json(const struct index_gen *g, uint32_t row, const char *uscc,
+                        struct profile *p, const struct rule_award *award) {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(index_row_id(g, row)));
     json_object_set_new(o, "uscc", json_string(uscc));
     struct value v;
-    struct profile *p = malloc(sizeof *p);
-    struct error err;
-    if (p && store_get_enterprise(s, uscc, p, a, NULL, &err) == 0) {
+    if (p) {
         if (p->v[F_NAME].has) json_object_set_new(o, "name", json_string(p->v[F_NAME].s));
         int64_t fen;
         char buf[64];
@@ -334,7 +358,6 @@ static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row
             json_object_set_new(o, "award", json_string(money_format(fen, buf, sizeof buf)));
         }
     }
-    free(p);
     index_row_value(g, row, F_REGION, &v);
     if (v.has) json_object_set_new(o, "region", json_string(region_at((int)v.i)->name));
     index_row_value(g, row, F_SIZE, &v);
@@ -342,13 +365,20 @@ static json_t *row_json(struct store *s, const struct index_gen *g, uint32_t row
     return o;
 }
 
-/* The rows of one page out of a list of bitmaps taken in order (nearly: one per condition). */
+#define PAGE_READ 256 /* enterprises read from the store in one go (store_get_enterprises) */
+
+/* The rows of one page out of a list of bitmaps taken in order (nearly: one per condition); the
+ * enterprises are read PAGE_READ at a time (two statements on PostgreSQL, not two per row). */
 static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bitmap_t **sets,
                          const struct rule_cond **conds, int n_sets, uint64_t offset,
                          uint64_t limit, const struct rule_award *award, struct arena *a) {
     json_t *list = json_array();
     uint32_t *rows = malloc((limit ? limit : 1) * sizeof *rows);
-    for (int k = 0; rows && k < n_sets && limit > 0; k++) {
+    struct profile *ps = malloc(PAGE_READ * sizeof *ps);
+    char(*usccs)[32] = malloc(PAGE_READ * sizeof *usccs);
+    const char *names[PAGE_READ];
+    bool found[PAGE_READ];
+    for (int k = 0; rows && ps && usccs && k < n_sets && limit > 0; k++) {
         uint64_t n = roaring_bitmap_get_cardinality(sets[k]);
         if (offset >= n) {
             offset -= n;
@@ -356,20 +386,32 @@ static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bit
         }
         uint64_t take = n - offset < limit ? n - offset : limit;
         roaring_bitmap_range_uint32_array(sets[k], (size_t)offset, (size_t)take, rows);
-        for (uint64_t i = 0; i < take; i++) {
-            json_t *o = row_json(s, g, rows[i], award, a);
-            if (conds && conds[k]) {
-                struct buf b;
-                buf_init(&b);
-                rules_format_cond(conds[k], &b);
-                json_object_set_new(o, "failing", json_string(buf_str(&b)));
-                buf_release(&b);
+        struct buf failing;
+        buf_init(&failing);
+        if (conds && conds[k]) rules_format_cond(conds[k], &failing);
+        for (uint64_t i0 = 0; i0 < take; i0 += PAGE_READ) {
+            int m = take - i0 < PAGE_READ ? (int)(take - i0) : PAGE_READ;
+            for (int j = 0; j < m; j++) {
+                index_row_uscc(g, rows[i0 + (uint64_t)j], usccs[j], sizeof usccs[j]);
+                names[j] = usccs[j];
             }
-            json_array_append_new(list, o);
+            struct error err;
+            if (store_get_enterprises(s, names, m, ps, found, a, &err) != 0)
+                memset(found, 0, sizeof found); /* the rows without name and amount */
+            for (int j = 0; j < m; j++) {
+                json_t *o =
+                    row_json(g, rows[i0 + (uint64_t)j], usccs[j], found[j] ? &ps[j] : NULL, award);
+                if (conds && conds[k])
+                    json_object_set_new(o, "failing", json_string(buf_str(&failing)));
+                json_array_append_new(list, o);
+            }
         }
+        buf_release(&failing);
         offset = 0;
         limit -= take;
     }
+    free(usccs);
+    free(ps);
     free(rows);
     return list;
 }

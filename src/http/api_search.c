@@ -1,11 +1,12 @@
 /* Owns GET /api/search: policy full-text search (政策搜索) over the store's published and expired
  * clauses. The index is built with src/search from the server's store on first use and rebuilt
  * when the clause count changes, a clause is published (http_search_invalidate) or another replica
- * writes (checked at most once a second); a rebuilt index is published as a new generation, so
- * searches never wait on a rebuild's readers. With uscc= the hits are split by that enterprise's
- * matching result (search_split_by_fit, shared with `duijie search --enterprise`). Tokenising,
- * ranking, snippets and the JSON of the results belong to src/search; this file only reads the
- * request and loads the store. */
+ * writes (checked at most once a second; with PostgreSQL change notices notice.c rebuilds it,
+ * http_search_rebuild); a new generation is built outside the lock, one at a time, and published
+ * while searches go on reading the current one, so a search never waits for a rebuild. With uscc=
+ * the hits are split by that enterprise's matching result (search_split_by_fit, shared with `duijie
+ * search --enterprise`). Tokenising, ranking, snippets and the JSON of the results belong to
+ * src/search; this file only reads the request and loads the store. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +22,8 @@
 #define RECHECK_SECONDS 1
 
 static struct {
-    pthread_mutex_t mu; /* checking and rebuilding */
+    pthread_mutex_t mu;   /* the fields below (not the engine's generations) */
+    pthread_cond_t built; /* a build finished */
     struct search_lexicon *lex;
     struct search_engine *engine;
     const struct http_server *server;
@@ -29,32 +31,29 @@ static struct {
     int64_t n_clauses;
     uint64_t watch_version;
     time_t checked;
-    bool is_loaded, is_stale;
-} state = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    uint64_t asked;     /* invalidations so far */
+    uint64_t built_for; /* `asked` when the current generation started to build */
+    uint64_t builds;    /* generations published */
+    bool is_loaded, is_building;
+} state = {.mu = PTHREAD_MUTEX_INITIALIZER, .built = PTHREAD_COND_INITIALIZER};
 
 void http_search_invalidate(void) {
     pthread_mutex_lock(&state.mu);
-    state.is_stale = true;
+    state.asked++;
     pthread_mutex_unlock(&state.mu);
 }
 
-/* With state.mu held: builds the index when it is missing or stale. */
-static int refresh_locked(struct http_request *req, struct store *s, struct error *err) {
-    const struct http_server *srv = http_request_server(req);
-    const char *db = srv->db ? srv->db : "";
-    time_t now = time(NULL);
-    uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
-    /* with change notices, notice.c calls http_search_invalidate for clause and policy writes (an
-     * enterprise's does not concern this index) */
-    bool is_same = state.is_loaded && state.server == srv && strcmp(state.db, db) == 0 &&
-                   (srv->watch || state.watch_version >= wv);
-    if (is_same && !state.is_stale && now - state.checked < RECHECK_SECONDS) return 0;
-    int64_t n_c = store_count_clauses(s);
-    state.checked = now;
-    if (is_same && !state.is_stale && n_c == state.n_clauses) return 0;
+/* With state.mu held and no build under way: reads every document from s and publishes a new
+ * generation, outside the lock (state.is_building meanwhile, one build at a time: searches go on
+ * reading the current generation and never wait for it). */
+static int build_locked(const struct http_server *srv, struct store *s, int64_t n_c, uint64_t wv,
+                        struct error *err) {
     int rc = 0;
     if (!state.lex && (rc = search_lexicon_new(&state.lex, err))) return rc;
     if (!state.engine && (rc = search_engine_new(&state.engine, err))) return rc;
+    state.is_building = true;
+    uint64_t asked = state.asked;
+    pthread_mutex_unlock(&state.mu);
     struct search_doc_list docs;
     search_doc_list_init(&docs);
     struct search_index *idx = NULL;
@@ -63,15 +62,61 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     if (!rc) rc = library_search_docs(s, &docs, err);    /* documents (src/library) */
     if (!rc) rc = search_index_build(state.lex, docs.docs, docs.n_docs, &idx, err);
     search_doc_list_release(&docs);
+    if (!rc) search_engine_publish(state.engine, idx); /* waits for the old one's readers only */
+    pthread_mutex_lock(&state.mu);
+    state.is_building = false;
+    pthread_cond_broadcast(&state.built);
     if (rc) return rc;
-    search_engine_publish(state.engine, idx);
+    const char *db = srv->db ? srv->db : "";
+    bool is_same = state.is_loaded && state.server == srv && strcmp(state.db, db) == 0;
+    if (wv > state.watch_version || !is_same) state.watch_version = wv;
     state.server = srv;
     snprintf(state.db, sizeof state.db, "%s", db);
     state.n_clauses = n_c;
-    if (wv > state.watch_version || !is_same) state.watch_version = wv;
+    state.built_for = asked;
+    state.builds++;
     state.is_loaded = true;
-    state.is_stale = false;
     return 0;
+}
+
+/* With state.mu held: builds the index when it is missing or stale; while another request builds
+ * one, answers from the current generation (a request with none waits for it). */
+static int refresh_locked(struct http_request *req, struct store *s, struct error *err) {
+    const struct http_server *srv = http_request_server(req);
+    const char *db = srv->db ? srv->db : "";
+    time_t now = time(NULL);
+    uint64_t wv = http_watch_version(req); /* what the store read below reflects (replica.c) */
+    /* with change notices, notice.c rebuilds for clause, policy, document and FAQ writes (an
+     * enterprise's does not concern this index) */
+    bool is_same = state.is_loaded && state.server == srv && strcmp(state.db, db) == 0 &&
+                   (srv->watch || state.watch_version >= wv);
+    bool is_stale = state.asked != state.built_for;
+    if (is_same && !is_stale && (srv->watch || now - state.checked < RECHECK_SECONDS)) return 0;
+    if (state.is_building) {
+        if (state.is_loaded && state.server == srv) return 0;
+        while (state.is_building)
+            pthread_cond_wait(&state.built, &state.mu);
+        return state.is_loaded
+                   ? 0
+                   : error_set(err, ERR_DB, "搜索索引加载失败", "the search index could not load");
+    }
+    int64_t n_c = store_count_clauses(s);
+    state.checked = now;
+    if (is_same && !is_stale && n_c == state.n_clauses) return 0;
+    return build_locked(srv, s, n_c, wv, err);
+}
+
+int http_search_rebuild(const struct http_server *srv, struct store *s, struct error *err) {
+    pthread_mutex_lock(&state.mu);
+    while (state.is_building) /* it may have read the documents before the change */
+        pthread_cond_wait(&state.built, &state.mu);
+    int rc = 0;
+    if (state.is_loaded && state.server == srv) {
+        rc = build_locked(srv, s, store_count_clauses(s), state.watch_version, err);
+        if (!rc) rc = 1;
+    }
+    pthread_mutex_unlock(&state.mu);
+    return rc;
 }
 
 /* Adds "key=value" to the filter when the query argument is present and not empty. */

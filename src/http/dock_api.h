@@ -28,6 +28,8 @@ int dock_param_id(struct http_request *req, const char *name, int64_t *out,
 int dock_today(struct http_request *req, int32_t *today, struct http_response *res);
 /* Replies with err (status from its code) and returns -1. */
 int dock_fail(struct http_response *res, const struct error *err);
+/* The integer of a one-parameter query (a COUNT), 0 when it fails. */
+int64_t dock_count(struct store *st, const char *sql, int64_t id);
 /* Enterprise profiles from the request's store for the dock *_with functions. */
 int dock_profile_from_store(void *ctx, const char *uscc, struct profile *p, struct arena *a);
 

@@ -142,15 +142,19 @@ uint64_t http_watch_version(const struct http_request *req);
 
 /* Change notices (notice.c): a thread applying the watch's payloads to the index and catalog;
  * started with the server when it has a watch. notice_is_stale: changes went unheard and the full
- * reload is not done yet. notice_health: the "notices" object of GET /api/health. */
+ * reload is not done yet. notice_health: the "notices" object of GET /api/health (with_recent: and
+ * the last applications, GET /api/health?notices=recent). */
 int notice_start(struct http_server *s, struct error *err);
 void notice_stop(struct http_server *s);
 bool notice_is_stale(const struct http_server *s);
-json_t *notice_health(const struct http_server *s);
+json_t *notice_health(const struct http_server *s, bool with_recent);
 
 /* Marks the match endpoints' published clauses stale (a status changed without the clause count
  * changing): the next match request reloads them. api_match.c. */
 void http_match_invalidate(void);
+/* notice.c: reloads the published clauses from s (the primary) now and swaps them in, when the
+ * index is loaded for srv (1; 0 when nothing is loaded yet); requests go on meanwhile. */
+int http_match_reload_catalog(const struct http_server *srv, struct store *s, struct error *err);
 /* An enterprise this server has just written (id, profile as stored): the match index takes it at
  * once (index_update), so the server's next match answers reflect the write. api_match.c. */
 struct profile;
@@ -171,5 +175,8 @@ struct index_gen *http_match_acquire(struct http_request *req, struct http_respo
 void http_match_release(struct index_gen *g, void *token);
 /* The same for the search index (a published clause is searchable at once). api_search.c. */
 void http_search_invalidate(void);
+/* notice.c: rebuilds the search index from s (the primary) now, when one is loaded for srv (1;
+ * 0 when none is: the first search loads it); searches go on meanwhile. api_search.c. */
+int http_search_rebuild(const struct http_server *srv, struct store *s, struct error *err);
 
 #endif

@@ -26,6 +26,8 @@ int store_open(const char *uri, struct store **out, struct error *err) {
     }
     if (rc) return rc;
     rc = store_modules_migrate(*out, err);
+    /* the change notices of the module tables that feed the search index (store_pg.c) */
+    if (!rc && (*out)->kind == STORE_POSTGRES) rc = store_pg_triggers(*out, err);
     if (rc) {
         store_close(*out);
         *out = NULL;
@@ -105,6 +107,21 @@ int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, s
     struct uscc_result r; /* look up the code as stored: full-width, lower case, spaces folded */
     uscc_check(uscc, strlen(uscc), &r);
     return s->ops->get_enterprise(s, r.code, p, a, id, err);
+}
+
+int store_get_enterprises(struct store *s, const char *const *usccs, int n, struct profile *out,
+                          bool *found, struct arena *a, struct error *err) {
+    if (s->ops->get_enterprises) return s->ops->get_enterprises(s, usccs, n, out, found, a, err);
+    for (int i = 0; i < n; i++) {
+        struct error e;
+        int rc = s->ops->get_enterprise(s, usccs[i], &out[i], a, NULL, &e);
+        found[i] = rc == 0;
+        if (rc && rc != ERR_NOTFOUND) {
+            *err = e;
+            return rc;
+        }
+    }
+    return 0;
 }
 
 int64_t store_count_enterprises(struct store *s) {

@@ -53,6 +53,11 @@ int store_put_enterprise(struct store *s, const struct profile *p, int64_t *id, 
  * (they depend on the date). ERR_NOTFOUND when absent. */
 int store_get_enterprise(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                          int64_t *id, struct error *err);
+/* Loads n enterprises by USCC as stored (index_row_uscc's; not normalised) into out[0..n),
+ * found[i] saying whether usccs[i] exists; text copied into a. On PostgreSQL two statements for
+ * all of them (a page of a list), elsewhere one get each. */
+int store_get_enterprises(struct store *s, const char *const *usccs, int n, struct profile *out,
+                          bool *found, struct arena *a, struct error *err);
 int64_t store_count_enterprises(struct store *s);
 
 struct enterprise_query {

@@ -17,6 +17,9 @@ struct store_ops {
     int (*put_enterprise)(struct store *s, const struct profile *p, int64_t *id, struct error *err);
     int (*get_enterprise)(struct store *s, const char *uscc, struct profile *p, struct arena *a,
                           int64_t *id, struct error *err);
+    /* optional (NULL: store.c calls get_enterprise for each) */
+    int (*get_enterprises)(struct store *s, const char *const *usccs, int n, struct profile *out,
+                           bool *found, struct arena *a, struct error *err);
     int64_t (*count_enterprises)(struct store *s);
     int (*list_enterprises)(struct store *s, const struct enterprise_query *q, struct arena *a,
                             struct enterprise_list *out, struct error *err);
@@ -58,6 +61,10 @@ void store_sql_release(struct store *s);
 
 /* The NOTIFY channel of store_pg.c's triggers, which store_pg_watch.c LISTENs on. */
 #define STORE_PG_CHANNEL "duijie_change"
+/* store_pg.c: (re)creates the change-notice triggers of the module tables that exist now (and the
+ * core tables' when older), under the migration lock; nothing on a standby. Called by store_open
+ * after store_modules_migrate. */
+int store_pg_triggers(struct store *s, struct error *err);
 int store_pg_watch_new(const char *uri, struct store_watch **out, struct error *err);
 
 #endif

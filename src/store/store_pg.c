@@ -77,6 +77,8 @@ enum stmt_id {
     ST_PUT_YEAR,
     ST_GET_ENT,
     ST_GET_YEARS,
+    ST_GET_ENTS,      /* many by USCC (store_get_enterprises) */
+    ST_GET_YEARS_ANY, /* their years */
     ST_ENT_ID,
     ST_COUNT_ENT,
     ST_SCAN_ENT,
@@ -91,6 +93,7 @@ static const char *const fixed_sql[ST_COUNT] = {
     [ST_DEL_YEARS] = "DELETE FROM enterprise_year WHERE enterprise_id = $1",
     [ST_GET_YEARS] = "SELECT * FROM enterprise_year WHERE enterprise_id = $1 AND year BETWEEN $2 "
                      "AND $3",
+    [ST_GET_YEARS_ANY] = "SELECT * FROM enterprise_year WHERE enterprise_id = ANY($1::bigint[])",
     [ST_ENT_ID] = "SELECT id FROM enterprise WHERE uscc = $1",
     [ST_COUNT_ENT] = "SELECT count(*) FROM enterprise",
 };
@@ -297,16 +300,19 @@ static void year_put_sql(struct buf *b) {
 }
 
 static int build_sql(struct pg_store *ps) {
-    static const enum stmt_id ids[] = {ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT, ST_PUT_YEAR};
-    struct buf b[4];
-    for (int i = 0; i < 4; i++)
+    static const enum stmt_id ids[] = {ST_PUT_ENT, ST_GET_ENT, ST_SCAN_ENT, ST_PUT_YEAR,
+                                       ST_GET_ENTS};
+    enum { N_BUILT = sizeof ids / sizeof *ids };
+    struct buf b[N_BUILT];
+    for (int i = 0; i < N_BUILT; i++)
         buf_init(&b[i]);
     ent_put_sql(&b[0]);
     ent_select_sql(&b[1], "WHERE uscc = $1");
     ent_select_sql(&b[2], "ORDER BY id");
     year_put_sql(&b[3]);
+    ent_select_sql(&b[4], "WHERE uscc = ANY($1::text[])");
     bool is_oom = false;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < N_BUILT; i++) {
         is_oom |= b[i].is_oom;
         ps->sql[ids[i]] = buf_detach(&b[i]);
     }
@@ -340,29 +346,40 @@ static int read_version(struct pg_store *ps, struct error *err) {
     return rc;
 }
 
-/* The tables whose writes other replicas must hear of (their in-memory index and catalog):
- * enterprise, policy, clause. The notices other replicas hear (store_pg_watch.c LISTENs; PostgreSQL
- * delivers them at commit and folds equal ones within a transaction). Payloads, read by the server
- * (src/http/notice.c): "policy", "clause"            a statement wrote that table (the catalog:
- * small, reloaded); "enterprise put U1 U2 …"      these USCCs were inserted or updated (at most
- * NOTICE_ROWS); "enterprise del U1 U2 …"      these were deleted; "enterprise all" more rows than
- * that (a bulk import), or a TRUNCATE. The enterprise triggers read the statement's transition
- * table, at most NOTICE_ROWS + 1 rows of it. Not a schema version of its own, since SQLite has no
- * such thing; (re)created, when any is missing, under the migration lock. */
+/* The tables whose writes other replicas must hear of (their in-memory index, catalog and search
+ * index): enterprise, policy, clause, and the module tables that feed the search index
+ * (library_doc: src/library's documents; ticket_faq: src/ticket's FAQ entries). The notices other
+ * replicas hear (store_pg_watch.c LISTENs; PostgreSQL delivers them at commit). Every payload
+ * starts with the primary's clock when the trigger ran, in milliseconds since 1970 (the writing
+ * statement's end, just before its commit), so a server can say how long after the write it applied
+ * it (GET /api/health "notices"). Payloads, read by the server (src/http/notice.c), "MS " followed
+ * by: "policy", "clause"            a statement wrote that table (the catalog: small, reloaded);
+ *   "library_doc", "ticket_faq"   a statement wrote that table (the search index is rebuilt);
+ *   "enterprise put U1 U2 …"      these USCCs were inserted or updated (at most NOTICE_ROWS);
+ *   "enterprise del U1 U2 …"      these were deleted;
+ *   "enterprise all"              more rows than that (a bulk import), or a TRUNCATE.
+ * The enterprise triggers read the statement's transition table, at most NOTICE_ROWS + 1 rows of
+ * it. Not a schema version of its own, since SQLite has no such thing; (re)created, when any is
+ * missing or of an older version (no clock in its payload), under the migration lock: the core
+ * tables' by store_pg_open, the module tables' by store_open once their tables exist
+ * (store_pg_triggers). */
 #define NOTICE_ROWS "200" /* the most USCCs a notice names (18 bytes each; 8000 at most) */
+#define NOTICE_CLOCK "floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text || ' ' || "
 static const char notify_functions_sql[] =
     "CREATE OR REPLACE FUNCTION duijie_notify() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
-    "PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE WHEN TG_TABLE_NAME = "
-    "'enterprise' THEN ' all' ELSE '' END); RETURN NULL; END$$;"
+    "PERFORM pg_notify('" STORE_PG_CHANNEL "', " NOTICE_CLOCK "TG_TABLE_NAME || CASE WHEN "
+    "TG_TABLE_NAME = 'enterprise' THEN ' all' ELSE '' END); RETURN NULL; END$$;"
     "CREATE OR REPLACE FUNCTION duijie_notify_rows() RETURNS trigger LANGUAGE plpgsql AS $$"
     "DECLARE n bigint; list text; BEGIN "
     "IF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT "
     "uscc FROM duijie_old LIMIT " NOTICE_ROWS " + 1) t; "
     "ELSE SELECT count(*), string_agg(uscc, ' ') INTO n, list FROM (SELECT uscc FROM duijie_new "
     "LIMIT " NOTICE_ROWS " + 1) t; END IF; "
-    "IF n > " NOTICE_ROWS " THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || "
-    "' all'); ELSIF n > 0 THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', TG_TABLE_NAME || CASE "
-    "TG_OP WHEN 'DELETE' THEN ' del ' ELSE ' put ' END || list); END IF; RETURN NULL; END$$;";
+    "IF n > " NOTICE_ROWS " THEN PERFORM pg_notify('" STORE_PG_CHANNEL "', " NOTICE_CLOCK
+    "TG_TABLE_NAME || ' all'); ELSIF n > 0 THEN PERFORM pg_notify('" STORE_PG_CHANNEL
+    "', " NOTICE_CLOCK
+    "TG_TABLE_NAME || CASE TG_OP WHEN 'DELETE' THEN ' del ' ELSE ' put ' END || list); END IF; "
+    "RETURN NULL; END$$;";
 
 static const char *const notify_triggers_sql[] = {
     "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
@@ -380,25 +397,60 @@ static const char *const notify_triggers_sql[] = {
     "AS duijie_old FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify_rows()",
 };
 
+/* Module tables the search index reads (their modules create them after store_pg_open). */
+static const char *const notify_module_tables[] = {"library_doc", "ticket_faq"};
+#define N_NOTIFY_MODULE_TABLES (sizeof notify_module_tables / sizeof *notify_module_tables)
+
+/* Creates the triggers (again) when any of the core tables' or of the module tables that exist is
+ * missing or older; with the migration lock held by the caller. */
 static int create_notify_triggers(struct pg_store *ps, struct error *err) {
-    /* the row-carrying function's name marks this version of the triggers */
-    PGresult *r = PQexec(ps->pg, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = "
-                                 "t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname "
-                                 "LIKE 'duijie\\_notify%' AND c.relnamespace = "
-                                 "current_schema()::regnamespace AND (c.relname <> 'enterprise' "
-                                 "OR t.tgname = 'duijie_notify' OR p.proname = "
-                                 "'duijie_notify_rows')");
+    /* the row-carrying function's name and the clock in the payload mark this version */
+    PGresult *r = PQexec(
+        ps->pg, "SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname LIKE 'duijie\\_notify%' AND "
+                "c.relnamespace = current_schema()::regnamespace AND p.prosrc LIKE "
+                "'%clock_timestamp%' AND (c.relname <> 'enterprise' OR t.tgname = "
+                "'duijie_notify' OR p.proname = 'duijie_notify_rows')), "
+                "to_regclass('library_doc') IS NOT NULL, to_regclass('ticket_faq') IS NOT NULL");
     int rc = res_ok(r) ? 0 : res_error(ps, r, err, "triggers");
     int n = rc ? 0 : atoi(PQgetvalue(r, 0, 0));
-    PQclear(r);
+    bool has_table[N_NOTIFY_MODULE_TABLES];
     size_t n_want = sizeof notify_triggers_sql / sizeof *notify_triggers_sql;
+    for (size_t i = 0; i < N_NOTIFY_MODULE_TABLES; i++) {
+        has_table[i] = !rc && strcmp(PQgetvalue(r, 0, (int)i + 1), "t") == 0;
+        n_want += has_table[i];
+    }
+    PQclear(r);
     if (rc || n == (int)n_want) return rc;
     rc = exec(ps, "BEGIN", err);
     if (!rc) rc = exec(ps, notify_functions_sql, err);
-    for (size_t i = 0; !rc && i < n_want; i++)
+    for (size_t i = 0; !rc && i < sizeof notify_triggers_sql / sizeof *notify_triggers_sql; i++)
         rc = exec(ps, notify_triggers_sql[i], err);
+    for (size_t i = 0; !rc && i < N_NOTIFY_MODULE_TABLES; i++) {
+        if (!has_table[i]) continue;
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "CREATE OR REPLACE TRIGGER duijie_notify AFTER INSERT OR UPDATE OR DELETE OR "
+                 "TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION duijie_notify()",
+                 notify_module_tables[i]);
+        rc = exec(ps, sql, err);
+    }
     if (!rc) rc = exec(ps, "COMMIT", err);
     if (rc) PQclear(PQexec(ps->pg, "ROLLBACK"));
+    return rc;
+}
+
+int store_pg_triggers(struct store *s, struct error *err) {
+    struct pg_store *ps = ps_of(s);
+    if (ps->in_tx) return 0; /* (never: store_open calls this on a fresh handle) */
+    PGresult *r = PQexec(ps->pg, "SELECT pg_is_in_recovery()");
+    bool is_standby = res_ok(r) && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (is_standby) return 0; /* a streaming replica has the primary's */
+    int rc = exec(ps, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", err);
+    if (rc) return rc;
+    rc = create_notify_triggers(ps, err);
+    PQclear(PQexec(ps->pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
     return rc;
 }
 
@@ -1014,6 +1066,72 @@ static int pg_get_enterprise(struct store *s, const char *uscc, struct profile *
     return read_years(ps, row, p, err);
 }
 
+/* Many enterprises in two statements (the rows, then their years) instead of two each: a page of
+ * a clause's enterprises is 50 of them. USCCs as stored (letters and digits only). */
+static int pg_get_enterprises(struct store *s, const char *const *usccs, int n, struct profile *out,
+                              bool *found, struct arena *a, struct error *err) {
+    struct pg_store *ps = ps_of(s);
+    int rc = bulk_flush(ps, err);
+    if (rc) return rc;
+    struct buf list;
+    buf_init(&list);
+    buf_putc(&list, '{');
+    for (int i = 0; i < n; i++) {
+        found[i] = false;
+        for (const char *c = usccs[i]; *c; c++)
+            if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
+                  (*c >= 'a' && *c <= 'z'))) {
+                buf_release(&list);
+                return error_set(err, ERR_INVALID, "无效的统一社会信用代码", "not a USCC");
+            }
+        buf_printf(&list, "%s%s", i ? "," : "", usccs[i]);
+    }
+    buf_putc(&list, '}');
+    struct params pa = {0};
+    p_text(&pa, 0, buf_str(&list));
+    PGresult *r = NULL;
+    rc = list.is_oom ? error_set(err, ERR_NOMEM, "内存不足", "out of memory")
+                     : run(ps, ST_GET_ENTS, &pa, &r, err, "get enterprises");
+    buf_release(&list);
+    if (rc) return rc;
+    int64_t *ids = calloc((size_t)(n ? n : 1), sizeof *ids);
+    struct buf id_list;
+    buf_init(&id_list);
+    buf_putc(&id_list, '{');
+    for (int row = 0; ids && row < PQntuples(r); row++) {
+        const char *u = PQgetvalue(r, row, 1 + EC_USCC);
+        for (int i = 0; i < n; i++) {
+            if (found[i] || strcmp(usccs[i], u) != 0) continue;
+            profile_clear(&out[i]);
+            read_enterprise(ps, r, row, &out[i], a);
+            ids[i] = col_int(r, row, 0);
+            found[i] = true;
+            buf_printf(&id_list, "%s%lld", id_list.len > 1 ? "," : "", (long long)ids[i]);
+        }
+    }
+    PQclear(r);
+    r = NULL;
+    buf_putc(&id_list, '}');
+    bool has_ids = id_list.len > 2;
+    if (!ids || id_list.is_oom) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    p_text(&pa, 0, buf_str(&id_list));
+    if (!rc && has_ids) rc = run(ps, ST_GET_YEARS_ANY, &pa, &r, err, "get years");
+    buf_release(&id_list);
+    for (int row = 0; !rc && r && row < PQntuples(r); row++) {
+        int64_t id = col_int(r, row, 0);
+        for (int i = 0; i < n; i++) {
+            if (!found[i] || ids[i] != id) continue;
+            int k = out[i].fiscal_year - 1 - (int)col_int(r, row, 1); /* as read_years */
+            if (k < 0 || k >= PROFILE_HISTORY) continue;
+            for (int c = 0; c < N_YEAR; c++)
+                set_opt(&out[i].hist[k][store_year_fields[c]], r, row, c + 2);
+        }
+    }
+    PQclear(r);
+    free(ids);
+    return rc;
+}
+
 static int64_t count_of(struct pg_store *ps, enum stmt_id id) {
     if (bulk_flush(ps, NULL)) return ERR_DB;
     PGresult *r;
@@ -1331,6 +1449,7 @@ static const struct store_ops pg_ops = {
     .rollback = pg_rollback,
     .put_enterprise = pg_put_enterprise,
     .get_enterprise = pg_get_enterprise,
+    .get_enterprises = pg_get_enterprises,
     .count_enterprises = pg_count_enterprises,
     .list_enterprises = pg_list_enterprises,
     .scan_enterprises = pg_scan_enterprises,

@@ -4,7 +4,12 @@
 #   - an enterprise written through server A is matched in server B within a second, and B's
 #     health shows the row applied and no full reload;
 #   - an enterprise deleted in the database leaves B's index (rows_removed), still no reload;
-#   - a policy write reloads B's catalog only (catalog_reloads);
+#   - each notice carries the primary's clock at the write: B's health says when it applied the
+#     newest of each kind ("freshness": written / applied, lag) and lists the last ones
+#     (?notices=recent), the enterprise written through A among them;
+#   - a policy write reloads B's catalog only (catalog_reloads), at once, with no request asking;
+#   - a library document added through A is found by B's search (its search index rebuilt on the
+#     library_doc notice), with no policy or clause written;
 #   - a bulk write (more rows than a notice names) makes B reload its whole index in the
 #     background (full_reloads), answering meanwhile;
 #   - B's LISTEN connection cut: health 503 until B is back and has reloaded, then 200 with one
@@ -51,6 +56,8 @@ start_server B
 sql() { psql -qtAX "$db" -c "$1" 2>&1; }
 # the "notices" figure NAME of a server's health
 figure() { curl -s "$1/api/health" | python3 -c "import json,sys; print(json.load(sys.stdin).get('notices',{}).get('$2',''))"; }
+# the "freshness" figure KIND.FIELD of a server's health (notice.c)
+fresh() { curl -s "$1/api/health" | python3 -c "import json,sys; v=json.load(sys.stdin).get('notices',{}).get('freshness',{}).get('$2',{}).get('$3'); print('' if v is None else v)"; }
 # how many enterprises a rule matches on a server (its index); needs a session (any server's)
 matched() {
     curl -s -K "$SIGNIN_CURLRC" -XPOST "$1/api/match/preview" -d "{\"rule\":\"$2\"}" |
@@ -94,6 +101,17 @@ echo "B matched A's write ${seen:-?} ms after A acknowledged it (load average $l
     bad "B reloaded its whole index for one row: $(curl -s "$URL_B/api/health")"
 rows1=$(figure "$URL_B" rows_applied)
 [ -n "$rows1" ] && [ "$rows1" -gt "$rows0" ] && ok || bad "B applied no row ($rows0 → $rows1)"
+# B says when the write was committed (the primary's clock in the notice) and when it applied it
+lag=$(fresh "$URL_B" enterprise lag_ms)
+[ -n "$lag" ] && [ "$lag" -ge 0 ] && [ "$lag" -le "$limit" ] && ok ||
+    bad "B's enterprise freshness: lag ${lag:-none} ms: $(curl -s "$URL_B/api/health")"
+echo "B applied A's write ${lag:-?} ms after the primary committed it (its health)"
+curl -s "$URL_B/api/health?notices=recent" | python3 -c "
+import json, sys
+r = json.load(sys.stdin)['notices']['recent']
+e = [x for x in r if x['kind'] == 'enterprise' and x.get('uscc') == '$u']
+sys.exit(0 if e and e[-1]['applied_at_ms'] >= e[-1]['committed_at_ms'] > 0 else 1)" && ok ||
+    bad "B's recent notices lack $u: $(curl -s "$URL_B/api/health?notices=recent" | head -c 600)"
 
 # 2. a row deleted in the database leaves B's index (a fresh enterprise, referenced by nothing)
 v=$(python3 -c '
@@ -121,15 +139,42 @@ else
     bad "POST a new enterprise to A: HTTP $c"
 fi
 
-# 3. a policy write: the catalog only
+# 3. a policy write: the catalog only, swapped in by B's notice thread (no request asks for it)
 cat0=$(figure "$URL_B" catalog_reloads)
+capp0=$(fresh "$URL_B" catalog applied)
 sql "UPDATE policy SET id = id WHERE false" >/dev/null
 for _ in $(seq 1 40); do
-    [ "$(figure "$URL_B" catalog_reloads)" != "$cat0" ] && break
+    [ "$(fresh "$URL_B" catalog applied)" != "$capp0" ] && break
     sleep 0.025
 done
 [ "$(figure "$URL_B" catalog_reloads)" -gt "$cat0" ] && ok || bad "a policy write did not mark B's catalog"
+[ "$(fresh "$URL_B" catalog applied)" -gt "$capp0" ] && ok ||
+    bad "B did not swap in a new catalog: $(curl -s "$URL_B/api/health")"
+lag=$(fresh "$URL_B" catalog lag_ms)
+[ -n "$lag" ] && [ "$lag" -ge 0 ] && [ "$lag" -le "$limit" ] && ok || bad "B's catalog lag: ${lag:-none} ms"
 [ "$(figure "$URL_B" full_reloads)" = "$full0" ] && ok || bad "B reloaded its index for a policy write"
+
+# 3b. a library document added through A: B's search finds it (the library_doc notice rebuilds
+# B's search index), with no policy or clause written
+hits() { # BASE TITLE: how many of a search's hits have that title (the words alone find others)
+    curl -s -G "$1/api/search" --data-urlencode "q=$2" --data-urlencode limit=100 |
+        python3 -c "import json,sys; print(sum('$2' in json.dumps(h, ensure_ascii=False) for h in json.load(sys.stdin)['hits']))" 2>/dev/null
+}
+title=蓝鲸星港通知同步测试办法
+[ "$(hits "$URL_B" "$title")" = 0 ] && ok || bad "B finds the document before it exists: $(hits "$URL_B" "$title")"
+cat1=$(figure "$URL_B" catalog_reloads)
+sapp0=$(fresh "$URL_B" search applied)
+c=$(curl -s -o "$T/lib.json" -w '%{http_code}' -K "$SIGNIN_CURLRC" -XPOST "$URL_A/api/library"     -d "{\"title\":\"$title\",\"doc_no\":\"青通测〔2026〕1号\",\"body\":\"通知同步测试正文。\"}")
+[ "$c" = 201 ] && ok || bad "POST /api/library to A: HTTP $c $(head -c 300 "$T/lib.json")"
+found=""
+for _ in $(seq 1 100); do
+    n=$(hits "$URL_B" "$title")
+    [ -n "$n" ] && [ "$n" -ge 1 ] && found=yes && break
+    sleep 0.02
+done
+[ "$found" = yes ] && ok || bad "B's search does not find the document added through A"
+[ "$(fresh "$URL_B" search applied)" -gt "${sapp0:-0}" ] && ok || bad "B's search index was not rebuilt by a notice"
+[ "$(figure "$URL_B" catalog_reloads)" = "$cat1" ] && ok || bad "a library document reloaded B's catalog"
 
 # 4. a bulk write (every row: more than a notice names): a full reload in the background
 sql "UPDATE enterprise SET employees = 98767 WHERE id IN (SELECT id FROM enterprise ORDER BY id \

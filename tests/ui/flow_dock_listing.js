@@ -1,7 +1,8 @@
 // 项目库与上市梯队 (dock-listing.html) as an organiser: each stage's count, target and gap as the
 // API has them; the stage filter lists as many firms as the API; moving a firm from 储备 to 孵化
 // on the page is stored (the API counts one more 孵化); the project pool's categories and each
-// project's offers as the API. The exports on dock-events.html and dock-needs.html are XLSX files.
+// project's offers as the API. The exports on dock-events.html and dock-needs.html are XLSX files;
+// a follow-up intent recorded from a personal agenda is stored with the event.
 // At 1366 and at 390 wide.
 'use strict';
 
@@ -61,9 +62,23 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   await page.locator('#e-exports a').first().waitFor();
   for (const a of await page.locator('#e-exports a').all())
     check(`${await a.innerText()} is XLSX`, await xlsx(base, await a.getAttribute('href')));
-  await page.locator('#p-list button', { hasText: '日程' }).first().click();
+  const sched = await getJSON(base, `/api/dock/events/${ev.id}/schedule`);
+  const who = sched.body.meetings.length ? sched.body.meetings[0].a : null;
+  if (who) await page.locator('#p-q').fill(who);
+  await page.locator('#p-list tbody tr', { hasText: who || '' }).first().getByRole('button', { name: '日程' }).click();
   await page.locator('#a-xlsx').waitFor();
   check('a personal agenda as XLSX', await xlsx(base, await page.locator('#a-xlsx').getAttribute('href')));
+  // a follow-up intent after the event, from the participant to one it met
+  if (check('the agenda of a participant with a meeting offers the intent form', who && (await page.locator('#i-form').count()) === 1)) {
+    const to = await page.locator('#i-to').inputValue();
+    await page.locator('#i-stage').selectOption('签约');
+    await page.locator('#i-amount').fill('88.5万元');
+    await page.locator('#i-form').getByRole('button', { name: '记录意向' }).click();
+    await page.locator('#i-saved').waitFor();
+    const f = await getJSON(base, '/api/dock/intents/funnel');
+    const got = f.body.items.filter((x) => x.event_id === Number(ev.id) && x.to_party === to && x.amount_fen === 88500000);
+    check('intent stored with the event and the amount to the fen', got.length >= 1, got);
+  }
   checkNoErrors(page, 'dock-events exports');
 };
 module.exports = flow;
