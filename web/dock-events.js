@@ -1,5 +1,6 @@
 // 对接会: an event's counts, the schedule as a slot × table grid, compute and repair, check-in and
-// no-shows by participant, and a participant's printable agenda with its .ics download. Data from
+// no-shows by participant, and a participant's printable agenda with its .ics and XLSX downloads;
+// the participants and the whole schedule as XLSX. Data from
 // /api/dock/events.
 'use strict';
 
@@ -38,7 +39,9 @@ async function show(id, extra) {
   const [g, p] = await Promise.all([api(`/api/dock/events/${id}/schedule`), api(`/api/dock/events/${id}/participants`)]);
   const sum = document.getElementById('e-summary');
   if (!g.ok) { sum.replaceChildren(errorBox(g.body, '加载失败')); return; }
-  sum.replaceChildren(summary(g.body.event, extra));
+  sum.replaceChildren(summary(g.body.event, extra), h('div', { class: 'actions', id: 'e-exports' },
+    h('a', { class: 'btn plain small', href: `/api/dock/events/${id}/participants?format=xlsx` }, '导出参会名单（Excel）'),
+    h('a', { class: 'btn plain small', href: `/api/dock/events/${id}/schedule?format=xlsx` }, '导出洽谈安排（Excel）')));
   grid(g.body);
   people = p.ok ? p.body.items : [];
   listPeople();
@@ -121,8 +124,32 @@ async function agenda(p) {
       : h('p', { class: 'summary' }, '暂无已排定的洽谈'),
     h('div', { class: 'actions no-print' },
       h('a', { class: 'btn', href: `/api/dock/events/${current}/agenda/${p.id}?format=ics`, download: `agenda-${p.id}.ics` }, '下载日历文件（.ics）'),
-      h('button', { class: 'btn', type: 'button', onclick: () => window.print() }, '打印')));
+      h('a', { class: 'btn plain', href: `/api/dock/events/${current}/agenda/${p.id}?format=xlsx`, id: 'a-xlsx' }, '导出日程（Excel）'),
+      h('button', { class: 'btn', type: 'button', onclick: () => window.print() }, '打印')),
+    ms.length ? intentForm(p, ms) : null);
   card.scrollIntoView({ behavior: 'smooth' });
+}
+
+// A follow-up intent after the event (意向): from this participant to one it met.
+function intentForm(p, ms) {
+  const status = h('div', { 'aria-live': 'polite', id: 'i-status' });
+  const to = h('select', { name: 'to_party', id: 'i-to' }, [...new Set(ms.map((m) => m.with))].map((w) => h('option', { value: w }, w)));
+  const st = h('select', { name: 'status', id: 'i-stage' }, ['联系', '洽谈', '签约', '放弃'].map((x) => h('option', { value: x }, x)));
+  const amount = h('input', { name: 'amount', id: 'i-amount', placeholder: '如 300万元（签约时填写）' });
+  const outcome = h('input', { name: 'outcome', id: 'i-outcome', maxlength: '500' });
+  const form = h('form', { class: 'filters no-print', id: 'i-form' },
+    h('label', {}, '对象', to), h('label', {}, '进展', st), h('label', {}, '金额', amount), h('label', {}, '结果 / 备注', outcome),
+    h('div', { class: 'actions' }, h('button', { class: 'btn', type: 'submit' }, '记录意向')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { from_party: p.name, to_party: to.value, status: st.value, about: '对接会洽谈' };
+    if (amount.value.trim()) body.amount_fen = amount.value.trim();
+    if (outcome.value.trim()) body.outcome = outcome.value.trim();
+    const r = await postJSON(`/api/dock/events/${current}/intents`, body);
+    status.replaceChildren(r.ok ? h('div', { class: 'ok-box', role: 'status', id: 'i-saved' }, `已记录：${p.name} → ${to.value}（${st.value}）`)
+      : errorBox(r.body, '记录失败'));
+  });
+  return h('div', {}, h('h3', { class: 'no-print' }, '洽谈后意向'), form, status);
 }
 
 async function schedule(repair) {

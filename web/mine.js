@@ -185,7 +185,7 @@ async function evaluate() {
 // ---- results ----
 
 function clauseItem(m) {
-  const why = (m.explanation || []).map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition));
+  const why = (m.explanation || []).map((e) => h('li', { class: 'why-' + e.outcome }, zhDates(e.text || e.condition)));
   const meta = [m.deadline ? '申报截止 ' + dateText(m.deadline) : '长期有效'];
   if (m.department) meta.push(m.department);
   const award = m.award_fen !== null && m.award_fen !== undefined ? moneyNode(m.award_fen) : h('span', { class: 'summary' }, '金额以审核为准');
@@ -218,11 +218,12 @@ function renderResults(d, isWhatIf) {
     const diff = BigInt(d.eligible_total_fen) - BigInt(base.eligible_total_fen);
     if (diff !== 0n) delta = h('span', { class: diff > 0n ? 'delta up' : 'delta down' }, (diff > 0n ? '比当前多 ' : '比当前少 '), moneyNode(diff < 0n ? -diff : diff));
   }
-  document.getElementById('mine-total').replaceChildren(
+  // (replaceChildren writes a null as the text "null": the optional line goes through a list)
+  document.getElementById('mine-total').replaceChildren(...[
     h('div', { class: 'total-line' }, h('span', {}, '可申报 ', h('b', { id: 'n-eligible' }, String(el.filter((m) => m.open !== false).length)), ' 条，预计可获 '),
       h('span', { class: 'total-money', id: 'total-money' }, moneyNode(d.eligible_total_fen)), delta),
     BigInt(d.eligible_closed_fen || 0) > 0n ? h('div', { class: 'summary' }, '另有已截止条款的金额 ', moneyNode(d.eligible_closed_fen), '，未计入预计可获。') : null,
-    h('div', { class: 'summary' }, `可能符合 ${un.length} 条（补充资料后确定），差一项 ${ne.length} 条；共比对已发布条款 ${d.clauses} 条。`));
+    h('div', { class: 'summary' }, `可能符合 ${un.length} 条（补充资料后确定），差一项 ${ne.length} 条；共比对已发布条款 ${d.clauses} 条。`)].filter(Boolean));
   document.getElementById('mine-groups').replaceChildren(
     group('可申报', 'g-eligible', el, '暂无完全符合的条款'),
     group('可能符合', 'g-unknown', un, '暂无', '系统缺少下列资料，填写后即可确定是否符合。'),
@@ -238,12 +239,12 @@ function renderProfile(p, isWhatIf) {
     h('h2', {}, isWhatIf ? '企业画像（试算）' : '企业画像'),
     h('div', { class: 'size-box' }, h('span', { class: 'big', id: 'size-value' }, size.value || '未能划型'),
       h('span', {}, '依据《统计上大中小微型企业划分办法（2017）》'),
-      size.explain ? h('div', { class: 'explain', id: 'size-why' }, size.explain) : null),
+      size.explain ? h('div', { class: 'explain', id: 'size-why' }, zhDates(size.explain)) : null),
     h('div', { class: 'kv' }, derived.flatMap((d) => {
       const f = fs[d.key];
       return [h('div', { class: 'k' }, d.label),
-        h('div', { class: 'v' }, f && f.value !== null && f.value !== undefined ? (d.type === 'money' ? moneyNode(f.value) : (f.text ?? String(f.value))) : h('span', { class: 'missing' }, '无法计算'),
-          f && f.explain ? h('span', { class: 'explain' }, f.explain) : null)];
+        h('div', { class: 'v' }, f && f.value !== null && f.value !== undefined ? (d.type === 'money' ? moneyNode(f.value) : zhDates(f.text ?? String(f.value))) : h('span', { class: 'missing' }, '无法计算'),
+          f && f.explain ? h('span', { class: 'explain' }, zhDates(f.explain)) : null)];
     })));
 }
 

@@ -96,15 +96,22 @@ static json_t *keep_ids(json_t *list, const char *key, json_t *ids) {
     return out;
 }
 
+/* The request's store for organisers, investors and enterprises (banks and others get a 403):
+ * a reply and NULL otherwise. */
+static struct store *parties_store(struct http_request *req, struct http_response *res) {
+    enum dock_view v = dock_view_of(http_actor(req));
+    if (v == DOCK_BANK || v == DOCK_NONE) {
+        dock_forbidden(res);
+        return NULL;
+    }
+    return http_store(req, res);
+}
+
 /* GET /api/dock/investors/match */
 static void investors_match(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
-    if (v == DOCK_BANK || v == DOCK_NONE) {
-        dock_forbidden(res);
-        return;
-    }
-    struct store *st = http_store(req, res);
+    struct store *st = parties_store(req, res);
     if (!st) return;
     struct error err;
     error_clear(&err);
@@ -369,11 +376,7 @@ static void selection_compute(struct http_request *req, struct http_response *re
 static void selection_get(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
-    if (v == DOCK_BANK || v == DOCK_NONE) {
-        dock_forbidden(res);
-        return;
-    }
-    struct store *st = http_store(req, res);
+    struct store *st = parties_store(req, res);
     if (!st) return;
     struct error err;
     json_t *rows = NULL;
@@ -572,6 +575,35 @@ static void challenge_reply(struct http_request *req, struct store *st, json_t *
     http_reply_json(res, 200, rep);
 }
 
+/* The challenge {id} of the request's store when the actor owns it (or organises) and, for act
+ * >= 0, the state machine allows that step now (not the last milestone): a reply and NULL
+ * otherwise. */
+static json_t *owned_challenge(struct http_request *req, struct http_response *res,
+                               struct store **st, int64_t *id, int act) {
+    json_t *c = (*st = http_store(req, res)) ? challenge_of(req, *st, id, res) : NULL;
+    if (c && !owns_challenge(http_actor(req), c)) {
+        json_decref(c);
+        dock_forbidden(res);
+        return NULL;
+    }
+    if (c && act >= 0 && !challenge_may(*st, c, (enum challenge_action)act, false, res)) {
+        json_decref(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Answers a change to a challenge: the error when rc is one (422 for bad input), else the
+ * challenge's report; releases c. */
+static void challenge_answer(struct http_request *req, struct http_response *res, struct store *st,
+                             json_t *c, int rc, const struct error *err) {
+    if (rc)
+        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, err);
+    else
+        challenge_reply(req, st, c, res);
+    json_decref(c);
+}
+
 static void challenge_get(struct http_request *req, struct http_response *res) {
     struct store *st = http_store(req, res);
     int64_t id;
@@ -619,31 +651,16 @@ static void challenge_apply(struct http_request *req, struct http_response *res)
     error_clear(&err);
     int rc = dock_put(st, "application", in, NULL, &err);
     json_decref(in);
-    if (rc) {
-        json_decref(c);
-        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
-        return;
-    }
-    challenge_reply(req, st, c, res);
-    json_decref(c);
+    challenge_answer(req, res, st, c, rc, &err);
 }
 
 /* POST /api/dock/challenges/{id}/select {solver, date}: the owner picks a solver who applied; the
  * report refuses one who did not (or applied after the deadline) and nothing is kept. */
 static void challenge_select(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id, CHALLENGE_SELECT);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
-    if (!challenge_may(st, c, CHALLENGE_SELECT, false, res)) {
-        json_decref(c);
-        return;
-    }
     json_t *in = http_body_json(req, res);
     if (!in) {
         json_decref(c);
@@ -674,26 +691,15 @@ static void challenge_select(struct http_request *req, struct http_response *res
     else
         rc = store_commit(st, &err);
     json_decref(one), json_decref(rep), json_decref(c);
-    if (rc) {
-        json_decref(now);
-        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
-        return;
-    }
-    challenge_reply(req, st, now, res);
-    json_decref(now);
+    challenge_answer(req, res, st, now, rc, &err);
 }
 
 /* POST /api/dock/challenges/{id}/milestones/{seq} {done: "2026-12-01"} */
 static void milestone_done(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id, seq;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id, -1);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
     if (dock_param_id(req, "seq", &seq, res)) {
         json_decref(c);
         return;
@@ -743,31 +749,16 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
                   json_object_get(in, "done") ? json_object_get(in, "done") : json_null());
     if (!rc) rc = dock_put(st, "milestone", upd, NULL, &err);
     json_decref(upd), json_decref(in);
-    if (rc) {
-        json_decref(c);
-        http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
-        return;
-    }
-    challenge_reply(req, st, c, res);
-    json_decref(c);
+    challenge_answer(req, res, st, c, rc, &err);
 }
 
 /* POST /api/dock/challenges/{id}/cancel: 撤榜 today, by its owner or an organiser, any time
  * before it is done, lapsed or cancelled. */
 static void challenge_cancel(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id, CHALLENGE_CANCEL);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
-    if (!challenge_may(st, c, CHALLENGE_CANCEL, false, res)) {
-        json_decref(c);
-        return;
-    }
     char d[16];
     json_t *upd = json_pack("{s:I, s:s}", "id", (json_int_t)id, "cancelled_on",
                             date_format(date_today(), d, sizeof d));
@@ -777,12 +768,7 @@ static void challenge_cancel(struct http_request *req, struct http_response *res
     int rc = dock_put(st, "challenge", upd, NULL, &err);
     json_decref(upd), json_decref(c);
     if (!rc) rc = dock_get(st, "challenge", id, &now, &err);
-    if (rc) {
-        dock_fail(res, &err);
-        return;
-    }
-    challenge_reply(req, st, now, res);
-    json_decref(now);
+    challenge_answer(req, res, st, now, rc, &err);
 }
 
 /* ---- intents ---- */

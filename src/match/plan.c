@@ -415,13 +415,41 @@ int match_eligible(const struct index_gen *g, const struct rule_cond *c, roaring
     return eval_true(g, index_gen_live(g), c, out, err);
 }
 
-/* Conjuncts in cost order over shrinking scopes: P = rows TRUE on every conjunct so far; a group
- * holds the rows FALSE on its conjunct and TRUE on every other so far. The next conjunct only
- * matters on P and the groups, so it runs there; the groups shrink to its TRUE rows, and P's rows
- * where it is FALSE form its group. */
+/* Conjuncts in cost order over shrinking scopes: P = rows TRUE on every conjunct so far; the scope
+ * of the next conjunct is P and the rows FALSE on exactly one conjunct so far and TRUE on the
+ * others (the groups so far), since no other row can still fail at most one. A conjunct's group is
+ * the rows of P where it is FALSE, kept only where every later conjunct is TRUE.
+ *
+ * The scope is carried from step to step (scope ∩ T, plus the new group) rather than rebuilt as P
+ * ∪ every group, and a group is cut down to the rows TRUE on every later conjunct once at the end
+ * (by the intersection of the later conjuncts' TRUE sets, built backwards) rather than at every
+ * later step: two bitmap operations a step and one a group instead of one per earlier group per
+ * step, which at 2M rows, with groups of a million rows, was half of the time. */
 int match_nearly(const struct index_gen *g, const struct rule_cond *c, struct match_nearly *out,
                  struct error *err) {
     return match_nearly_within(g, c, NULL, out, err);
+}
+
+/* Each group cut to the rows TRUE on every later conjunct: suffix = T[order[k-1]] ∩ … taken
+ * backwards. Frees the TRUE sets. */
+static int nearly_finish(struct match_nearly *out, const int *order, int k,
+                         roaring_bitmap_t **t_of) {
+    roaring_bitmap_t *suffix = NULL; /* NULL: every row (no later conjunct) */
+    int rc = 0;
+    for (int step = k - 1; step >= 0; step--) {
+        int j = order[step];
+        if (suffix && out->groups[j].rows) roaring_bitmap_and_inplace(out->groups[j].rows, suffix);
+        if (!suffix) {
+            suffix = t_of[j];
+        } else {
+            roaring_bitmap_and_inplace(suffix, t_of[j]);
+            roaring_bitmap_free(t_of[j]);
+        }
+        t_of[j] = NULL;
+        if (!suffix) rc = ERR_NOMEM;
+    }
+    if (suffix) roaring_bitmap_free(suffix);
+    return rc;
 }
 
 int match_nearly_within(const struct index_gen *g, const struct rule_cond *c,
@@ -436,32 +464,39 @@ int match_nearly_within(const struct index_gen *g, const struct rule_cond *c,
             if (cost(kids[i]) == level) order[n++] = i;
     if (n != k) return error_set(err, ERR_TOO_LARGE, "条件过多", "too many conditions");
     out->groups = calloc((size_t)k, sizeof *out->groups);
-    if (!out->groups) return oom(err);
+    roaring_bitmap_t **t_of = calloc((size_t)k, sizeof *t_of); /* each conjunct's TRUE rows */
+    if (!out->groups || !t_of) {
+        free(t_of);
+        match_nearly_release(out);
+        return oom(err);
+    }
     out->n_groups = k;
     for (int i = 0; i < k; i++)
         out->groups[i].cond = kids[i];
     roaring_bitmap_t *p = roaring_bitmap_copy(rows ? rows : index_gen_live(g));
-    int rc = 0;
+    roaring_bitmap_t *scope = roaring_bitmap_copy(p); /* P ∪ the groups so far */
+    int rc = p && scope ? 0 : oom(err);
     for (int step = 0; !rc && step < k; step++) {
         int j = order[step];
-        roaring_bitmap_t *scope = roaring_bitmap_copy(p);
-        for (int s = 0; s < step; s++)
-            roaring_bitmap_or_inplace(scope, out->groups[order[s]].rows);
         struct tu x;
-        if ((rc = eval_node(g, scope, kids[j], &x, err))) {
-            roaring_bitmap_free(scope);
-            break;
-        }
-        for (int s = 0; s < step; s++)
-            roaring_bitmap_and_inplace(out->groups[order[s]].rows, x.t);
+        if ((rc = eval_node(g, scope, kids[j], &x, err))) break;
         roaring_bitmap_t *f = roaring_bitmap_andnot(p, x.t); /* P's rows neither TRUE ... */
         roaring_bitmap_andnot_inplace(f, x.u);               /* ... nor UNKNOWN: FALSE */
         out->groups[j].rows = f;
         roaring_bitmap_and_inplace(p, x.t);
-        tu_release(&x);
-        roaring_bitmap_free(scope);
+        if (step + 1 < k) {
+            roaring_bitmap_and_inplace(scope, x.t); /* the groups' rows still TRUE, and P's */
+            roaring_bitmap_or_inplace(scope, f);
+        }
+        t_of[j] = x.t;
+        roaring_bitmap_free(x.u);
     }
-    roaring_bitmap_free(p);
+    if (p) roaring_bitmap_free(p);
+    if (scope) roaring_bitmap_free(scope);
+    if (!rc && nearly_finish(out, order, k, t_of)) rc = oom(err);
+    for (int i = 0; i < k; i++)
+        if (t_of[i]) roaring_bitmap_free(t_of[i]);
+    free(t_of);
     for (int i = 0; !rc && i < k; i++)
         if (!out->groups[i].rows) rc = oom(err);
     if (rc) match_nearly_release(out);

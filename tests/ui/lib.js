@@ -63,7 +63,19 @@ async function newPage(browser, viewport, label) {
   return { context, page };
 }
 
+// Every page shot also shows its dates the one way (2026年3月1日, common.js dateText): no ISO
+// 2026-03-01 or browser-English 3/1/2026 in the text on screen; and no script value leaked as text
+// (null, undefined, NaN: replaceChildren writes a null child as "null").
+async function checkText(page, name) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const raw = text.match(/\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{4}\b/g) || [];
+  check(`${name}: dates shown as 2026年3月1日`, raw.length === 0, raw.slice(0, 5));
+  const leaked = text.match(/.{0,12}\b(?:null|undefined|NaN)\b.{0,12}/g) || [];
+  check(`${name}: no null/undefined/NaN on screen`, leaked.length === 0, leaked.slice(0, 5));
+}
+
 async function shot(page, name) {
+  await checkText(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}-${page.viewportSize().width}.png`);
   await page.screenshot({ path: file, fullPage: true });

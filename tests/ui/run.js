@@ -16,7 +16,10 @@ async function main() {
     .filter((f) => !only.length || only.includes(f.slice(5, -3)))
     .sort((a, b) => order(a) - order(b));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'] });
+    headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'],
+    // Chromium on Linux takes its UI language (date inputs: 年/月/日, not mm/dd/yyyy) from LANGUAGE,
+    // not --lang; the zh-CN pack is Debian's chromium-l10n (scripts/deps.sh --with-browser)
+    env: { ...process.env, LANGUAGE: 'zh_CN' } });
   try {
     for (const f of flows) {
       const flow = require(path.join(__dirname, f));
