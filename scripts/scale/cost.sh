@@ -68,6 +68,7 @@ for kind in $KINDS; do
     if [ -n "$perf_pid" ]; then
         kill -INT "$perf_pid" 2>/dev/null || true
         wait "$perf_pid" 2>/dev/null || true
+        [ -n "${COST_PERF_DATA:-}" ] && cp "$T/perf.data" "$COST_PERF_DATA"
         perf report -i "$T/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null |
             grep -v '^$' | head -n 120 >"${COST_PERF_OUT:-/dev/stderr}" || true
     fi

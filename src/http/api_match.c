@@ -24,11 +24,31 @@
 
 #define RECHECK_SECONDS 1
 
-/* The published clauses, shared by the requests that use them. */
+/* A clause's issuing department and contact line (from the clause's text, else its policy's). */
+struct clause_info {
+    const char *department, *contact;
+};
+
+/* The published clauses, shared by the requests that use them; with each clause's department and
+ * contact, worked out once per catalog by the first answer that lists them (a policy read and a
+ * text extraction each: far too dear to repeat in every "my matches"). */
 struct catalog_ref {
     atomic_int refs;
     struct match_catalog *cat;
+    pthread_mutex_t info_mu; /* building info */
+    struct info_block *info; /* per cat->clauses[k], NULL until built (owned) */
 };
+
+struct info_block;
+static void info_block_free(struct info_block *b);
+
+static struct catalog_ref *catalog_ref_new(void) {
+    struct catalog_ref *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    atomic_init(&c->refs, 1);
+    pthread_mutex_init(&c->info_mu, NULL);
+    return c;
+}
 
 static struct {
     pthread_mutex_t mu; /* loading, and swapping the catalog pointer */
@@ -48,6 +68,8 @@ static struct {
 static void catalog_release(struct catalog_ref *c) {
     if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
         match_catalog_free(c->cat);
+        info_block_free(c->info);
+        pthread_mutex_destroy(&c->info_mu);
         free(c);
     }
 }
@@ -76,12 +98,11 @@ static int refresh_locked(struct http_request *req, struct store *s, struct erro
     state.checked = now;
     if (is_same && (is_heard || (n_e == state.n_enterprises && n_c == state.n_clauses))) {
         if (!state.is_stale) return 0;
-        struct catalog_ref *cr = calloc(1, sizeof *cr); /* the clauses only: the index is current */
+        struct catalog_ref *cr = catalog_ref_new(); /* the clauses only: the index is current */
         if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-        atomic_init(&cr->refs, 1);
         int rc = match_catalog_load(s, today, &cr->cat, err);
         if (rc) {
-            free(cr);
+            catalog_release(cr);
             return rc;
         }
         catalog_release(state.cat);
@@ -113,17 +134,14 @@ static int load_locked(const struct http_server *srv, struct store *s, int32_t t
     struct index_gen *g = NULL;
     struct catalog_ref *cr = NULL;
     int rc = index_load(s, today, &g, err);
-    if (!rc && !(cr = calloc(1, sizeof *cr)))
+    if (!rc && !(cr = catalog_ref_new()))
         rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-    if (!rc) {
-        atomic_init(&cr->refs, 1);
-        rc = match_catalog_load(s, today, &cr->cat, err);
-    }
+    if (!rc) rc = match_catalog_load(s, today, &cr->cat, err);
     pthread_mutex_lock(&state.mu);
     state.is_loading = false;
     pthread_cond_broadcast(&state.loaded);
     if (rc) {
-        free(cr);
+        catalog_release(cr);
         if (g) index_gen_release(g);
         return rc;
     }
@@ -205,12 +223,11 @@ int http_match_reload_catalog(const struct http_server *srv, struct store *s, st
     bool is_loaded = state.ix && state.server == srv;
     pthread_mutex_unlock(&state.mu);
     if (!is_loaded) return 0;
-    struct catalog_ref *cr = calloc(1, sizeof *cr); /* read outside the lock: requests go on */
+    struct catalog_ref *cr = catalog_ref_new(); /* read outside the lock: requests go on */
     if (!cr) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-    atomic_init(&cr->refs, 1);
     int rc = match_catalog_load(s, today, &cr->cat, err);
     if (rc) {
-        free(cr);
+        catalog_release(cr);
         return rc;
     }
     pthread_mutex_lock(&state.mu);
@@ -558,13 +575,6 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
     rules_free(r);
 }
 
-/* The issuing department of each clause's policy and a contact line (from the clause's text, else
- * from the policy's), looked up once per policy for one answer. */
-struct policy_info {
-    int64_t id;
-    const char *department, *contact;
-};
-
 static const char *contact_in(const char *text, struct arena *a) {
     if (!text || !*text) return NULL;
     struct extract_result x;
@@ -577,27 +587,94 @@ static const char *contact_in(const char *text, struct arena *a) {
     return out;
 }
 
-static void add_policy_info(json_t *o, struct store *s, const struct clause *cl,
-                            struct policy_info *seen, int *n_seen, int max_seen, struct arena *a) {
-    struct policy_info *pi = NULL;
-    for (int i = 0; i < *n_seen && !pi; i++)
-        if (seen[i].id == cl->policy_id) pi = &seen[i];
-    if (!pi && *n_seen < max_seen) {
-        pi = &seen[(*n_seen)++];
-        pi->id = cl->policy_id;
-        pi->department = pi->contact = NULL;
-        struct policy pol;
-        struct error err;
-        if (store_get_policy(s, cl->policy_id, &pol, a, &err) == 0) {
-            pi->department = pol.department;
-            pi->contact = contact_in(pol.source, a);
-        }
+/* Every clause's department and contact, with the text they point into. */
+struct info_block {
+    struct clause_info *info; /* per catalog clause (owned) */
+    struct arena arena;
+};
+
+static void info_block_free(struct info_block *b) {
+    if (!b) return;
+    free(b->info);
+    arena_release(&b->arena);
+    free(b);
+}
+
+/* Works the block out from s: one policy read per policy, one extraction per clause and per
+ * policy text. *is_complete: every policy was read (a streaming replica may not have a policy
+ * published a moment ago yet). NULL when out of memory. */
+static struct info_block *info_build(const struct match_catalog *c, struct store *s,
+                                     bool *is_complete) {
+    *is_complete = true;
+    struct info_block *b = calloc(1, sizeof *b);
+    struct policy_seen {
+        int64_t id;
+        const char *department, *contact;
+    } *seen = calloc((size_t)(c->n_clauses ? c->n_clauses : 1), sizeof *seen);
+    if (b) {
+        arena_init(&b->arena, 4096);
+        b->info = calloc((size_t)(c->n_clauses ? c->n_clauses : 1), sizeof *b->info);
     }
-    const char *contact = contact_in(cl->text, a);
-    if (!contact && pi) contact = pi->contact;
+    if (!b || !seen || !b->info) {
+        free(seen);
+        info_block_free(b);
+        return NULL;
+    }
+    int n_seen = 0;
+    for (int k = 0; k < c->n_clauses; k++) {
+        const struct clause *cl = &c->clauses[k];
+        struct policy_seen *pi = NULL;
+        for (int i = 0; i < n_seen && !pi; i++) /* clauses are in id order, not by policy */
+            if (seen[i].id == cl->policy_id) pi = &seen[i];
+        if (!pi) {
+            pi = &seen[n_seen++];
+            pi->id = cl->policy_id;
+            struct policy pol;
+            struct error err;
+            struct arena tmp;
+            arena_init(&tmp, 4096);
+            if (store_get_policy(s, cl->policy_id, &pol, &tmp, &err) == 0) {
+                pi->department = pol.department ? arena_strdup(&b->arena, pol.department) : NULL;
+                pi->contact = contact_in(pol.source, &b->arena);
+            } else {
+                *is_complete = false;
+            }
+            arena_release(&tmp);
+        }
+        const char *contact = contact_in(cl->text, &b->arena);
+        b->info[k].department = pi->department;
+        b->info[k].contact = contact ? contact : pi->contact;
+    }
+    free(seen);
+    return b;
+}
+
+/* The department and contact of every clause of cr: built by the first answer that needs them
+ * and kept with the catalog (the others wait for it meanwhile), unless a policy could not be read,
+ * in which case *own is set and the caller frees the block after its answer (the next one tries
+ * again). NULL when out of memory (the answer goes without them). */
+static const struct clause_info *catalog_info(struct catalog_ref *cr, struct store *s,
+                                              struct info_block **own) {
+    *own = NULL;
+    pthread_mutex_lock(&cr->info_mu);
+    const struct clause_info *out = cr->info ? cr->info->info : NULL;
+    if (!out) {
+        bool is_complete;
+        struct info_block *b = info_build(cr->cat, s, &is_complete);
+        if (b && is_complete)
+            cr->info = b;
+        else
+            *own = b;
+        out = b ? b->info : NULL;
+    }
+    pthread_mutex_unlock(&cr->info_mu);
+    return out;
+}
+
+static void add_policy_info(json_t *o, const struct clause_info *ci) {
     json_object_set_new(o, "department",
-                        pi && pi->department ? json_string(pi->department) : json_null());
-    json_object_set_new(o, "contact", contact ? json_string(contact) : json_null());
+                        ci && ci->department ? json_string(ci->department) : json_null());
+    json_object_set_new(o, "contact", ci && ci->contact ? json_string(ci->contact) : json_null());
 }
 
 /* An ineligible clause is nearly met when exactly one top-level condition (a conjunct of the
@@ -641,20 +718,19 @@ static bool add_nearly(json_t *o, const struct match_catalog *c, const struct ma
 /* Every published clause for one derived profile: eligible and unknown explained; with is_nearly
  * the ineligible ones missing a single condition too, as status "nearly"; with is_all every other
  * ineligible one (unexplained). Each with its department and contact. */
-static json_t *matches_json(struct store *s, const struct match_catalog *c, const struct profile *p,
-                            int32_t today, bool is_all, bool is_nearly, struct arena *a,
-                            struct error *err) {
+static json_t *matches_json(struct store *s, struct catalog_ref *cr, const struct profile *p,
+                            int32_t today, bool is_all, bool is_nearly, struct error *err) {
+    const struct match_catalog *c = cr->cat;
     struct match_hit *hits = malloc((size_t)(c->n_in ? c->n_in : 1) * sizeof *hits);
-    enum { MAX_POLICIES = 256 };
-    struct policy_info *seen = malloc(MAX_POLICIES * sizeof *seen);
-    if (!hits || !seen || match_enterprise(c->set, p, hits)) {
+    if (!hits || match_enterprise(c->set, p, hits)) {
         free(hits);
-        free(seen);
         error_set(err, ERR_NOMEM, "内存不足", "out of memory");
         return NULL;
     }
+    struct info_block *own;
+    const struct clause_info *info = catalog_info(cr, s, &own);
     json_t *o = json_object(), *list = json_array();
-    int n_e = 0, n_u = 0, n_n = 0, n_seen = 0;
+    int n_e = 0, n_u = 0, n_n = 0;
     int64_t total = 0, closed = 0;
     for (int i = 0; i < c->n_in; i++) {
         const struct match_hit *h = &hits[i];
@@ -675,7 +751,7 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
         json_object_set_new(m, "open", json_boolean(is_open));
         json_object_set_new(m, "exempt", json_boolean(cl->is_exempt));
         if (h->result == TRI_TRUE && h->has_award) *(is_open ? &total : &closed) += h->award_fen;
-        add_policy_info(m, s, cl, seen, &n_seen, MAX_POLICIES, a);
+        add_policy_info(m, info ? &info[c->clause_of[h->clause]] : NULL);
         json_array_append_new(list, m);
     }
     char buf[64];
@@ -689,7 +765,7 @@ static json_t *matches_json(struct store *s, const struct match_catalog *c, cons
     json_object_set_new(o, "eligible_closed_fen", json_integer(closed));
     json_object_set_new(o, "matches", list);
     free(hits);
-    free(seen);
+    info_block_free(own);
     return o;
 }
 
@@ -735,8 +811,8 @@ static void enterprise_matches(struct http_request *req, struct http_response *r
     profile_derive(p, today, NULL);
     struct error err;
     error_clear(&err);
-    json_t *o = matches_json(s, cat->cat, p, today, all && strcmp(all, "1") == 0,
-                             nearly && strcmp(nearly, "1") == 0, http_arena(req), &err);
+    json_t *o = matches_json(s, cat, p, today, all && strcmp(all, "1") == 0,
+                             nearly && strcmp(nearly, "1") == 0, &err);
     if (o) {
         json_object_set_new(o, "uscc", json_string(http_param(req, "uscc")));
         http_reply_json(res, 200, o);
@@ -806,7 +882,7 @@ static void enterprise_matches_what_if(struct http_request *req, struct http_res
         error_set(&err, ERR_NOMEM, "内存不足", "out of memory");
     } else {
         profile_derive(p, today, ex);
-        o = matches_json(s, cat->cat, p, today, false, true, http_arena(req), &err);
+        o = matches_json(s, cat, p, today, false, true, &err);
     }
     if (o) {
         char day[16];
