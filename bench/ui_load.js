@@ -85,7 +85,7 @@ async function main() {
   const base = process.argv[2];
   if (!base) throw new Error('usage: node bench/ui_load.js BASE');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'] });
   const sessions = new Map();
   const figures = [];
   let over = 0, failed = 0;

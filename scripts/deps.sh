@@ -9,7 +9,9 @@ pkgs=(build-essential pkg-config clang clang-format libclang-rt-14-dev
 for opt in "$@"; do
     case "$opt" in
     --with-browser)
-        pkgs+=(chromium fonts-noto-cjk nodejs)
+        # chromium-l10n: the zh-CN locale pack, so that --lang=zh-CN (the browser tests, bench/ui_load)
+        # shows date inputs as 年/月/日 the way a Chinese user's browser does, not mm/dd/yyyy
+        pkgs+=(chromium chromium-l10n fonts-noto-cjk nodejs)
         # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is
         # enough
         command -v npm >/dev/null 2>&1 || pkgs+=(npm)

@@ -1,6 +1,7 @@
 /* Docking through the HTTP API signed in as each party (tests/tauth.h). Roadshows (常态化资本路演):
  * the line-up and each firm's slot to the minute, investor registration refused after the day,
- * after the deadline, twice and beyond the seats (409 with the field), follow-ups and the funnel as
+ * after the deadline, twice and beyond the seats (409 with the field), withdrawal (an investor its
+ * own through the deadline, an organiser any) and check-in on the day, follow-ups and the funnel as
  * exact fractions, and who may do and see what: an investor registers itself only, organisers
  * manage, a firm sees only its own slot, others are refused. Event registration and check-in
  * rules. 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
@@ -420,6 +421,90 @@ static void challenges(struct http_server *srv, struct cast *c, int32_t today) {
 #undef AT
 }
 
+/* The id of a registration from a 201 reply (0 and a failure otherwise). */
+static int64_t registered(struct http_server *srv, const struct tauth *who, const char *target,
+                          const char *body) {
+    struct reply r = ask(srv, who, "POST", target, body);
+    int64_t id = r.status == 201 ? json_integer_value(json_object_get(r.json, "id")) : 0;
+    if (!id) test_failf(__FILE__, __LINE__, "register %s: %d", target, r.status);
+    json_decref(r.json);
+    return id;
+}
+
+static int64_t seats_left(struct http_server *srv, const struct tauth *who, int64_t rs) {
+    char t[96];
+    snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)rs);
+    struct reply r = ask(srv, who, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    int64_t n = json_integer_value(json_object_get(r.json, "seats_left"));
+    json_decref(r.json);
+    return n;
+}
+
+/* Withdrawal through the endpoints: an investor its own, through the deadline, 409 naming the
+ * field after it; an organiser any; the seat comes back. Check-in on the day only; the
+ * registrations and the line-up as spreadsheets, for organisers only. */
+static void withdrawals(struct http_server *srv, struct cast *c, int32_t today) {
+    char t[96], u[192], body[96];
+    int64_t rs = new_roadshow(srv, &c->org, today + 7, today + 3, 1);
+    snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)rs);
+    int64_t ra = registered(srv, &c->inv_a, t, "{}");
+    REFUSED(srv, &c->inv_b, "POST", t, "{}", 409, "capacity");
+    CHECK_INT(seats_left(srv, &c->org, rs), 0);
+    snprintf(u, sizeof u, "%s/%lld", t, (long long)ra);
+    CHECK_INT(status_of(srv, NULL, "DELETE", u, NULL), 401);
+    CHECK_INT(status_of(srv, &c->ent_1, "DELETE", u, NULL), 403);
+    CHECK_INT(status_of(srv, &c->bank, "DELETE", u, NULL), 403);
+    CHECK_INT(status_of(srv, &c->inv_b, "DELETE", u, NULL), 403); /* another investor's */
+    CHECK_INT(status_of(srv, &c->inv_a, "DELETE", u, NULL), 200);
+    CHECK_INT(status_of(srv, &c->inv_a, "DELETE", u, NULL), 404);
+    CHECK_INT(seats_left(srv, &c->org, rs), 1);
+    int64_t rb = registered(srv, &c->inv_b, t, "{}"); /* the seat freed */
+    /* the deadline moved into the past: the investor may no longer withdraw, the organiser may */
+    char d[16], rec[128];
+    snprintf(body, sizeof body, "{\"reg_deadline\":\"%s\"}", date_format(today - 1, d, sizeof d));
+    snprintf(rec, sizeof rec, "/api/dock/records/roadshow/%lld", (long long)rs);
+    CHECK_INT(status_of(srv, &c->org, "PUT", rec, body), 200);
+    snprintf(u, sizeof u, "%s/%lld", t, (long long)rb);
+    REFUSED(srv, &c->inv_b, "DELETE", u, NULL, 409, "reg_deadline");
+    /* check-in: organisers only, on the day only */
+    snprintf(u, sizeof u, "%s/%lld/checkin", t, (long long)rb);
+    CHECK_INT(status_of(srv, &c->inv_b, "POST", u, "{}"), 403);
+    REFUSED(srv, &c->org, "POST", u, "{}", 409, "date");
+    snprintf(u, sizeof u, "%s/%lld", t, (long long)rb);
+    CHECK_INT(status_of(srv, &c->org, "DELETE", u, NULL), 200);
+    CHECK_INT(seats_left(srv, &c->org, rs), 1);
+    /* a roadshow today: check in, then the investor cannot withdraw */
+    int64_t now = new_roadshow(srv, &c->org, today, today, 5);
+    snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)now);
+    int64_t rn = registered(srv, &c->inv_a, t, "{}");
+    snprintf(u, sizeof u, "%s/%lld/checkin", t, (long long)rn);
+    struct reply r = ask(srv, &c->org, "POST", u, "{}");
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_integer(json_object_get(r.json, "checked_in_at")));
+    json_decref(r.json);
+    snprintf(u, sizeof u, "%s/%lld", t, (long long)rn);
+    REFUSED(srv, &c->inv_a, "DELETE", u, NULL, 409, "checked_in_at");
+    /* another roadshow's registration through this one's path */
+    snprintf(u, sizeof u, "/api/dock/roadshows/%lld/registrations/%lld", (long long)rs,
+             (long long)rn);
+    CHECK_INT(status_of(srv, &c->org, "DELETE", u, NULL), 404);
+    /* the lists: JSON with check-in, spreadsheets; organisers only */
+    r = ask(srv, &c->org, "GET", t, NULL);
+    json_t *it = json_array_get(json_object_get(r.json, "items"), 0);
+    CHECK_STR(json_string_value(json_object_get(it, "checked_in")), "已签到");
+    CHECK_INT(json_integer_value(json_object_get(r.json, "seats_left")), 4);
+    json_decref(r.json);
+    CHECK_INT(status_of(srv, &c->inv_a, "GET", t, NULL), 403);
+    snprintf(u, sizeof u, "%s?format=xlsx", t);
+    CHECK_INT(status_of(srv, &c->org, "GET", u, NULL), 200);
+    snprintf(u, sizeof u, "%s?format=pdf", t);
+    CHECK_INT(status_of(srv, &c->org, "GET", u, NULL), 400);
+    snprintf(u, sizeof u, "/api/dock/roadshows/%lld/lineup?format=csv", (long long)now);
+    CHECK_INT(status_of(srv, &c->org, "GET", u, NULL), 200);
+    CHECK_INT(status_of(srv, &c->inv_a, "GET", u, NULL), 403);
+}
+
 TEST(dock_parties_http) {
     char path[128];
     snprintf(path, sizeof path, "/tmp/duijie_dock_parties_%d.db", (int)getpid());
@@ -457,6 +542,7 @@ TEST(dock_parties_http) {
     snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)last);
     CHECK_INT(status_of(srv, &c.inv_a, "POST", t, b), 201);
     CHECK_INT(status_of(srv, &c.org, "GET", "/api/dock/roadshows/99999", NULL), 404);
+    withdrawals(srv, &c, today);
     event_rules(srv, &c, today);
     challenges(srv, &c, today);
     http_server_free(srv);

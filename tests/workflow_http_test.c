@@ -254,8 +254,15 @@ TEST(workflow_http_flow) {
     r = call_as(srv, &fin, "GET", "/api/payments?format=csv", NULL, NULL, 0);
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "1234.57") != NULL && strstr(r.body, "BANK-7") != NULL);
+    CHECK(strstr(r.body, t[0].name) != NULL);
     json_decref(r.json);
     free(r.body);
+    /* each payment names its firm (the list joins the enterprise's name) */
+    CHECK_INT(get(srv, &fin, "/api/payments", &o), 200);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(o, "items"), 0),
+                                                "enterprise_name")),
+              t[0].name);
+    json_decref(o);
     CHECK_INT(get(srv, &fin, "/api/stats/money?by=district", &o), 200);
     CHECK_INT(json_integer_value(json_object_get(o, "paid_fen")), 123457);
     json_decref(o);

@@ -130,7 +130,7 @@ function valueNode(f) {
       const sec = f.value.section && f.value.section !== f.value.code ? f.value.section : '';
       return `${sec}${f.value.code} ${f.value.name}`;
     }
-    default: return f.text !== null && f.text !== undefined ? f.text : String(f.value);
+    default: return zhDates(f.text !== null && f.text !== undefined ? f.text : String(f.value));
   }
 }
 
@@ -149,7 +149,7 @@ function matchesCard(m) {
       h('div', { class: 'explain' }, x.deadline ? '申报截止 ' + dateText(x.deadline) : '长期有效',
         x.missing && x.missing.length ? `　· 需补充：${x.missing.join('、')}` : ''),
       x.missing && x.missing.length ? h('a', { class: 'explain', href: '#/new' }, '去补充资料 →') : null,
-      h('ul', { class: 'why' }, (x.explanation || []).map(e => h('li', {}, e.text || e.condition))));
+      h('ul', { class: 'why' }, (x.explanation || []).map(e => h('li', {}, zhDates(e.text || e.condition)))));
   });
   return h('section', { class: 'card' }, h('h2', {}, '我的政策'),
     h('p', { class: 'summary' }, `已发布条款 ${m.clauses} 条：可申报 ${m.eligible} 条，可能符合 ${m.unknown} 条（缺少资料）。可申报合计约 `,
@@ -170,7 +170,7 @@ async function showDetail(uscc) {
     if (d.key === 'size') continue;
     const row = [h('div', { class: 'k' }, d.label + (d.unit && !['元'].includes(d.unit) ? `（${d.unit}）` : '')),
       h('div', { class: 'v' }, f ? valueNode(f) : h('span', { class: 'missing' }, '未填写'),
-        f && f.explain ? h('span', { class: 'explain' }, f.explain) : null)];
+        f && f.explain ? h('span', { class: 'explain' }, zhDates(f.explain)) : null)];
     (d.derived ? derived : own).push(...row);
   }
   const size = fs.size || {};
@@ -181,7 +181,7 @@ async function showDetail(uscc) {
       h('p', {}, h('a', { class: 'btn', href: 'mine.html?uscc=' + encodeURIComponent(p.uscc) }, '我的政策 · 政策计算器')),
       h('div', { class: 'size-box' }, h('span', { class: 'big' }, size.value || '未能划型'),
         h('span', {}, '依据《统计上大中小微型企业划分办法（2017）》'),
-        size.explain ? h('div', { class: 'explain' }, size.explain) : null),
+        size.explain ? h('div', { class: 'explain' }, zhDates(size.explain)) : null),
       h('h3', {}, '基本信息'), h('div', { class: 'kv' }, own),
       h('h3', {}, '派生指标（系统计算）'), h('div', { class: 'kv' }, derived),
       years.length ? [h('h3', {}, '往年数据'), h('div', { class: 'table-wrap' }, historyTable(p.history, years, defs))] : null),

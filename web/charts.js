@@ -19,6 +19,17 @@ function loadECharts() {
   return echartsPromise;
 }
 
+// A page that shows its numbers first (the dashboard) holds the library back until they are
+// painted: holdCharts() before it builds its panels, releaseCharts() once they are in the page
+// (the library runs one frame later, so its parse does not delay the numbers).
+let chartsHeld = null, releaseHeld = null;
+function holdCharts() {
+  if (!chartsHeld) chartsHeld = new Promise((resolve) => { releaseHeld = resolve; });
+}
+function releaseCharts() {
+  if (releaseHeld) requestAnimationFrame(() => setTimeout(releaseHeld, 0));
+}
+
 const PALETTE = ['#1d4f91', '#e0a800', '#1a7f37', '#c8161d', '#6b7280', '#7c3aed', '#0891b2', '#b45309'];
 
 // spec: {title, kind: 'bar'|'hbar'|'pie'|'line', categories: [..], series: [{name, data: [numbers]}],
@@ -86,7 +97,7 @@ function chartPanel(spec) {
     showEmpty(s);
     if (chart) { chart.resize(); chart.setOption(option(s), true); }
   }
-  loadECharts().then((ec) => {
+  (chartsHeld || Promise.resolve()).then(loadECharts).then((ec) => {
     if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
     chart = ec.init(box, null, { renderer: 'canvas' });
     chart.setOption(option(current), true);

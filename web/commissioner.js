@@ -6,10 +6,6 @@
 const cm = { unit: null, commissioner: null, page: 1, pageSize: 20, uscc: null };
 const $ = (id) => document.getElementById(id);
 
-function todayISO() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 function fail(where, r, fallback) {
   where.replaceChildren(errorBox(r.body, r.status === 401 ? '请先登录' : fallback));

@@ -64,12 +64,29 @@ function errorBox(body, fallback) {
   return h('div', { class: 'error-box', role: 'alert', title: e.en || null, lang: 'zh-CN' }, (e.zh || '') + where);
 }
 
-// ---- dates: 2026-03-01 → 2026年3月1日 ----
+// ---- dates: 2026-03-01 → 2026年3月1日, every page through these ----
 
 function dateText(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
   return m ? `${+m[1]}年${+m[2]}月${+m[3]}日` : (iso || '');
 }
+// Text the server wrote (an explanation: "成立于 2018-10-05，截至 2026-12-02 满 8 年") with each ISO
+// date in it as 2026年12月2日.
+function zhDates(text) {
+  return text == null ? text : String(text).replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (d) => dateText(d));
+}
+// Qingdao's clock (UTC+8, no daylight saving), whatever the browser's time zone: a day and a
+// moment read the same for every user and for the server.
+function beijing(ms) { return new Date(ms + 8 * 3600 * 1000); }
+// Unix seconds → 2026年3月1日 09:05 (Beijing time); '' for none.
+function timeText(seconds) {
+  if (!seconds) return '';
+  const d = beijing(seconds * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
+// Today in Beijing as 2026-03-01 (a date input's value).
+function todayISO() { return beijing(Date.now()).toISOString().slice(0, 10); }
 
 // ---- money: integer fen → text, with BigInt only ----
 

@@ -1,5 +1,6 @@
 // 对接会: an event's counts, the schedule as a slot × table grid, compute and repair, check-in and
-// no-shows by participant, and a participant's printable agenda with its .ics download. Data from
+// no-shows by participant, and a participant's printable agenda with its .ics and XLSX downloads;
+// the participants and the whole schedule as XLSX. Data from
 // /api/dock/events.
 'use strict';
 
@@ -38,7 +39,9 @@ async function show(id, extra) {
   const [g, p] = await Promise.all([api(`/api/dock/events/${id}/schedule`), api(`/api/dock/events/${id}/participants`)]);
   const sum = document.getElementById('e-summary');
   if (!g.ok) { sum.replaceChildren(errorBox(g.body, '加载失败')); return; }
-  sum.replaceChildren(summary(g.body.event, extra));
+  sum.replaceChildren(summary(g.body.event, extra), h('div', { class: 'actions', id: 'e-exports' },
+    h('a', { class: 'btn plain small', href: `/api/dock/events/${id}/participants?format=xlsx` }, '导出参会名单（Excel）'),
+    h('a', { class: 'btn plain small', href: `/api/dock/events/${id}/schedule?format=xlsx` }, '导出洽谈安排（Excel）')));
   grid(g.body);
   people = p.ok ? p.body.items : [];
   listPeople();
@@ -121,6 +124,7 @@ async function agenda(p) {
       : h('p', { class: 'summary' }, '暂无已排定的洽谈'),
     h('div', { class: 'actions no-print' },
       h('a', { class: 'btn', href: `/api/dock/events/${current}/agenda/${p.id}?format=ics`, download: `agenda-${p.id}.ics` }, '下载日历文件（.ics）'),
+      h('a', { class: 'btn plain', href: `/api/dock/events/${current}/agenda/${p.id}?format=xlsx`, id: 'a-xlsx' }, '导出日程（Excel）'),
       h('button', { class: 'btn', type: 'button', onclick: () => window.print() }, '打印')));
   card.scrollIntoView({ behavior: 'smooth' });
 }

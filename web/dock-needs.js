@@ -42,7 +42,8 @@ async function load() {
   const t = r.body.totals;
   document.getElementById('n-totals').replaceChildren(
     h('div', {}, h('h3', {}, '累计放款'), h('p', {}, moneyNode(t.total_fen)),
-      h('p', { class: 'summary' }, `需求 ${r.body.needs.length} 个，其中有逾期承诺的 ${r.body.overdue_needs} 个`)),
+      h('p', { class: 'summary' }, `需求 ${r.body.needs.length} 个，其中有逾期承诺的 ${r.body.overdue_needs} 个`),
+      h('a', { class: 'btn plain small', id: 'n-xlsx', href: '/api/dock/financing?format=xlsx' }, '导出需求清单（Excel）')),
     totalsList('按银行', t.by_bank), totalsList('按区市', t.by_district), totalsList('按月份', t.by_month));
   list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', { class: 'num' }, '金额 / 期限'), h('th', {}, '用途'),

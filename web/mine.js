@@ -185,7 +185,7 @@ async function evaluate() {
 // ---- results ----
 
 function clauseItem(m) {
-  const why = (m.explanation || []).map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition));
+  const why = (m.explanation || []).map((e) => h('li', { class: 'why-' + e.outcome }, zhDates(e.text || e.condition)));
   const meta = [m.deadline ? '申报截止 ' + dateText(m.deadline) : '长期有效'];
   if (m.department) meta.push(m.department);
   const award = m.award_fen !== null && m.award_fen !== undefined ? moneyNode(m.award_fen) : h('span', { class: 'summary' }, '金额以审核为准');
@@ -238,12 +238,12 @@ function renderProfile(p, isWhatIf) {
     h('h2', {}, isWhatIf ? '企业画像（试算）' : '企业画像'),
     h('div', { class: 'size-box' }, h('span', { class: 'big', id: 'size-value' }, size.value || '未能划型'),
       h('span', {}, '依据《统计上大中小微型企业划分办法（2017）》'),
-      size.explain ? h('div', { class: 'explain', id: 'size-why' }, size.explain) : null),
+      size.explain ? h('div', { class: 'explain', id: 'size-why' }, zhDates(size.explain)) : null),
     h('div', { class: 'kv' }, derived.flatMap((d) => {
       const f = fs[d.key];
       return [h('div', { class: 'k' }, d.label),
-        h('div', { class: 'v' }, f && f.value !== null && f.value !== undefined ? (d.type === 'money' ? moneyNode(f.value) : (f.text ?? String(f.value))) : h('span', { class: 'missing' }, '无法计算'),
-          f && f.explain ? h('span', { class: 'explain' }, f.explain) : null)];
+        h('div', { class: 'v' }, f && f.value !== null && f.value !== undefined ? (d.type === 'money' ? moneyNode(f.value) : zhDates(f.text ?? String(f.value))) : h('span', { class: 'missing' }, '无法计算'),
+          f && f.explain ? h('span', { class: 'explain' }, zhDates(f.explain)) : null)];
     })));
 }
 

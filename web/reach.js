@@ -8,10 +8,7 @@ function zhDate(iso) {
 }
 
 function zhTime(seconds) {
-  if (!seconds) return '—';
-  const d = new Date(seconds * 1000 + 8 * 3600 * 1000); // Beijing time
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  return timeText(seconds) || '—';
 }
 
 const TICKET_STATES = { received: '已接收', assigned: '已分派', in_progress: '办理中', answered: '已答复',

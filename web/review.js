@@ -20,11 +20,6 @@ function yuanToFen(text) {
   return Number(fen);
 }
 function fenToYuanInput(fen) { const f = BigInt(fen); return (f / 100n).toString() + '.' + (f % 100n).toString().padStart(2, '0'); }
-function timeText(sec) {
-  if (!sec) return '';
-  const d = new Date(sec * 1000);
-  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
 function stateTag(key, label, overdue) {
   const cls = { paid: 'size-3', approved: 'size-3', rejected: 'size-0', returned: 'size-1', proposed: 'size-1', removed: 'none' }[key] || 'size-2';
   return [h('span', { class: 'tag ' + cls }, label || key), overdue ? h('span', { class: 'tag size-0' }, '超期') : null];
@@ -112,7 +107,7 @@ function stepBox(a, reload) {
     parts.push(field('批准金额（元）', amount), h('p', { class: 'summary' }, '默认为系统按规则计算的金额；超过条款上限时系统拒绝。'),
       h('div', { class: 'actions' }, h('button', { class: 'btn', type: 'button', onclick: approve }, '批准'), giveBack), field('退回 / 不予通过的理由', reason));
   } else if (r === 'finance' && a.state === 'approved') {
-    const paid = h('input', { type: 'date', id: 'rv-paid-on', value: new Date().toISOString().slice(0, 10) });
+    const paid = h('input', { type: 'date', id: 'rv-paid-on', value: todayISO() });
     const ref = h('input', { type: 'text', id: 'rv-ref', placeholder: '如 国库集中支付凭证号' });
     parts.push(field('兑付日期', paid), field('支付凭证号', ref),
       h('div', { class: 'actions' }, h('button', { class: 'btn', type: 'button', onclick: () => act('pay', { paid_on: paid.value, payment_ref: ref.value.trim() }) }, '确认兑付')));
@@ -147,7 +142,7 @@ async function showApplication(id) {
       a.paid_on ? [h('div', { class: 'k' }, '兑付'), h('div', { class: 'v' }, dateText(a.paid_on), ' ', a.payment_ref || '')] : null),
     h('h3', {}, '规则判定依据'),
     hit && hit.explanation && !hit.explanation.length ? h('p', { class: 'summary', id: 'rv-why' }, '该条款没有申报条件，所有企业均符合')
-      : hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, e.text || e.condition)))
+      : hit && hit.explanation ? h('ul', { class: 'why', id: 'rv-why' }, hit.explanation.map((e) => h('li', { class: 'why-' + e.outcome }, zhDates(e.text || e.condition))))
       : h('p', { class: 'summary' }, hit ? '今日该企业不符合此条款' : '无法取得判定依据'),
     hit && hit.award_text ? h('p', { class: 'explain' }, '金额计算：', hit.award_text) : null,
     form.length ? [h('h3', {}, '申报表'), h('div', { class: 'kv' }, form.flatMap((f) => [h('div', { class: 'k' }, f.label),
@@ -177,14 +172,16 @@ async function showBatches() {
     await showBatches();
     showBatch(r.body.id);
   });
+  // the batches and the clauses to choose from load together, the policies' clauses at once
+  const batches = api('/api/exempt-batches');
   const pols = await api('/api/policies?status=published');
   if (pols.ok) {
-    for (const p of pols.body.policies) {
-      const d = await api('/api/policies/' + p.id);
-      if (d.ok) for (const c of d.body.clauses) clauseSel.append(h('option', { value: String(c.id) }, `${c.title}（${p.title}）`));
-    }
+    const details = await Promise.all(pols.body.policies.map((p) => api('/api/policies/' + p.id)));
+    details.forEach((d, i) => {
+      if (d.ok) for (const c of d.body.clauses) clauseSel.append(h('option', { value: String(c.id) }, `${c.title}（${pols.body.policies[i].title}）`));
+    });
   }
-  const r = await api('/api/exempt-batches');
+  const r = await batches;
   if (!r.ok) { list.replaceChildren(errorBox(r.body, '加载失败')); return; }
   const items = r.body.items || r.body.batches || [];
   list.replaceChildren(items.length ? h('div', { class: 'table-wrap' }, h('table', {},
@@ -211,7 +208,7 @@ async function showBatch(id) {
   const actions = [];
   if (canEdit) actions.push(h('button', { class: 'btn', type: 'button', onclick: () => step('confirm') }, '确认名单'));
   if (b.state === 'confirmed' && role() === 'finance') {
-    const paid = h('input', { type: 'date', id: 'rv-batch-paid', value: new Date().toISOString().slice(0, 10), 'aria-label': '兑付日期' });
+    const paid = h('input', { type: 'date', id: 'rv-batch-paid', value: todayISO(), 'aria-label': '兑付日期' });
     const ref = h('input', { type: 'text', id: 'rv-batch-ref', placeholder: '支付凭证号', 'aria-label': '支付凭证号' });
     actions.push(paid, ref, h('button', { class: 'btn', type: 'button', onclick: () => step('pay', { paid_on: paid.value, payment_ref: ref.value.trim() }) }, '确认兑付'));
   }
@@ -238,19 +235,12 @@ async function showPayments() {
   const r = await api('/api/payments?page_size=50');
   if (!r.ok) { list.replaceChildren(errorBox(r.body, '加载失败')); return; }
   const items = r.body.items || [];
-  // the payment rows carry the USCC only: each firm's name from its profile, one request per firm
-  const names = new Map();
-  const firm = (uscc) => h('td', { class: 'firm', 'data-uscc': uscc }, h('span', { class: 'firm-name' }, '…'), h('div', { class: 'mono summary' }, uscc));
+  // each row names its firm (the list joins the enterprise's name): one request for the page
+  const firm = (p) => h('td', { class: 'firm' }, h('span', { class: 'firm-name' }, p.enterprise_name || '（名称不可见）'), h('div', { class: 'mono summary' }, p.uscc));
   list.replaceChildren(h('p', { class: 'summary' }, `共 ${r.body.total} 笔`), items.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'rv-payments' },
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', {}, '条款'), h('th', {}, '金额'), h('th', {}, '兑付日期'), h('th', { class: 'hide-sm' }, '凭证号'))),
-    h('tbody', {}, items.map((p) => h('tr', {}, firm(p.uscc), h('td', { class: 'pay-clause' }, p.clause_title),
+    h('tbody', {}, items.map((p) => h('tr', {}, firm(p), h('td', { class: 'pay-clause' }, p.clause_title),
       h('td', { class: 'pay-amount' }, moneyNode(p.amount_fen)), h('td', { class: 'pay-date' }, dateText(p.paid_on)), h('td', { class: 'hide-sm mono' }, p.payment_ref || '')))))) : h('p', { class: 'loading' }, '暂无兑付'));
-  await Promise.all([...new Set(items.map((p) => p.uscc))].map(async (uscc) => {
-    const e = await api('/api/enterprises/' + encodeURIComponent(uscc));
-    names.set(uscc, e.ok && e.body.name ? e.body.name : '');
-  }));
-  for (const td of list.querySelectorAll('td.firm'))
-    td.querySelector('.firm-name').textContent = names.get(td.dataset.uscc) || '（名称不可见）';
 }
 
 async function route() {

@@ -3,17 +3,23 @@
 // network.css. Text only through text nodes; money from integer fen.
 'use strict';
 
+// A cell with its column's name (data-label): on a phone each clause is a card of labelled lines
+// (network.css), on paper and wide screens a table row.
+function spCell(label, ...kids) {
+  return h('td', { 'data-label': label }, h('div', { class: 'sp-cell' }, kids));
+}
+
 function spSection(title, items) {
   if (!items.length) return null;
   return h('section', {}, h('h2', {}, `${title}（${items.length} 项）`),
     h('table', { class: 'sp-table' },
       h('thead', {}, h('tr', {}, h('th', {}, '政策条款'), h('th', {}, '金额'), h('th', {}, '截止'), h('th', {}, '受理部门 / 联系'), h('th', {}, '说明'))),
       h('tbody', {}, ...items.map((c) => h('tr', {},
-        h('td', {}, h('strong', {}, c.title), h('div', { class: 'summary' }, c.policy, c.doc_no ? `（${c.doc_no}）` : '')),
-        h('td', {}, c.award_fen !== null ? moneyNode(c.award_fen) : '按实际核定'),
-        h('td', {}, dateText(c.deadline)),
-        h('td', {}, c.department || '—', c.contact ? h('div', {}, c.contact) : null),
-        h('td', {}, c.missing && c.missing.length ? (c.fit === 'nearly' ? '差：' : '需补充：') + c.missing.join('、') : '条件均已满足',
+        spCell('政策条款', h('strong', {}, c.title), h('div', { class: 'summary' }, c.policy, c.doc_no ? `（${c.doc_no}）` : '')),
+        spCell('金额', c.award_fen !== null ? moneyNode(c.award_fen) : '按实际核定'),
+        spCell('截止', c.deadline ? dateText(c.deadline) : '长期有效'),
+        spCell('受理部门', c.department || '—', c.contact ? h('div', {}, c.contact) : null),
+        spCell('说明', c.missing && c.missing.length ? (c.fit === 'nearly' ? '差：' : '需补充：') + c.missing.join('、') : '条件均已满足',
           c.award_text ? h('div', { class: 'summary' }, c.award_text) : null))))));
 }
 

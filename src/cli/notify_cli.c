@@ -192,12 +192,8 @@ static int enqueue_lines(struct store *s, struct error *err) {
         json_decref(o);
     }
     free(line);
-    if (rc) {
-        notify_queue_abort(q);
-        return rc;
-    }
     int64_t n = 0;
-    rc = notify_queue_finish(q, &n, err);
+    rc = notify_queue_end(q, rc, &n, err);
     if (!rc) printf("{\"queued\":%lld}\n", (long long)n);
     return rc;
 }
@@ -240,22 +236,11 @@ static int prefs_cmd(struct store *s, int argc, char **argv, struct error *err) 
 }
 
 static int stats_cmd(struct store *s, struct error *err) {
-    struct store_rows *r;
-    int rc = store_sql(s,
-                       "SELECT channel, state, COUNT(*) FROM notify_outbox GROUP BY channel, state "
-                       "ORDER BY channel, state",
-                       NULL, 0, &r, err);
+    char *out;
+    int rc = notify_stats_json(s, &out, err);
     if (rc) return rc;
-    json_t *o = json_object();
-    for (int i = 0; i < store_rows_count(r); i++) {
-        const char *ch = store_rows_text(r, i, 0);
-        json_t *c = json_object_get(o, ch);
-        if (!c) json_object_set_new(o, ch, c = json_object());
-        json_object_set_new(c, store_rows_text(r, i, 1), json_integer(store_rows_int(r, i, 2)));
-    }
-    store_rows_free(r);
-    cli_print_json(o);
-    json_decref(o);
+    puts(out);
+    free(out);
     return 0;
 }
 

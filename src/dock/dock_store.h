@@ -116,6 +116,19 @@ int dock_roadshow_lineup(struct store *s, int64_t roadshow_id, json_t *project_i
  * is ERR_INVALID on "firms". */
 int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investor_id, json_t *firms,
                            int32_t today, int64_t *id, struct error *err);
+/* Withdraws registration reg_id of the roadshow and records it in the audit log (who, before).
+ * investor_id > 0: the investor itself, only its own (ERR_FORBIDDEN), through the deadline day
+ * ("reg_deadline") or the roadshow's day ("date"), not once checked in ("checked_in_at"), all
+ * ERR_CONFLICT naming the field; 0: an organiser removing any. Either way a registration with
+ * follow-ups recorded stays (ERR_CONFLICT on "followups"). The seat is free once it commits. */
+struct actor;
+int dock_roadshow_withdraw(struct store *s, int64_t roadshow_id, int64_t reg_id,
+                           int64_t investor_id, int32_t today, const struct actor *who,
+                           struct error *err);
+/* Checks registration reg_id in at time t (seconds since 1970): only on the roadshow's day in
+ * China (UTC+8), else ERR_CONFLICT on "date"; ERR_NOTFOUND for another roadshow's. */
+int dock_roadshow_check_in(struct store *s, int64_t roadshow_id, int64_t reg_id, int64_t t,
+                           struct error *err);
 /* Records a follow-up after the roadshow: {"investor_id", "project_id", "status":
  * 约谈|尽调|签约|放弃, "amount_fen", "date" (default today), "note"}. The investor must have
  * registered and the project be in the line-up; the date may not be before the roadshow. */
@@ -123,8 +136,8 @@ int dock_roadshow_followup(struct store *s, int64_t roadshow_id, json_t *followu
                            int64_t *id, struct error *err);
 /* roadshow_report's input for a stored roadshow: the roadshow's columns, "firms" (project_id,
  * name, uscc, stage, industry, amount_fen, in line-up order), "registrations" (id, investor_id,
- * investor, org_id, registered_on, firms) and "followups" (with the investor's and firm's
- * names). */
+ * investor, org_id, registered_on, firms, checked_in_at) and "followups" (with the investor's and
+ * firm's names). */
 int dock_roadshow_input(struct store *s, int64_t roadshow_id, json_t **out, struct error *err);
 
 #endif

@@ -1,7 +1,8 @@
 /* Owns a stored roadshow's (常态化资本路演) programme and outcome: each firm's time slot from the
  * line-up order, the start time and the minutes per firm, exactly in whole minutes; how many
  * registered investors asked for each firm; and the follow-up funnel (firms presented → firms with
- * a follow-up → 尽调 → 签约, investors who followed up) as exact fractions. Does not own the
+ * a follow-up → 尽调 → 签约; investors registered → checked in, and who followed up) as exact
+ * fractions. Does not own the
  * demand-ordered agenda of `duijie roadshow` (events.c), storage or who may see what. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,15 +126,20 @@ static int funnel_of(json_t *firms, json_t *regs, json_t *fus, json_t **out, str
     json_t *st = json_object();
     for (int k = 0; k < N_FU; k++)
         json_object_set_new(st, stages[k], json_integer(by[k]));
-    int64_t n_regs = (int64_t)json_array_size(regs);
-    *out = json_pack(
-        "{s:I, s:i, s:i, s:i, s:o, s:o, s:o, s:I, s:i, s:o, s:o, s:I}", "firms", (json_int_t)n,
-        "firms_followed_up", reached[FU_TALK], "firms_diligence", reached[FU_DILIGENCE],
-        "firms_signed", reached[FU_SIGNED], "followup_rate", fraction(reached[FU_TALK], (int64_t)n),
-        "diligence_rate", fraction(reached[FU_DILIGENCE], (int64_t)n), "signed_rate",
-        fraction(reached[FU_SIGNED], (int64_t)n), "investors", (json_int_t)n_regs,
-        "investors_following_up", n_inv_fu, "investor_rate", fraction(n_inv_fu, n_regs),
-        "by_status", st, "signed_amount_fen", (json_int_t)signed_fen);
+    int64_t n_regs = (int64_t)json_array_size(regs), n_in = 0;
+    json_array_foreach(regs, i, x) {
+        if (json_is_integer(json_object_get(x, "checked_in_at"))) n_in++;
+    }
+    *out = json_pack("{s:I, s:i, s:i, s:i, s:o, s:o, s:o, s:I, s:I, s:o, s:i, s:o, s:o, s:I}",
+                     "firms", (json_int_t)n, "firms_followed_up", reached[FU_TALK],
+                     "firms_diligence", reached[FU_DILIGENCE], "firms_signed", reached[FU_SIGNED],
+                     "followup_rate", fraction(reached[FU_TALK], (int64_t)n), "diligence_rate",
+                     fraction(reached[FU_DILIGENCE], (int64_t)n), "signed_rate",
+                     fraction(reached[FU_SIGNED], (int64_t)n), "investors", (json_int_t)n_regs,
+                     "investors_checked_in", (json_int_t)n_in, "attendance_rate",
+                     fraction(n_in, n_regs), "investors_following_up", n_inv_fu, "investor_rate",
+                     fraction(n_inv_fu, n_regs), "by_status", st, "signed_amount_fen",
+                     (json_int_t)signed_fen);
     return 0;
 }
 

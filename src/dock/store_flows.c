@@ -405,6 +405,14 @@ int dock_register(struct store *s, int64_t event_id, json_t *participant, int32_
         json_object_set_new(o, "registered_on", date_text(today));
     bool is_mine;
     rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc && store_kind(s) == STORE_POSTGRES) {
+        /* count then insert is one step only while the event's row is locked (PostgreSQL runs
+         * READ COMMITTED; SQLite's BEGIN IMMEDIATE is serial already): see lock_roadshow */
+        struct store_val v = store_val_int(event_id);
+        int64_t got = 0;
+        rc = store_sql_int(s, "SELECT id FROM dock_event WHERE id = ? FOR UPDATE", &v, 1, 0, &got,
+                           err);
+    }
     if (!rc) rc = may_register(s, ev, event_id, o, today, err);
     if (!rc) rc = dock_put(s, "participant", o, id, err);
     json_decref(o), json_decref(ev);

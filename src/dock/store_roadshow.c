@@ -1,11 +1,13 @@
 /* Owns the roadshow workflows on the dock tables (常态化资本路演): the firm line-up in
  * presentation order, investor registration with its checks (the day, the deadline, twice, the
- * seats), follow-ups recorded after, and roadshow_report's input built from stored rows. The
- * time slots and the funnel are roadshow.c's; who may call what is the HTTP layer's. */
+ * seats), withdrawal (with its audit entry), check-in on the day, follow-ups recorded after, and
+ * roadshow_report's input built from stored rows. The time slots and the funnel are roadshow.c's;
+ * who may call what is the HTTP layer's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "dock/dock.h"
 #include "dock/dock_store.h"
 #include "util/date.h"
@@ -19,6 +21,18 @@ static int count(struct store *s, const char *sql, int64_t a, int64_t b, int64_t
                  struct error *err) {
     struct store_val v[] = {store_val_int(a), store_val_int(b)};
     return store_sql_int(s, sql, v, 2, 0, n, err);
+}
+
+/* Seats are counted, then taken, in one transaction. SQLite's write transaction (BEGIN IMMEDIATE)
+ * runs one at a time already; on PostgreSQL (READ COMMITTED) two registrations could both count
+ * one seat left, so the roadshow's row is locked first (SELECT … FOR UPDATE, held to the commit):
+ * the second waits, then counts the first one's seat. A withdrawal takes the same lock. */
+static int lock_roadshow(struct store *s, int64_t roadshow_id, struct error *err) {
+    if (store_kind(s) != STORE_POSTGRES) return 0;
+    struct store_val v = store_val_int(roadshow_id);
+    int64_t got = 0;
+    return store_sql_int(s, "SELECT id FROM dock_roadshow WHERE id = ? FOR UPDATE", &v, 1, 0, &got,
+                         err);
 }
 
 static bool in_lineup(struct store *s, int64_t roadshow_id, int64_t project_id, struct error *err) {
@@ -126,15 +140,16 @@ int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investo
         return error_field(err, "firms");
     }
     json_t *rs = NULL, *inv = NULL;
-    int rc = dock_get(s, "roadshow", roadshow_id, &rs, err);
+    bool is_mine = false;
+    int rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc) rc = lock_roadshow(s, roadshow_id, err);
+    if (!rc) rc = dock_get(s, "roadshow", roadshow_id, &rs, err);
     if (!rc && dock_get(s, "investor", investor_id, &inv, err)) {
         error_set(err, ERR_INVALID, "投资机构 %lld 不存在", "investor %lld does not exist",
                   (long long)investor_id);
         rc = error_field(err, "investor_id");
     }
     json_decref(inv);
-    bool is_mine = false;
-    if (!rc) rc = dock_tx_begin(s, &is_mine, err);
     json_t *empty = json_array();
     if (!rc) rc = may_register(s, rs, roadshow_id, investor_id, firms ? firms : empty, today, err);
     json_decref(rs);
@@ -151,6 +166,102 @@ int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investo
     }
     json_decref(empty);
     return dock_tx_end(s, is_mine, rc, err);
+}
+
+/* The registration reg_id of the roadshow (ERR_NOTFOUND when it is another roadshow's). */
+static int registration_of(struct store *s, int64_t roadshow_id, int64_t reg_id, json_t **out,
+                           struct error *err) {
+    int rc = dock_get(s, "roadshow_investor", reg_id, out, err);
+    if (!rc && json_integer_value(json_object_get(*out, "roadshow_id")) != roadshow_id) {
+        json_decref(*out);
+        *out = NULL;
+        rc = error_set(err, ERR_NOTFOUND, "本场路演没有报名 %lld",
+                       "the roadshow has no registration %lld", (long long)reg_id);
+    }
+    return rc;
+}
+
+/* Whether the investor may still withdraw on day today: through the deadline day (or the
+ * roadshow's day when there is none), and not once checked in. */
+static int may_withdraw(json_t *rs, json_t *reg, int32_t today, struct error *err) {
+    const char *ds = json_string_value(json_object_get(rs, "date"));
+    const char *dl = json_string_value(json_object_get(rs, "reg_deadline"));
+    int32_t day = 0, deadline = 0;
+    char t[16], d[16];
+    date_format(today, t, sizeof t);
+    if (ds && !date_parse(ds, strlen(ds), &day, err) && today > day) {
+        error_set(err, ERR_CONFLICT, "路演已于 %s 举行，%s 不能再取消报名",
+                  "the roadshow took place on %s; a registration cannot be withdrawn (%s)", ds, t);
+        return error_field(err, "date");
+    }
+    if (dl && !date_parse(dl, strlen(dl), &deadline, err) && today > deadline) {
+        error_set(err, ERR_CONFLICT, "报名已于 %s 截止，%s 不能再取消报名，请联系主办方",
+                  "registration closed on %s; it cannot be withdrawn on %s (ask the organiser)",
+                  date_format(deadline, d, sizeof d), t);
+        return error_field(err, "reg_deadline");
+    }
+    if (json_is_integer(json_object_get(reg, "checked_in_at")))
+        return conflict(err, "checked_in_at", "已签到，不能取消报名",
+                        "checked in already; the registration cannot be withdrawn");
+    return 0;
+}
+
+int dock_roadshow_withdraw(struct store *s, int64_t roadshow_id, int64_t reg_id,
+                           int64_t investor_id, int32_t today, const struct actor *who,
+                           struct error *err) {
+    json_t *rs = NULL, *reg = NULL;
+    bool is_mine = false;
+    int rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc) rc = lock_roadshow(s, roadshow_id, err);
+    if (!rc) rc = dock_get(s, "roadshow", roadshow_id, &rs, err);
+    if (!rc) rc = registration_of(s, roadshow_id, reg_id, &reg, err);
+    if (!rc && investor_id &&
+        json_integer_value(json_object_get(reg, "investor_id")) != investor_id)
+        rc = error_set(err, ERR_FORBIDDEN, "只能取消本机构的报名",
+                       "only the investor's own registration can be withdrawn");
+    if (!rc && investor_id) rc = may_withdraw(rs, reg, today, err);
+    int64_t n = 0;
+    if (!rc)
+        rc =
+            count(s, "SELECT COUNT(*) FROM dock_followup WHERE roadshow_id = ? AND investor_id = ?",
+                  roadshow_id, json_integer_value(json_object_get(reg, "investor_id")), &n, err);
+    if (!rc && n)
+        rc = conflict(err, "followups", "该投资机构已有路演后跟进记录，不能取消报名",
+                      "the investor has follow-ups recorded; the registration cannot be removed");
+    if (!rc) rc = dock_delete(s, "roadshow_investor", reg_id, err);
+    if (!rc)
+        rc = audit_append(s, who, investor_id ? "roadshow_withdraw" : "roadshow_remove",
+                          "roadshow_registration", reg_id, reg, NULL, NULL, err);
+    json_decref(rs), json_decref(reg);
+    return dock_tx_end(s, is_mine, rc, err);
+}
+
+int dock_roadshow_check_in(struct store *s, int64_t roadshow_id, int64_t reg_id, int64_t t,
+                           struct error *err) {
+    json_t *rs = NULL, *reg = NULL;
+    int rc = dock_get(s, "roadshow", roadshow_id, &rs, err);
+    if (!rc) rc = registration_of(s, roadshow_id, reg_id, &reg, err);
+    json_decref(reg);
+    if (rc) {
+        json_decref(rs);
+        return rc;
+    }
+    /* the day in China (UTC+8) of t against the roadshow's day */
+    int32_t day = (int32_t)((t + 8 * 3600) / 86400 - ((t + 8 * 3600) % 86400 < 0)), date = 0;
+    const char *ds = json_string_value(json_object_get(rs, "date"));
+    if (ds) date_parse(ds, strlen(ds), &date, err);
+    if (day != date) {
+        char d[16];
+        error_set(err, ERR_CONFLICT, "只能在路演当天（%s）签到，今天是 %s",
+                  "check-in is on the roadshow's day (%s); today is %s", ds ? ds : "",
+                  date_format(day, d, sizeof d));
+        json_decref(rs);
+        return error_field(err, "date");
+    }
+    json_decref(rs);
+    struct store_val a[] = {store_val_int(t), store_val_int(reg_id)};
+    return store_sql(s, "UPDATE dock_roadshow_investor SET checked_in_at = ? WHERE id = ?", a, 2,
+                     NULL, err);
 }
 
 int dock_roadshow_followup(struct store *s, int64_t roadshow_id, json_t *followup, int32_t today,
@@ -210,9 +321,9 @@ int dock_roadshow_input(struct store *s, int64_t roadshow_id, json_t **out, stru
     if (!rc)
         rc = dock_query(s,
                         "SELECT r.id, r.investor_id, i.name AS investor, i.org_id, r.registered_on,"
-                        " r.firms FROM dock_roadshow_investor r JOIN dock_investor i ON i.id ="
-                        " r.investor_id WHERE r.roadshow_id = ? ORDER BY r.id",
-                        &a, 1, "iisidj", &regs, err);
+                        " r.firms, r.checked_in_at FROM dock_roadshow_investor r JOIN dock_investor"
+                        " i ON i.id = r.investor_id WHERE r.roadshow_id = ? ORDER BY r.id",
+                        &a, 1, "iisidji", &regs, err);
     if (!rc)
         rc = dock_query(s,
                         "SELECT u.id, u.investor_id, i.name AS investor, i.org_id, u.project_id,"

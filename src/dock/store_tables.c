@@ -100,7 +100,8 @@ const char *const store_module_dock[] = {
     "ALTER TABLE dock_event ADD COLUMN checkin_from BIGINT;"
     "ALTER TABLE dock_event ADD COLUMN checkin_to BIGINT;"
     "ALTER TABLE dock_challenge ADD COLUMN cancelled_on BIGINT;",
-    NULL};
+    /* 3: roadshow check-in (the organiser's desk on the day) */
+    "ALTER TABLE dock_roadshow_investor ADD COLUMN checked_in_at BIGINT;", NULL};
 
 /* Column types: i integer, s text, m money (fen), d date (days), b boolean, j JSON text; an
  * upper-case letter marks a column required on insert. */
@@ -349,7 +350,8 @@ static const struct kind kinds[] = {
      {{"roadshow_id", 'I', NULL},
       {"investor_id", 'I', NULL},
       {"registered_on", 'D', NULL},
-      {"firms", 'j', NULL}}},
+      {"firms", 'j', NULL},
+      {"checked_in_at", 'i', NULL}}},
     {"followup",
      "dock_followup",
      {{"roadshow_id", 'I', NULL},

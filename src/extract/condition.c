@@ -107,6 +107,20 @@ static void add_str(struct work *w, const char *field, const char *op, const cha
     c->str = value;
 }
 
+/* A negated phrase (未…, 无…, 没有…, 不得…): 失信 = 否 when it names 失信 (no record of
+ * dishonesty), otherwise the phrase kept whole under 其他 for a person to read. */
+static void add_negated(struct work *w, const char *s, size_t a, size_t b) {
+    if (has_word(w, a, b, "失信")) {
+        struct extract_condition *c = add_cond(w, "失信", "=", a, b);
+        if (c) {
+            c->type = EV_STR;
+            c->str = "否";
+        }
+        return;
+    }
+    add_str(w, "其他", "=", xdup(w->ar, s, a, b), a, b);
+}
+
 static bool has_field(const struct work *w, const char *field) {
     for (int k = 0; k < w->n_cond; k++)
         if (strcmp(w->cond[k].field, field) == 0) return true;
@@ -531,15 +545,7 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
         if (xstarts(s, a, b, periods[t])) {
             size_t r2 = a + strlen(periods[t]);
             if (xstarts(s, r2, b, "未") || xstarts(s, r2, b, "无") || xstarts(s, r2, b, "没有")) {
-                if (has_word(w, a, b, "失信")) {
-                    struct extract_condition *c = add_cond(w, "失信", "=", a, b);
-                    if (c) {
-                        c->type = EV_STR;
-                        c->str = "否";
-                    }
-                    return;
-                }
-                add_str(w, "其他", "=", xdup(w->ar, s, a, b), a, b);
+                add_negated(w, s, a, b);
                 return;
             }
             break;
@@ -560,15 +566,7 @@ static void analyze_piece(struct work *w, size_t a, size_t b, const char **mods,
     }
     if (xstarts(s, a, b, "未") || xstarts(s, a, b, "无") || xstarts(s, a, b, "没有") ||
         xstarts(s, a, b, "不得") || xstarts(s, a, b, "不存在")) {
-        if (has_word(w, a, b, "失信")) {
-            struct extract_condition *c = add_cond(w, "失信", "=", a, b);
-            if (c) {
-                c->type = EV_STR;
-                c->str = "否";
-            }
-            return;
-        }
-        add_str(w, "其他", "=", xdup(w->ar, s, a, b), a, b);
+        add_negated(w, s, a, b);
         return;
     }
     /* modifiers alone or on a qualification: 新认定和重新认定, 首次通过高企认定, 通过复审 */

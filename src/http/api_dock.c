@@ -89,34 +89,6 @@ int dock_fail(struct http_response *res, const struct error *err) {
     return -1;
 }
 
-int dock_format(struct http_request *req, struct http_response *res) {
-    const char *f = http_query(req, "format");
-    if (!f || !*f || strcmp(f, "json") == 0) return 0;
-    int v = export_format_from_name(f);
-    if (v >= 0) return 1 + v;
-    http_reply_error(res, 400, "invalid", "format 应为 json、xlsx 或 csv",
-                     "format must be json, xlsx or csv");
-    return -1;
-}
-
-void dock_reply_export(struct http_response *res, const struct export_column *cols, int n,
-                       const json_t *rows, const char *name, int fmt) {
-    enum export_format f = (enum export_format)(fmt - 1);
-    char *out = NULL;
-    size_t len = 0;
-    struct error err;
-    error_clear(&err);
-    if (export_json(cols, n, rows, name, f, &out, &len, &err)) {
-        http_reply_err(res, 500, &err);
-        return;
-    }
-    http_reply_text(res, 200, export_content_type(f), out, len);
-    free(out);
-    char disp[128];
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, export_extension(f));
-    http_add_header(res, "Content-Disposition", disp);
-}
-
 int dock_profile_from_store(void *ctx, const char *uscc, struct profile *p, struct arena *a) {
     struct error err;
     profile_clear(p);
@@ -361,8 +333,8 @@ static const struct export_column need_cols[] = {
 static void financing_list(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
     enum dock_view v = dock_view_of(who);
-    int fmt = dock_format(req, res);
-    if (fmt < 0) return;
+    int fmt = http_query_format(req, res);
+    if (fmt == -2) return;
     if (v == DOCK_INVESTOR || v == DOCK_NONE) {
         dock_forbidden(res);
         return;
@@ -408,7 +380,7 @@ static void financing_list(struct http_request *req, struct http_response *res) 
             json_object_set(n, keys[k], json_object_get(src, keys[k]));
     }
     json_decref(in);
-    if (fmt) {
+    if (fmt >= 0) {
         json_array_foreach(json_object_get(rep, "needs"), i, n) {
             char buf[64] = "";
             json_t *o;
@@ -420,8 +392,8 @@ static void financing_list(struct http_request *req, struct http_response *res) 
             }
             json_object_set_new(n, "overdue_text", json_string(buf));
         }
-        dock_reply_export(res, need_cols, (int)(sizeof need_cols / sizeof *need_cols),
-                          json_object_get(rep, "needs"), "financing", fmt);
+        http_reply_export(res, need_cols, (int)(sizeof need_cols / sizeof *need_cols),
+                          json_object_get(rep, "needs"), "融资需求", "financing", fmt);
         json_decref(rep);
         return;
     }

@@ -73,6 +73,25 @@ static json_t *participant_of(struct http_request *req, struct store *st, int64_
     return p;
 }
 
+/* The request's store with the event {id} known to exist (a reply and NULL when not). */
+static struct store *event_store(struct http_request *req, struct http_response *res, int64_t *id) {
+    struct store *st = http_store(req, res);
+    json_t *ev = st ? event_of(req, st, id, res) : NULL;
+    bool is_found = ev != NULL;
+    json_decref(ev);
+    return is_found ? st : NULL;
+}
+
+/* event_store, and the participant {pid} of that event the actor may act for. */
+static struct store *participant_store(struct http_request *req, struct http_response *res,
+                                       int64_t *id, int64_t *pid) {
+    struct store *st = event_store(req, res, id);
+    json_t *p = st ? participant_of(req, st, *id, "pid", pid, res) : NULL;
+    bool is_found = p != NULL;
+    json_decref(p);
+    return is_found ? st : NULL;
+}
+
 static int64_t count_of(struct store *st, const char *sql, int64_t id) {
     struct store_val a = store_val_int(id);
     int64_t n = 0;
@@ -141,13 +160,11 @@ static const struct export_column participant_cols[] = {
 };
 
 static void participants_list(struct http_request *req, struct http_response *res) {
-    int fmt = dock_format(req, res);
-    if (fmt < 0) return;
-    struct store *st = http_store(req, res);
+    int fmt = http_query_format(req, res);
+    if (fmt == -2) return;
     int64_t id;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     json_t *list = NULL, *p;
     struct error err;
     if (dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &list, &err)) {
@@ -164,7 +181,7 @@ static void participants_list(struct http_request *req, struct http_response *re
         json_decref(list);
         list = mine;
     }
-    if (fmt) {
+    if (fmt >= 0) {
         size_t i;
         json_array_foreach(list, i, p) {
             bool is_in = json_is_integer(json_object_get(p, "checked_in_at"));
@@ -177,8 +194,8 @@ static void participants_list(struct http_request *req, struct http_response *re
                           a, 2, 0, &n, &err);
             json_object_set_new(p, "meetings", json_integer(n));
         }
-        dock_reply_export(res, participant_cols,
-                          (int)(sizeof participant_cols / sizeof *participant_cols), list,
+        http_reply_export(res, participant_cols,
+                          (int)(sizeof participant_cols / sizeof *participant_cols), list, "参会者",
                           "participants", fmt);
         json_decref(list);
         return;
@@ -189,11 +206,9 @@ static void participants_list(struct http_request *req, struct http_response *re
 /* POST /api/dock/events/{id}/participants {name, kind, uscc, org_id, avail_mask}: an organiser
  * registers anyone; an enterprise, bank or investor registers itself. */
 static void participant_register(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
     int64_t id;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     json_t *in = http_body_json(req, res);
     if (!in) return;
     const struct actor *who = http_actor(req);
@@ -230,17 +245,13 @@ static void participant_register(struct http_request *req, struct http_response 
 
 static void participant_checkin(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
-    struct store *st = http_store(req, res);
     int64_t id, pid;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
-    json_t *p = participant_of(req, st, id, "pid", &pid, res);
-    if (!p) return;
-    json_decref(p);
+    struct store *st = participant_store(req, res, &id, &pid);
+    if (!st) return;
     struct error err;
     error_clear(&err);
     int64_t t = (int64_t)time(NULL);
+    json_t *p = NULL;
     if (dock_check_in(st, id, pid, t, &err) || dock_get(st, "participant", pid, &p, &err)) {
         dock_fail(res, &err);
         return;
@@ -251,14 +262,9 @@ static void participant_checkin(struct http_request *req, struct http_response *
 /* POST …/participants/{pid}/noshow {"with": other participant id (optional), "no_show": true} */
 static void participant_noshow(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
-    struct store *st = http_store(req, res);
     int64_t id, pid;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
-    json_t *p = participant_of(req, st, id, "pid", &pid, res);
-    if (!p) return;
-    json_decref(p);
+    struct store *st = participant_store(req, res, &id, &pid);
+    if (!st) return;
     size_t len = 0;
     http_body(req, &len);
     json_t *in = len ? http_body_json(req, res) : json_object();
@@ -286,11 +292,9 @@ static void participant_noshow(struct http_request *req, struct http_response *r
 
 /* GET /api/dock/events/{id}/requests: all for organisers, those naming one's own otherwise. */
 static void requests_list(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
     int64_t id;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     struct store_val a = store_val_int(id);
     json_t *list = NULL, *parts = NULL;
     struct error err;
@@ -334,11 +338,9 @@ static void requests_list(struct http_request *req, struct http_response *res) {
 /* POST /api/dock/events/{id}/requests {a_id, b_id, priority}: an organiser (accepted at once
  * unless status is given) or the owner of a (待确认 until b accepts). */
 static void request_new(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
     int64_t id;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     json_t *in = http_body_json(req, res);
     if (!in) return;
     const struct actor *who = http_actor(req);
@@ -393,11 +395,9 @@ static void request_new(struct http_request *req, struct http_response *res) {
 /* POST /api/dock/events/{id}/requests/{rid} {status}: b's owner accepts or declines, a's owner
  * cancels; an organiser sets any status. */
 static void request_status(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
     int64_t id, rid;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     if (dock_param_id(req, "rid", &rid, res)) return;
     struct error err;
     error_clear(&err);
@@ -449,11 +449,9 @@ static void request_status(struct http_request *req, struct http_response *res) 
 /* POST /api/dock/events/{id}/schedule[?repair=1] */
 static void schedule_compute(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
-    struct store *st = http_store(req, res);
     int64_t id, repair;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     if (http_query_int(req, "repair", 0, 0, 1, &repair, res) < 0) return;
     struct dock_schedule_stats s;
     struct error err;
@@ -500,8 +498,8 @@ static const struct export_column agenda_cols[] = {
 
 static void schedule_get(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
-    int fmt = dock_format(req, res);
-    if (fmt < 0) return;
+    int fmt = http_query_format(req, res);
+    if (fmt == -2) return;
     struct store *st = http_store(req, res);
     int64_t id;
     json_t *ev = st ? event_of(req, st, &id, res) : NULL;
@@ -534,7 +532,7 @@ static void schedule_get(struct http_request *req, struct http_response *res) {
         json_t *row = json_object_get(json_array_get(slots, (size_t)s), "tables");
         if (row && t >= 0 && t < n_tables) json_array_set(row, (size_t)t, x);
     }
-    if (fmt) { /* every meeting in time order: the hall's list of agendas */
+    if (fmt >= 0) { /* every meeting in time order: the hall's list of agendas */
         json_array_foreach(m, i, x) {
             int s = (int)json_integer_value(json_object_get(x, "slot"));
             char a[8], b[8];
@@ -546,8 +544,8 @@ static void schedule_get(struct http_request *req, struct http_response *res) {
             bool is_no = json_is_true(json_object_get(x, "no_show"));
             json_object_set_new(x, "no_show_text", json_string(is_no ? "缺席" : ""));
         }
-        dock_reply_export(res, meeting_cols, (int)(sizeof meeting_cols / sizeof *meeting_cols), m,
-                          "schedule", fmt);
+        http_reply_export(res, meeting_cols, (int)(sizeof meeting_cols / sizeof *meeting_cols), m,
+                          "洽谈安排", "schedule", fmt);
         json_decref(m), json_decref(ev), json_decref(slots);
         return;
     }
@@ -610,8 +608,8 @@ static void agenda_get(struct http_request *req, struct http_response *res) {
         return;
     }
     json_t *list = json_object_get(agenda, name);
-    int fmt = dock_format(req, res);
-    if (fmt != 0) { /* csv or xlsx (a bad format has its 400 already) */
+    int fmt = http_query_format(req, res);
+    if (fmt != -1) { /* csv or xlsx (a bad format has its 400 already) */
         size_t i;
         json_t *x;
         json_array_foreach(list, i, x) {
@@ -619,9 +617,9 @@ static void agenda_get(struct http_request *req, struct http_response *res) {
             json_object_set_new(x, "table_no", json_integer(tno));
         }
         json_t *empty = json_array();
-        if (fmt > 0)
-            dock_reply_export(res, agenda_cols, (int)(sizeof agenda_cols / sizeof *agenda_cols),
-                              list ? list : empty, "agenda", fmt);
+        if (fmt >= 0)
+            http_reply_export(res, agenda_cols, (int)(sizeof agenda_cols / sizeof *agenda_cols),
+                              list ? list : empty, "个人日程", "agenda", fmt);
         json_decref(empty), json_decref(agenda), json_decref(ev), json_decref(p);
         return;
     }
@@ -634,11 +632,9 @@ static void agenda_get(struct http_request *req, struct http_response *res) {
 /* POST /api/dock/events/{id}/intents {from_party, to_party, status, about, outcome, amount_fen,
  * date}: a follow-up intent after the event (organisers, or a participant for itself). */
 static void intent_new(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
     int64_t id;
-    json_t *ev = st ? event_of(req, st, &id, res) : NULL;
-    if (!ev) return;
-    json_decref(ev);
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
     const struct actor *who = http_actor(req);
     if (!is_organiser(who) && dock_view_of(who) == DOCK_NONE) {
         dock_forbidden(res);

@@ -522,6 +522,19 @@ static bool owns_challenge(const struct actor *a, json_t *c) {
             strcmp(json_string_value(json_object_get(c, "uscc")), a->uscc) == 0);
 }
 
+/* The challenge {id} of the request's store when the actor owns it (or organises): a reply and
+ * NULL otherwise. */
+static json_t *owned_challenge(struct http_request *req, struct http_response *res,
+                               struct store **st, int64_t *id) {
+    json_t *c = (*st = http_store(req, res)) ? challenge_of(req, *st, id, res) : NULL;
+    if (c && !owns_challenge(http_actor(req), c)) {
+        json_decref(c);
+        dock_forbidden(res);
+        return NULL;
+    }
+    return c;
+}
+
 /* Whether the action may happen to the challenge now (challenge_next on its state today); a 409
  * naming "state" and false when not. is_last: the milestone being done is the last one open. */
 static bool challenge_may(struct store *st, json_t *c, enum challenge_action act, bool is_last,
@@ -631,15 +644,10 @@ static void challenge_apply(struct http_request *req, struct http_response *res)
 /* POST /api/dock/challenges/{id}/select {solver, date}: the owner picks a solver who applied; the
  * report refuses one who did not (or applied after the deadline) and nothing is kept. */
 static void challenge_select(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
     if (!challenge_may(st, c, CHALLENGE_SELECT, false, res)) {
         json_decref(c);
         return;
@@ -685,15 +693,10 @@ static void challenge_select(struct http_request *req, struct http_response *res
 
 /* POST /api/dock/challenges/{id}/milestones/{seq} {done: "2026-12-01"} */
 static void milestone_done(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id, seq;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
     if (dock_param_id(req, "seq", &seq, res)) {
         json_decref(c);
         return;
@@ -755,15 +758,10 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
 /* POST /api/dock/challenges/{id}/cancel: 撤榜 today, by its owner or an organiser, any time
  * before it is done, lapsed or cancelled. */
 static void challenge_cancel(struct http_request *req, struct http_response *res) {
-    struct store *st = http_store(req, res);
+    struct store *st;
     int64_t id;
-    json_t *c = st ? challenge_of(req, st, &id, res) : NULL;
+    json_t *c = owned_challenge(req, res, &st, &id);
     if (!c) return;
-    if (!owns_challenge(http_actor(req), c)) {
-        json_decref(c);
-        dock_forbidden(res);
-        return;
-    }
     if (!challenge_may(st, c, CHALLENGE_CANCEL, false, res)) {
         json_decref(c);
         return;

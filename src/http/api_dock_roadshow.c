@@ -1,14 +1,18 @@
 /* Owns the roadshow endpoints (常态化资本路演): roadshows with their programme (each firm's time
  * slot from the line-up order), the line-up from financing projects, investor registrations with
- * their checks, and follow-ups recorded after with the conversion funnel. Organisers see and do
+ * their checks, withdrawal and check-in, the line-up and registrations as spreadsheets, and
+ * follow-ups recorded after with the conversion funnel. Organisers see and do
  * everything; an investor registers itself and records its own follow-ups, and sees the programme,
  * its registration and its follow-ups; an enterprise sees its own slots. The slots and the funnel
  * are src/dock's roadshow.c, the tables and checks store_roadshow.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "export/export.h"
 #include "http/dock_api.h"
+#include "util/buf.h"
 #include "util/date.h"
 
 static bool is_organiser(const struct actor *a) {
@@ -124,7 +128,7 @@ static void roadshow_new(struct http_request *req, struct http_response *res) {
 /* The roadshow's stored input and its report (a reply and -1 on failure). */
 static int load(struct http_request *req, struct http_response *res, struct store **st, int64_t *id,
                 json_t **in, json_t **rep) {
-    if (dock_param_id(req, "id", id, res) || !(*st = http_store(req, res))) return -1;
+    if (!(*st = http_store_id(req, res, id))) return -1;
     struct error err;
     error_clear(&err);
     *in = NULL, *rep = NULL;
@@ -181,7 +185,7 @@ static void lineup_put(struct http_request *req, struct http_response *res) {
     if (dock_need_organiser(req, res)) return;
     int64_t id;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
+    if (!(st = http_store_id(req, res, &id))) return;
     json_t *body = http_body_json(req, res);
     if (!body) return;
     struct error err;
@@ -220,17 +224,25 @@ static int investor_for(struct http_request *req, struct http_response *res, str
     return -1;
 }
 
+/* The roadshow {id}, the store, the JSON body and the investor it is for (investor_for): the body,
+ * or a reply and NULL. */
+static json_t *investor_body(struct http_request *req, struct http_response *res, struct store **st,
+                             int64_t *id, int64_t *inv) {
+    json_t *body = NULL;
+    if (!(*st = http_store_id(req, res, id)) || !(body = http_body_json(req, res))) return NULL;
+    if (investor_for(req, res, *st, body, inv)) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
 /* POST /api/dock/roadshows/{id}/registrations {investor_id (organisers), firms: [project ids]}. */
 static void registration_new(struct http_request *req, struct http_response *res) {
     int64_t id, inv, rid = 0;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
-    json_t *body = http_body_json(req, res);
+    json_t *body = investor_body(req, res, &st, &id, &inv);
     if (!body) return;
-    if (investor_for(req, res, st, body, &inv)) {
-        json_decref(body);
-        return;
-    }
     struct error err;
     error_clear(&err);
     json_t *row = NULL;
@@ -250,13 +262,8 @@ static void registration_new(struct http_request *req, struct http_response *res
 static void followup_new(struct http_request *req, struct http_response *res) {
     int64_t id, inv, fid = 0;
     struct store *st;
-    if (dock_param_id(req, "id", &id, res) || !(st = http_store(req, res))) return;
-    json_t *body = http_body_json(req, res);
+    json_t *body = investor_body(req, res, &st, &id, &inv);
     if (!body) return;
-    if (investor_for(req, res, st, body, &inv)) {
-        json_decref(body);
-        return;
-    }
     json_object_set_new(body, "investor_id", json_integer(inv));
     json_object_del(body, "id");
     struct error err;
@@ -272,11 +279,159 @@ static void followup_new(struct http_request *req, struct http_response *res) {
     http_reply_json(res, 201, row);
 }
 
+/* The registration {rid} of the roadshow {id} as the path gives them (a reply and -1 when not). */
+static int reg_params(struct http_request *req, struct http_response *res, struct store **st,
+                      int64_t *id, int64_t *rid) {
+    if (dock_param_id(req, "id", id, res) || dock_param_id(req, "rid", rid, res)) return -1;
+    return (*st = http_store(req, res)) ? 0 : -1;
+}
+
+/* DELETE /api/dock/roadshows/{id}/registrations/{rid}: an investor withdraws its own (through
+ * the deadline, 409 naming the field after it), an organiser removes any; the seat is freed and
+ * the audit log keeps the registration as it was. */
+static void registration_delete(struct http_request *req, struct http_response *res) {
+    int64_t id, rid;
+    struct store *st;
+    if (reg_params(req, res, &st, &id, &rid)) return;
+    const struct actor *who = http_actor(req);
+    int64_t inv = 0;
+    if (!is_organiser(who) && !(inv = own_investor(st, who))) {
+        dock_forbidden(res);
+        return;
+    }
+    struct error err;
+    error_clear(&err);
+    int rc = dock_roadshow_withdraw(st, id, rid, inv, date_today(), who, &err);
+    if (rc) {
+        reply_fail(res, rc, &err);
+        return;
+    }
+    http_reply_json(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)rid, "withdrawn", 1));
+}
+
+/* POST /api/dock/roadshows/{id}/registrations/{rid}/checkin (organisers, on the day). */
+static void registration_checkin(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    int64_t id, rid;
+    struct store *st;
+    if (reg_params(req, res, &st, &id, &rid)) return;
+    struct error err;
+    error_clear(&err);
+    json_t *row = NULL;
+    if (dock_roadshow_check_in(st, id, rid, (int64_t)time(NULL), &err) ||
+        dock_get(st, "roadshow_investor", rid, &row, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    http_reply_json(res, 200, row);
+}
+
+static const struct export_column lineup_cols[] = {
+    {"order", "出场顺序", EXPORT_INT},
+    {"start", "开始", EXPORT_TEXT},
+    {"end", "结束", EXPORT_TEXT},
+    {"name", "企业 / 项目", EXPORT_TEXT},
+    {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"stage", "阶段", EXPORT_TEXT},
+    {"industry", "行业", EXPORT_TEXT},
+    {"amount_fen", "融资额（元）", EXPORT_MONEY},
+    {"investors_asking", "想听的投资机构数", EXPORT_INT},
+};
+
+/* GET /api/dock/roadshows/{id}/lineup?format=csv|xlsx (organisers): the programme as a sheet. */
+static void lineup_export(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    int fmt = http_query_format(req, res);
+    if (fmt == -2) return;
+    struct store *st;
+    int64_t id;
+    json_t *in, *rep;
+    if (load(req, res, &st, &id, &in, &rep)) return;
+    json_decref(in);
+    if (fmt < 0) {
+        json_object_del(rep, "funnel");
+        http_reply_json(res, 200, rep);
+        return;
+    }
+    http_reply_export(res, lineup_cols, (int)(sizeof lineup_cols / sizeof *lineup_cols),
+                      json_object_get(rep, "agenda"), "路演出场顺序", "roadshow-lineup", fmt);
+    json_decref(rep);
+}
+
+static const struct export_column registration_cols[] = {
+    {"id", "报名编号", EXPORT_INT},
+    {"investor", "投资机构", EXPORT_TEXT},
+    {"registered_on", "报名日期", EXPORT_DATE},
+    {"firm_names", "想听的企业", EXPORT_TEXT},
+    {"checked_in", "签到", EXPORT_TEXT},
+    {"followups", "跟进记录数", EXPORT_INT},
+};
+
+/* GET /api/dock/roadshows/{id}/registrations[?format=csv|xlsx] (organisers): the registrations
+ * with the firms each asked for by name, check-in, the follow-ups recorded, and seats left. */
+static void registrations_list(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    int fmt = http_query_format(req, res);
+    if (fmt == -2) return;
+    struct store *st;
+    int64_t id;
+    json_t *in, *rep;
+    if (load(req, res, &st, &id, &in, &rep)) return;
+    json_decref(rep);
+    json_t *regs = json_object_get(in, "registrations"), *firms = json_object_get(in, "firms");
+    json_t *r, *f, *x;
+    size_t i, k, q;
+    json_array_foreach(regs, i, r) {
+        struct buf names; /* the firms asked for, by name, in line-up order */
+        buf_init(&names);
+        json_array_foreach(firms, k, f) {
+            json_array_foreach(json_object_get(r, "firms"), q, x) {
+                if (json_equal(x, json_object_get(f, "project_id"))) {
+                    if (names.len) buf_puts(&names, "、");
+                    buf_puts(&names, json_string_value(json_object_get(f, "name")));
+                    break;
+                }
+            }
+        }
+        json_object_set_new(r, "firm_names", json_string(buf_str(&names)));
+        buf_release(&names);
+        bool is_in = json_is_integer(json_object_get(r, "checked_in_at"));
+        json_object_set_new(r, "checked_in", json_string(is_in ? "已签到" : "未签到"));
+        int n = 0;
+        json_array_foreach(json_object_get(in, "followups"), k, x) {
+            if (json_equal(json_object_get(x, "investor_id"), json_object_get(r, "investor_id")))
+                n++;
+        }
+        json_object_set_new(r, "followups", json_integer(n));
+    }
+    if (fmt >= 0) {
+        http_reply_export(res, registration_cols,
+                          (int)(sizeof registration_cols / sizeof *registration_cols), regs,
+                          "路演报名", "roadshow-registrations", fmt);
+        json_decref(in);
+        return;
+    }
+    json_t *cap = json_object_get(in, "capacity");
+    json_int_t n_reg = (json_int_t)json_array_size(regs);
+    json_t *out = json_pack("{s:I, s:O, s:I, s:o, s:O}", "roadshow_id", (json_int_t)id, "capacity",
+                            cap ? cap : json_null(), "registered", n_reg, "seats_left",
+                            json_is_integer(cap) ? json_integer(json_integer_value(cap) - n_reg)
+                                                 : json_null(),
+                            "items", regs);
+    json_decref(in);
+    http_reply_json(res, 200, out);
+}
+
 void http_routes_dock_roadshow(struct http_router *r) {
     http_route(r, "GET", "/api/dock/roadshows", roadshows_list, 0);
     http_route(r, "POST", "/api/dock/roadshows", roadshow_new, 0);
     http_route(r, "GET", "/api/dock/roadshows/{id}", roadshow_get, 0);
     http_route(r, "PUT", "/api/dock/roadshows/{id}/lineup", lineup_put, 0);
+    http_route(r, "GET", "/api/dock/roadshows/{id}/lineup", lineup_export, 0);
+    http_route(r, "GET", "/api/dock/roadshows/{id}/registrations", registrations_list, 0);
     http_route(r, "POST", "/api/dock/roadshows/{id}/registrations", registration_new, 0);
+    http_route(r, "DELETE", "/api/dock/roadshows/{id}/registrations/{rid}", registration_delete, 0);
+    http_route(r, "POST", "/api/dock/roadshows/{id}/registrations/{rid}/checkin",
+               registration_checkin, 0);
     http_route(r, "POST", "/api/dock/roadshows/{id}/followups", followup_new, 0);
 }

@@ -1,8 +1,28 @@
 /* Owns GET /api/stats/money?by=clause|policy|department|district|industry|year|month: paid totals
  * (exact fen) per group within the caller's scope, approved-but-unpaid money and application
- * counts by state, for the dashboard. The sums are src/workflow's (workflow_stats). */
+ * counts by state, for the dashboard. The sums are src/workflow's (workflow_stats).
+ *
+ * Also GET /api/stats/dashboard: everything the dashboard's first screen shows in one answer (the
+ * page made 48 requests before: money five times, the network twice, and a policy read and a rule
+ * preview per clause). It reuses the same sources, not new sums: workflow_stats per grouping, the
+ * match endpoints' index and published clauses (each clause's rule counted as POST
+ * /api/match/preview counts it), network_stats per centre and per commissioner. It does not own any
+ * of those figures. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "http/internal.h"
+#include "index/index.h"
+#include "match/match.h"
+#include "network/network.h"
+#include "refdata/refdata.h"
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/date.h"
 #include "workflow/workflow.h"
+
+#define DASH_CLAUSES 40       /* the coverage chart's clauses (it stays readable up to this) */
+#define DASH_COMMISSIONERS 20 /* the commissioners with the most visits */
 
 static void money(struct http_request *req, struct http_response *res) {
     const char *by = http_query(req, "by");
@@ -16,6 +36,201 @@ static void money(struct http_request *req, struct http_response *res) {
         http_reply_json(res, 200, o);
 }
 
+/* {"paid_fen", "payments", "approved_unpaid_fen", "applications", "by_month": groups, …}: the
+ * totals once, the groups of each grouping the charts draw. *by_clause: the clause groups (the
+ * coverage joins them), the caller's. */
+static int dash_money(struct store *s, const struct actor *who, json_t **out, json_t **by_clause,
+                      struct error *err) {
+    static const char *const bys[] = {"month", "district", "policy", "industry", "clause"};
+    json_t *o = json_object();
+    *by_clause = NULL;
+    for (size_t i = 0; i < sizeof bys / sizeof bys[0]; i++) {
+        json_t *st = NULL;
+        if (workflow_stats(s, who, bys[i], &st, err)) {
+            json_decref(o);
+            return -1;
+        }
+        if (i == 0) {
+            const char *keys[] = {"paid_fen", "payments", "approved_unpaid_fen", "applications"};
+            for (size_t k = 0; k < 4; k++)
+                json_object_set(o, keys[k], json_object_get(st, keys[k]));
+        }
+        json_t *groups = json_object_get(st, "groups");
+        if (strcmp(bys[i], "clause") == 0) {
+            *by_clause = json_incref(groups);
+        } else {
+            char key[32];
+            snprintf(key, sizeof key, "by_%s", bys[i]);
+            json_object_set(o, key, groups);
+        }
+        json_decref(st);
+    }
+    *out = o;
+    return 0;
+}
+
+/* The payments and paid fen of a clause in the clause groups of workflow_stats. */
+static void clause_paid(const json_t *groups, int64_t id, json_t *into) {
+    size_t i;
+    json_t *g;
+    json_int_t payments = 0, paid = 0;
+    json_array_foreach(groups, i, g) {
+        const json_t *key = json_object_get(g, "key");
+        int64_t k = json_is_integer(key)
+                        ? (int64_t)json_integer_value(key)
+                        : (json_is_string(key) ? atoll(json_string_value(key)) : 0);
+        if (k != id) continue;
+        payments = json_integer_value(json_object_get(g, "payments"));
+        paid = json_integer_value(json_object_get(g, "paid_fen"));
+        break;
+    }
+    json_object_set_new(into, "payments", json_integer(payments));
+    json_object_set_new(into, "paid_fen", json_integer(paid));
+}
+
+/* {"date", "enterprises", "clauses_total", "no_one_eligible", "clauses": [{id, policy_id, title,
+ * eligible, unknown, payments, paid_fen}]}: each published clause in force today counted on the
+ * caller's rows, the first DASH_CLAUSES listed; no_one_eligible counts over all of them. */
+static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat,
+                         const roaring_bitmap_t *scope, const json_t *by_clause, json_t **out,
+                         struct error *err) {
+    int32_t today = index_gen_today(g);
+    json_t *list = json_array();
+    int64_t n_total = 0, n_none = 0;
+    for (int i = 0; i < cat->n_clauses; i++) {
+        const struct rule_version *v =
+            cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
+        if (!v || !v->cond) continue;
+        struct match_sets sets;
+        if (match_cond_within(g, v->cond, scope, &sets, err)) {
+            json_decref(list);
+            return -1;
+        }
+        uint64_t eligible = roaring_bitmap_get_cardinality(sets.eligible);
+        uint64_t unknown = roaring_bitmap_get_cardinality(sets.unknown);
+        match_sets_release(&sets);
+        n_total++;
+        if (!eligible) n_none++;
+        if (json_array_size(list) >= DASH_CLAUSES) continue;
+        const struct clause *c = &cat->clauses[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(c->id));
+        json_object_set_new(o, "policy_id", json_integer(c->policy_id));
+        json_object_set_new(o, "title", json_string(c->title ? c->title : ""));
+        json_object_set_new(o, "eligible", json_integer((json_int_t)eligible));
+        json_object_set_new(o, "unknown", json_integer((json_int_t)unknown));
+        clause_paid(by_clause, c->id, o);
+        json_array_append_new(list, o);
+    }
+    char day[16];
+    uint64_t n_rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
+    *out = json_object();
+    json_object_set_new(*out, "date", json_string(date_format(today, day, sizeof day)));
+    json_object_set_new(*out, "enterprises", json_integer((json_int_t)n_rows));
+    json_object_set_new(*out, "clauses_total", json_integer(n_total));
+    json_object_set_new(*out, "no_one_eligible", json_integer(n_none));
+    json_object_set_new(*out, "clauses", list);
+    return 0;
+}
+
+static int by_visits(const void *a, const void *b) {
+    const struct network_stat *x = a, *y = b;
+    if (x->visits != y->visits) return x->visits < y->visits ? 1 : -1;
+    return x->unit_id < y->unit_id ? -1 : x->unit_id > y->unit_id;
+}
+
+/* {"from", "to", "centres": [...], "commissioners": [...]} (the last year, as GET
+ * /api/network/stats; the commissioners with the most visits), or JSON null for a caller with no
+ * unit in the network. */
+static int dash_network(struct store *s, const struct actor *who, json_t **out, struct error *err) {
+    struct network *n;
+    if (network_load(s, &n, err)) return -1;
+    const struct network_unit *unit = network_actor_unit(n, who);
+    if (!unit) {
+        network_free(n);
+        *out = json_null();
+        return 0;
+    }
+    int32_t today = date_today(), from = today - 365;
+    struct network_stat *st = malloc((size_t)(n->n_units ? n->n_units : 1) * sizeof *st);
+    json_t *o = json_object();
+    char day[16];
+    json_object_set_new(o, "from", json_string(date_format(from, day, sizeof day)));
+    json_object_set_new(o, "to", json_string(date_format(today, day, sizeof day)));
+    int rc = st ? 0 : error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    for (int centre = 1; !rc && centre >= 0; centre--) {
+        int n_st = 0;
+        rc = network_stats(s, n, unit->id, centre, from, today, today, st, &n_st, err);
+        if (rc) break;
+        int keep = n_st;
+        if (!centre) {
+            qsort(st, (size_t)n_st, sizeof *st, by_visits);
+            if (keep > DASH_COMMISSIONERS) keep = DASH_COMMISSIONERS;
+        }
+        json_t *list = json_array();
+        for (int i = 0; i < keep; i++)
+            json_array_append_new(list, network_stat_json(n, &st[i]));
+        json_object_set_new(o, centre ? "centres" : "commissioners", list);
+        if (!centre) json_object_set_new(o, "commissioners_total", json_integer(n_st));
+    }
+    free(st);
+    network_free(n);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+/* The rows an area-scoped caller counts (its region's), NULL for the whole city: the cut POST
+ * /api/match/preview makes. */
+static int dash_scope(const struct actor *who, const struct index_gen *g, roaring_bitmap_t **out,
+                      struct error *err) {
+    *out = NULL;
+    if (who->region < 0) return 0;
+    struct index_atom a = {F_REGION, INDEX_WITHIN, who->region, {0, 1}};
+    return index_eval_atom_within(g, &a, NULL, out, NULL, err);
+}
+
+/* GET /api/stats/dashboard: {"policies", "money", "coverage", "network"}. */
+static void dashboard(struct http_request *req, struct http_response *res) {
+    const struct actor *who = http_actor(req);
+    struct store *s = http_store(req, res);
+    if (!s) return;
+    struct error err;
+    error_clear(&err);
+    const struct match_catalog *cat;
+    void *token = NULL;
+    struct index_gen *g = http_match_acquire(req, res, &cat, &token);
+    if (!g) return;
+    json_t *o = json_object(), *m = NULL, *by_clause = NULL, *cov = NULL, *net = NULL;
+    roaring_bitmap_t *scope = NULL;
+    struct policy *pols;
+    int n_pols = 0;
+    int rc = store_list_policies(s, POLICY_PUBLISHED, http_arena(req), &pols, &n_pols, &err);
+    if (!rc) rc = dash_money(s, who, &m, &by_clause, &err);
+    if (!rc) rc = dash_scope(who, g, &scope, &err);
+    if (!rc) rc = dash_coverage(g, cat, scope, by_clause, &cov, &err);
+    if (!rc) rc = dash_network(s, who, &net, &err);
+    if (scope) roaring_bitmap_free(scope);
+    http_match_release(g, token);
+    json_decref(by_clause);
+    if (rc) {
+        json_decref(o);
+        json_decref(m);
+        json_decref(cov);
+        http_reply_err(res, 0, &err);
+        return;
+    }
+    json_object_set_new(o, "policies", json_integer(n_pols));
+    json_object_set_new(o, "money", m);
+    json_object_set_new(o, "coverage", cov);
+    json_object_set_new(o, "network", net);
+    http_reply_json(res, 200, o);
+}
+
 void http_routes_stats(struct http_router *r) {
     http_route(r, "GET", "/api/stats/money", money, 0);
+    http_route(r, "GET", "/api/stats/dashboard", dashboard, 0);
 }

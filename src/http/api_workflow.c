@@ -383,6 +383,7 @@ static const struct export_column pay_cols[] = {
     {"clause_title", "条款", EXPORT_TEXT},
     {"department", "主管部门", EXPORT_TEXT},
     {"uscc", "统一社会信用代码", EXPORT_TEXT},
+    {"enterprise_name", "企业名称", EXPORT_TEXT},
     {"amount_fen", "金额(元)", EXPORT_MONEY},
     {"paid_on", "兑现日期", EXPORT_DATE},
     {"payment_ref", "支付凭证号", EXPORT_TEXT},

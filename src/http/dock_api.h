@@ -11,7 +11,8 @@
 
 /* What the actor sees of docking: an organiser (admin, hub, officer; a centre, station or
  * commissioner within its area) everything, a bank its matched needs and its own pipeline, an
- * investor its matches, an enterprise itself. */
+ * investor its matches, an enterprise itself. Lists and exports (?format=) use src/http/list.c's
+ * http_query_format and http_reply_export. */
 enum dock_view { DOCK_NONE, DOCK_ORGANISER, DOCK_AREA, DOCK_BANK, DOCK_INVESTOR, DOCK_ENTERPRISE };
 
 enum dock_view dock_view_of(const struct actor *a);
@@ -27,14 +28,6 @@ int dock_param_id(struct http_request *req, const char *name, int64_t *out,
 int dock_today(struct http_request *req, int32_t *today, struct http_response *res);
 /* Replies with err (status from its code) and returns -1. */
 int dock_fail(struct http_response *res, const struct error *err);
-/* ?format=: 0 for JSON (absent or "json"), 1 + enum export_format for csv/xlsx, or -1 after a
- * 400. */
-int dock_format(struct http_request *req, struct http_response *res);
-/* Sends rows (a JSON array of objects) as a CSV or XLSX download named name.csv / name.xlsx with
- * the columns given (export.h); fmt is dock_format's. */
-struct export_column;
-void dock_reply_export(struct http_response *res, const struct export_column *cols, int n,
-                       const json_t *rows, const char *name, int fmt);
 /* Enterprise profiles from the request's store for the dock *_with functions. */
 int dock_profile_from_store(void *ctx, const char *uscc, struct profile *p, struct arena *a);
 

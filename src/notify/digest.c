@@ -377,12 +377,7 @@ int notify_daily_digest(struct store *s, const struct index_gen *g, int32_t day,
         st.overdue += (int64_t)(li - l0);
     }
     buf_release(&body);
-    if (q) {
-        if (rc)
-            notify_queue_abort(q);
-        else
-            rc = notify_queue_finish(q, &st.queued, err);
-    }
+    rc = notify_queue_end(q, rc, &st.queued, err);
     for (size_t i = 0; i < x.n_late; i++)
         free(x.late[i].line);
     free(x.late);

@@ -407,18 +407,20 @@ void notify_queue_abort(struct notify_queue *q) {
     queue_free(q);
 }
 
+int notify_queue_end(struct notify_queue *q, int rc, int64_t *n_new, struct error *err) {
+    if (!q) return rc;
+    if (!rc) return notify_queue_finish(q, n_new, err);
+    notify_queue_abort(q);
+    return rc;
+}
+
 int notify_enqueue(struct store *s, const struct notify_msg *m, int64_t now, bool *is_new,
                    struct error *err) {
     struct notify_queue *q;
     int rc = notify_queue_new(s, now, &q, err);
     if (rc) return rc;
-    rc = notify_queue_add(q, m, err);
-    if (rc) {
-        notify_queue_abort(q);
-        return rc;
-    }
     int64_t n = 0;
-    rc = notify_queue_finish(q, &n, err);
+    rc = notify_queue_end(q, notify_queue_add(q, m, err), &n, err);
     if (is_new) *is_new = n > 0;
     return rc;
 }

@@ -59,6 +59,9 @@ int notify_queue_add(struct notify_queue *q, const struct notify_msg *m, struct 
 int notify_queue_finish(struct notify_queue *q, int64_t *n_new, struct error *err);
 /* Rolls back what the queue wrote (when it opened the transaction) and frees it. */
 void notify_queue_abort(struct notify_queue *q);
+/* Ends a queue after work that returned rc: finishes it when rc is 0, aborts it otherwise; returns
+ * rc or the finish's error. A NULL q (never opened) returns rc. */
+int notify_queue_end(struct notify_queue *q, int rc, int64_t *n_new, struct error *err);
 
 /* One message on its own (its own transaction unless one is open). *is_new when it was queued. */
 int notify_enqueue(struct store *s, const struct notify_msg *m, int64_t now, bool *is_new,

@@ -135,12 +135,7 @@ int notify_policy_published(struct store *s, const struct index_gen *g, int64_t 
         deadline_text(&cs[i], &p, x.deadline, sizeof x.deadline);
         rc = publish_clause(q, g, &x, &n, err);
     }
-    if (q) {
-        if (rc)
-            notify_queue_abort(q);
-        else
-            rc = notify_queue_finish(q, &n.queued, err);
-    }
+    rc = notify_queue_end(q, rc, &n.queued, err);
     arena_release(&a);
     if (out) *out = n;
     return rc;
@@ -288,12 +283,7 @@ int notify_deadlines(struct store *s, const struct index_gen *g, int32_t today, 
         if (d == STORE_NO_DATE || (d - today != 7 && d - today != 1)) continue;
         rc = remind_clause(s, q, g, &p, &cs[i], d - today, has_apps, &n.eligible, err);
     }
-    if (q) {
-        if (rc)
-            notify_queue_abort(q);
-        else
-            rc = notify_queue_finish(q, &n.queued, err);
-    }
+    rc = notify_queue_end(q, rc, &n.queued, err);
     arena_release(&a);
     if (out) *out = n;
     return rc;

@@ -47,23 +47,6 @@ static json_t *label_of(struct store *s, const char *by, const struct store_rows
     return json_string(store_rows_text(r, i, 0));
 }
 
-static bool may_see_money(const struct actor *who) {
-    switch (who->role) {
-    case ROLE_ENTERPRISE:
-    case ROLE_COMMISSIONER:
-    case ROLE_STATION:
-    case ROLE_CENTRE:
-    case ROLE_HUB:
-    case ROLE_OFFICER:
-    case ROLE_REVIEWER:
-    case ROLE_FINANCE:
-    case ROLE_ADMIN:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static int groups(struct store *s, const char *by, const char *col, const char *where,
                   const struct store_val *args, int n, json_t *out, struct error *err) {
     struct buf q;
@@ -134,7 +117,7 @@ int workflow_stats(struct store *s, const struct actor *who, const char *by, jso
                   "by must be clause, policy, department, district, industry, year or month");
         return error_field(err, "by");
     }
-    if (!may_see_money(who))
+    if (!workflow_may_list(who))
         return error_set(err, ERR_FORBIDDEN, "无权查看兑现统计", "you may not see payment totals");
     int rc = refdata_load(err);
     if (rc) return rc;
@@ -159,7 +142,7 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
                       int limit, json_t **rows, int64_t *total, struct error *err) {
     *rows = NULL;
     *total = 0;
-    if (!may_see_money(who))
+    if (!workflow_may_list(who))
         return error_set(err, ERR_FORBIDDEN, "无权查看兑现记录", "you may not see payments");
     if (limit < 1 || limit > 10000 || offset < 0)
         return error_set(err, ERR_RANGE, "分页参数超出范围", "paging out of range");
@@ -179,8 +162,8 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
     buf_clear(&q);
     buf_printf(&q,
                "SELECT id, source, source_id, clause_id, clause_title, department, uscc, "
-               "district_code, section, amount_fen, paid_on, payment_ref%s ORDER BY id DESC "
-               "LIMIT ? OFFSET ?",
+               "district_code, section, amount_fen, paid_on, payment_ref, (SELECT e.name FROM "
+               "enterprise e WHERE e.uscc = payment.uscc)%s ORDER BY id DESC LIMIT ? OFFSET ?",
                buf_str(&w));
     args[n++] = store_val_int(limit);
     args[n++] = store_val_int(offset);
@@ -194,15 +177,16 @@ int workflow_payments(struct store *s, const struct actor *who, int64_t clause_i
     for (int i = 0; i < store_rows_count(r); i++)
         json_array_append_new(
             a,
-            json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
+            json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
                       (json_int_t)store_rows_int(r, i, 0), "source", store_rows_text(r, i, 1),
                       "source_id", (json_int_t)store_rows_int(r, i, 2), "clause_id",
                       (json_int_t)store_rows_int(r, i, 3), "clause_title", store_rows_text(r, i, 4),
                       "department", store_rows_text(r, i, 5), "uscc", store_rows_text(r, i, 6),
-                      "district_code", (json_int_t)store_rows_int(r, i, 7), "section",
-                      store_rows_text(r, i, 8), "amount_fen", (json_int_t)store_rows_int(r, i, 9),
-                      "paid_on", date_format((int32_t)store_rows_int(r, i, 10), d, sizeof d),
-                      "payment_ref", store_rows_text(r, i, 11)));
+                      "enterprise_name", store_rows_text(r, i, 12), "district_code",
+                      (json_int_t)store_rows_int(r, i, 7), "section", store_rows_text(r, i, 8),
+                      "amount_fen", (json_int_t)store_rows_int(r, i, 9), "paid_on",
+                      date_format((int32_t)store_rows_int(r, i, 10), d, sizeof d), "payment_ref",
+                      store_rows_text(r, i, 11)));
     store_rows_free(r);
     *rows = a;
     return 0;

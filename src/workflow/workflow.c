@@ -165,8 +165,7 @@ void wf_scope_sql(const struct actor *who, struct buf *where, struct store_val *
     }
 }
 
-/* Roles that see applications at all; the rest see none. */
-static bool may_list(const struct actor *who) {
+bool workflow_may_list(const struct actor *who) {
     switch (who->role) {
     case ROLE_ENTERPRISE:
     case ROLE_COMMISSIONER:
@@ -294,7 +293,7 @@ static bool sees_app(const struct actor *who, const struct store_rows *r) {
         return auth_sees_department(who, store_rows_text(r, 0, C_DEPT)) &&
                auth_sees_enterprise(who, uscc, region);
     default:
-        return may_list(who) && auth_sees_enterprise(who, uscc, region);
+        return workflow_may_list(who) && auth_sees_enterprise(who, uscc, region);
     }
 }
 
@@ -826,7 +825,7 @@ int workflow_list(struct store *s, const struct actor *who, const struct workflo
                   int64_t now, json_t **rows, int64_t *total, struct error *err) {
     *rows = NULL;
     *total = 0;
-    if (!may_list(who))
+    if (!workflow_may_list(who))
         return error_set(err, ERR_FORBIDDEN, "无权查看申请", "you may not list applications");
     if (q->limit < 1 || q->limit > 10000 || q->offset < 0)
         return error_set(err, ERR_RANGE, "分页参数超出范围", "paging out of range");

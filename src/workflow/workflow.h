@@ -90,6 +90,10 @@ struct workflow_step {
  * or commissioner may name one) on a published clause, the form pre-filled from the profile and
  * the award computed by the rule engine for `today`. ERR_CONFLICT when the enterprise already
  * has an application for the clause that is not rejected. now: unix seconds. */
+/* Roles that see applications and the money in them at all (within their scope); the rest (banks,
+ * investors) see none. */
+bool workflow_may_list(const struct actor *who);
+
 int workflow_create(struct store *s, const struct actor *who, int64_t clause_id, const char *uscc,
                     int64_t now, int64_t *id, struct error *err);
 /* Replaces declared form values (a JSON object key → text; keys must be the form's fields, each
@@ -164,8 +168,9 @@ int workflow_stats(struct store *s, const struct actor *who, const char *by, jso
                    struct error *err);
 
 /* Payments within the actor's scope (clause_id 0 = any), newest first: {id, source (application
- * / exempt), source_id, clause_id, clause_title, department, uscc, district_code, section,
- * amount_fen, paid_on, payment_ref}; *total = all matching rows. */
+ * / exempt), source_id, clause_id, clause_title, department, uscc, enterprise_name (the firm's
+ * name in the store now; "" when it is gone), district_code, section, amount_fen, paid_on,
+ * payment_ref}; *total = all matching rows. */
 int workflow_payments(struct store *s, const struct actor *who, int64_t clause_id, int64_t offset,
                       int limit, json_t **rows, int64_t *total, struct error *err);
 

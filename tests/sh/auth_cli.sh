@@ -2,20 +2,7 @@
 # `duijie user` and the demo users end to end: add (password from stdin), refuse a duplicate, a bad
 # role, a weak password; passwd, role, disable/enable, list; then `duijie demo`'s users sign in
 # over HTTP with the documented password and get their role, and a disabled one cannot.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
+. "$(dirname "$0")/lib/suite.sh"
 db=$tmp/u.db
 expect() { # NAME WANT-RC COMMAND…: the exit status
     local name=$1 want=$2
@@ -42,13 +29,7 @@ grep -q 'Secret\|Other' "$db" && bad "a password is stored in the clear" || ok
 $D demo --enterprises 1000 --db "$tmp/d.db" >/dev/null 2>&1 || bad demo
 n=$($D user list --db "$tmp/d.db" | grep -c '^demo_')
 [ "$n" = 11 ] && ok || bad "demo users: $n"
-$D serve --port 0 --db "$tmp/d.db" --web none --threads 2 >"$tmp/srv" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening on ' "$tmp/srv" && break
-    sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$tmp/srv")
+serve_start srv --db "$tmp/d.db" --web none --threads 2 || bad "server did not start: $(cat "$tmp/srv.err")"
 login() { curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' \
     --data-binary "{\"username\":\"$1\",\"password\":\"$2\"}" "$base/api/auth/login"; }
 for role in enterprise commissioner station centre hub officer reviewer finance bank investor admin; do
@@ -65,5 +46,4 @@ code=$(login demo_bank 'Demo@2026')
 $D user enable demo_bank --db "$tmp/d.db" && ok || bad "enable"
 code=$(login demo_bank 'Demo@2026')
 [ "$code" = 200 ] && ok || bad "enabled again: $code"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

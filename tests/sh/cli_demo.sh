@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # `duijie demo` end to end: a small synthetic Qingdao into a temporary database, then checks with
 # sqlite3 on what landed (enterprises, years, qualifications, policies, clauses, schema version).
-set -u
-D=build/duijie
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 db=$tmp/demo.db
 
 out=$($D demo --enterprises 3000 --seed 5 --db "$db" --clauses 120 2>"$tmp/err"); rc=$?
@@ -41,5 +34,4 @@ check "a second run updates by USCC" '[ "$(q "select count(*) from enterprise")"
 $D demo --enterprises 10 --seed 6 --db "$db" --policies "$tmp/nope.json" >/dev/null 2>&1; rc=$?
 check "a failed demo exits 1" '[ $rc -eq 1 ]'
 check "a failed demo leaves the store as before" '[ "$(q "select count(*) from clause")" -ge 140 ] && [ "$(q "select count(*) from enterprise")" = "$before" ]'
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+suite_end

@@ -1,11 +1,6 @@
 #!/usr/bin/env bash
 # The CLI contracts of `duijie uscc` and `duijie derive` (foundation issue), run against build/duijie.
-set -u
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. "$(dirname "$0")/lib/suite.sh"
 
 out=$($D uscc 91350100M000100Y43 914403001922038216 91110000710925462X); rc=$?
 check "uscc all valid exits 0" '[ $rc -eq 0 ]'
@@ -34,5 +29,4 @@ out=$(echo '{}' | $D derive --date 2026-13-01 2>&1); rc=$?
 check "derive bad --date exits 2" '[ $rc -eq 2 ]'
 $D fields --markdown | grep -q '| `rd_ratio` | 研发费用占比 |' && ok || bad "fields --markdown"
 $D nosuch >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command exits 2"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+suite_end

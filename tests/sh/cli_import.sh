@@ -2,15 +2,8 @@
 # `duijie import` end to end against a temporary SQLite file: exit codes (0 all stored, 1 some
 # rejected, 2 fatal), the JSON summary, --errors CSV, --dry-run, re-import updating by USCC, the
 # store unchanged after a failing import, and the --template workbook importing cleanly.
-set -u
-D=build/duijie
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 DATA=tests/data/import
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
 count() { sqlite3 "$T/db" "SELECT count(*) FROM enterprise" 2>/dev/null; }
 json() { # $1 = JSON, $2 = python expression on j
     python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(($2))" "$1"
@@ -98,5 +91,4 @@ check "template imports cleanly" '[ $rc -eq 0 ] && [ "$(json "$out" "j[\"stored\
 
 $D import >/dev/null 2>&1
 check "no arguments exits 2" '[ $? -eq 2 ]'
-if [ $skip -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi
-[ $fail -eq 0 ]
+suite_end

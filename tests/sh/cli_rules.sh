@@ -2,14 +2,7 @@
 # The CLI contracts of `duijie check`, `duijie eval` and `duijie fmt` (rule-language issue), run
 # against build/duijie. Every data case under tests/data/rules is also run through the CLI: its
 # error (file:line:col, exit 2) or its results and awards line by line.
-set -u
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 
 for dir in tests/data/rules/*/; do
     name=$(basename "$dir")
@@ -77,5 +70,4 @@ fi
 $D nosuch-file.txt >/dev/null 2>&1
 $D check /nonexistent/rule.txt >/dev/null 2>&1; rc=$?
 check "check of a missing file exits 2" '[ $rc -eq 2 ]'
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+suite_end

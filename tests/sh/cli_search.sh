@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # The CLI contract of `duijie search` (issue 7), run against build/duijie.
-set -u
-D=build/duijie
+. "$(dirname "$0")/lib/suite.sh"
 DOCS="data/demo/policies.json tests/data/clauses-dev/clauses.jsonl tests/data/search/extra.json"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 out=$($D search 高企认定奖励多少钱 --docs $DOCS --limit 3 --today 2026-01-15 --json); rc=$?
 check "search exits 0" '[ $rc -eq 0 ]'
@@ -31,7 +26,6 @@ check "search unknown filter exits 1" '[ $rc -eq 1 ]'
 $D search >/dev/null 2>&1; rc=$?
 check "search without query exits 2" '[ $rc -eq 2 ]'
 # an enterprise named in the query: hits split by the matching engine (demo seed 1 is deterministic)
-tmp=$(mktemp -d)
 $D demo --db "$tmp/d.db" --enterprises 50 --clauses 0 >/dev/null 2>&1
 out=$($D search 奖励 --db "$tmp/d.db" --enterprise 91370203MA04A8AM0D --limit 20 --today 2026-01-15 --json)
 check "search --enterprise marks fit" 'echo "$out" | grep -q "\"fit\":\"eligible\""'
@@ -40,5 +34,4 @@ out=$($D search "91370203MA04A8AM0D 奖励" --db "$tmp/d.db" --limit 20 --today 
 check "search USCC in query splits" 'echo "$out" | grep -q "== 符合条件 / you qualify"'
 check "search store ids" 'echo "$out" | grep -q "\[QDKJ-2025-03.1\]"'
 rm -rf "$tmp"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+suite_end

@@ -2,23 +2,8 @@
 # End to end: a synthetic Qingdao (`duijie demo`, or a few POSTed enterprises when there is no demo
 # command) in a temporary database, `duijie serve --port 0`, every endpoint over HTTP with curl,
 # the answers checked with python3, then a graceful stop with SIGTERM.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-# the system python when there is one: a pyenv shim costs seconds per call
-PY=$(command -v /usr/bin/python3 || command -v python3)
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
 
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
 db=$tmp/e2e.db
 if $D help 2>/dev/null | grep -q "duijie demo"; then
     $D demo --enterprises 3000 --seed 7 --db "$db" >/dev/null 2>&1 || bad "demo"
@@ -27,18 +12,7 @@ else
     seeded=post
 fi
 
-$D serve --port 0 --db "$db" --web web --threads 4 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening on http://127.0.0.1:[0-9]*$' "$tmp/out" && break
-    sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$tmp/out")
-if [ -z "$base" ]; then
-    bad "server did not start: $(cat "$tmp/err")"
-    echo "$pass passed, $fail failed"
-    exit 1
-fi
+serve_start srv --db "$db" --web web --threads 4 || suite_abort "server did not start: $(cat "$tmp/srv.err")"
 
 # signed out, the enterprise endpoints say 401; then every call below is an administrator's
 . tests/sh/lib/signin.sh
@@ -145,6 +119,5 @@ wait "$pid"
 rc=$?
 pid=""
 [ "$rc" -eq 0 ] && ok || bad "graceful stop exit $rc"
-grep -q 'stopping on signal 15' "$tmp/err" && ok || bad "stop message"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+grep -q 'stopping on signal 15' "$tmp/srv.err" && ok || bad "stop message"
+suite_end

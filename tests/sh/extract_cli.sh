@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # The CLI contract of `duijie extract`: JSON lines with exact substrings, stdin, HTML and GB18030
 # input, errors for bad input. Runs against build/duijie.
-set -u
-D=build/duijie
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+. "$(dirname "$0")/lib/suite.sh"
 
 f=tests/data/extract/articles.txt
 out=$($D extract --json "$f"); rc=$?
@@ -43,5 +36,4 @@ check "invalid UTF-8 names the byte" '[ $rc -eq 1 ] && grep -q "byte 9" "$T/e"'
 $D extract --json "$T/none.pdf" > "$T/o" 2> "$T/e"; rc=$?
 check "missing pdf is an error" '[ $rc -eq 1 ] && [ -s "$T/e" ]'
 check "empty input, no clauses" '[ -z "$(printf "" | $D extract --json -)" ]'
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

@@ -2,14 +2,7 @@
 # `duijie match` end to end on a small synthetic Qingdao: the counts of `match clause` equal the
 # rows selected by the rules module's SQL on the same database (sqlite3), the statuses add up, the
 # nearly groups add up, `match enterprise` ranks and explains, bad arguments are refused.
-set -u
-D=build/duijie
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 db=$tmp/m.db
 day=2026-07-01
 $D demo --enterprises 4000 --seed 9 --db "$db" --clauses 150 >/dev/null 2>&1
@@ -65,5 +58,4 @@ $D match clause "$tmp/bad.rule" --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
 check "a bad rule is an error with a message" '[ $rc -eq 1 ] && [ -s "$tmp/err" ]'
 $D match >/dev/null 2>&1; rc=$?
 check "no subcommand: usage" '[ $rc -eq 2 ]'
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+suite_end

@@ -4,14 +4,7 @@
 # add up; a commissioner's queue pages agree with its total; reassignment needs a reason, moves
 # the enterprise and is kept in the history; back to the town's commissioner; bad arguments are
 # refused.
-set -u
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 db=$tmp/n.db
 $D demo --enterprises 3000 --seed 4 --db "$db" >/dev/null 2>&1
 jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
@@ -71,5 +64,4 @@ check "bad commissioner id refused" '[ $? -ne 0 ]'
 $D network frobnicate --db "$db" >/dev/null 2>&1
 check "unknown subcommand: usage" '[ $? -eq 2 ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

@@ -5,20 +5,7 @@
 # one digest per commissioner told (as many as `duijie notify digest` finds on a copy of the
 # database); a restarted server does not run the day again; DUIJIE_DIGEST_AT=off runs nothing;
 # `duijie notify send` runs it too; `duijie notify digest` by hand afterwards queues nothing new.
-set -u
-cd "$(dirname "$0")/../.."
-D=$PWD/build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
-T=$(mktemp -d /tmp/duijie-digest.XXXXXX)
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
 DB=$T/d.db
 "$D" demo --enterprises 4000 --db "$DB" >/dev/null 2>&1 || bad "demo"
 today=$(( ($(date +%s) + 8 * 3600) / 86400 ))
@@ -32,7 +19,7 @@ digests() { sqlite3 "$DB" "SELECT COUNT(*) FROM notify_outbox WHERE msg_key LIKE
 start() { # start NAME [AT]: a server with the sender thread and the digest at AT
     DUIJIE_DIGEST_AT=${2:-00:00} "$D" serve --port 0 --db "$DB" --web none --threads 2 --notify \
         >"$T/$1.out" 2>"$T/$1.err" &
-    pids="$pids $!"
+    pids+=($!)
     eval "pid_$1=$!"
 }
 wait_done() { # until the day is recorded done (or 60 s)
@@ -69,7 +56,7 @@ kill "$pid_d"; wait "$pid_d" 2>/dev/null
 # the sender as a process of its own (`notify send`) runs it too: the day again, nothing new
 DUIJIE_DIGEST_AT=00:00 "$D" notify send --db "$DB" >/dev/null 2>"$T/send.err" &
 pid_s=$!
-pids="$pids $pid_s"
+pids+=("$pid_s")
 wait_done && ok || bad "notify send did not run the digest: $(tail -3 "$T/send.err")"
 kill "$pid_s"; wait "$pid_s" 2>/dev/null
 grep -q "notify digest $day: .* 0 messages queued" "$T/send.err" && [ "$(digests)" = "$want" ] && ok ||
@@ -78,5 +65,4 @@ grep -q "notify digest $day: .* 0 messages queued" "$T/send.err" && [ "$(digests
 q=$("$D" notify digest --db "$DB" | grep -o '"queued":[0-9]*' | grep -o '[0-9]*$')
 [ "$q" = 0 ] && [ "$(digests)" = "$want" ] && ok || bad "notify digest by hand queued $q"
 echo "digest $day: $want commissioners told; servers that ran it: $runs"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_end

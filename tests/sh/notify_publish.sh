@@ -4,27 +4,12 @@
 # publish's transaction, and the server's sender thread turns it into one inbox message per firm
 # that qualifies, might or nearly qualifies — as many as the matching engine counts for the rule
 # (`duijie match clause`). Publishing again queues nothing new.
-set -u
-D=build/duijie
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-if ! command -v sqlite3 >/dev/null || ! command -v curl >/dev/null; then
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
-tmp=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
+suite_needs sqlite3 curl
 db=$tmp/p.db
 $D demo --enterprises 1500 --seed 5 --db "$db" --clauses 3 >/dev/null 2>&1
 printf 'notify-test-pw-1\n' | $D user add officer1 --role officer --dept 青岛市工业和信息化局 --db "$db" >/dev/null 2>&1
-$D serve --port 0 --db "$db" --web none --notify >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$tmp/out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$tmp/out")
+serve_start srv --db "$db" --web none --notify
 check "server started" '[ -n "$base" ]'
 curl -s -c "$tmp/jar" -H 'Content-Type: application/json' \
     -d '{"username":"officer1","password":"notify-test-pw-1"}' "$base/api/auth/login" |
@@ -60,5 +45,4 @@ post -o /dev/null "$base/api/policies/$id/publish"
 sleep 2.5
 got2=$(sqlite3 "$db" "SELECT COUNT(*) FROM notify_outbox WHERE ref LIKE 'policy:$id:%'")
 check "publishing again queues nothing new ($got2)" '[ "$got2" = "$got" ]'
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+suite_end

@@ -4,20 +4,8 @@
 # failures retried with backoff and recorded, a publish event turned into inbox messages, and
 # kill -9 mid-send: nothing lost (every key arrives, every inbox row once) and the only repeats are
 # the messages in flight at the kill, recorded as unacknowledged and carrying the same key.
-set -u
-D=build/duijie
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-if ! command -v python3 >/dev/null || ! command -v sqlite3 >/dev/null; then
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
+suite_needs python3 sqlite3
 sink() { # name, extra args
     python3 tests/sh/notify_sink.py --log "$tmp/$1.log" --ports "$tmp/$1.ports" --secret s3cret "${@:2}" &
     pids+=($!)
@@ -120,5 +108,4 @@ check "nothing lost: every email key arrived ($distinct)" '[ "$distinct" = $N ]'
 check "repeats only of unacknowledged attempts ($dups <= $unack)" '[ $dups -le "$unack" ]'
 check "inbox exactly once each" '[ "$(q "$db" "SELECT COUNT(*), COUNT(DISTINCT outbox_id) FROM notify_inbox")" = "$N|$N" ]'
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+suite_end

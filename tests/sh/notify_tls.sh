@@ -6,23 +6,8 @@
 # a server that offers no STARTTLS) is an error like any other failed delivery — recorded, retried
 # after the backoff — and the retry with the right CA delivers each message once; --tls-insecure
 # (tests only) skips the check.
-set -u
-cd "$(dirname "$0")/../.."
-D=${DUIJIE_BIN:-build/duijie}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-if ! command -v python3 >/dev/null || ! command -v sqlite3 >/dev/null || ! command -v openssl >/dev/null; then
-    echo "SKIP python3, sqlite3 or openssl missing"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
-tmp=$(mktemp -d /tmp/duijie-tls.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
+suite_needs python3 sqlite3 openssl
 cert() { # name, subjectAltName
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=duijie test $1" \
         -addext "subjectAltName=$2" -keyout "$tmp/$1.key" -out "$tmp/$1.pem" >/dev/null 2>&1
@@ -112,5 +97,4 @@ out=$($D notify send --once --db "$db" --smtp "127.0.0.1:$smtp" --ca-file "$tmp/
 check "no STARTTLS offered: refused ($out)" 'echo "$out" | grep -q "\"retried\":2"'
 check "the error says so" '[ "$(q "$db" "SELECT COUNT(*) FROM notify_outbox WHERE last_error LIKE '"'"'%offers no STARTTLS%'"'"'")" = 2 ]'
 check "nothing sent in clear" '[ ! -s "$tmp/plain.log" ]'
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_end

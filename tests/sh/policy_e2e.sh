@@ -3,33 +3,15 @@
 # `duijie serve --port 0`, a real policy text (tests/data/extract/articles.txt) extracted, a bad
 # rule refused with nothing stored, the draft saved, published, its enterprises listed at once, and
 # an enterprise's award checked against `duijie eval` for the same rule and enterprise (exact fen).
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-PY=$(command -v /usr/bin/python3 || command -v python3)
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
+. "$(dirname "$0")/lib/suite.sh"
 db=$tmp/policy.db
 if ! $D demo --enterprises 3000 --seed 7 --db "$db" >/dev/null 2>"$tmp/demo.err"; then
     echo "FAIL demo: $(tail -1 "$tmp/demo.err")"
     echo "0 passed, 1 failed"
     exit 1
 fi
-$D serve --port 0 --db "$db" --web web --threads 2 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening on http://127.0.0.1:[0-9]*$' "$tmp/out" && break
-    sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$tmp/out")
-if [ -z "$base" ]; then
-    echo "FAIL server did not start: $(cat "$tmp/err")"
+if ! serve_start srv --db "$db" --web web --threads 2; then
+    echo "FAIL server did not start: $(cat "$tmp/srv.err")"
     echo "0 passed, 1 failed"
     exit 1
 fi

@@ -4,22 +4,15 @@
 # a document opens with its 文号, clauses and a link to the original file whose bytes are the
 # stored ones; the personal pages (站内信, 订阅设置, 我的诉求, 诉求办理) say "sign in" to an anonymous
 # visitor; no console errors, and every page fits a 390 px phone. Skips without Chromium or Node.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
+. "$(dirname "$0")/lib/suite.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 skip() {
-    echo "SKIP reach_browser: $*"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
+    skipped "reach_browser: $*"
+    suite_end
 }
 [ -x "$CHROMIUM" ] || skip "no $CHROMIUM"
-command -v node >/dev/null 2>&1 || skip "no node"
+suite_needs node
 node -e 'require("playwright-core")' 2>/dev/null || skip "no playwright-core (make web)"
-tmp=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 db=$tmp/r.db
 $D demo --enterprises 300 --seed 2 --db "$db" --clauses 3 >/dev/null 2>&1
 printf '%%PDF-1.4 青岛 test\n' >"$tmp/zjtx.pdf"
@@ -28,11 +21,7 @@ $D library put --db "$db" --title "关于支持专精特新企业发展的若干
     --policy 1 --file "$tmp/zjtx.pdf" --mime application/pdf >/dev/null
 $D library put --db "$db" --title "崂山区科技创新扶持办法" --doc-no "崂政发〔2026〕2号" \
     --authority 崂山区人民政府 --level 区 --region 崂山区 --theme 科技创新 --issued 2026-02-10 >/dev/null
-$D serve --port 0 --db "$db" --web web >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$tmp/out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$tmp/out")
-[ -n "$base" ] || { echo "FAIL server did not start"; echo "0 passed, 1 failed"; exit 1; }
+serve_start srv --db "$db" --web web || { echo "FAIL server did not start"; echo "0 passed, 1 failed"; exit 1; }
 cat >"$tmp/flow.js" <<'JS'
 'use strict';
 const path = require('path');

@@ -7,27 +7,10 @@
 # one's write (LISTEN/NOTIFY) and its health says 503 while its LISTEN connection is cut. Also: two replicas starting at once on an empty database migrate
 # once (the advisory lock), and $DUIJIE_DB picks the database when --db is not given.
 # Skipped when PostgreSQL cannot start.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-T=$(mktemp -d /tmp/duijie-store-pg.XXXXXX)
-pids=""
-cleanup() {
-    for p in $pids $(cat "$T/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
-    scripts/pg.sh stop "$T/pg" >/dev/null 2>&1
-    rm -rf "$T"
-}
-trap cleanup EXIT
-if ! uri=$(scripts/pg.sh start "$T/pg" 2>"$T/pg.err"); then
-    echo "SKIP PostgreSQL cannot start: $(head -c 300 "$T/pg.err")"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
+. "$(dirname "$0")/lib/suite.sh"
+at_exit 'for p in $(cat "$T/pids" 2>/dev/null); do kill "$p"; done'
+suite_pg uri "$T/pg"
 [ -x build/test_runner ] || make --no-print-directory build/test_runner >/dev/null
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
 base=${uri%/*}
 psql -q "$uri" -c "CREATE DATABASE demo" -c "CREATE DATABASE race" -c "CREATE DATABASE envdb" \
     >"$T/psql.err" 2>&1 || bad "create databases: $(cat "$T/psql.err")"
@@ -161,5 +144,4 @@ else
     bad "demo with DUIJIE_DB: $(tail -n 2 "$T/env.err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

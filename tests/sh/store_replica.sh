@@ -13,40 +13,21 @@
 #   - the replica stopped: reads still answer (from the primary) and health says "unreachable";
 #   - --db-read without a PostgreSQL --db is refused.
 # Skipped when PostgreSQL cannot start.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-T=$(mktemp -d /tmp/duijie-replica.XXXXXX)
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    scripts/pg.sh stop "$T/replica" >/dev/null 2>&1
-    scripts/pg.sh stop "$T/primary" >/dev/null 2>&1
-    rm -rf "$T" "$T.initdb.log"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
+at_exit "rm -f '$T.initdb.log'"
+at_exit "scripts/pg.sh stop '$T/replica'"
 port=$((20000 + RANDOM % 20000))
-if ! pri=$(scripts/pg.sh start "$T/primary" "$port" 2>"$T/pg.err"); then
-    echo "SKIP PostgreSQL cannot start: $(head -c 300 "$T/pg.err")"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
+suite_pg pri "$T/primary" "$port"
 if ! rep=$(scripts/pg.sh replica "$T/replica" $((port + 1)) "$pri" 2>"$T/rep.err"); then
-    bad "replica did not start: $(head -c 300 "$T/rep.err")"
-    echo "$pass passed, $fail failed"
-    exit 1
+    suite_abort "replica did not start: $(head -c 300 "$T/rep.err")"
 fi
 ok
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
 [ "$(psql -tAX "$rep" -c "SELECT pg_is_in_recovery()")" = t ] && ok || bad "replica is not a standby"
 $D demo --enterprises 500 --db "$pri" >/dev/null 2>"$T/demo.err" && ok ||
     bad "demo: $(tail -n 2 "$T/demo.err")"
 
 $D serve --port 0 --db "$pri" --db-read "$rep" --web none --threads 3 >"$T/s.out" 2>"$T/s.err" &
-pids="$pids $!"
+pids+=($!)
 for _ in $(seq 1 100); do
     grep -q '^listening on ' "$T/s.out" && break
     sleep 0.1
@@ -164,5 +145,4 @@ else
     grep -q 'db-read' "$T/bad.err" && ok || bad "--db-read with SQLite: $(cat "$T/bad.err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

@@ -2,15 +2,7 @@
 # `duijie exempt-batch`: on a demo database, `--all` makes one 免申即享 batch for every published
 # 免申即享 clause from one index load, a second `--all` makes none (each clause already has an open
 # batch) and says so, several ids in one call work like one call each, a bad id fails with exit 1.
-set -u
-cd "$(dirname "$0")/../.."
-D=$PWD/build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
-T=$(mktemp -d /tmp/duijie-wfcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 "$D" demo --enterprises 400 --db "$T/d.db" >/dev/null 2>&1 || bad "demo"
 n_ex=$(sqlite3 "$T/d.db" "SELECT COUNT(*) FROM clause WHERE is_exempt = 1 AND status = 1")
 "$D" exempt-batch --all --db "$T/d.db" >"$T/all.out" 2>"$T/all.err"; rc=$?
@@ -33,5 +25,4 @@ ids=$(sqlite3 "$T/d.db" "SELECT id FROM clause WHERE is_exempt = 1 AND status = 
 [ $rc = 1 ] && [ "$(grep -c '^clause' "$T/two.err")" = 2 ] && ok || bad "two open clauses: exit $rc"
 "$D" exempt-batch 0x --db "$T/d.db" >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok || bad "a bad id: exit $rc"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_end

@@ -9,36 +9,13 @@
 # passes. Skipped when the build has no users (`duijie user`) to sign in with.
 # With CRASH_PG=1 (tests/sh/workflow_crash_pg.sh) the same on a throw-away PostgreSQL cluster
 # (scripts/pg.sh); skipped when PostgreSQL cannot start.
-set -u
-cd "$(dirname "$0")/../.."
-D=$PWD/build/duijie
+. "$(dirname "$0")/lib/suite.sh"
 KILLS=${KILLS:-15}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
-if ! "$D" user 2>&1 | grep -q "user add"; then
-    echo "SKIP duijie user is not in this build (users and sessions come with src/auth)"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
-T=$(mktemp -d /tmp/duijie-wfcrash.XXXXXX)
 DB=$T/w.db
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    [ "${CRASH_PG:-0}" = 1 ] && scripts/pg.sh stop "$T/pg" >/dev/null 2>&1
-    rm -rf "$T"
-}
-trap cleanup EXIT
 # q SQL: one query on the store, rows one a line, columns |-separated (SQLite or PostgreSQL)
 if [ "${CRASH_PG:-0}" = 1 ]; then
-    if ! uri=$(scripts/pg.sh start "$T/pg" 2>"$T/pg.err"); then
-        echo "SKIP PostgreSQL cannot start: $(head -c 300 "$T/pg.err")"
-        echo "0 passed, 0 failed, 1 skipped"
-        exit 0
-    fi
-    psql -qX "$uri" -c "CREATE DATABASE crash" >/dev/null 2>&1 || { bad "create database"; echo "$pass passed, $fail failed"; exit 1; }
+    suite_pg uri "$T/pg"
+    psql -qX "$uri" -c "CREATE DATABASE crash" >/dev/null 2>&1 || suite_abort "create database"
     DB=${uri%/*}/crash
     q() { psql -qXtA "$DB" -c "$1"; }
     state_sql="l.after_json::json->>'state'"
@@ -47,12 +24,12 @@ else
     state_sql="json_extract(l.after_json, '\$.state')"
 fi
 
-"$D" demo --enterprises 300 --db "$DB" >/dev/null 2>&1 || { bad "demo"; echo "$pass passed, $fail failed"; exit 1; }
+"$D" demo --enterprises 300 --db "$DB" >/dev/null 2>&1 || suite_abort "demo"
 today=$(( ($(date +%s) + 8 * 3600) / 86400 ))
 clauses=$(q "SELECT id FROM clause WHERE status = 1 AND is_exempt = 0 AND
     (deadline IS NULL OR deadline >= $((today + 1))) ORDER BY id LIMIT 3")
 usccs=$(q "SELECT uscc FROM enterprise ORDER BY id LIMIT ${APPLICANTS:-4}")
-[ -n "$clauses" ] && [ -n "$usccs" ] || { bad "no open clause or enterprise in the demo"; echo "$pass passed, $fail failed"; exit 1; }
+[ -n "$clauses" ] && [ -n "$usccs" ] || suite_abort "no open clause or enterprise in the demo"
 adduser() { echo "crash-test-pw-1" | "$D" user add "$@" --db "$DB" >/dev/null 2>&1; }
 adduser reviewer1 --role reviewer || bad "user add reviewer"
 adduser finance1 --role finance || bad "user add finance"
@@ -88,7 +65,7 @@ call() {
 }
 state_of() { grep -o '"state": *"[a-z]*"' | head -1 | sed 's/.*"\([a-z]*\)"$/\1/'; }
 
-start || { bad "serve did not start"; cat "$T/serve.log"; echo "$pass passed, $fail failed"; exit 1; }
+start || { cat "$T/serve.log"; suite_abort "serve did not start"; }
 login reviewer1 && login finance1 || bad "login"
 n=0
 for u in $usccs; do n=$((n + 1)); login "ent$n" || bad "login ent$n"; done
@@ -203,5 +180,4 @@ else
     sqlite3 "$TDB" "$tamper"
 fi
 if "$D" audit verify --db "$TDB" >/dev/null 2>&1; then bad "verify missed an edit"; else ok; fi
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_end

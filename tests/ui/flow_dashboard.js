@@ -1,13 +1,17 @@
-// 数据看板 (dashboard.html): every chart shown has its numbers one click away, and those numbers are
-// the API's: the coverage chart's eligible counts equal POST /api/match/preview for each clause's
-// rule. Charts whose API is not there are not shown (the page says which); when GET
-// /api/stats/money answers, its totals to the fen are what the page shows.
+// 数据看板 (dashboard.html): the first screen is one API answer (GET /api/stats/dashboard, after
+// the session check), every chart has its numbers one click away, and those numbers are the other
+// APIs': the coverage chart's eligible counts equal POST /api/match/preview for each clause's rule,
+// the paid total and the 按政策 table GET /api/stats/money's to the fen, the service activity GET
+// /api/network/stats's.
 'use strict';
 const yuan = (f) => (f / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (f % 100n).toString().padStart(2, '0') + ' 元';
 
 const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
+  const calls = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) calls.push(new URL(r.url()).pathname); });
   await page.goto(base + '/dashboard.html');
   await page.locator('.kpis').waitFor();
+  check('first screen from one summary request', calls.length === 2 && calls.includes('/api/auth/me') && calls.includes('/api/stats/dashboard'), calls);
   const panels = page.locator('.chart-panel');
   check('some charts shown', await panels.count() >= 1);
   await page.waitForFunction(() => document.querySelectorAll('.chart-panel canvas').length >= document.querySelectorAll('.chart-panel').length);
@@ -29,19 +33,26 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   await cov.getByRole('button', { name: '图表' }).click();
 
   const stats = await getJSON(base, '/api/stats/money?by=month');
-  if (stats.status === 200) {
-    check('paid total to the fen', (await page.locator('#kpi-paid .exact').innerText()) === yuan(BigInt(stats.body.paid_fen)));
-    if (stats.body.paid_fen > 0) { // the numbers behind a money chart add up to the total, to the fen
-      const pol = page.locator('.chart-panel', { hasText: '按政策' });
-      await pol.getByRole('button', { name: '数据' }).click();
-      const cells = await pol.locator('tbody td .exact').allInnerTexts();
-      const sum = cells.reduce((a, t) => a + BigInt(t.replace(/[ ,元]/g, '').replace('.', '')), 0n);
-      check('按政策 table sums to the paid total', sum === BigInt(stats.body.paid_fen), [String(sum), stats.body.paid_fen]);
-      await pol.getByRole('button', { name: '图表' }).click();
-    }
+  check('paid total to the fen', (await page.locator('#kpi-paid .exact').innerText()) === yuan(BigInt(stats.body.paid_fen)));
+  if (stats.body.paid_fen > 0) { // the numbers behind a money chart add up to the total, to the fen
+    const pol = page.locator('.chart-panel', { hasText: '按政策' });
+    await pol.getByRole('button', { name: '数据' }).click();
+    const cells = await pol.locator('tbody td .exact').allInnerTexts();
+    const sum = cells.reduce((a, t) => a + BigInt(t.replace(/[ ,元]/g, '').replace('.', '')), 0n);
+    check('按政策 table sums to the paid total', sum === BigInt(stats.body.paid_fen), [String(sum), stats.body.paid_fen]);
+    await pol.getByRole('button', { name: '图表' }).click();
+  }
+  // service activity: the busiest centre's visits are GET /api/network/stats's
+  const centres = await getJSON(base, '/api/network/stats?by=centre');
+  if (centres.status === 200 && centres.body.units.length) {
+    const act = page.locator('.chart-panel', { hasText: '按服务中心' });
+    await act.getByRole('button', { name: '数据' }).click();
+    const shown = await act.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, Number(tr.children[1].textContent.replace(/,/g, ''))]));
+    const want = new Map(centres.body.units.map((u) => [u.name, u.visits]));
+    check('centre visits are the network statistics\'', shown.length === centres.body.units.length && shown.every(([n, v]) => want.get(n) === v), shown.slice(0, 3));
+    await act.getByRole('button', { name: '图表' }).click();
   } else {
-    check('money charts not shown without their API', await page.locator('.chart-panel', { hasText: '按月份' }).count() === 0 &&
-      (await page.locator('#dash-missing').innerText()).includes('资金兑现'));
+    check('no service activity without the network', await page.locator('.chart-panel', { hasText: '按服务中心' }).count() === 0);
   }
   await checkFits(page, 'dashboard');
   await shot(page, 'dashboard');

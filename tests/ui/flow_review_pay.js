@@ -1,6 +1,6 @@
 // 兑付 as finance (demo_finance): an application the reviewer approved (flow_review) is paid from
 // the page with a date and a voucher number; the API then says paid, with a payment of exactly the
-// approved amount; the payments list names the firm (not only its USCC). Runs when the workflow API answers finance.
+// approved amount; the payments list names the firm (not only its USCC), from the list itself (one request). Runs when the workflow API answers finance.
 'use strict';
 const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON }) => {
   const list = await getJSON(base, '/api/applications?state=approved');
@@ -16,9 +16,11 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('paid in the API', after.body.state === 'paid', after.body.state);
   const pays = await getJSON(base, '/api/payments?page_size=200');
   check('one payment of the approved amount', pays.body.items.some((p) => p.amount_fen === a.amount_fen && (p.source_id === a.id || p.payment_ref === 'GK2026-' + a.id)), pays.body.items.slice(0, 3));
+  const calls = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) calls.push(new URL(r.url()).pathname); });
   await page.goto(base + '/review.html#payments');
   await page.locator('main table').waitFor();
-  await page.waitForFunction(() => [...document.querySelectorAll('#rv-payments .firm-name')].every((e) => e.textContent !== '…'));
+  check('the payments page in one list request', calls.filter((p) => p !== '/api/auth/me').join() === '/api/payments', calls);
   const name = (await getJSON(base, '/api/enterprises/' + a.uscc)).body.name;
   const row = page.locator('#rv-payments tbody tr', { hasText: 'GK2026-' + a.id });
   check('the payment shows the firm\'s name', name && (await row.locator('.firm-name').innerText()) === name, [name, await row.innerText()]);

@@ -63,7 +63,15 @@ async function newPage(browser, viewport, label) {
   return { context, page };
 }
 
+// Every page shot also shows its dates the one way (2026年3月1日, common.js dateText): no ISO
+// 2026-03-01 or browser-English 3/1/2026 in the text on screen.
+async function checkDates(page, name) {
+  const raw = await page.evaluate(() => document.body.innerText.match(/\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{4}\b/g) || []);
+  check(`${name}: dates shown as 2026年3月1日`, raw.length === 0, raw.slice(0, 5));
+}
+
 async function shot(page, name) {
+  await checkDates(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}-${page.viewportSize().width}.png`);
   await page.screenshot({ path: file, fullPage: true });
