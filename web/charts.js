@@ -68,7 +68,7 @@ function chartPanel(spec) {
     const horizontal = s.kind === 'hbar';
     // a vertical chart's labels share the width: few categories get room for their whole name
     const slot = Math.floor((box.clientWidth || 300) / Math.max(1, s.categories.length)) - 8;
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: !horizontal && s.categories.length > 6 ? 35 : 0 } };
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: !horizontal && slot < 56 ? 35 : 0 } };
     // counts (件, 家, 次) have no halves
     // the unit names the value axis above a vertical chart; a horizontal one's would be cut off at
     // the right edge (its title and tooltip say the unit)
