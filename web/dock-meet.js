@@ -1,8 +1,9 @@
 // 我的对接会: a participant's page for matchmaking events (对接会). An enterprise, bank or investor
 // signed in sees the events, registers for an open one, asks other registered participants for a
 // 1:1 meeting, accepts or declines what it was asked, and sees its personal agenda (time, table,
-// the other party) with the iCalendar and XLSX downloads. Data from /api/dock/events,
-// …/participants (its own), …/directory (who else is registered), …/requests and …/agenda/{pid}.
+// the other party) with the iCalendar and XLSX downloads; an enterprise also sees its roadshow
+// slots (/api/dock/roadshows/{id}). Data from /api/dock/events, …/participants (its own),
+// …/directory (who else is registered), …/requests and …/agenda/{pid}.
 // Does not schedule (the organiser's dock-events page does). Server text goes in as text nodes.
 'use strict';
 
@@ -30,6 +31,25 @@ async function start() {
   $('m-register').addEventListener('submit', register);
   $('m-ask').addEventListener('submit', ask);
   load(sel.value);
+  if (session.me && session.me.role === 'enterprise') roadshows();
+}
+
+// An enterprise's own slots in the roadshow line-ups (the API keeps only its own in the agenda).
+async function roadshows() {
+  const r = await api('/api/dock/roadshows');
+  const out = [];
+  if (!r.ok) out.push(errorBox(r.body, '加载失败'));
+  for (const rs of (r.ok && r.body.roadshows) || []) {
+    const one = await api('/api/dock/roadshows/' + encodeURIComponent(rs.id));
+    if (!one.ok) continue;
+    for (const e of one.body.agenda || []) {
+      out.push(h('li', {}, h('strong', {}, rs.name), ` · ${dateText(rs.date)} · 第 ${e.order} 位 · ${e.start}–${e.end}`,
+        e.investors_asking ? ` · ${e.investors_asking} 家投资机构报名关注` : ''));
+    }
+  }
+  $('m-roadshows').replaceChildren(out.length ? h('ul', { class: 'dock-list', id: 'm-roadshow-list' }, out)
+    : h('p', { class: 'summary', id: 'm-roadshow-none' }, '本企业暂无排入路演的项目'));
+  $('m-roadshow-card').hidden = false;
 }
 
 const base = () => '/api/dock/events/' + encodeURIComponent(meet.id);

@@ -45,6 +45,9 @@ const flow = async ({ base, page, context, phone, check, shot, checkFits, checkN
   if (!check('the request was made, 待确认 or answered', mineReq.length > 0, reqs.body)) return;
   const rid = mineReq[mineReq.length - 1].id;
   await page.locator(`#m-outgoing li[data-rid="${rid}"]`).waitFor();
+  await page.locator('#m-roadshow-card').waitFor();
+  check('an enterprise sees its roadshow slots (or that it has none)',
+    await page.locator('#m-roadshow-list li, #m-roadshow-none').count() > 0);
   await checkFits(page, 'dock-meet');
   await shot(page, 'dock-meet');
   checkNoErrors(page, 'dock-meet');
