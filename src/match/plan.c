@@ -34,6 +34,18 @@ static void tu_and(struct tu *a, struct tu *b) {
     tu_release(b);
 }
 
+/* a := a AND b (b released), when b was evaluated on T1 ∪ U1 (so T2 ∪ U2 ⊆ T1 ∪ U1): then (T1 ∪ U1)
+ * ∩ (T2 ∪ U2) is T2 ∪ U2, and the AND costs three bitmap operations instead of five. */
+static void tu_and_on_rest(struct tu *a, struct tu *b) {
+    roaring_bitmap_or_inplace(b->u, b->t); /* T2 ∪ U2 */
+    roaring_bitmap_and_inplace(a->t, b->t);
+    roaring_bitmap_andnot_inplace(b->u, a->t);
+    roaring_bitmap_free(a->u);
+    a->u = b->u;
+    b->u = NULL;
+    tu_release(b);
+}
+
 /* a := a OR b (b released). */
 static void tu_or(struct tu *a, struct tu *b) {
     roaring_bitmap_or_inplace(a->t, b->t);
@@ -165,7 +177,7 @@ static int eval_junction(const struct index_gen *g, const roaring_bitmap_t *scop
         roaring_bitmap_free(rest);
         if (rc) break;
         if (c->kind == RC_AND)
-            tu_and(out, &b);
+            tu_and_on_rest(out, &b);
         else
             tu_or(out, &b);
     }
