@@ -347,6 +347,28 @@ static void event_rules(struct http_server *srv, struct cast *c, int32_t today) 
     snprintf(t, sizeof t, "/api/dock/events/%lld/participants", (long long)now);
     CHECK_INT(status_of(srv, &c->inv_a, "POST", t, me), 201);
     REFUSED(srv, &c->inv_a, "POST", t, "{\"name\":\"我（二）\"}", 409, "org_id");
+    /* the directory: names and kinds only, own marked; a party not registered is refused */
+    CHECK_INT(status_of(srv, &c->ent_1, "POST", t, "{\"name\":\"项目1公司\"}"), 201);
+    snprintf(t, sizeof t, "/api/dock/events/%lld/directory", (long long)now);
+    r = ask(srv, &c->ent_1, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT((int)json_array_size(items), 2);
+    int n_mine = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x) {
+        n_mine += json_is_true(json_object_get(x, "mine"));
+        CHECK(json_object_get(x, "uscc") == NULL);
+        CHECK(json_object_get(x, "org_id") == NULL);
+        if (json_is_true(json_object_get(x, "mine")))
+            CHECK_STR(json_string_value(json_object_get(x, "name")), "项目1公司");
+    }
+    CHECK_INT(n_mine, 1);
+    json_decref(r.json);
+    CHECK_INT(status_of(srv, &c->inv_b, "GET", t, NULL), 403);
+    CHECK_INT(status_of(srv, &c->org, "GET", t, NULL), 200);
+    snprintf(t, sizeof t, "/api/dock/events/%lld/participants", (long long)now);
     /* follow-up intents: a party for its own participant only */
     snprintf(t, sizeof t, "/api/dock/events/%lld/intents", (long long)now);
     const char *mine = "{\"from_party\":\"我\",\"to_party\":\"某企业\",\"status\":\"联系\"}";

@@ -671,11 +671,46 @@ static void intent_new(struct http_request *req, struct http_response *res) {
     http_reply_json(res, 201, row);
 }
 
+/* GET /api/dock/events/{id}/directory: who else is registered, as name and kind only (no codes,
+ * contacts or availability), so a participant can pick whom to ask for a 1:1 meeting; "mine" marks
+ * the caller's own. A party must be registered itself (403 otherwise); organisers see all. */
+static void participants_directory(struct http_request *req, struct http_response *res) {
+    int64_t id;
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
+    json_t *list = NULL, *p;
+    struct error err;
+    if (dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &list, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    const struct actor *who = http_actor(req);
+    bool org = is_organiser(who), is_in = org;
+    json_t *items = json_array();
+    size_t i;
+    json_array_foreach(list, i, p) {
+        bool mine = !org && owns(who, p);
+        is_in = is_in || mine;
+        json_array_append_new(items,
+                              json_pack("{s:O, s:O, s:O, s:b}", "id", json_object_get(p, "id"),
+                                        "name", json_object_get(p, "name"), "kind",
+                                        json_object_get(p, "kind"), "mine", mine));
+    }
+    json_decref(list);
+    if (!is_in) {
+        json_decref(items);
+        dock_forbidden(res);
+        return;
+    }
+    http_reply_json(res, 200, json_pack("{s:I, s:o}", "event_id", (json_int_t)id, "items", items));
+}
+
 void http_routes_dock_events(struct http_router *r) {
     http_route(r, "GET", "/api/dock/events", events_list, 0);
     http_route(r, "GET", "/api/dock/events/{id}", event_get, 0);
     http_route(r, "GET", "/api/dock/events/{id}/participants", participants_list, 0);
     http_route(r, "POST", "/api/dock/events/{id}/participants", participant_register, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/directory", participants_directory, 0);
     http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/checkin", participant_checkin,
                0);
     http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/noshow", participant_noshow, 0);
