@@ -125,7 +125,11 @@ const NAV = [
   ['inbox', '消息', 'inbox.html', ['enterprise', ...STAFF]],
   ['library', '政策文库', 'library.html', []],
   ['ticket', '诉求办理', 'ticket.html', ['enterprise', ...STAFF]],
-  ['dashboard', '数据看板', 'dashboard.html', STAFF]
+  ['dashboard', '数据看板', 'dashboard.html', STAFF],
+  ['dock-needs', '融资对接', 'dock-needs.html', ['bank']],
+  ['dock-investor', '投资对接', 'dock-investor.html', ['investor']],
+  ['dock-meet', '对接会', 'dock-meet.html', ['enterprise', 'bank', 'investor']],
+  ['dock-events', '对接活动', 'dock-events.html', [...NETWORK, 'officer', 'admin']]
 ];
 
 function navLinks(active) {

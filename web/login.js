@@ -3,7 +3,8 @@
 // main page. Errors (wrong password, too many tries) are the server's, in Chinese.
 'use strict';
 
-const HOME = { enterprise: 'mine.html', officer: 'policy.html', reviewer: 'review.html', finance: 'review.html' };
+const HOME = { enterprise: 'mine.html', officer: 'policy.html', reviewer: 'review.html', finance: 'review.html',
+  bank: 'dock-needs.html', investor: 'dock-investor.html' };
 
 function nextUrl(role) {
   const next = new URLSearchParams(location.search).get('next') || '';
