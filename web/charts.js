@@ -19,15 +19,35 @@ function loadECharts() {
   return echartsPromise;
 }
 
-// A page that shows its numbers first (the dashboard) holds the library back until they are
-// painted: holdCharts() before it builds its panels, releaseCharts() once they are in the page
-// (the library runs one frame later, so its parse does not delay the numbers).
+// A page that shows its numbers first (the dashboard) holds the drawing back until they are
+// painted: holdCharts() before it builds its panels (the library starts running now, while the page
+// waits for its data), releaseCharts() once they are in the page (the charts are drawn from the next
+// frame on, one per frame, so they never delay the numbers).
 let chartsHeld = null, releaseHeld = null;
 function holdCharts() {
   if (!chartsHeld) chartsHeld = new Promise((resolve) => { releaseHeld = resolve; });
+  loadECharts(); // runs while the page waits for its data; the drawing waits for releaseCharts()
 }
 function releaseCharts() {
   if (releaseHeld) requestAnimationFrame(() => setTimeout(releaseHeld, 0));
+}
+
+// Charts are drawn one per frame, in page order: the first is on screen while the others wait.
+// (Drawn in one go, a page of seven charts showed none until the last was done: ~100 ms each on a
+// slow machine.)
+const chartJobs = [];
+let chartsDrawing = false;
+function drawLater(job) {
+  chartJobs.push(job);
+  if (chartsDrawing) return;
+  chartsDrawing = true;
+  const next = () => {
+    const j = chartJobs.shift();
+    if (!j) { chartsDrawing = false; return; }
+    j();
+    requestAnimationFrame(() => setTimeout(next, 0));
+  };
+  setTimeout(next, 0);
 }
 
 const PALETTE = ['#1d4f91', '#e0a800', '#1a7f37', '#c8161d', '#6b7280', '#7c3aed', '#0891b2', '#b45309'];
@@ -99,9 +119,11 @@ function chartPanel(spec) {
   }
   (chartsHeld || Promise.resolve()).then(loadECharts).then((ec) => {
     if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
-    chart = ec.init(box, null, { renderer: 'canvas' });
-    chart.setOption(option(current), true);
-    new ResizeObserver(() => chart.resize()).observe(box);
+    drawLater(() => {
+      chart = ec.init(box, null, { renderer: 'canvas' });
+      chart.setOption(option(current), true);
+      new ResizeObserver(() => chart.resize()).observe(box);
+    });
   });
   fillTable(spec);
   fitHeight(spec);
