@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # The CLI contracts of `duijie loan`, `duijie loan compare`, `duijie schedule` and `duijie investors`, `duijie needs`
 # (docking issue), run against build/duijie.
-set -u
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/suite.sh"
 
 # ---- loan ----
 out=$($D loan --principal 1000000 --rate-bp 435 --months 12 --method equal-instalment); rc=$?
@@ -117,6 +110,4 @@ check "listing exits 0" '[ $rc -eq 0 ] && echo "$out" | grep -q "\"rewards_now_t
 echo '{"firms":[{"name":"x","stage":"火箭"}]}' | $D listing - >/dev/null 2>"$T/err"; rc=$?
 check "listing unknown stage exits 2" '[ $rc -eq 2 ] && grep -q "上市阶段" "$T/err"'
 
-rm -rf "$T"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+suite_end

@@ -15,34 +15,15 @@
 #   - B's LISTEN connection cut: health 503 until B is back and has reloaded, then 200 with one
 #     more full reload.
 # Skipped when PostgreSQL cannot start.
-set -u
-cd "$(dirname "$0")/../.."
-D=build/duijie
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-T=$(mktemp -d /tmp/duijie-notice.XXXXXX)
-tmp=$T
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    scripts/pg.sh stop "$T/pg" >/dev/null 2>&1
-    rm -rf "$T" "$T/pg.initdb.log"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/suite.sh"
 port=$((20000 + RANDOM % 20000))
-if ! db=$(scripts/pg.sh start "$T/pg" "$port" 2>"$T/pg.err"); then
-    echo "SKIP PostgreSQL cannot start: $(head -c 300 "$T/pg.err")"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
-fi
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
+suite_pg db "$T/pg" "$port"
 $D demo --enterprises 500 --db "$db" >/dev/null 2>"$T/demo.err" && ok ||
     bad "demo: $(tail -n 2 "$T/demo.err")"
 
 start_server() { # NAME: starts a server on the database, sets URL_<NAME>
     $D serve --port 0 --db "$db" --web none --threads 2 >"$T/$1.out" 2>"$T/$1.err" &
-    pids="$pids $!"
+    pids+=($!)
     for _ in $(seq 1 100); do
         grep -q '^listening on ' "$T/$1.out" && break
         sleep 0.1
@@ -201,5 +182,4 @@ done
 [ "$(figure "$URL_B" full_reloads)" -gt "$full1" ] && ok || bad "B did not reload after reconnecting"
 [ "$(figure "$URL_B" stale)" = False ] && ok || bad "B still stale: $(curl -s "$URL_B/api/health")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end
