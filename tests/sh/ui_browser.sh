@@ -4,43 +4,21 @@
 # `duijie serve` started here on a demo database, saving screenshots under tests/ui/screenshots/.
 # Also checks the security headers. Skips when Chromium, Node or playwright-core is absent
 # (scripts/deps.sh --with-browser and `make web` provide them). UI_FLOWS="policy mine" runs a subset.
-set -u
-cd "$(dirname "$0")/../.."
-D=${DUIJIE:-build/duijie}
+DUIJIE_BIN=${DUIJIE_BIN:-${DUIJIE:-}}
+[ -n "$DUIJIE_BIN" ] || unset DUIJIE_BIN
+. "$(dirname "$0")/lib/suite.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 skip() {
-    echo "SKIP ui_browser: $*"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
+    skipped "ui_browser: $*"
+    suite_end
 }
 [ -x "$CHROMIUM" ] || skip "no $CHROMIUM"
-command -v node >/dev/null 2>&1 || skip "no node"
+suite_needs node
 [ -d node_modules/playwright-core ] || make --no-print-directory web >/dev/null 2>&1
 node -e 'require("playwright-core")' 2>/dev/null || skip "no playwright-core (make web)"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-[ -x "$D" ] || make --no-print-directory build/duijie >/dev/null
 $D demo --enterprises 2000 --seed 5 --db "$tmp/ui.db" >/dev/null 2>&1 || bad demo
-$D serve --port 0 --db "$tmp/ui.db" --web web --threads 4 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening on ' "$tmp/out" && break
-    sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$tmp/out")
-[ -n "$base" ] || {
-    bad "server did not start: $(head -3 "$tmp/err")"
-    echo "$pass passed, $fail failed"
-    exit 1
-}
+serve_start srv --db "$tmp/ui.db" --web web --threads 4 ||
+    suite_abort "server did not start: $(head -3 "$tmp/srv.err")"
 
 # security headers on a page and on an API answer
 for p in / /api/health; do
@@ -66,5 +44,4 @@ wait "$pid"
 pid=""
 pass=$((pass + p2))
 fail=$((fail + f2))
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end
