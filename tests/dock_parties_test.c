@@ -4,11 +4,13 @@
  * own through the deadline, an organiser any) and check-in on the day, follow-ups and the funnel as
  * exact fractions, and who may do and see what: an investor registers itself only, organisers
  * manage, a firm sees only its own slot, others are refused. Event registration and check-in
- * rules. 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
+ * rules. Each roadshow registration has its audit entry (who, what, when), a refused one none.
+ * 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
  * and refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dock/dock.h"
@@ -186,6 +188,41 @@ static void lineup(struct http_server *srv, struct cast *c, int64_t rs) {
     json_decref(r.json);
 }
 
+/* The audit entries on roadshow registrations (reg 0 = all), read as the administrator. */
+static int64_t audit_total(struct http_server *srv, struct cast *c, int64_t reg) {
+    char t[128];
+    snprintf(t, sizeof t, "/api/audit?object_type=roadshow_registration&object_id=%lld",
+             (long long)reg);
+    struct reply r = ask(srv, &c->org, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    int64_t n = json_integer_value(json_object_get(r.json, "total"));
+    json_decref(r.json);
+    return n;
+}
+
+/* Registration reg has one audit entry: who (the user and role), what (roadshow_register, the
+ * row as stored), when (between asking and now). */
+static void registration_audited(struct http_server *srv, struct cast *c, int64_t reg,
+                                 const struct tauth *who, time_t asked) {
+    char t[128];
+    snprintf(t, sizeof t, "/api/audit?object_type=roadshow_registration&object_id=%lld",
+             (long long)reg);
+    struct reply r = ask(srv, &c->org, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT((int64_t)json_array_size(items), 1);
+    json_t *e = json_array_get(items, 0);
+    CHECK_STR(json_string_value(json_object_get(e, "action")), "roadshow_register");
+    CHECK_INT(json_integer_value(json_object_get(e, "actor_id")), who->actor.user_id);
+    CHECK_STR(json_string_value(json_object_get(e, "actor_role")), role_key(who->actor.role));
+    int64_t at = json_integer_value(json_object_get(e, "at"));
+    CHECK(at >= (int64_t)asked && at <= (int64_t)time(NULL));
+    json_t *after = json_object_get(e, "after");
+    CHECK_INT(json_integer_value(json_object_get(after, "id")), reg);
+    CHECK(json_is_null(json_object_get(e, "before")));
+    json_decref(r.json);
+}
+
 static void registrations(struct http_server *srv, struct cast *c, int64_t rs) {
     char t[96], body[128];
     snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)rs);
@@ -199,11 +236,16 @@ static void registrations(struct http_server *srv, struct cast *c, int64_t rs) {
     snprintf(body, sizeof body, "{\"firms\":[%lld]}", (long long)c->prj[3]);
     REFUSED(srv, &c->inv_a, "POST", t, body, 422, "firms"); /* not in the line-up */
     snprintf(body, sizeof body, "{\"firms\":[%lld]}", (long long)c->prj[0]);
+    int64_t before = audit_total(srv, c, 0);
+    time_t asked = time(NULL);
     struct reply r = ask(srv, &c->inv_a, "POST", t, body);
     CHECK_INT(r.status, 201);
     CHECK_INT(json_integer_value(json_object_get(r.json, "investor_id")), c->inv[0]);
+    int64_t reg = json_integer_value(json_object_get(r.json, "id"));
     json_decref(r.json);
+    registration_audited(srv, c, reg, &c->inv_a, asked);
     REFUSED(srv, &c->inv_a, "POST", t, body, 409, "investor_id"); /* twice */
+    CHECK_INT(audit_total(srv, c, 0), before + 1); /* a refused one leaves no entry */
     snprintf(body, sizeof body, "{\"firms\":[%lld,%lld]}", (long long)c->prj[0],
              (long long)c->prj[2]);
     CHECK_INT(status_of(srv, &c->inv_b, "POST", t, body), 201);

@@ -116,12 +116,18 @@ int dock_roadshow_lineup(struct store *s, int64_t roadshow_id, json_t *project_i
  * is ERR_INVALID on "firms". */
 int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investor_id, json_t *firms,
                            int32_t today, int64_t *id, struct error *err);
+/* dock_roadshow_register on behalf of who (NULL = the system, as dock_roadshow_register does):
+ * the registration and its audit entry ("roadshow_register" on "roadshow_registration", the row
+ * as stored in after) commit together or not at all. */
+struct actor;
+int dock_roadshow_register_as(struct store *s, int64_t roadshow_id, int64_t investor_id,
+                              json_t *firms, int32_t today, const struct actor *who, int64_t *id,
+                              struct error *err);
 /* Withdraws registration reg_id of the roadshow and records it in the audit log (who, before).
  * investor_id > 0: the investor itself, only its own (ERR_FORBIDDEN), through the deadline day
  * ("reg_deadline") or the roadshow's day ("date"), not once checked in ("checked_in_at"), all
  * ERR_CONFLICT naming the field; 0: an organiser removing any. Either way a registration with
  * follow-ups recorded stays (ERR_CONFLICT on "followups"). The seat is free once it commits. */
-struct actor;
 int dock_roadshow_withdraw(struct store *s, int64_t roadshow_id, int64_t reg_id,
                            int64_t investor_id, int32_t today, const struct actor *who,
                            struct error *err);
