@@ -88,6 +88,19 @@ int dock_check_in(struct store *s, int64_t event_id, int64_t participant_id, int
 int dock_no_show(struct store *s, int64_t event_id, int64_t participant_id, int64_t other,
                  bool is_no_show, struct error *err);
 
+/* A participant's availability (store_avail.c), as avail_describe gives it plus "event_id",
+ * "participant_id" and "meetings_outside" (its scheduled meetings in slots it cannot attend, which
+ * the organiser's repair moves). ERR_NOTFOUND for another event's participant. */
+int dock_availability(struct store *s, int64_t event_id, int64_t pid, json_t **out,
+                      struct error *err);
+/* Sets it from the stretches the participant is free (avail_from_ranges; NULL = all day) and
+ * answers as dock_availability. Refused after the event's day (ERR_CONFLICT on "date"). The change
+ * and its audit entry ("event_availability" on "dock_participant", before and after
+ * {"avail_mask"}, on behalf of who, NULL = the system) commit together. */
+struct actor;
+int dock_set_availability(struct store *s, int64_t event_id, int64_t pid, json_t *ranges,
+                          int32_t today, const struct actor *who, json_t **out, struct error *err);
+
 struct dock_schedule_stats {
     int n_requests; /* accepted requests considered */
     int n_placed, upper_bound, n_covered, n_wanting, n_moved;
@@ -119,7 +132,6 @@ int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investo
 /* dock_roadshow_register on behalf of who (NULL = the system, as dock_roadshow_register does):
  * the registration and its audit entry ("roadshow_register" on "roadshow_registration", the row
  * as stored in after) commit together or not at all. */
-struct actor;
 int dock_roadshow_register_as(struct store *s, int64_t roadshow_id, int64_t investor_id,
                               json_t *firms, int32_t today, const struct actor *who, int64_t *id,
                               struct error *err);
