@@ -90,46 +90,34 @@ static void clause_paid(const json_t *groups, int64_t id, json_t *into) {
 
 /* {"date", "enterprises", "clauses_total", "no_one_eligible", "clauses": [{id, policy_id, title,
  * eligible, unknown, payments, paid_fen}]}: each published clause in force today counted on the
- * caller's rows, the first DASH_CLAUSES listed; no_one_eligible counts over all of them. */
-static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat,
-                         const roaring_bitmap_t *scope, const json_t *by_clause, json_t **out,
-                         struct error *err) {
-    int32_t today = index_gen_today(g);
+ * caller's rows, the first DASH_CLAUSES listed; no_one_eligible counts over all of them. The
+ * counts are match_coverage's, computed once per generation, catalog and scope (the caller's
+ * region); the money joined to them is this request's. */
+static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
+                         const json_t *by_clause, json_t **out, struct error *err) {
+    const struct match_coverage *cv;
+    if (match_coverage(g, cat, region, &cv, err)) return -1;
     json_t *list = json_array();
-    int64_t n_total = 0, n_none = 0;
-    for (int i = 0; i < cat->n_clauses; i++) {
-        const struct rule_version *v =
-            cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
-        if (!v || !v->cond) continue;
-        struct match_sets sets;
-        if (match_cond_within(g, v->cond, scope, &sets, err)) {
-            json_decref(list);
-            return -1;
-        }
-        uint64_t eligible = roaring_bitmap_get_cardinality(sets.eligible);
-        uint64_t unknown = roaring_bitmap_get_cardinality(sets.unknown);
-        match_sets_release(&sets);
-        n_total++;
-        if (!eligible) n_none++;
-        if (json_array_size(list) >= DASH_CLAUSES) continue;
-        const struct clause *c = &cat->clauses[i];
+    for (int k = 0; k < cv->n && k < DASH_CLAUSES; k++) {
+        const struct clause *c = &cat->clauses[cv->clause[k]];
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(c->id));
         json_object_set_new(o, "policy_id", json_integer(c->policy_id));
         json_object_set_new(o, "title", json_string(c->title ? c->title : ""));
-        json_object_set_new(o, "eligible", json_integer((json_int_t)eligible));
-        json_object_set_new(o, "unknown", json_integer((json_int_t)unknown));
+        json_object_set_new(o, "eligible", json_integer((json_int_t)cv->eligible[k]));
+        json_object_set_new(o, "unknown", json_integer((json_int_t)cv->unknown[k]));
         clause_paid(by_clause, c->id, o);
         json_array_append_new(list, o);
     }
     char day[16];
-    uint64_t n_rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
     *out = json_object();
-    json_object_set_new(*out, "date", json_string(date_format(today, day, sizeof day)));
-    json_object_set_new(*out, "enterprises", json_integer((json_int_t)n_rows));
-    json_object_set_new(*out, "clauses_total", json_integer(n_total));
-    json_object_set_new(*out, "no_one_eligible", json_integer(n_none));
+    json_object_set_new(*out, "date",
+                        json_string(date_format(index_gen_today(g), day, sizeof day)));
+    json_object_set_new(*out, "enterprises", json_integer((json_int_t)cv->rows));
+    json_object_set_new(*out, "clauses_total", json_integer(cv->n));
+    json_object_set_new(*out, "no_one_eligible", json_integer(cv->n_none));
     json_object_set_new(*out, "clauses", list);
+    match_coverage_release(cv);
     return 0;
 }
 
@@ -183,16 +171,6 @@ static int dash_network(struct store *s, const struct actor *who, json_t **out, 
     return 0;
 }
 
-/* The rows an area-scoped caller counts (its region's), NULL for the whole city: the cut POST
- * /api/match/preview makes. */
-static int dash_scope(const struct actor *who, const struct index_gen *g, roaring_bitmap_t **out,
-                      struct error *err) {
-    *out = NULL;
-    if (who->region < 0) return 0;
-    struct index_atom a = {F_REGION, INDEX_WITHIN, who->region, {0, 1}};
-    return index_eval_atom_within(g, &a, NULL, out, NULL, err);
-}
-
 /* GET /api/stats/dashboard: {"policies", "money", "coverage", "network"}. */
 static void dashboard(struct http_request *req, struct http_response *res) {
     const struct actor *who = http_actor(req);
@@ -205,15 +183,12 @@ static void dashboard(struct http_request *req, struct http_response *res) {
     struct index_gen *g = http_match_acquire(req, res, &cat, &token);
     if (!g) return;
     json_t *o = json_object(), *m = NULL, *by_clause = NULL, *cov = NULL, *net = NULL;
-    roaring_bitmap_t *scope = NULL;
     struct policy *pols;
     int n_pols = 0;
     int rc = store_list_policies(s, POLICY_PUBLISHED, http_arena(req), &pols, &n_pols, &err);
     if (!rc) rc = dash_money(s, who, &m, &by_clause, &err);
-    if (!rc) rc = dash_scope(who, g, &scope, &err);
-    if (!rc) rc = dash_coverage(g, cat, scope, by_clause, &cov, &err);
+    if (!rc) rc = dash_coverage(g, cat, who->region, by_clause, &cov, &err);
     if (!rc) rc = dash_network(s, who, &net, &err);
-    if (scope) roaring_bitmap_free(scope);
     http_match_release(g, token);
     json_decref(by_clause);
     if (rc) {
