@@ -174,46 +174,41 @@ static int clause_applied(const struct applied *ap, const struct clause *c,
 /* {"date", "enterprises", "clauses_total", "no_one_eligible", "nobody_applied", "missed",
  * "clauses": [{id, policy_id, title, is_exempt, eligible, unknown, applied, missed, payments,
  * paid_fen}]}: each published clause in force today counted on the caller's rows, the first
- * DASH_CLAUSES listed; the totals count over all of them. applied: firms that applied (past draft)
- * or were paid without applying (免申即享); missed: eligible today and never applied — "the firms
- * that miss out", listed by GET /api/clauses/{id}/enterprises?status=missed; nobody_applied:
- * clauses someone is eligible for and nobody applied for. */
-static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat,
+ * DASH_CLAUSES listed; the totals count over all of them. The eligible and unknown counts are
+ * match_coverage's, computed once per generation, catalog and scope (the caller's region); the
+ * money and the applications joined to them are this request's. applied: firms that applied
+ * (past draft) or were paid without applying (免申即享); missed: eligible today and never applied
+ * — "the firms that miss out", listed by GET /api/clauses/{id}/enterprises?status=missed;
+ * nobody_applied: clauses someone is eligible for and nobody applied for. scope: the caller's
+ * rows (NULL = all), to cut the applicants to. */
+static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
                          const roaring_bitmap_t *scope, const json_t *by_clause,
                          const struct applied *ap, json_t **out, struct error *err) {
+    const struct match_coverage *cv;
+    if (match_coverage(g, cat, region, &cv, err)) return -1;
     int32_t today = index_gen_today(g);
     json_t *list = json_array();
-    int64_t n_total = 0, n_none = 0, n_unapplied = 0;
+    int64_t n_unapplied = 0;
     uint64_t missed_total = 0;
     bool is_any_visible = false;
-    for (int i = 0; i < cat->n_clauses; i++) {
-        const struct rule_version *v =
-            cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
-        if (!v || !v->cond) continue;
-        struct match_sets sets;
-        if (match_cond_within(g, v->cond, scope, &sets, err)) {
-            json_decref(list);
-            return -1;
-        }
-        uint64_t eligible = roaring_bitmap_get_cardinality(sets.eligible);
-        uint64_t unknown = roaring_bitmap_get_cardinality(sets.unknown);
-        match_sets_release(&sets);
-        n_total++;
-        if (!eligible) n_none++;
-        const struct clause *c = &cat->clauses[i];
+    for (int k = 0; k < cv->n; k++) {
+        const struct clause *c = &cat->clauses[cv->clause[k]];
+        const struct rule_version *v = rules_version_at(cat->rules[cv->clause[k]], today);
         json_t *o = json_object();
         uint64_t missed;
-        if (clause_applied(ap, c, v->cond, scope, eligible, o, &missed, err)) {
+        if (clause_applied(ap, c, v->cond, scope, cv->eligible[k], o, &missed, err)) {
             json_decref(o);
             json_decref(list);
+            match_coverage_release(cv);
             return -1;
         }
         if (json_is_integer(json_object_get(o, "applied"))) {
             is_any_visible = true;
             missed_total += missed;
-            if (eligible && !json_integer_value(json_object_get(o, "applied"))) n_unapplied++;
+            if (cv->eligible[k] && !json_integer_value(json_object_get(o, "applied")))
+                n_unapplied++;
         }
-        if (json_array_size(list) >= DASH_CLAUSES) {
+        if (k >= DASH_CLAUSES) {
             json_decref(o);
             continue;
         }
@@ -221,24 +216,24 @@ static int dash_coverage(const struct index_gen *g, const struct match_catalog *
         json_object_set_new(o, "policy_id", json_integer(c->policy_id));
         json_object_set_new(o, "title", json_string(c->title ? c->title : ""));
         json_object_set_new(o, "is_exempt", json_boolean(c->is_exempt));
-        json_object_set_new(o, "eligible", json_integer((json_int_t)eligible));
-        json_object_set_new(o, "unknown", json_integer((json_int_t)unknown));
+        json_object_set_new(o, "eligible", json_integer((json_int_t)cv->eligible[k]));
+        json_object_set_new(o, "unknown", json_integer((json_int_t)cv->unknown[k]));
         clause_paid(by_clause, c->id, o);
         json_array_append_new(list, o);
     }
     char day[16];
-    uint64_t n_rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
     *out = json_object();
     json_object_set_new(*out, "date", json_string(date_format(today, day, sizeof day)));
-    json_object_set_new(*out, "enterprises", json_integer((json_int_t)n_rows));
-    json_object_set_new(*out, "clauses_total", json_integer(n_total));
-    json_object_set_new(*out, "no_one_eligible", json_integer(n_none));
+    json_object_set_new(*out, "enterprises", json_integer((json_int_t)cv->rows));
+    json_object_set_new(*out, "clauses_total", json_integer(cv->n));
+    json_object_set_new(*out, "no_one_eligible", json_integer(cv->n_none));
     /* over the clauses whose applications the actor sees (null when none) */
     json_object_set_new(*out, "nobody_applied",
                         is_any_visible ? json_integer(n_unapplied) : json_null());
     json_object_set_new(*out, "missed",
                         is_any_visible ? json_integer((json_int_t)missed_total) : json_null());
     json_object_set_new(*out, "clauses", list);
+    match_coverage_release(cv);
     return 0;
 }
 
@@ -314,18 +309,20 @@ static void dashboard(struct http_request *req, struct http_response *res) {
     struct index_gen *g = http_match_acquire(req, res, &cat, &token);
     if (!g) return;
     json_t *o = json_object(), *m = NULL, *by_clause = NULL, *cov = NULL, *net = NULL;
-    roaring_bitmap_t *scope = NULL;
+    roaring_bitmap_t *scope = NULL; /* the caller's rows, to cut the applicants to */
     struct policy *pols;
     int n_pols = 0;
     int rc = store_list_policies(s, POLICY_PUBLISHED, http_arena(req), &pols, &n_pols, &err);
     if (!rc) rc = dash_money(s, who, &m, &by_clause, &err);
-    if (!rc) rc = dash_scope(who, g, &scope, &err);
     struct applied ap = {g, NULL, 0, who, pols, n_pols};
-    if (!rc && workflow_may_list(who)) rc = workflow_applicants(s, who, 0, &ap.pairs, &ap.n, &err);
-    if (!rc) rc = dash_coverage(g, cat, scope, by_clause, &ap, &cov, &err);
+    if (!rc && workflow_may_list(who)) {
+        rc = workflow_applicants(s, who, 0, &ap.pairs, &ap.n, &err);
+        if (!rc) rc = dash_scope(who, g, &scope, &err);
+    }
+    if (!rc) rc = dash_coverage(g, cat, who->region, scope, by_clause, &ap, &cov, &err);
     free(ap.pairs);
-    if (!rc) rc = dash_network(s, who, &net, &err);
     if (scope) roaring_bitmap_free(scope);
+    if (!rc) rc = dash_network(s, who, &net, &err);
     http_match_release(g, token);
     json_decref(by_clause);
     if (rc) {
