@@ -4,8 +4,9 @@
  * again here on the stored firm), inside the clause's window; no amount above the clause's cap and
  * every paid one is exactly its payment row; every application's audit trail replays through the
  * workflow's table of allowed transitions, by the role each step allows, to its stored state; the
- * totals demo_history reports are the tables' and workflow_stats' (exact fen); a second run adds
- * nothing; the demo enterprise user's firm has no history. */
+ * 免申即享 batch's firms are eligible on the day it was drawn up and each paid once; the totals
+ * demo_history reports are the tables' and workflow_stats' (exact fen); a second run adds nothing;
+ * the demo enterprise user's firm has no history. */
 #include <stdlib.h>
 
 #include "audit/audit.h"
@@ -66,19 +67,15 @@ static char *dump(struct store *s) {
     return buf_detach(&b);
 }
 
-/* The firm as stored is eligible for the clause on `day` by the rules, and day lies in the last
- * year before today and not after the clause's deadline. */
-static void check_eligible(struct store *s, int64_t clause_id, const char *uscc, int32_t day,
-                           int32_t today) {
+/* The firm as stored is eligible for clause c on `day` by the rules. */
+static void check_rule(struct store *s, const struct clause *c, const char *uscc, int32_t day) {
     struct arena a;
     arena_init(&a, 1 << 14);
-    struct clause c;
     struct profile *p = malloc(sizeof *p);
     struct rule *rule = NULL;
     struct error err;
-    bool ok = p && store_get_clause(s, clause_id, &c, &a, &err) == 0 &&
-              store_get_enterprise(s, uscc, p, &a, NULL, &err) == 0 &&
-              rules_compile(c.rule, strlen(c.rule), c.title, &rule, &err) == 0;
+    bool ok = p && store_get_enterprise(s, uscc, p, &a, NULL, &err) == 0 &&
+              rules_compile(c->rule, strlen(c->rule), c->title, &rule, &err) == 0;
     CHECK(ok);
     const struct rule_version *v = ok ? rules_version_at(rule, day) : NULL;
     CHECK(v != NULL);
@@ -88,13 +85,26 @@ static void check_eligible(struct store *s, int64_t clause_id, const char *uscc,
         CHECK_INT(rules_eval(v, p, &ev, &err), 0);
         if (ev.result != TRI_TRUE)
             test_failf(__FILE__, __LINE__, "%s not eligible for clause %lld on day %d", uscc,
-                       (long long)clause_id, (int)day);
+                       (long long)c->id, (int)day);
     }
+    rules_free(rule);
+    free(p);
+    arena_release(&a);
+}
+
+/* check_rule on the creation day, which lies in the last year before today and not after the
+ * clause's deadline. */
+static void check_eligible(struct store *s, int64_t clause_id, const char *uscc, int32_t day,
+                           int32_t today) {
+    struct arena a;
+    arena_init(&a, 4096);
+    struct clause c;
+    struct error err;
+    CHECK_INT(store_get_clause(s, clause_id, &c, &a, &err), 0);
+    check_rule(s, &c, uscc, day);
     CHECK(!c.is_exempt);
     CHECK(day < today && day >= today - 365);
     CHECK(c.deadline == STORE_NO_DATE || day <= c.deadline);
-    rules_free(rule);
-    free(p);
     arena_release(&a);
 }
 
@@ -177,6 +187,37 @@ static int64_t count(struct store *s, const char *sql) {
     return n;
 }
 
+/* The 免申即享 batch: paid, every entry's firm eligible on the day the batch was drawn up, within
+ * the cap, one payment row each with its amount. */
+static void check_batch(struct store *s, int32_t today, int64_t exempt_payments) {
+    struct store_rows *r = NULL;
+    struct error err;
+    CHECK_INT(store_sql(s,
+                        "SELECT b.clause_id, b.evaluated_on, b.state, e.uscc, e.amount_fen,"
+                        " COALESCE(p.amount_fen, -1) FROM exempt_batch b JOIN exempt_entry e"
+                        " ON e.batch_id = b.id LEFT JOIN payment p ON p.source = 'exempt'"
+                        " AND p.source_id = e.id ORDER BY e.id",
+                        NULL, 0, &r, &err),
+              0);
+    CHECK_INT(store_rows_count(r), exempt_payments);
+    struct arena a;
+    arena_init(&a, 4096);
+    for (int i = 0; r && i < store_rows_count(r); i++) {
+        int64_t clause_id = store_rows_int(r, i, 0), amount = store_rows_int(r, i, 4);
+        CHECK_STR(store_rows_text(r, i, 2), "paid");
+        CHECK_INT(store_rows_int(r, i, 5), amount);
+        struct clause c;
+        CHECK_INT(store_get_clause(s, clause_id, &c, &a, &err), 0);
+        CHECK(c.is_exempt);
+        CHECK(amount > 0 && (c.award_cap_fen < 0 || amount <= c.award_cap_fen));
+        int32_t day = (int32_t)store_rows_int(r, i, 1);
+        CHECK(day < today && day >= today - 365);
+        check_rule(s, &c, store_rows_text(r, i, 3), day);
+    }
+    arena_release(&a);
+    store_rows_free(r);
+}
+
 /* The totals demo_history reported are the tables' and the money statistics'. */
 static void check_totals(struct store *s, const struct demo_history_stats *st,
                          const int64_t by_state[WF_STATE_COUNT]) {
@@ -186,9 +227,11 @@ static void check_totals(struct store *s, const struct demo_history_stats *st,
         n += by_state[k];
     }
     CHECK_INT(st->applications, n);
-    CHECK_INT(st->payments, by_state[WF_PAID]);
-    CHECK_INT(st->paid_fen, count(s, "SELECT SUM(amount_fen) FROM application "
-                                     "WHERE state = 'paid'"));
+    CHECK_INT(st->payments, by_state[WF_PAID] + st->exempt_payments);
+    CHECK_INT(st->paid_fen,
+              count(s, "SELECT SUM(amount_fen) FROM application WHERE state = 'paid'") +
+                  count(s, "SELECT COALESCE(SUM(amount_fen), 0) FROM exempt_entry "
+                           "WHERE state = 'paid'"));
     struct actor admin = {.role = ROLE_ADMIN, .region = -1};
     json_t *o = NULL;
     struct error err;
@@ -218,10 +261,12 @@ STORE_TEST(demo_history) {
         free(a), free(b);
         int64_t by_state[WF_STATE_COUNT] = {0};
         check_applications(s, today, by_state);
+        check_batch(s, today, st.exempt_payments);
         check_totals(s, &st, by_state);
         /* a plausible year: most paid, and something in every other corner of the queue */
         CHECK(by_state[WF_PAID] * 2 > st.applications);
         CHECK(by_state[WF_REJECTED] > 0);
+        CHECK(st.exempt_payments > 0);
         CHECK(by_state[WF_APPROVED] + by_state[WF_SUBMITTED] + by_state[WF_ACCEPTED] +
                   by_state[WF_REVIEWED] >
               0);

@@ -101,13 +101,15 @@ static int write_history(struct store *s, const struct demo_args *a, struct erro
     fprintf(stderr,
             "申报历史 / application history: 申请 / applications %lld (已兑现 / paid %lld, "
             "已批准 / approved %lld, 待审 / in review %lld, 退回 / returned %lld, "
-            "不予通过 / rejected %lld), 兑付 / paid %s, %.1f s\n",
+            "不予通过 / rejected %lld), 免申即享 / exempt payments %lld, 兑付 / paid %s, "
+            "%.1f s\n",
             (long long)st.applications, (long long)st.by_state[WF_PAID],
             (long long)st.by_state[WF_APPROVED],
             (long long)(st.by_state[WF_SUBMITTED] + st.by_state[WF_ACCEPTED] +
                         st.by_state[WF_REVIEWED]),
             (long long)st.by_state[WF_RETURNED], (long long)st.by_state[WF_REJECTED],
-            money_format(st.paid_fen, paid, sizeof paid), seconds_since(&t0));
+            (long long)st.exempt_payments, money_format(st.paid_fen, paid, sizeof paid),
+            seconds_since(&t0));
     return 0;
 }
 

@@ -23,6 +23,8 @@
 #define HISTORY_PER_CLAUSE 450 /* so that several policies show up, not one popular clause */
 #define HISTORY_DAYS 365
 #define HISTORY_SALT 0x68697374ULL /* "hist": a random stream apart from the city's */
+#define HISTORY_BATCH_MAX 300      /* firms in the 免申即享 batch, at most */
+#define HISTORY_BATCH_AGO 75       /* days before today the batch was drawn up */
 
 /* One application to replay: firm i applies for clause k of the catalog on day. */
 struct plan {
@@ -48,6 +50,7 @@ struct history {
     char showcase[20]; /* the demo enterprise user's firm: left without history */
     struct plan *plans;
     int n_plans, cap_plans;
+    int *n_exempt; /* per catalog clause: firms eligible today (免申即享 clauses) */
 };
 
 static const char *const review_comments[] = {
@@ -137,6 +140,7 @@ static int plan_firm(struct history *h, int64_t i, struct profile *p, struct mat
     for (int k = 0; k < h->cat->n_in; k++) {
         if (hits[k].result != TRI_TRUE) break; /* ranked: eligible ones first */
         int clause = h->cat->clause_of[hits[k].clause];
+        h->n_exempt[clause] += h->cat->clauses[clause].is_exempt;
         struct window w = h->win[clause];
         if (w.lo > w.hi) continue;
         struct rng r =
@@ -305,6 +309,48 @@ static int replay_one(struct history *h, const struct plan *pl, struct error *er
     return review(&x, &firm, err);
 }
 
+/* ---- one 免申即享 batch ---- */
+
+/* The 免申即享 clause with the most eligible firms up to HISTORY_BATCH_MAX, in force on `day`;
+ * -1 when none. */
+static int batch_clause(const struct history *h, int32_t day) {
+    int best = -1;
+    for (int k = 0; k < h->cat->n_clauses; k++) {
+        const struct clause *c = &h->cat->clauses[k];
+        bool is_open = c->status == POLICY_PUBLISHED && later(c->valid_from, day) == day &&
+                       sooner(sooner(c->deadline, c->valid_to), day) == day;
+        int n = h->n_exempt[k];
+        if (c->is_exempt && is_open && n > 0 && n <= HISTORY_BATCH_MAX &&
+            (best < 0 || n > h->n_exempt[best]))
+            best = k;
+    }
+    return best;
+}
+
+/* The reviewer draws up a batch HISTORY_BATCH_AGO days ago (the workflow finds the eligible firms
+ * on that day), confirms it within a week, finance pays it within a month. Only when the store is
+ * small enough for the workflow's whole-store evaluation to stay cheap. */
+static int exempt_batch(struct history *h, struct error *err) {
+    if (store_count_enterprises(h->s) > HISTORY_SCAN) return 0;
+    int32_t day = h->today - HISTORY_BATCH_AGO;
+    int k = batch_clause(h, day);
+    if (k < 0) return 0;
+    struct rng r = rng_for(h->seed ^ HISTORY_SALT, -1000000 - h->cat->clauses[k].id);
+    int64_t t = day_start(day) + between(&r, 9 * 3600, 17 * 3600), id = 0;
+    int rc =
+        workflow_exempt_create(h->s, &h->reviewer, h->cat->clauses[k].id, NULL, day, t, &id, err);
+    t = after_days(&r, t, 2, 7);
+    if (!rc) rc = workflow_exempt_confirm(h->s, &h->reviewer, id, t, err);
+    t = after_days(&r, t, 15, 30);
+    int32_t paid_on = (int32_t)((t + 8 * 3600) / 86400);
+    int y, m, d;
+    date_to_ymd(paid_on, &y, &m, &d);
+    char ref[40];
+    snprintf(ref, sizeof ref, "QD%04d%02d%02dMS%04lld", y, m, d, (long long)id);
+    if (!rc) rc = workflow_exempt_pay(h->s, &h->finance, id, paid_on, ref, t, err);
+    return rc;
+}
+
 /* ---- the whole history ---- */
 
 static int load_actor(struct store *s, const char *username, struct actor *a, struct error *err) {
@@ -324,8 +370,10 @@ static int prepare(struct history *h, struct error *err) {
         memcpy(h->showcase, e.uscc, sizeof h->showcase);
     if (!rc) rc = match_catalog_load(h->s, h->today, &h->cat, err);
     if (rc) return rc;
-    h->win = malloc((size_t)(h->cat->n_clauses ? h->cat->n_clauses : 1) * sizeof *h->win);
-    if (!h->win) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    size_t n = (size_t)(h->cat->n_clauses ? h->cat->n_clauses : 1);
+    h->win = malloc(n * sizeof *h->win);
+    h->n_exempt = calloc(n, sizeof *h->n_exempt);
+    if (!h->win || !h->n_exempt) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     for (int k = 0; k < h->cat->n_clauses; k++)
         h->win[k] = window_of(&h->cat->clauses[k], h->today);
     return 0;
@@ -342,6 +390,9 @@ static int tally(struct store *s, struct demo_history_stats *out, struct error *
         out->applications += store_rows_int(r, i, 1);
     }
     store_rows_free(r);
+    if (!rc)
+        rc = store_sql_int(s, "SELECT COUNT(*) FROM payment WHERE source = 'exempt'", NULL, 0, 0,
+                           &out->exempt_payments, err);
     if (!rc) rc = store_sql_int(s, "SELECT COUNT(*) FROM payment", NULL, 0, 0, &out->payments, err);
     if (!rc)
         rc = store_sql_int(s, "SELECT SUM(amount_fen) FROM payment", NULL, 0, 0, &out->paid_fen,
@@ -372,9 +423,11 @@ int demo_history(struct store *s, uint64_t seed, int64_t n_enterprises, int32_t 
     if (!rc) rc = plan_all(&h, n_enterprises, err);
     for (int k = 0; !rc && k < h.n_plans; k++)
         rc = replay_one(&h, &h.plans[k], err);
+    if (!rc) rc = exempt_batch(&h, err);
     if (!rc) rc = tally(s, out, err);
     free(h.plans);
     free(h.win);
+    free(h.n_exempt);
     match_catalog_free(h.cat);
     return rc;
 }
