@@ -1,4 +1,5 @@
-// 我的对接会 (dock-meet.html): a participant sets when it is free to meet. demo_enterprise registers
+// 我的对接会 (dock-meet.html): a participant sets when it is free to meet. demo_enterprise, sent
+// here from the organiser's dock-events.html#event=ID (same event), registers
 // for the demo 对接会 on the page (unless it already is); at 1366 it adds a second stretch from the
 // keyboard, is refused on the page for overlapping stretches (the Chinese reason shown), saves
 // 09:00–10:40 and 12:20–13:10, and the API answers the same slots (09:00–10:35, 12:20–13:05: six of
@@ -18,8 +19,13 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   if (!check('the demo has an event', !!ev)) return;
   const E = `/api/dock/events/${ev.id}`;
 
-  await page.goto(`${base}/dock-meet.html#event=${ev.id}`);
+  // the organiser's event page is not its own: it lands on 我的对接会 for the same event, and the
+  // navigation offers no organiser pages
+  await page.goto(`${base}/dock-events.html#event=${ev.id}`);
+  await page.waitForURL(new RegExp(`dock-meet\\.html#event=${ev.id}$`));
   await page.locator('#m-state').waitFor();
+  check('no organiser pages in its navigation',
+    await page.locator('header nav a[href^="dock-events.html"], header nav a[href^="dock-supply.html"]').count() === 0);
   if (await page.locator('#m-register-card').isVisible()) {
     await page.locator('#m-reg-name').fill('演示企业');
     await page.locator('#m-register button[type=submit]').click();
