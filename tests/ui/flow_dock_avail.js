@@ -6,7 +6,7 @@
 // twelve). A stretch past the event's hours is 422 with the reason; another enterprise's or no
 // participant's is refused. The organiser then adds a meeting for it and repairs the schedule: the
 // meeting lands in a slot it can attend. At 390 the page shows the saved stretches, fits, and
-// 全天可参加 sets it back to all day (checked through the API).
+// 全天可参加 sets it back to all day (checked through the API). 贷比三家 opens with its own code.
 'use strict';
 
 const put = (body) => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -121,6 +121,14 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   await checkFits(page, 'dock-meet-avail');
   await shot(page, 'dock-meet-avail');
   checkNoErrors(page, 'dock-meet-avail');
+  // 贷比三家 for itself: its own code filled in, not editable
+  const me = await signIn(base, 'enterprise');
+  await page.goto(`${base}/dock-loans.html`);
+  await page.waitForFunction(() => document.getElementById('l-uscc').value !== '');
+  check('贷比三家 has its own code', await page.locator('#l-uscc').inputValue() === (me.me && me.me.scope && me.me.scope.uscc),
+    await page.locator('#l-uscc').inputValue());
+  check('and it cannot be changed', await page.locator('#l-uscc').evaluate((e) => e.readOnly));
+  checkNoErrors(page, 'dock-loans-enterprise');
 };
 module.exports = flow;
 module.exports.role = 'enterprise';
