@@ -1,11 +1,12 @@
-// 我的对接会 (dock-meet.html): a participant sets when it is free to meet. demo_enterprise registers
+// 我的对接会 (dock-meet.html): a participant sets when it is free to meet. demo_enterprise, sent
+// here from the organiser's dock-events.html#event=ID (same event), registers
 // for the demo 对接会 on the page (unless it already is); at 1366 it adds a second stretch from the
 // keyboard, is refused on the page for overlapping stretches (the Chinese reason shown), saves
 // 09:00–10:40 and 12:20–13:10, and the API answers the same slots (09:00–10:35, 12:20–13:05: six of
 // twelve). A stretch past the event's hours is 422 with the reason; another enterprise's or no
 // participant's is refused. The organiser then adds a meeting for it and repairs the schedule: the
 // meeting lands in a slot it can attend. At 390 the page shows the saved stretches, fits, and
-// 全天可参加 sets it back to all day (checked through the API).
+// 全天可参加 sets it back to all day (checked through the API). 贷比三家 opens with its own code.
 'use strict';
 
 const put = (body) => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -18,8 +19,13 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   if (!check('the demo has an event', !!ev)) return;
   const E = `/api/dock/events/${ev.id}`;
 
-  await page.goto(`${base}/dock-meet.html#event=${ev.id}`);
+  // the organiser's event page is not its own: it lands on 我的对接会 for the same event, and the
+  // navigation offers no organiser pages
+  await page.goto(`${base}/dock-events.html#event=${ev.id}`);
+  await page.waitForURL(new RegExp(`dock-meet\\.html#event=${ev.id}$`));
   await page.locator('#m-state').waitFor();
+  check('no organiser pages in its navigation',
+    await page.locator('header nav a[href^="dock-events.html"], header nav a[href^="dock-supply.html"]').count() === 0);
   if (await page.locator('#m-register-card').isVisible()) {
     await page.locator('#m-reg-name').fill('演示企业');
     await page.locator('#m-register button[type=submit]').click();
@@ -115,6 +121,14 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   await checkFits(page, 'dock-meet-avail');
   await shot(page, 'dock-meet-avail');
   checkNoErrors(page, 'dock-meet-avail');
+  // 贷比三家 for itself: its own code filled in, not editable
+  const me = await signIn(base, 'enterprise');
+  await page.goto(`${base}/dock-loans.html`);
+  await page.waitForFunction(() => document.getElementById('l-uscc').value !== '');
+  check('贷比三家 has its own code', await page.locator('#l-uscc').inputValue() === (me.me && me.me.scope && me.me.scope.uscc),
+    await page.locator('#l-uscc').inputValue());
+  check('and it cannot be changed', await page.locator('#l-uscc').evaluate((e) => e.readOnly));
+  checkNoErrors(page, 'dock-loans-enterprise');
 };
 module.exports = flow;
 module.exports.role = 'enterprise';
