@@ -106,7 +106,7 @@ async function checkLayout(page, name) {
       if (shown(t) && t.tHead && t.tBodies.length && ![...t.tBodies].some((b) => b.rows.length)) out.empty.push(t.tHead.textContent.trim().slice(0, 30));
     for (const row of document.querySelectorAll('.filters')) {
       if (!shown(row)) continue;
-      const fields = [...row.querySelectorAll('input:not([type=checkbox]):not([type=radio]), select')].filter(shown).map((e) => e.getBoundingClientRect());
+      const fields = [...row.querySelectorAll('input:not([type=checkbox]):not([type=radio]), select, textarea')].filter(shown).map((e) => e.getBoundingClientRect());
       for (const a of fields) for (const b of fields)
         if (a !== b && Math.abs(a.bottom - b.bottom) < 12 && Math.abs(a.top - b.top) > 0.5) out.misaligned.push([Math.round(a.top * 2) / 2, Math.round(b.top * 2) / 2]);
     }
