@@ -172,8 +172,19 @@ function condText(c) {
   if (Array.isArray(v)) v = v.join('、');
   return `${c.field} ${c.op} ${v}`;
 }
-// The extractor's notes carry "中文 / English"; the page is in Chinese.
-function zhOnly(t) { return String(t).split(' / ')[0]; }
+// The extractor's notes carry "中文 / English: detail" ("资质不在字段词典中 / qualification not in
+// the dictionary: 独立法人资格"); the page is in Chinese: the English goes, the detail stays
+// ("资质不在字段词典中：独立法人资格"). Only a slash with a space either side parts the languages
+// (GB/T 4754 is a name); a colon before a lower-case word is still English ("a range: the upper
+// end is proposed").
+function zhOnly(t) {
+  return String(t).replace(/\s+\/\s+[A-Za-z](?:(?!\s\/\s)(?::\s*(?=[a-z])|[^:\u3000-\u9fff\uff00-\uffef]))*(?::\s*|$)/g, (m) => (/:\s*$/.test(m) ? '：' : ''));
+}
+// The proposed rule's comment lines carry the same notes ("# 需人工确认 / for the officer: …"):
+// shown in Chinese too; comments do not change what the rule matches.
+function zhComments(rule) {
+  return String(rule || '').split('\n').map((line) => (/^\s*#/.test(line) ? zhOnly(line) : line)).join('\n');
+}
 
 // ---- step 1: extract ----
 
@@ -231,7 +242,7 @@ function renderEditor() {
 
 function clauseCard(c) {
   const prev = h('div', { class: 'preview', 'aria-live': 'polite' });
-  const editor = ruleEditor(c.rule, `第 ${c.seq} 条的规则`);
+  const editor = ruleEditor(zhComments(c.rule), `第 ${c.seq} 条的规则`);
   const rule = editor.textarea;
   const kinds = ['奖励', '补助', '补贴', '奖补', '贴息', '津贴', '其他'];
   const kind0 = (c.benefits[0] || {}).kind || '';

@@ -131,8 +131,19 @@ async function checkLayout(page, name) {
   check(`${name}: placeholders fit their fields`, !found.clipped.length, found.clipped.slice(0, 3));
 }
 
+// Latin words a Chinese page may show: product and file-format names.
+const LATIN_OK = new Set(['Excel', 'ECharts', 'Word', 'SQLite', 'PostgreSQL', 'xlsx']);
+
+// All text zh-CN: no English word on screen (the rule editor showed the extractor's "for the
+// officer: … qualification not in the dictionary"; the footer the raw key "sqlite").
+async function checkChinese(page, name) {
+  const words = ((await page.locator('body').innerText()).match(/\b[A-Za-z]{5,}\b/g) || []).filter((w) => !LATIN_OK.has(w));
+  check(`${name}: Chinese only on screen`, words.length === 0, [...new Set(words)].slice(0, 10));
+}
+
 async function shot(page, name) {
   await checkText(page, name);
+  await checkChinese(page, name);
   await checkLayout(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}-${page.viewportSize().width}.png`);
