@@ -172,14 +172,6 @@ function condText(c) {
   if (Array.isArray(v)) v = v.join('、');
   return `${c.field} ${c.op} ${v}`;
 }
-// The extractor's notes carry "中文 / English: detail" ("资质不在字段词典中 / qualification not in
-// the dictionary: 独立法人资格"); the page is in Chinese: the English goes, the detail stays
-// ("资质不在字段词典中：独立法人资格"). Only a slash with a space either side parts the languages
-// (GB/T 4754 is a name); a colon before a lower-case word is still English ("a range: the upper
-// end is proposed").
-function zhOnly(t) {
-  return String(t).replace(/\s+\/\s+[A-Za-z](?:(?!\s\/\s)(?::\s*(?=[a-z])|[^:\u3000-\u9fff\uff00-\uffef]))*(?::\s*|$)/g, (m) => (/:\s*$/.test(m) ? '：' : ''));
-}
 // The proposed rule's comment lines carry the same notes ("# 需人工确认 / for the officer: …"):
 // shown in Chinese too; comments do not change what the rule matches.
 function zhComments(rule) {
