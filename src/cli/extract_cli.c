@@ -1,6 +1,6 @@
-/* Owns `duijie extract`: a policy in (plain UTF-8 text, HTML, GB18030 text, or a PDF through
- * pdftotext; a file or stdin), its clauses out, one JSON object per line (--json) or a short
- * readable listing. The extraction itself is src/extract's; the conversions src/text's. */
+/* Owns `duijie extract`: a policy in (plain UTF-8 text, HTML, GB18030 text, a Word .docx, or a
+ * PDF through pdftotext; a file or stdin), its clauses out, one JSON object per line (--json) or a
+ * short readable listing. The extraction itself is src/extract's; the conversions src/text's. */
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +135,7 @@ int cli_extract(int argc, char **argv) {
     error_clear(&err);
     size_t len = 0;
     char *text = NULL;
+    bool html_done = false; /* text_from_document has already read it as HTML */
     if (path && strcmp(path, "-") != 0 && (ends_with(path, ".pdf") || pdf)) {
         text = read_pdf(path, &len, &err);
     } else {
@@ -145,6 +146,17 @@ int cli_extract(int argc, char **argv) {
         }
         text = read_all(f, &len, &err);
         if (f != stdin) fclose(f);
+        if (text && !gb18030 && !html) {
+            /* a file as an officer has it: Word, text in UTF-8, UTF-16 or GB18030, a web page */
+            struct text_doc_info info;
+            char *u;
+            size_t ul;
+            int rc = text_from_document(text, len, path, &u, &ul, &info, &err);
+            free(text);
+            text = rc ? NULL : u;
+            len = rc ? 0 : ul;
+            if (!rc && strcmp(info.kind, "html") == 0) html_done = true;
+        }
     }
     if (text && gb18030) {
         char *u;
@@ -158,7 +170,7 @@ int cli_extract(int argc, char **argv) {
             text = NULL;
         }
     }
-    if (text && (html || looks_html(path, text, len))) {
+    if (text && !html_done && (html || looks_html(path, text, len))) {
         char *t;
         size_t tl;
         if (text_from_html(text, len, &t, &tl, &err) == 0) {

@@ -599,7 +599,7 @@ static int text_bytes(const char *s, size_t len, char **out, size_t *out_len,
     /* neither: report where UTF-8 fails, counted in the file as uploaded */
     size_t at = bad + (bom ? 3 : 0);
     error_set(err, ERR_UTF8, "文件既不是 UTF-8 也不是 GB18030 编码:第 %zu 字节无效",
-              "the file is neither UTF-8 nor GB18030: invalid byte at offset %zu", at);
+              "the file is neither UTF-8 (invalid at byte %zu) nor GB18030", at);
     if (err) err->offset = (int64_t)at;
     return ERR_UTF8;
 }
@@ -632,13 +632,17 @@ int text_from_document(const char *s, size_t len, const char *name, char **out, 
     case TEXT_DOC_TEXT:
         break;
     }
-    char *t;
-    size_t tl;
+    char *t = NULL;
+    size_t tl = 0;
     int rc = text_bytes(s, len, &t, &tl, info, err);
-    if (rc || k == TEXT_DOC_TEXT) {
-        *out = t;
-        *out_len = rc ? 0 : tl;
+    if (rc) {
+        free(t);
         return rc;
+    }
+    if (k == TEXT_DOC_TEXT) {
+        *out = t;
+        *out_len = tl;
+        return 0;
     }
     rc = text_from_html(t, tl, out, out_len, err);
     free(t);
