@@ -9,7 +9,7 @@
  * /api/match/preview counts it, once per index generation, catalog and scope: match_coverage's
  * cache), network_stats per centre and per commissioner. It does not own any of those figures.
  * Eligible vs applied per clause joins the two: workflow_applicants' firms as rows of the index,
- * the clause's rule evaluated on those rows only. */
+ * the clause's rule evaluated on those rows only (per request: a new application must show). */
 #include <stdlib.h>
 #include <string.h>
 
