@@ -61,16 +61,21 @@ function chartPanel(spec) {
   const toggle = h('button', { class: 'btn plain small', type: 'button', 'aria-pressed': 'false' }, '数据');
   const panel = h('section', { class: 'chart-panel' },
     h('div', { class: 'chart-head' }, h('h3', {}, spec.title), toggle), box, table, note);
-  let chart = null, current = spec, showTable = false;
+  // chart: the ECharts instance, made when the panel first has something to draw (an empty panel
+  // says 暂无数据 and costs no chart); tableFor: the spec the table was last built from (built on
+  // first view, or at once when there is no chart library)
+  let chart = null, ec = null, queued = false, tableFor = null, current = spec, showTable = false;
   toggle.addEventListener('click', () => {
     showTable = !showTable;
     toggle.setAttribute('aria-pressed', String(showTable));
     toggle.textContent = showTable ? '图表' : '数据';
+    if (showTable && tableFor !== current) fillTable(current);
     table.hidden = !showTable;
     box.hidden = showTable || !chart;
     if (!showTable && chart) chart.resize();
   });
   function fillTable(s) {
+    tableFor = s;
     const money = (v) => (s.money ? moneyNode(v) : groupDigits(String(v)));
     table.replaceChildren(h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, s.categoryLabel || '类别'), s.series.map((x) => h('th', {}, x.name)))),
       h('tbody', {}, s.categories.map((c, i) => h('tr', {}, h('td', {}, c), s.series.map((x) => h('td', {}, money(x.data[i] ?? 0))))))));
@@ -110,22 +115,28 @@ function chartPanel(spec) {
     empty.hidden = !e;
     if (e) box.classList.add('is-empty'); else box.classList.remove('is-empty');
   }
+  function draw() {
+    queued = false;
+    if (chart || isEmpty(current)) return;
+    chart = ec.init(box, null, { renderer: 'canvas' });
+    chart.setOption(option(current), true);
+    new ResizeObserver(() => chart.resize()).observe(box);
+  }
+  function drawWhenReady() {
+    if (ec && !chart && !queued && !isEmpty(current)) { queued = true; drawLater(draw); }
+  }
   function update(s) {
     current = s;
-    fillTable(s);
+    if (showTable) fillTable(s);
     fitHeight(s);
     showEmpty(s);
-    if (chart) { chart.resize(); chart.setOption(option(s), true); }
+    if (chart) { chart.resize(); chart.setOption(option(s), true); } else drawWhenReady();
   }
-  (chartsHeld || Promise.resolve()).then(loadECharts).then((ec) => {
-    if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
-    drawLater(() => {
-      chart = ec.init(box, null, { renderer: 'canvas' });
-      chart.setOption(option(current), true);
-      new ResizeObserver(() => chart.resize()).observe(box);
-    });
+  (chartsHeld || Promise.resolve()).then(loadECharts).then((lib) => {
+    if (!lib) { fillTable(current); note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
+    ec = lib;
+    drawWhenReady();
   });
-  fillTable(spec);
   fitHeight(spec);
   showEmpty(spec);
   panel.update = update;
