@@ -4,11 +4,14 @@
  * own through the deadline, an organiser any) and check-in on the day, follow-ups and the funnel as
  * exact fractions, and who may do and see what: an investor registers itself only, organisers
  * manage, a firm sees only its own slot, others are refused. Event registration and check-in
- * rules. 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
+ * rules; a participant's availability (its own only, 422 on bad stretches, audited). Each
+ * roadshow registration has its audit entry (who, what, when), a refused one none.
+ * 揭榜挂帅 state changes through the endpoints (apply, select, milestones, cancel), allowed
  * and refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dock/dock.h"
@@ -186,6 +189,41 @@ static void lineup(struct http_server *srv, struct cast *c, int64_t rs) {
     json_decref(r.json);
 }
 
+/* The audit entries on roadshow registrations (reg 0 = all), read as the administrator. */
+static int64_t audit_total(struct http_server *srv, struct cast *c, int64_t reg) {
+    char t[128];
+    snprintf(t, sizeof t, "/api/audit?object_type=roadshow_registration&object_id=%lld",
+             (long long)reg);
+    struct reply r = ask(srv, &c->org, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    int64_t n = json_integer_value(json_object_get(r.json, "total"));
+    json_decref(r.json);
+    return n;
+}
+
+/* Registration reg has one audit entry: who (the user and role), what (roadshow_register, the
+ * row as stored), when (between asking and now). */
+static void registration_audited(struct http_server *srv, struct cast *c, int64_t reg,
+                                 const struct tauth *who, time_t asked) {
+    char t[128];
+    snprintf(t, sizeof t, "/api/audit?object_type=roadshow_registration&object_id=%lld",
+             (long long)reg);
+    struct reply r = ask(srv, &c->org, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT((int64_t)json_array_size(items), 1);
+    json_t *e = json_array_get(items, 0);
+    CHECK_STR(json_string_value(json_object_get(e, "action")), "roadshow_register");
+    CHECK_INT(json_integer_value(json_object_get(e, "actor_id")), who->actor.user_id);
+    CHECK_STR(json_string_value(json_object_get(e, "actor_role")), role_key(who->actor.role));
+    int64_t at = json_integer_value(json_object_get(e, "at"));
+    CHECK(at >= (int64_t)asked && at <= (int64_t)time(NULL));
+    json_t *after = json_object_get(e, "after");
+    CHECK_INT(json_integer_value(json_object_get(after, "id")), reg);
+    CHECK(json_is_null(json_object_get(e, "before")));
+    json_decref(r.json);
+}
+
 static void registrations(struct http_server *srv, struct cast *c, int64_t rs) {
     char t[96], body[128];
     snprintf(t, sizeof t, "/api/dock/roadshows/%lld/registrations", (long long)rs);
@@ -199,11 +237,16 @@ static void registrations(struct http_server *srv, struct cast *c, int64_t rs) {
     snprintf(body, sizeof body, "{\"firms\":[%lld]}", (long long)c->prj[3]);
     REFUSED(srv, &c->inv_a, "POST", t, body, 422, "firms"); /* not in the line-up */
     snprintf(body, sizeof body, "{\"firms\":[%lld]}", (long long)c->prj[0]);
+    int64_t before = audit_total(srv, c, 0);
+    time_t asked = time(NULL);
     struct reply r = ask(srv, &c->inv_a, "POST", t, body);
     CHECK_INT(r.status, 201);
     CHECK_INT(json_integer_value(json_object_get(r.json, "investor_id")), c->inv[0]);
+    int64_t reg = json_integer_value(json_object_get(r.json, "id"));
     json_decref(r.json);
+    registration_audited(srv, c, reg, &c->inv_a, asked);
     REFUSED(srv, &c->inv_a, "POST", t, body, 409, "investor_id"); /* twice */
+    CHECK_INT(audit_total(srv, c, 0), before + 1); /* a refused one leaves no entry */
     snprintf(body, sizeof body, "{\"firms\":[%lld,%lld]}", (long long)c->prj[0],
              (long long)c->prj[2]);
     CHECK_INT(status_of(srv, &c->inv_b, "POST", t, body), 201);
@@ -319,6 +362,61 @@ static int64_t new_event(struct http_server *srv, const struct tauth *org, int32
     return make(srv, org, "event", body);
 }
 
+/* A participant's availability through the API: its owner (and organisers) only, the stretches
+ * back as slots, 422 on "ranges" with both languages, each change audited with who made it. The
+ * event (new_event) runs 09:00–10:20 in four 20-minute slots. */
+static void availability(struct http_server *srv, struct cast *c, int64_t ev, int64_t pid) {
+    char t[128];
+    snprintf(t, sizeof t, "/api/dock/events/%lld/participants/%lld/availability", (long long)ev,
+             (long long)pid);
+    struct reply r = ask(srv, &c->ent_1, "GET", t, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(json_object_get(r.json, "all_day")));
+    CHECK_INT((int64_t)json_array_size(json_object_get(r.json, "slots")), 4);
+    json_decref(r.json);
+    const char *morning = "{\"ranges\":[{\"from\":\"09:00\",\"to\":\"09:40\"}]}";
+    CHECK_INT(status_of(srv, NULL, "GET", t, NULL), 401);
+    CHECK_INT(status_of(srv, &c->ent_2, "GET", t, NULL), 403); /* another enterprise's */
+    CHECK_INT(status_of(srv, &c->ent_2, "PUT", t, morning), 403);
+    CHECK_INT(status_of(srv, &c->bank, "PUT", t, morning), 403);
+    CHECK_INT(status_of(srv, &c->inv_a, "PUT", t, morning), 403);
+    r = ask(srv, &c->ent_1, "PUT", t, morning);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_false(json_object_get(r.json, "all_day")));
+    CHECK_INT(json_integer_value(json_object_get(r.json, "available_slots")), 2);
+    json_t *back = json_array_get(json_object_get(r.json, "ranges"), 0);
+    CHECK_STR(json_string_value(json_object_get(back, "from")), "09:00");
+    CHECK_STR(json_string_value(json_object_get(back, "to")), "09:40");
+    CHECK(json_is_false(
+        json_object_get(json_array_get(json_object_get(r.json, "slots"), 2), "available")));
+    json_decref(r.json);
+    REFUSED(srv, &c->ent_1, "PUT", t,
+            "{\"ranges\":[{\"from\":\"09:00\",\"to\":\"09:40\"},"
+            "{\"from\":\"09:20\",\"to\":\"10:00\"}]}",
+            422, "ranges"); /* overlapping */
+    REFUSED(srv, &c->ent_1, "PUT", t, "{\"ranges\":[{\"from\":\"09:00\",\"to\":\"15:00\"}]}", 422,
+            "ranges"); /* after the event's hours */
+    REFUSED(srv, &c->ent_1, "PUT", t, "{}", 422, "ranges");
+    r = ask(srv, &c->ent_1, "GET", t, NULL); /* refused changes left it as it was */
+    CHECK_INT(json_integer_value(json_object_get(r.json, "available_slots")), 2);
+    json_decref(r.json);
+    r = ask(srv, &c->org, "PUT", t, "{\"all_day\":true}");
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(json_object_get(r.json, "all_day")));
+    json_decref(r.json);
+    /* two entries, newest first: the organiser's, then the enterprise's own */
+    snprintf(t, sizeof t, "/api/audit?object_type=dock_participant&object_id=%lld", (long long)pid);
+    r = ask(srv, &c->org, "GET", t, NULL);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), 2);
+    json_t *items = json_object_get(r.json, "items");
+    json_t *e0 = json_array_get(items, 0), *e1 = json_array_get(items, 1);
+    CHECK_STR(json_string_value(json_object_get(e0, "action")), "event_availability");
+    CHECK_INT(json_integer_value(json_object_get(e0, "actor_id")), c->org.actor.user_id);
+    CHECK_INT(json_integer_value(json_object_get(e1, "actor_id")), c->ent_1.actor.user_id);
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(e1, "after"), "avail_mask")), 3);
+    json_decref(r.json);
+}
+
 /* Event registration through the API: 409 with the field after the day, after the deadline,
  * twice (the same enterprise or organisation) and beyond the places; check-in on the day only. */
 static void event_rules(struct http_server *srv, struct cast *c, int32_t today) {
@@ -337,6 +435,7 @@ static void event_rules(struct http_server *srv, struct cast *c, int32_t today) 
     int64_t pid = json_integer_value(json_object_get(r.json, "id"));
     json_decref(r.json);
     REFUSED(srv, &c->ent_1, "POST", t, "{\"name\":\"项目1公司（二）\"}", 409, "uscc");
+    availability(srv, c, open, pid);
     CHECK_INT(status_of(srv, &c->inv_a, "POST", t, me), 201);
     REFUSED(srv, &c->inv_a, "POST", t, "{\"name\":\"我（二）\"}", 409, "capacity");
     /* the event is tomorrow: no check-in today */

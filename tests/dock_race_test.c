@@ -3,8 +3,9 @@
  * connection, register sixteen different investors (participants) at once for five seats; exactly
  * five succeed, the others are refused on "capacity", and five rows are stored. Without the row
  * lock in store_roadshow.c / store_flows.c PostgreSQL (READ COMMITTED) lets two count the same
- * free seat. Also withdrawal at the store: the investor's own only, through the deadline day, not
- * once checked in, not with follow-ups; the audit log keeps the registration; the seat comes back.
+ * free seat; each stored registration has exactly one audit entry. Also withdrawal at the store:
+ * the investor's own only, through the deadline day, not once checked in, not with follow-ups; the
+ * audit log keeps the registration; the seat comes back.
  */
 #include <pthread.h>
 
@@ -103,7 +104,17 @@ STORE_TEST(dock_roadshow_seats_race) {
         CHECK_INT(race(t, false, rs, inv), SEATS);
         CHECK_INT(rows(s, "SELECT COUNT(*) FROM dock_roadshow_investor WHERE roadshow_id = ?", rs),
                   SEATS);
+        /* each stored registration has its audit entry (same transaction), the refused none */
+        CHECK_INT(rows(s,
+                       "SELECT COUNT(*) FROM audit_log a JOIN dock_roadshow_investor r ON r.id ="
+                       " a.object_id WHERE a.action = 'roadshow_register' AND a.object_type ="
+                       " 'roadshow_registration' AND r.roadshow_id = ?",
+                       rs),
+                  SEATS);
     }
+    CHECK_INT(
+        rows(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'roadshow_register' AND ? = 0", 0),
+        SEATS * ROUNDS);
     store_close(s);
     remove_temp(t);
 }

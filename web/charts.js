@@ -53,24 +53,30 @@ function drawLater(job) {
 const PALETTE = ['#1d4f91', '#e0a800', '#1a7f37', '#c8161d', '#6b7280', '#7c3aed', '#0891b2', '#b45309'];
 
 // spec: {title, kind: 'bar'|'hbar'|'pie'|'line', categories: [..], series: [{name, data: [numbers]}],
-//        money: true when data are fen, unit: '家'/'件'…}
+//        money: true when data are fen, unit: '家'/'件'…, wide: the whole row of a chart grid (long
+//        category names: policies' titles)}
 function chartPanel(spec) {
   const box = h('div', { class: spec.kind === 'hbar' ? 'chart tall' : 'chart', role: 'img', 'aria-label': spec.title });
   const table = h('div', { class: 'chart-table table-wrap', hidden: true });
   const note = h('p', { class: 'summary chart-note', hidden: true }, '图表组件未安装（运行 make web），以表格显示。');
   const toggle = h('button', { class: 'btn plain small', type: 'button', 'aria-pressed': 'false' }, '数据');
-  const panel = h('section', { class: 'chart-panel' },
+  const panel = h('section', { class: spec.wide ? 'chart-panel wide' : 'chart-panel' },
     h('div', { class: 'chart-head' }, h('h3', {}, spec.title), toggle), box, table, note);
-  let chart = null, current = spec, showTable = false;
+  // chart: the ECharts instance, made when the panel first has something to draw (an empty panel
+  // says 暂无数据 and costs no chart); tableFor: the spec the table was last built from (built on
+  // first view, or at once when there is no chart library)
+  let chart = null, ec = null, queued = false, tableFor = null, current = spec, showTable = false;
   toggle.addEventListener('click', () => {
     showTable = !showTable;
     toggle.setAttribute('aria-pressed', String(showTable));
     toggle.textContent = showTable ? '图表' : '数据';
+    if (showTable && tableFor !== current) fillTable(current);
     table.hidden = !showTable;
     box.hidden = showTable || !chart;
     if (!showTable && chart) chart.resize();
   });
   function fillTable(s) {
+    tableFor = s;
     const money = (v) => (s.money ? moneyNode(v) : groupDigits(String(v)));
     table.replaceChildren(h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, s.categoryLabel || '类别'), s.series.map((x) => h('th', {}, x.name)))),
       h('tbody', {}, s.categories.map((c, i) => h('tr', {}, h('td', {}, c), s.series.map((x) => h('td', {}, money(x.data[i] ?? 0))))))));
@@ -88,7 +94,10 @@ function chartPanel(spec) {
     const horizontal = s.kind === 'hbar';
     // a vertical chart's labels share the width: few categories get room for their whole name
     const slot = Math.floor((box.clientWidth || 300) / Math.max(1, s.categories.length)) - 8;
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: !horizontal && slot < 56 ? 35 : 0 } };
+    // a rotated label runs along its own slant, not across the slot: it gets room for a district's
+    // or a month's whole name (2026年10月)
+    const rotate = !horizontal && slot < 56;
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : rotate ? 96 : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: rotate ? 35 : 0 } };
     // counts (件, 家, 次) have no halves
     // the unit names the value axis above a vertical chart; a horizontal one's would be cut off at
     // the right edge (its title and tooltip say the unit)
@@ -110,22 +119,28 @@ function chartPanel(spec) {
     empty.hidden = !e;
     if (e) box.classList.add('is-empty'); else box.classList.remove('is-empty');
   }
+  function draw() {
+    queued = false;
+    if (chart || isEmpty(current)) return;
+    chart = ec.init(box, null, { renderer: 'canvas' });
+    chart.setOption(option(current), true);
+    new ResizeObserver(() => chart.resize()).observe(box);
+  }
+  function drawWhenReady() {
+    if (ec && !chart && !queued && !isEmpty(current)) { queued = true; drawLater(draw); }
+  }
   function update(s) {
     current = s;
-    fillTable(s);
+    if (showTable) fillTable(s);
     fitHeight(s);
     showEmpty(s);
-    if (chart) { chart.resize(); chart.setOption(option(s), true); }
+    if (chart) { chart.resize(); chart.setOption(option(s), true); } else drawWhenReady();
   }
-  (chartsHeld || Promise.resolve()).then(loadECharts).then((ec) => {
-    if (!ec) { note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
-    drawLater(() => {
-      chart = ec.init(box, null, { renderer: 'canvas' });
-      chart.setOption(option(current), true);
-      new ResizeObserver(() => chart.resize()).observe(box);
-    });
+  (chartsHeld || Promise.resolve()).then(loadECharts).then((lib) => {
+    if (!lib) { fillTable(current); note.hidden = false; table.hidden = false; box.hidden = true; toggle.hidden = true; return; }
+    ec = lib;
+    drawWhenReady();
   });
-  fillTable(spec);
   fitHeight(spec);
   showEmpty(spec);
   panel.update = update;

@@ -1,4 +1,4 @@
-// 政策发布 — the officer's flow: paste a policy, see its clauses highlighted with the extraction and
+// 政策发布 — the officer's flow: paste (or upload) a policy, see its clauses highlighted with the extraction and
 // an editable rule beside each (validated live against the whole enterprise base), save a draft,
 // publish, then see who qualifies and how much each could get. Server text goes through
 // textContent only. Money arrives as integer fen and is formatted with BigInt, never floats.
@@ -186,9 +186,36 @@ async function extract() {
   if (!text.trim()) { msg.textContent = '请先粘贴政策原文'; return; }
   msg.textContent = '正在解析…';
   const r = await api('/api/policies/extract', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
+  await showExtraction(r, msg, '');
+}
+
+// ---- step 1, from a file: the server converts Word / text (UTF-8 or GB18030) / HTML to text,
+// which goes into the text box, then the extraction shows exactly as after pasting ----
+
+const UPLOAD_MAX = 8 << 20; // the route's body limit (src/http/api_policy.c)
+
+async function uploadFile() {
+  const input = document.getElementById('pol-file');
+  const file = input.files && input.files[0];
+  input.value = ''; // choosing the same file again still uploads it
+  if (!file) return;
+  const msg = document.getElementById('pol-extract-msg');
+  if (file.size > UPLOAD_MAX) {
+    msg.textContent = '';
+    work.replaceChildren(errorBox({ error: { zh: `文件“${file.name}”超过 8 MB，请删去附件或分开上传`, en: 'file over 8 MiB' } }));
+    return;
+  }
+  msg.textContent = `正在读取“${file.name}”…`;
+  const r = await api('/api/policies/extract?filename=' + encodeURIComponent(file.name), {
+    method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+  if (r.ok) document.getElementById('pol-text').value = r.body.text;
+  await showExtraction(r, msg, `已读取“${file.name}”，`);
+}
+
+async function showExtraction(r, msg, prefix) {
   work.replaceChildren();
   if (!r.ok) { msg.textContent = ''; work.append(errorBox(r.body, '解析失败')); return; }
-  msg.textContent = `共识别 ${r.body.n_clauses} 条条款`;
+  msg.textContent = `${prefix}共识别 ${r.body.n_clauses} 条条款`;
   state.text = r.body.text; state.policyId = null; state.saved = null;
   state.clauses = r.body.clauses.map((c, i) => ({ ...c, use: c.benefits.length > 0 || c.conditions.length > 0, idx: i }));
   live.idx = -1;
@@ -365,3 +392,5 @@ async function clauseResult(c) {
 sessionReady.then(requireSignIn);
 const fieldsReady = loadFieldNames();
 document.getElementById('pol-extract').addEventListener('click', extract);
+document.getElementById('pol-upload').addEventListener('click', () => document.getElementById('pol-file').click());
+document.getElementById('pol-file').addEventListener('change', uploadFile);

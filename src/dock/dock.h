@@ -262,6 +262,25 @@ json_t *agenda_build(json_t *meetings, const struct agenda_clock *c, struct erro
 int agenda_ics(json_t *agenda, const char *participant, const char *event,
                const struct agenda_clock *c, struct buf *out, struct error *err);
 
+/* ---- a participant's availability (avail.c) ---- */
+
+/* 0 when an event of n_slots slots on clock c can carry availability (1..SCHED_MAX_SLOTS slots,
+ * the clock in range); ERR_RANGE otherwise. */
+int avail_check_event(const struct agenda_clock *c, int n_slots, struct error *err);
+/* The mask of every slot. */
+uint64_t avail_all(int n_slots);
+/* The slots a participant can attend from the stretches it says it is free,
+ * [{"from": "09:00", "to": "11:00"}, …] (1..64 of them): slot s is in *mask when it lies wholly
+ * inside one stretch (stretches that touch join). Each stretch must be HH:MM to HH:MM, start
+ * before it ends, lie inside the event's hours (the first slot's start to the last slot's end),
+ * hold at least one whole slot and not overlap another; otherwise ERR_INVALID on field "ranges"
+ * naming the stretch by its number, in Chinese and English. */
+int avail_from_ranges(const struct agenda_clock *c, int n_slots, json_t *ranges, uint64_t *mask,
+                      struct error *err);
+/* The mask described: {"all_day", "available_slots", "hours": {"from", "to"}, "slot_min",
+ * "slots": [{"slot", "start", "end", "available"}], "ranges": [{"from", "to"}] (runs of
+ * available slots, first start to last end)}. */
+json_t *avail_describe(const struct agenda_clock *c, int n_slots, uint64_t mask);
 /* ---- 双向选择: two-way selection, stable with capacities ---- */
 
 /* Side a (e.g. projects) and side b (e.g. investors) each rank the partners they accept, best

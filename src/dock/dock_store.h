@@ -88,6 +88,19 @@ int dock_check_in(struct store *s, int64_t event_id, int64_t participant_id, int
 int dock_no_show(struct store *s, int64_t event_id, int64_t participant_id, int64_t other,
                  bool is_no_show, struct error *err);
 
+/* A participant's availability (store_avail.c), as avail_describe gives it plus "event_id",
+ * "participant_id" and "meetings_outside" (its scheduled meetings in slots it cannot attend, which
+ * the organiser's repair moves). ERR_NOTFOUND for another event's participant. */
+int dock_availability(struct store *s, int64_t event_id, int64_t pid, json_t **out,
+                      struct error *err);
+/* Sets it from the stretches the participant is free (avail_from_ranges; NULL = all day) and
+ * answers as dock_availability. Refused after the event's day (ERR_CONFLICT on "date"). The change
+ * and its audit entry ("event_availability" on "dock_participant", before and after
+ * {"avail_mask"}, on behalf of who, NULL = the system) commit together. */
+struct actor;
+int dock_set_availability(struct store *s, int64_t event_id, int64_t pid, json_t *ranges,
+                          int32_t today, const struct actor *who, json_t **out, struct error *err);
+
 struct dock_schedule_stats {
     int n_requests; /* accepted requests considered */
     int n_placed, upper_bound, n_covered, n_wanting, n_moved;
@@ -116,12 +129,17 @@ int dock_roadshow_lineup(struct store *s, int64_t roadshow_id, json_t *project_i
  * is ERR_INVALID on "firms". */
 int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investor_id, json_t *firms,
                            int32_t today, int64_t *id, struct error *err);
+/* dock_roadshow_register on behalf of who (NULL = the system, as dock_roadshow_register does):
+ * the registration and its audit entry ("roadshow_register" on "roadshow_registration", the row
+ * as stored in after) commit together or not at all. */
+int dock_roadshow_register_as(struct store *s, int64_t roadshow_id, int64_t investor_id,
+                              json_t *firms, int32_t today, const struct actor *who, int64_t *id,
+                              struct error *err);
 /* Withdraws registration reg_id of the roadshow and records it in the audit log (who, before).
  * investor_id > 0: the investor itself, only its own (ERR_FORBIDDEN), through the deadline day
  * ("reg_deadline") or the roadshow's day ("date"), not once checked in ("checked_in_at"), all
  * ERR_CONFLICT naming the field; 0: an organiser removing any. Either way a registration with
  * follow-ups recorded stays (ERR_CONFLICT on "followups"). The seat is free once it commits. */
-struct actor;
 int dock_roadshow_withdraw(struct store *s, int64_t roadshow_id, int64_t reg_id,
                            int64_t investor_id, int32_t today, const struct actor *who,
                            struct error *err);

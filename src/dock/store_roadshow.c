@@ -1,8 +1,8 @@
 /* Owns the roadshow workflows on the dock tables (常态化资本路演): the firm line-up in
  * presentation order, investor registration with its checks (the day, the deadline, twice, the
- * seats), withdrawal (with its audit entry), check-in on the day, follow-ups recorded after, and
- * roadshow_report's input built from stored rows. The time slots and the funnel are roadshow.c's;
- * who may call what is the HTTP layer's. */
+ * seats) and withdrawal (each with its audit entry), check-in on the day, follow-ups recorded
+ * after, and roadshow_report's input built from stored rows. The time slots and the funnel are
+ * roadshow.c's; who may call what is the HTTP layer's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +135,13 @@ static int may_register(struct store *s, json_t *rs, int64_t roadshow_id, int64_
 
 int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investor_id, json_t *firms,
                            int32_t today, int64_t *id, struct error *err) {
+    return dock_roadshow_register_as(s, roadshow_id, investor_id, firms, today, NULL, id, err);
+}
+
+int dock_roadshow_register_as(struct store *s, int64_t roadshow_id, int64_t investor_id,
+                              json_t *firms, int32_t today, const struct actor *who, int64_t *id,
+                              struct error *err) {
+    int64_t reg_id = 0;
     if (firms && !json_is_array(firms)) {
         error_set(err, ERR_INVALID, "firms 须为项目编号数组", "firms must be an array of ids");
         return error_field(err, "firms");
@@ -158,13 +165,20 @@ int dock_roadshow_register(struct store *s, int64_t roadshow_id, int64_t investo
         json_t *row = json_pack("{s:I, s:I, s:s, s:O}", "roadshow_id", (json_int_t)roadshow_id,
                                 "investor_id", (json_int_t)investor_id, "registered_on",
                                 date_format(today, d, sizeof d), "firms", firms ? firms : empty);
-        rc = dock_put(s, "roadshow_investor", row, id, err);
+        rc = dock_put(s, "roadshow_investor", row, &reg_id, err);
         json_decref(row);
         if (rc == ERR_CONFLICT) /* registered meanwhile */
             conflict(err, "investor_id", "该投资机构已报名本场路演",
                      "this investor is already registered for the roadshow");
     }
     json_decref(empty);
+    json_t *stored = NULL; /* the audit entry keeps the row as stored, in the same transaction */
+    if (!rc) rc = dock_get(s, "roadshow_investor", reg_id, &stored, err);
+    if (!rc)
+        rc = audit_append(s, who, "roadshow_register", "roadshow_registration", reg_id, NULL,
+                          stored, NULL, err);
+    json_decref(stored);
+    if (!rc && id) *id = reg_id;
     return dock_tx_end(s, is_mine, rc, err);
 }
 

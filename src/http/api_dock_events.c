@@ -282,6 +282,52 @@ static void participant_noshow(struct http_request *req, struct http_response *r
         json_pack("{s:I, s:I}", "participant_id", (json_int_t)pid, "no_shows", (json_int_t)n));
 }
 
+/* GET /api/dock/events/{id}/participants/{pid}/availability: the slots the participant can attend
+ * with clock times, as stretches too, and its meetings outside them (the participant's owner or
+ * an organiser). */
+static void availability_get(struct http_request *req, struct http_response *res) {
+    int64_t id, pid;
+    struct store *st = participant_store(req, res, &id, &pid);
+    if (!st) return;
+    json_t *out = NULL;
+    struct error err;
+    error_clear(&err);
+    if (dock_availability(st, id, pid, &out, &err)) {
+        dock_fail(res, &err);
+        return;
+    }
+    http_reply_json(res, 200, out);
+}
+
+/* PUT …/availability {"ranges": [{"from": "09:00", "to": "11:00"}, …]} or {"all_day": true}: the
+ * participant's owner (or an organiser) says when it can meet; 422 on "ranges" for a stretch that
+ * overlaps another, lies outside the event's hours or holds no whole slot, 409 on "date" after the
+ * event. Audited; the schedule follows when the organiser computes or repairs it. */
+static void availability_put(struct http_request *req, struct http_response *res) {
+    int64_t id, pid;
+    struct store *st = participant_store(req, res, &id, &pid);
+    if (!st) return;
+    json_t *in = http_body_json(req, res);
+    if (!in) return;
+    struct error err;
+    error_clear(&err);
+    json_t *ranges = json_object_get(in, "ranges"), *out = NULL;
+    int rc = ERR_INVALID;
+    if (ranges || json_is_true(json_object_get(in, "all_day"))) {
+        rc = dock_set_availability(st, id, pid, ranges, date_today(), http_actor(req), &out, &err);
+    } else {
+        error_set(&err, ERR_INVALID, "须给出 ranges（可洽谈的时间段）或 all_day: true",
+                  "give ranges (the times free to meet) or all_day: true");
+        error_field(&err, "ranges");
+    }
+    json_decref(in);
+    if (rc) {
+        http_reply_err(res, rc == ERR_INVALID || rc == ERR_RANGE ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 200, out);
+}
+
 /* GET /api/dock/events/{id}/requests: all for organisers, those naming one's own otherwise. */
 static void requests_list(struct http_request *req, struct http_response *res) {
     int64_t id;
@@ -714,6 +760,10 @@ void http_routes_dock_events(struct http_router *r) {
     http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/checkin", participant_checkin,
                0);
     http_route(r, "POST", "/api/dock/events/{id}/participants/{pid}/noshow", participant_noshow, 0);
+    http_route(r, "GET", "/api/dock/events/{id}/participants/{pid}/availability", availability_get,
+               0);
+    http_route(r, "PUT", "/api/dock/events/{id}/participants/{pid}/availability", availability_put,
+               0);
     http_route(r, "GET", "/api/dock/events/{id}/requests", requests_list, 0);
     http_route(r, "POST", "/api/dock/events/{id}/requests", request_new, 0);
     http_route(r, "POST", "/api/dock/events/{id}/requests/{rid}", request_status, 0);

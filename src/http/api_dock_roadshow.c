@@ -238,8 +238,8 @@ static void registration_new(struct http_request *req, struct http_response *res
     struct error err;
     error_clear(&err);
     json_t *row = NULL;
-    int rc = dock_roadshow_register(st, id, inv, json_object_get(body, "firms"), date_today(), &rid,
-                                    &err);
+    int rc = dock_roadshow_register_as(st, id, inv, json_object_get(body, "firms"), date_today(),
+                                       http_actor(req), &rid, &err);
     json_decref(body);
     if (!rc) rc = dock_get(st, "roadshow_investor", rid, &row, &err);
     if (rc) {

@@ -21,6 +21,7 @@
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "util/date.h"
+#include "workflow/workflow.h"
 
 #define RECHECK_SECONDS 1
 
@@ -445,8 +446,39 @@ static const struct export_column push_cols[] = {
     {"clause", "条款", EXPORT_TEXT},
 };
 
-/* GET /api/clauses/{id}/enterprises?status=eligible|unknown|ineligible|nearly&region=&page=&size=
- */
+/* status=missed: the eligible firms that never applied for the clause (an application past draft,
+ * or a 免申即享 payment, counts as applied) — the firms that miss out, for commissioners to reach.
+ * Removes the applicants from `eligible`. Only for a caller who sees the clause's applications
+ * (a department's officer: its own department's clauses), else ERR_FORBIDDEN: a list that still
+ * held the firms that did apply would be wrong. */
+static int drop_applicants(struct http_request *req, struct store *s, const struct clause *cl,
+                           const struct index_gen *g, roaring_bitmap_t *eligible,
+                           struct error *err) {
+    const struct actor *who = http_actor(req);
+    if (who->dept[0] &&
+        (who->role == ROLE_OFFICER || who->role == ROLE_REVIEWER || who->role == ROLE_FINANCE)) {
+        struct policy p;
+        int rc = store_get_policy(s, cl->policy_id, &p, http_arena(req), err);
+        if (rc) return rc;
+        if (!p.department || strcmp(p.department, who->dept))
+            return error_set(
+                err, ERR_FORBIDDEN, "只能查看本部门条款的未申报企业",
+                "only your own department's clauses list the firms that did not apply");
+    }
+    struct workflow_applicant *a;
+    int64_t n;
+    int rc = workflow_applicants(s, who, cl->id, &a, &n, err);
+    if (rc) return rc;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t row;
+        if (index_find_uscc(g, a[i].uscc, &row) == 0) roaring_bitmap_remove(eligible, row);
+    }
+    free(a);
+    return 0;
+}
+
+/* GET /api/clauses/{id}/enterprises?status=eligible|unknown|ineligible|nearly|missed&region=&page=
+ * &page_size= */
 static void clause_enterprises(struct http_request *req, struct http_response *res) {
     char *end;
     const char *id_text = http_param(req, "id");
@@ -466,9 +498,10 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
         return;
     }
     if (strcmp(status, "eligible") && strcmp(status, "unknown") && strcmp(status, "ineligible") &&
-        strcmp(status, "nearly")) {
-        http_reply_error(res, 400, "invalid", "status 应为 eligible、unknown、ineligible 或 nearly",
-                         "status must be eligible, unknown, ineligible or nearly");
+        strcmp(status, "nearly") && strcmp(status, "missed")) {
+        http_reply_error(res, 400, "invalid",
+                         "status 应为 eligible、unknown、ineligible、nearly 或 missed",
+                         "status must be eligible, unknown, ineligible, nearly or missed");
         return;
     }
     int64_t page, size;
@@ -517,8 +550,11 @@ static void clause_enterprises(struct http_request *req, struct http_response *r
                 conds[n_sets++] = nl.groups[k].cond;
             }
     } else if (!(rc = match_cond(g, v->cond, &m, &err))) {
-        sets[n_sets] = status[0] == 'e' ? m.eligible : status[0] == 'u' ? m.unknown : m.ineligible;
+        sets[n_sets] = status[0] == 'e' || status[0] == 'm' ? m.eligible
+                       : status[0] == 'u'                   ? m.unknown
+                                                            : m.ineligible;
         conds[n_sets++] = NULL;
+        if (status[0] == 'm') rc = drop_applicants(req, s, &cl, g, m.eligible, &err);
     }
     for (int k = 0; !rc && region >= 0 && k < n_sets; k++) {
         struct index_atom a = {F_REGION, INDEX_WITHIN, region, {0, 1}};

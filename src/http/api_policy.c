@@ -15,6 +15,7 @@
 #include "notify/notify.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "text/policy_text.h"
 #include "util/date.h"
 #include "util/utf8.h"
 
@@ -32,14 +33,42 @@ static int64_t utf16_units(const char *s, size_t n) {
     return u;
 }
 
-/* POST /api/policies/extract  {"text": "…"} or the raw text (text/plain) */
+/* The file name an upload's Content-Type stands for when ?filename= is not given: the converter
+ * tells kinds by content, the name only breaks ties (an HTML fragment, a .docx that is not one). */
+static const char *upload_name(const char *ct) {
+    if (!ct) return NULL;
+    if (strstr(ct, "wordprocessingml")) return "upload.docx";
+    if (strstr(ct, "text/html")) return "upload.html";
+    if (strstr(ct, "application/pdf")) return "upload.pdf";
+    if (strstr(ct, "msword")) return "upload.doc";
+    return NULL;
+}
+
+/* POST /api/policies/extract  {"text": "…"}, or a policy file's bytes with the file's Content-Type
+ * (text/plain in UTF-8 or GB18030, text/html, Word .docx, application/octet-stream; ?filename=
+ * gives the name): converted to text first (src/text/docfile.c), which the answer carries. */
 static void policy_extract(struct http_request *req, struct http_response *res) {
     size_t len;
     const char *body = http_body(req, &len);
     const char *ct = http_header(req, "Content-Type");
     const char *text = body;
     json_t *j = NULL;
-    if (ct && strstr(ct, "json")) {
+    char *converted = NULL;
+    struct text_doc_info info = {NULL, NULL};
+    const char *filename = http_query(req, "filename");
+    if (!(ct && strstr(ct, "json"))) {
+        struct error cerr;
+        error_clear(&cerr);
+        size_t clen;
+        if (text_from_document(body ? body : "", body ? len : 0,
+                               filename ? filename : upload_name(ct), &converted, &clen, &info,
+                               &cerr)) {
+            http_reply_err(res, 0, &cerr);
+            return;
+        }
+        text = converted;
+        len = clen;
+    } else {
         if (!(j = http_body_json(req, res))) return;
         text = json_string_value(json_object_get(j, "text"));
         if (!text) {
@@ -57,6 +86,7 @@ static void policy_extract(struct http_request *req, struct http_response *res) 
     if (extract_policy(text, len, &r, &err)) {
         extract_result_release(&r);
         json_decref(j);
+        free(converted);
         http_reply_err(res, 400, &err);
         return;
     }
@@ -84,8 +114,16 @@ static void policy_extract(struct http_request *req, struct http_response *res) 
     json_object_set_new(out, "text", json_stringn(text, len));
     json_object_set_new(out, "n_clauses", json_integer(r.n_clauses));
     json_object_set_new(out, "clauses", list);
+    if (info.kind) {
+        json_t *src = json_object();
+        json_object_set_new(src, "kind", json_string(info.kind));
+        json_object_set_new(src, "encoding", json_string(info.encoding));
+        if (filename) json_object_set_new(src, "filename", json_string(filename));
+        json_object_set_new(out, "source", src);
+    }
     extract_result_release(&r);
     json_decref(j);
+    free(converted);
     http_reply_json(res, 200, out);
 }
 

@@ -6,8 +6,10 @@
  * page made 48 requests before: money five times, the network twice, and a policy read and a rule
  * preview per clause). It reuses the same sources, not new sums: workflow_stats per grouping, the
  * match endpoints' index and published clauses (each clause's rule counted as POST
- * /api/match/preview counts it), network_stats per centre and per commissioner. It does not own any
- * of those figures. */
+ * /api/match/preview counts it, once per index generation, catalog and scope: match_coverage's
+ * cache), network_stats per centre and per commissioner. It does not own any of those figures.
+ * Eligible vs applied per clause joins the two: workflow_applicants' firms as rows of the index,
+ * the clause's rule evaluated on those rows only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,48 +90,151 @@ static void clause_paid(const json_t *groups, int64_t id, json_t *into) {
     json_object_set_new(into, "paid_fen", json_integer(paid));
 }
 
-/* {"date", "enterprises", "clauses_total", "no_one_eligible", "clauses": [{id, policy_id, title,
- * eligible, unknown, payments, paid_fen}]}: each published clause in force today counted on the
- * caller's rows, the first DASH_CLAUSES listed; no_one_eligible counts over all of them. */
-static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat,
-                         const roaring_bitmap_t *scope, const json_t *by_clause, json_t **out,
-                         struct error *err) {
-    int32_t today = index_gen_today(g);
-    json_t *list = json_array();
-    int64_t n_total = 0, n_none = 0;
-    for (int i = 0; i < cat->n_clauses; i++) {
-        const struct rule_version *v =
-            cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
-        if (!v || !v->cond) continue;
+/* Who applied for what, as rows of the index: the actor's view of workflow_applicants, turned
+ * into one bitmap per clause on demand. NULL pairs when the actor sees no applications. */
+struct applied {
+    const struct index_gen *g;
+    struct workflow_applicant *pairs; /* by clause id */
+    int64_t n;
+    const struct actor *who;
+    const struct policy *pols; /* published, in id order: a clause's department */
+    int n_pols;
+};
+
+/* Whether the actor sees the applications of clause c at all: a department's officer, reviewer
+ * or finance user sees only its own department's (wf_scope_sql), so the others' are unknown to
+ * it, not zero. */
+static bool applied_visible(const struct applied *ap, const struct clause *c) {
+    if (!ap->pairs) return false;
+    const struct actor *who = ap->who;
+    if (!who->dept[0] ||
+        (who->role != ROLE_OFFICER && who->role != ROLE_REVIEWER && who->role != ROLE_FINANCE))
+        return true;
+    for (int lo = 0, hi = ap->n_pols - 1; lo <= hi;) {
+        int mid = lo + (hi - lo) / 2;
+        if (ap->pols[mid].id == c->policy_id)
+            return ap->pols[mid].department && strcmp(ap->pols[mid].department, who->dept) == 0;
+        if (ap->pols[mid].id < c->policy_id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return false;
+}
+
+/* The rows of the enterprises that applied for clause id (a new bitmap; firms no longer in the
+ * index are left out: they are not counted as eligible either). */
+static roaring_bitmap_t *applied_rows(const struct applied *ap, int64_t id) {
+    roaring_bitmap_t *b = roaring_bitmap_create();
+    int64_t lo = 0, hi = ap->n;
+    while (lo < hi) { /* the first pair of the clause */
+        int64_t mid = lo + (hi - lo) / 2;
+        if (ap->pairs[mid].clause_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int64_t i = lo; i < ap->n && ap->pairs[i].clause_id == id; i++) {
+        uint32_t row;
+        if (index_find_uscc(ap->g, ap->pairs[i].uscc, &row) == 0) roaring_bitmap_add(b, row);
+    }
+    return b;
+}
+
+/* applied (firms that applied or were paid without applying), missed (eligible today and never
+ * applied: the firms that miss out) on clause c, into o; both null when the actor cannot see the
+ * clause's applications. eligible: the clause's eligible count on the actor's rows. */
+static int clause_applied(const struct applied *ap, const struct clause *c,
+                          const struct rule_cond *cond, const roaring_bitmap_t *scope,
+                          uint64_t eligible, json_t *o, uint64_t *missed, struct error *err) {
+    *missed = 0;
+    if (!applied_visible(ap, c)) {
+        json_object_set_new(o, "applied", json_null());
+        json_object_set_new(o, "missed", json_null());
+        return 0;
+    }
+    roaring_bitmap_t *rows = applied_rows(ap, c->id);
+    if (scope) roaring_bitmap_and_inplace(rows, scope);
+    uint64_t applied = roaring_bitmap_get_cardinality(rows), applied_eligible = 0;
+    if (applied) { /* the rule on the applicants' rows only: a sparse scope costs little */
         struct match_sets sets;
-        if (match_cond_within(g, v->cond, scope, &sets, err)) {
-            json_decref(list);
+        if (match_cond_within(ap->g, cond, rows, &sets, err)) {
+            roaring_bitmap_free(rows);
             return -1;
         }
-        uint64_t eligible = roaring_bitmap_get_cardinality(sets.eligible);
-        uint64_t unknown = roaring_bitmap_get_cardinality(sets.unknown);
+        applied_eligible = roaring_bitmap_get_cardinality(sets.eligible);
         match_sets_release(&sets);
-        n_total++;
-        if (!eligible) n_none++;
-        if (json_array_size(list) >= DASH_CLAUSES) continue;
-        const struct clause *c = &cat->clauses[i];
+    }
+    roaring_bitmap_free(rows);
+    *missed = eligible - applied_eligible;
+    json_object_set_new(o, "applied", json_integer((json_int_t)applied));
+    json_object_set_new(o, "missed", json_integer((json_int_t)*missed));
+    return 0;
+}
+
+/* {"date", "enterprises", "clauses_total", "no_one_eligible", "nobody_applied", "missed",
+ * "clauses": [{id, policy_id, title, is_exempt, eligible, unknown, applied, missed, payments,
+ * paid_fen}]}: each published clause in force today counted on the caller's rows, the first
+ * DASH_CLAUSES listed; the totals count over all of them. The eligible and unknown counts are
+ * match_coverage's, computed once per generation, catalog and scope (the caller's region); the
+ * money and the applications joined to them are this request's. applied: firms that applied
+ * (past draft) or were paid without applying (免申即享); missed: eligible today and never applied
+ * — "the firms that miss out", listed by GET /api/clauses/{id}/enterprises?status=missed;
+ * nobody_applied: clauses someone is eligible for and nobody applied for. scope: the caller's
+ * rows (NULL = all), to cut the applicants to. */
+static int dash_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
+                         const roaring_bitmap_t *scope, const json_t *by_clause,
+                         const struct applied *ap, json_t **out, struct error *err) {
+    const struct match_coverage *cv;
+    if (match_coverage(g, cat, region, &cv, err)) return -1;
+    int32_t today = index_gen_today(g);
+    json_t *list = json_array();
+    int64_t n_unapplied = 0;
+    uint64_t missed_total = 0;
+    bool is_any_visible = false;
+    for (int k = 0; k < cv->n; k++) {
+        const struct clause *c = &cat->clauses[cv->clause[k]];
+        const struct rule_version *v = rules_version_at(cat->rules[cv->clause[k]], today);
         json_t *o = json_object();
+        uint64_t missed;
+        if (clause_applied(ap, c, v->cond, scope, cv->eligible[k], o, &missed, err)) {
+            json_decref(o);
+            json_decref(list);
+            match_coverage_release(cv);
+            return -1;
+        }
+        if (json_is_integer(json_object_get(o, "applied"))) {
+            is_any_visible = true;
+            missed_total += missed;
+            if (cv->eligible[k] && !json_integer_value(json_object_get(o, "applied")))
+                n_unapplied++;
+        }
+        if (k >= DASH_CLAUSES) {
+            json_decref(o);
+            continue;
+        }
         json_object_set_new(o, "id", json_integer(c->id));
         json_object_set_new(o, "policy_id", json_integer(c->policy_id));
         json_object_set_new(o, "title", json_string(c->title ? c->title : ""));
-        json_object_set_new(o, "eligible", json_integer((json_int_t)eligible));
-        json_object_set_new(o, "unknown", json_integer((json_int_t)unknown));
+        json_object_set_new(o, "is_exempt", json_boolean(c->is_exempt));
+        json_object_set_new(o, "eligible", json_integer((json_int_t)cv->eligible[k]));
+        json_object_set_new(o, "unknown", json_integer((json_int_t)cv->unknown[k]));
         clause_paid(by_clause, c->id, o);
         json_array_append_new(list, o);
     }
     char day[16];
-    uint64_t n_rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
     *out = json_object();
     json_object_set_new(*out, "date", json_string(date_format(today, day, sizeof day)));
-    json_object_set_new(*out, "enterprises", json_integer((json_int_t)n_rows));
-    json_object_set_new(*out, "clauses_total", json_integer(n_total));
-    json_object_set_new(*out, "no_one_eligible", json_integer(n_none));
+    json_object_set_new(*out, "enterprises", json_integer((json_int_t)cv->rows));
+    json_object_set_new(*out, "clauses_total", json_integer(cv->n));
+    json_object_set_new(*out, "no_one_eligible", json_integer(cv->n_none));
+    /* over the clauses whose applications the actor sees (null when none) */
+    json_object_set_new(*out, "nobody_applied",
+                        is_any_visible ? json_integer(n_unapplied) : json_null());
+    json_object_set_new(*out, "missed",
+                        is_any_visible ? json_integer((json_int_t)missed_total) : json_null());
     json_object_set_new(*out, "clauses", list);
+    match_coverage_release(cv);
     return 0;
 }
 
@@ -205,15 +310,20 @@ static void dashboard(struct http_request *req, struct http_response *res) {
     struct index_gen *g = http_match_acquire(req, res, &cat, &token);
     if (!g) return;
     json_t *o = json_object(), *m = NULL, *by_clause = NULL, *cov = NULL, *net = NULL;
-    roaring_bitmap_t *scope = NULL;
+    roaring_bitmap_t *scope = NULL; /* the caller's rows, to cut the applicants to */
     struct policy *pols;
     int n_pols = 0;
     int rc = store_list_policies(s, POLICY_PUBLISHED, http_arena(req), &pols, &n_pols, &err);
     if (!rc) rc = dash_money(s, who, &m, &by_clause, &err);
-    if (!rc) rc = dash_scope(who, g, &scope, &err);
-    if (!rc) rc = dash_coverage(g, cat, scope, by_clause, &cov, &err);
-    if (!rc) rc = dash_network(s, who, &net, &err);
+    struct applied ap = {g, NULL, 0, who, pols, n_pols};
+    if (!rc && workflow_may_list(who)) {
+        rc = workflow_applicants(s, who, 0, &ap.pairs, &ap.n, &err);
+        if (!rc) rc = dash_scope(who, g, &scope, &err);
+    }
+    if (!rc) rc = dash_coverage(g, cat, who->region, scope, by_clause, &ap, &cov, &err);
+    free(ap.pairs);
     if (scope) roaring_bitmap_free(scope);
+    if (!rc) rc = dash_network(s, who, &net, &err);
     http_match_release(g, token);
     json_decref(by_clause);
     if (rc) {

@@ -7,12 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <expat.h>
-#include <zip.h>
-
 #include "import/import.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/zipxml.h"
 
 #define XLSX_MAX_ROW_BYTES (16 << 20)
 #define XLSX_MAX_SST (64 << 20) /* shared-string bytes; more is not a spreadsheet we accept */
@@ -52,16 +50,8 @@ struct xlsx {
     int64_t done, total;
 };
 
-static const char *local_name(const char *name) {
-    const char *bar = strrchr(name, '|');
-    return bar ? bar + 1 : name;
-}
-
-static const char *attr(const char **atts, const char *local) {
-    for (int i = 0; atts[i]; i += 2)
-        if (strcmp(local_name(atts[i]), local) == 0) return atts[i + 1];
-    return NULL;
-}
+#define local_name zipxml_local
+#define attr zipxml_attr
 
 /* The r:id attribute: local name "id" in the relationships namespace (prefix varies). */
 static const char *attr_rid(const char **atts) {
@@ -74,58 +64,29 @@ static int nomem(struct xlsx *x) {
     return x->rc = error_set(x->err, ERR_NOMEM, "内存不足", "out of memory");
 }
 
+static void on_chunk(void *ud, int64_t done, int64_t total) {
+    struct xlsx *x = ud;
+    x->done = done;
+    x->total = total;
+    if (x->is_sheet && x->o->on_progress) x->o->on_progress(x->o->ctx, done, total);
+}
+
 /* Streams one package part through an expat parser. ERR_NOTFOUND when the part is absent. */
 static int parse_part(struct xlsx *x, const char *name, XML_StartElementHandler start,
                       XML_EndElementHandler end, XML_CharacterDataHandler chars, bool required) {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    zip_file_t *zf = zip_fopen(x->z, name, 0);
-    if (!zf) {
-        if (!required) return ERR_NOTFOUND;
-        return error_set(x->err, ERR_PARSE, "XLSX 文件缺少 %s", "the XLSX file has no %s", name);
-    }
-    if (zip_stat(x->z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
-        x->total = (int64_t)st.size;
-    XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
-    if (!p) {
-        zip_fclose(zf);
-        return nomem(x);
-    }
-    XML_SetUserData(p, x);
-    XML_SetElementHandler(p, start, end);
-    XML_SetCharacterDataHandler(p, chars);
-    char chunk[65536];
-    int rc = 0;
+    struct zipxml_part p = {.name = name,
+                            .kind_zh = "XLSX 文件",
+                            .kind_en = "XLSX file",
+                            .start = start,
+                            .end = end,
+                            .chars = chars,
+                            .ud = x,
+                            .stop = &x->rc,
+                            .on_chunk = on_chunk};
     x->done = 0;
-    for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
-        if (n < 0) {
-            rc = error_set(x->err, ERR_IO, "读取 XLSX 中的 %s 出错:%s",
-                           "error reading %s from the XLSX file: %s", name,
-                           zip_error_strerror(zip_file_get_error(zf)));
-            break;
-        }
-        x->done += n;
-        if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (x->rc) {
-                rc = x->rc;
-            } else {
-                rc = error_set(x->err, ERR_PARSE, "%s 第 %lu 行 XML 格式错误:%s",
-                               "%s line %lu: bad XML: %s", name,
-                               (unsigned long)XML_GetCurrentLineNumber(p),
-                               XML_ErrorString(XML_GetErrorCode(p)));
-            }
-            break;
-        }
-        if (x->rc) {
-            rc = x->rc;
-            break;
-        }
-        if (x->is_sheet && x->o->on_progress) x->o->on_progress(x->o->ctx, x->done, x->total);
-        if (n == 0) break;
-    }
-    XML_ParserFree(p);
-    zip_fclose(zf);
+    int rc = zipxml_parse(x->z, &p, x->err);
+    if (rc == ERR_NOTFOUND && required)
+        return error_set(x->err, ERR_PARSE, "XLSX 文件缺少 %s", "the XLSX file has no %s", name);
     return rc;
 }
 
@@ -609,37 +570,20 @@ static int read_zip(zip_t *z, const struct import_reader_opts *o, struct error *
     return rc;
 }
 
-static int zip_fail(zip_error_t *ze, struct error *err) {
-    int rc = error_set(err, ERR_PARSE, "不是有效的 XLSX 文件:%s", "not a valid XLSX file: %s",
-                       zip_error_strerror(ze));
-    zip_error_fini(ze);
-    return rc;
+static int not_zip(struct error *err) {
+    if (err) err->code = ERR_PARSE;
+    return ERR_PARSE;
 }
 
 int import_read_xlsx(const char *data, size_t len, const struct import_reader_opts *o,
                      struct error *err) {
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-    if (!src) return zip_fail(&ze, err);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    if (!z) {
-        zip_source_free(src);
-        return zip_fail(&ze, err);
-    }
-    zip_error_fini(&ze);
-    return read_zip(z, o, err);
+    zip_t *z = zipxml_open_buffer(data, len, "XLSX 文件", "XLSX file", err);
+    return z ? read_zip(z, o, err) : not_zip(err);
 }
 
 int import_read_xlsx_file(const char *path, const struct import_reader_opts *o, struct error *err) {
-    int zerr = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
-    if (!z) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, zerr);
-        return zip_fail(&ze, err);
-    }
-    return read_zip(z, o, err);
+    zip_t *z = zipxml_open_file(path, "XLSX 文件", "XLSX file", err);
+    return z ? read_zip(z, o, err) : not_zip(err);
 }
 
 const char *import_col_letters(int col, char *buf, size_t n) {

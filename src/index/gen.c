@@ -28,6 +28,7 @@ int index_gen_make(int32_t today, struct seg *base, struct seg *delta, roaring_b
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
     atomic_init(&g->refs, 1);
+    pthread_mutex_init(&g->extra_mu, NULL);
     g->today = today;
     if (base) g->seg[g->n_seg++] = base;
     if (delta) g->seg[g->n_seg++] = delta;
@@ -53,7 +54,31 @@ void index_gen_release(struct index_gen *g) {
         index_seg_release(g->seg[k]);
     roaring_bitmap_free(g->deleted);
     roaring_bitmap_free(g->live);
+    for (int k = 0; k < INDEX_GEN_EXTRAS; k++)
+        if (g->extra[k].key) g->extra[k].drop(g->extra[k].p);
+    pthread_mutex_destroy(&g->extra_mu);
     free(g);
+}
+
+/* The generation's data stays immutable: only the extras' slots change, under their own lock (the
+ * generation was allocated writable, so casting the const away is sound). */
+void *index_gen_extra(const struct index_gen *cg, const void *key, void *(*make)(void),
+                      void (*drop)(void *p)) {
+    struct index_gen *g = (struct index_gen *)(uintptr_t)cg;
+    void *p = NULL;
+    pthread_mutex_lock(&g->extra_mu);
+    int k = 0;
+    while (k < INDEX_GEN_EXTRAS && g->extra[k].key && g->extra[k].key != key)
+        k++;
+    if (k < INDEX_GEN_EXTRAS && g->extra[k].key) {
+        p = g->extra[k].p;
+    } else if (k < INDEX_GEN_EXTRAS && (p = make()) != NULL) {
+        g->extra[k].key = key;
+        g->extra[k].p = p;
+        g->extra[k].drop = drop;
+    }
+    pthread_mutex_unlock(&g->extra_mu);
+    return p;
 }
 
 uint32_t index_gen_rows(const struct index_gen *g) {

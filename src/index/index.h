@@ -95,6 +95,16 @@ int index_update(struct index *ix, const int64_t *ids, const struct profile *ps,
 /* Removes an enterprise by USCC; ERR_NOTFOUND when it is not there. */
 int index_remove(struct index *ix, const char *uscc, struct error *err);
 
+/* Per-generation extras: an answer a reader derives from a generation and keeps with it (a cache of
+ * dashboard counts), made by the first caller, freed by drop when the generation is, so it can
+ * never outlive or be mistaken for another generation's. key tells the owners apart (the address of
+ * one of the owner's statics). Returns the extra (made by make() if this generation had none for
+ * key), or NULL when make failed or the INDEX_GEN_EXTRAS slots are taken by other keys.
+ * Thread-safe; the extra itself must be (the generation is shared). */
+#define INDEX_GEN_EXTRAS 4
+void *index_gen_extra(const struct index_gen *g, const void *key, void *(*make)(void),
+                      void (*drop)(void *p));
+
 /* ---- reading one generation ---- */
 
 /* Row ids run 0..index_gen_rows(g)-1; deleted rows are not in index_gen_live(g). */

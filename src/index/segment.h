@@ -3,6 +3,7 @@
 #ifndef DUIJIE_INDEX_SEGMENT_H
 #define DUIJIE_INDEX_SEGMENT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +63,12 @@ struct index_gen {
     roaring_bitmap_t *deleted; /* rows replaced or removed (owned) */
     roaring_bitmap_t *live;    /* all rows − deleted (owned) */
     uint32_t n_rows;
+    pthread_mutex_t extra_mu; /* making an extra (index_gen_extra) */
+    struct {
+        const void *key;
+        void *p; /* owned: freed by drop with the generation */
+        void (*drop)(void *p);
+    } extra[INDEX_GEN_EXTRAS];
 };
 
 enum col_kind index_col_kind(enum field_type t);

@@ -1,6 +1,7 @@
 /* Owns the catalog: the store's published clauses, each rule compiled once and the versions in
  * force on the evaluation date gathered into one flat clause set for enterprise → clauses. Does
  * not own matching itself (plan.c, clauses.c). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,8 @@ int match_catalog_load(struct store *s, int32_t today, struct match_catalog **ou
             cl->id, v, cl->deadline == STORE_NO_DATE ? INT32_MAX : cl->deadline};
     }
     if (!rc) rc = match_clauses_new(c->in, c->n_in, &c->set, err);
+    static atomic_uint_fast64_t serials;
+    c->serial = atomic_fetch_add(&serials, 1) + 1;
     if (rc) {
         match_catalog_free(c);
         return rc;

@@ -10,6 +10,7 @@
 #ifndef DUIJIE_MATCH_H
 #define DUIJIE_MATCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -137,6 +138,8 @@ struct match_catalog {
     int *clause_of;             /* in[k] is clauses[clause_of[k]] (owned) */
     int n_in;
     struct match_clauses *set; /* in, compiled (owned) */
+    uint64_t serial; /* unique in the process (a catalog's address may be reused once freed): what
+                        caches of answers over this catalog are keyed by */
 };
 
 /* ---- JSON for the CLI and the API ---- */
@@ -156,6 +159,33 @@ int match_preview_json_within(const struct index_gen *g, const struct rule_cond 
  * evaluator's explanation when explain is set. */
 json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,
                        const struct profile *p, bool explain);
+
+/* ---- coverage: every clause in force counted on a scope (the dashboard) ---- */
+
+/* Each published clause with a version in force on the generation's date, counted on the rows
+ * of one scope. Immutable and shared once made; give it back with match_coverage_release. */
+struct match_coverage {
+    atomic_int refs;
+    uint64_t rows;      /* rows counted: the scope's, or every live row */
+    int n;              /* clauses in force, in catalog order */
+    int *clause;        /* clause[k]: index into the catalog's clauses (owned) */
+    uint64_t *eligible; /* per k (owned) */
+    uint64_t *unknown;  /* per k (owned) */
+    int n_none;         /* clauses no row of the scope is eligible for */
+};
+
+/* The coverage of cat on g for the rows registered within region (a refdata region index, the
+ * caller's area; -1: the whole city). Cached on g (index_gen_extra) by (cat->serial, region):
+ * the first call for a key computes, later ones on the same generation and catalog look it up.
+ * The answer is match_coverage_compute's. */
+int match_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
+                   const struct match_coverage **out, struct error *err);
+/* The same, computed now (the cache's fill, and what tests compare it with). */
+int match_coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
+                           const struct match_coverage **out, struct error *err);
+void match_coverage_release(const struct match_coverage *c);
+/* The cache's slots per generation: scopes beyond it evict the least recently used. */
+#define MATCH_COVERAGE_SCOPES 16
 
 /* Loads and compiles every published clause. */
 int match_catalog_load(struct store *s, int32_t today, struct match_catalog **out,

@@ -1,13 +1,14 @@
-/* Owns turning a policy as published into plain UTF-8 text: HTML (tags, scripts and styles dropped,
- * block elements as line breaks, entities decoded) and GB18030 (through ICU). PDF and DOCX are the
- * caller's (pdftotext -layout; the normaliser repairs what it leaves). Does not normalise
- * (normalize.c). */
+/* Owns turning a policy as published into plain UTF-8 text: HTML (tags, head, scripts and styles
+ * dropped, block elements as line breaks, entities decoded) and GB18030 (through ICU). PDF and DOCX
+ * are the caller's (pdftotext -layout; the normaliser repairs what it leaves; docfile.c reads
+ * Word). Does not normalise (normalize.c). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <unicode/ucnv.h>
+#include <unicode/ustring.h>
 
 #include "text/policy_text.h"
 #include "util/buf.h"
@@ -22,8 +23,8 @@ static bool tag_is(const char *s, size_t len, size_t i, const char *name) {
 
 static bool is_block(const char *s, size_t len, size_t i) {
     static const char *const blocks[] = {
-        "p",     "div", "br", "li",      "tr",      "h1",         "h2",  "h3", "h4",    "h5", "h6",
-        "table", "ul",  "ol", "section", "article", "blockquote", "pre", "hr", "title", "td"};
+        "p",  "div",   "br", "li", "tr",      "h1",      "h2",         "h3",  "h4", "h5",
+        "h6", "table", "ul", "ol", "section", "article", "blockquote", "pre", "hr", "title"};
     if (i < len && s[i] == '/') i++;
     for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
         if (tag_is(s, len, i, blocks[k])) return true;
@@ -70,6 +71,21 @@ static size_t entity(const char *s, size_t len, size_t i, struct buf *o) {
     return 0;
 }
 
+/* A line break, where the text so far does not already end one (trailing spaces dropped). */
+static void html_break(struct buf *o) {
+    while (o->len && o->data[o->len - 1] == ' ')
+        o->len--;
+    if (o->data) o->data[o->len] = 0;
+    if (o->len && o->data[o->len - 1] != '\n') buf_putc(o, '\n');
+}
+
+/* White space in the page's text: one space, none at a line's start or after another. */
+static void html_space(struct buf *o) {
+    if (o->len && o->data[o->len - 1] != '\n' && o->data[o->len - 1] != ' ' &&
+        o->data[o->len - 1] != '\t')
+        buf_putc(o, ' ');
+}
+
 int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struct error *err) {
     *out = NULL;
     *out_len = 0;
@@ -91,8 +107,23 @@ int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struc
             }
             const char *gt = memchr(s + i, '>', len - i);
             size_t end = gt ? (size_t)(gt - s) + 1 : len;
+            if (tag_is(s, len, i + 1, "head")) { /* title and metadata are not the page's text */
+                size_t j = i + 5;
+                while (j < len && !(s[j] == '<' && (tag_is(s, len, j + 1, "/head") ||
+                                                    tag_is(s, len, j + 1, "body"))))
+                    j++;
+                i = j;
+                continue;
+            }
             bool script = tag_is(s, len, i + 1, "script") || tag_is(s, len, i + 1, "style");
-            if (is_block(s, len, i + 1)) buf_putc(&o, '\n');
+            if (is_block(s, len, i + 1)) {
+                html_break(&o);
+            } else if (tag_is(s, len, i + 1, "td") || tag_is(s, len, i + 1, "th")) {
+                /* a table row stays one line, its cells separated by a tab (as Word's rows) */
+                while (o.len && o.data[o.len - 1] == ' ')
+                    o.len--;
+                if (o.len && o.data[o.len - 1] != '\n') buf_putc(&o, '\t');
+            }
             i = end;
             if (script) { /* skip to the closing tag */
                 const char *close = NULL;
@@ -111,9 +142,13 @@ int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struc
                 continue;
             }
         }
-        buf_putc(&o, s[i]);
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f')
+            html_space(&o);
+        else
+            buf_putc(&o, s[i]);
         i++;
     }
+    html_break(&o);
     if (o.is_oom) {
         buf_release(&o);
         return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
@@ -129,14 +164,41 @@ int text_from_gb18030(const char *s, size_t len, char **out, size_t *out_len, st
     *out_len = 0;
     if (len > TEXT_MAX_INPUT)
         return error_set(err, ERR_TOO_LARGE, "政策文本过大", "policy text too large");
-    size_t cap = len * 2 + 16;
-    char *dst = malloc(cap);
-    if (!dst) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    /* strict: an invalid or cut-off sequence stops the conversion and is reported where it is */
     UErrorCode st = U_ZERO_ERROR;
-    int32_t n = ucnv_convert("UTF-8", "GB18030", dst, (int32_t)cap, s, (int32_t)len, &st);
-    if (U_FAILURE(st) || n < 0 || (size_t)n >= cap) {
+    UConverter *cnv = ucnv_open("GB18030", &st);
+    if (U_SUCCESS(st)) ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+    UChar *u = U_SUCCESS(st) ? malloc(sizeof *u * (len + 1)) : NULL; /* ≤ one unit per byte */
+    if (!u) {
+        ucnv_close(cnv);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    UChar *t = u;
+    const char *src = s;
+    ucnv_toUnicode(cnv, &t, u + len + 1, &src, s + len, NULL, true, &st);
+    if (U_FAILURE(st)) {
+        char bad[32];
+        int8_t nbad = sizeof bad;
+        UErrorCode st2 = U_ZERO_ERROR;
+        ucnv_getInvalidChars(cnv, bad, &nbad, &st2);
+        size_t at = (size_t)(src - s);
+        if (U_SUCCESS(st2) && (size_t)nbad <= at) at -= (size_t)nbad;
+        ucnv_close(cnv);
+        free(u);
+        error_set(err, ERR_INVALID, "无法按 GB18030 解码:第 %zu 字节无效",
+                  "cannot decode as GB18030: invalid byte at offset %zu", at);
+        if (err) err->offset = (int64_t)at;
+        return ERR_INVALID;
+    }
+    ucnv_close(cnv);
+    int32_t nu = (int32_t)(t - u), n = 0;
+    size_t cap = (size_t)nu * 3 + 1;
+    char *dst = malloc(cap);
+    if (dst) u_strToUTF8(dst, (int32_t)cap, &n, u, nu, &st);
+    free(u);
+    if (!dst || U_FAILURE(st)) {
         free(dst);
-        return error_set(err, ERR_INVALID, "无法按 GB18030 解码", "cannot decode as GB18030");
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     }
     dst[n] = 0;
     *out = dst;

@@ -60,11 +60,37 @@ struct text_units {
     int n, cap;
 };
 
-/* HTML → text: scripts, styles and comments dropped, tags removed, block elements (p, div, br, li,
- * tr, h1–h6 …) as line breaks, entities decoded. *out is malloc'd. Invalid UTF-8 is ERR_UTF8. */
+/* HTML → text: head, scripts, styles and comments dropped, tags removed, white space collapsed as
+ * a browser does, block elements (p, div, br, li, tr, h1–h6 …) as line breaks (no blank lines),
+ * a table row as one line with its cells separated by a tab, entities decoded. *out is malloc'd.
+ * Invalid UTF-8 is ERR_UTF8. */
 int text_from_html(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
-/* GB18030 (and GBK, GB2312) → UTF-8 through ICU. *out is malloc'd. */
+/* GB18030 (and GBK, GB2312) → UTF-8 through ICU. *out is malloc'd. A byte sequence that is not
+ * GB18030 is ERR_INVALID with err->offset at its first byte. */
 int text_from_gb18030(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+
+/* A policy document as uploaded, by its bytes (the file name's extension only breaks ties). */
+enum text_doc_kind { TEXT_DOC_TEXT, TEXT_DOC_HTML, TEXT_DOC_DOCX, TEXT_DOC_PDF, TEXT_DOC_DOC };
+struct text_doc_info {
+    const char *kind;     /* "text", "html", "docx", "pdf", "doc" */
+    const char *encoding; /* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16"; "" when not read */
+};
+/* zip → docx, %PDF → pdf, the OLE magic → doc, "<html"/"<!doctype html" → html; else the name's
+ * extension (.html/.htm, .docx, .pdf, .doc/.wps), else text. name may be NULL. */
+enum text_doc_kind text_doc_sniff(const char *s, size_t len, const char *name);
+const char *text_doc_kind_name(enum text_doc_kind k);
+/* Word (.docx) → text: one line per paragraph, a table row per line with cells separated by a
+ * tab, w:tab as a space, w:br as a line break, deleted revisions dropped, insertions kept, list
+ * numbers rebuilt from word/numbering.xml (一、 （一） 1. ① …; bullets dropped). Not a zip or no
+ * word/document.xml: ERR_INVALID "不是 Word 文档"; a part over TEXT_MAX_INPUT uncompressed:
+ * ERR_TOO_LARGE. Numbering that comes from a paragraph style (not from w:numPr) is not rebuilt. */
+int text_from_docx(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+/* Any uploaded policy document → UTF-8 text: Word as above; HTML's visible text; plain text in
+ * UTF-8 (BOM dropped), UTF-16 with a BOM, or GB18030 when not valid UTF-8 (else ERR_UTF8 with
+ * err->offset at the first byte that is not UTF-8); PDF and old .doc are ERR_UNSUPPORTED with
+ * what to do instead. *out is malloc'd; info may be NULL. */
+int text_from_document(const char *s, size_t len, const char *name, char **out, size_t *out_len,
+                       struct text_doc_info *info, struct error *err);
 
 /* Splits normalised text into headings and sentences (at 。;!? outside brackets). */
 int text_split(const struct text_norm *n, struct text_units *out, struct error *err);

@@ -821,6 +821,49 @@ static void overdue_sql(struct buf *w, struct store_val *args, int *n, int64_t n
     buf_puts(w, ")");
 }
 
+int workflow_applicants(struct store *s, const struct actor *who, int64_t clause_id,
+                        struct workflow_applicant **out, int64_t *n, struct error *err) {
+    *out = NULL;
+    *n = 0;
+    if (!workflow_may_list(who))
+        return error_set(err, ERR_FORBIDDEN, "无权查看申请", "you may not list applications");
+    struct store_val args[16];
+    int na = 0;
+    struct buf w, sql;
+    buf_init(&w);
+    buf_init(&sql);
+    if (clause_id) {
+        buf_puts(&w, " AND clause_id = ?");
+        args[na++] = store_val_int(clause_id);
+    }
+    wf_scope_sql(who, &w, args, &na);
+    /* the same filter on both tables (payment carries the scope's columns too) */
+    memcpy(args + na, args, (size_t)na * sizeof *args);
+    buf_printf(&sql,
+               "SELECT clause_id, uscc FROM application WHERE state <> 'draft'%s UNION "
+               "SELECT clause_id, uscc FROM payment WHERE source = 'exempt'%s ORDER BY 1, 2",
+               buf_str(&w), buf_str(&w));
+    struct store_rows *r = NULL;
+    int rc = store_sql(s, buf_str(&sql), args, 2 * na, &r, err);
+    buf_release(&w);
+    buf_release(&sql);
+    if (rc) return rc;
+    int count = store_rows_count(r);
+    struct workflow_applicant *a = malloc((size_t)(count ? count : 1) * sizeof *a);
+    if (!a) {
+        store_rows_free(r);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    for (int i = 0; i < count; i++) {
+        a[i].clause_id = store_rows_int(r, i, 0);
+        snprintf(a[i].uscc, sizeof a[i].uscc, "%s", store_rows_text(r, i, 1));
+    }
+    store_rows_free(r);
+    *out = a;
+    *n = count;
+    return 0;
+}
+
 int workflow_list(struct store *s, const struct actor *who, const struct workflow_query *q,
                   int64_t now, json_t **rows, int64_t *total, struct error *err) {
     *rows = NULL;

@@ -159,6 +159,17 @@ int workflow_exempt_get(struct store *s, const struct actor *who, int64_t batch_
                         int limit, json_t **out, struct error *err);
 int workflow_exempt_list(struct store *s, const struct actor *who, json_t **out, struct error *err);
 
+/* Who applied: the distinct (clause, enterprise) pairs with an application past draft or a
+ * 免申即享 payment (the firm needed no application), within the actor's scope, ordered by clause
+ * (clause_id 0 = every clause). *out is malloc'ed (free it); the dashboard's coverage and the push
+ * list's "missed" firms (eligible, never applied) are counted from it. */
+struct workflow_applicant {
+    int64_t clause_id;
+    char uscc[24];
+};
+int workflow_applicants(struct store *s, const struct actor *who, int64_t clause_id,
+                        struct workflow_applicant **out, int64_t *n, struct error *err);
+
 /* ---- money ---- */
 
 /* Paid totals grouped by "clause", "policy", "department", "district", "industry" (section),

@@ -14,8 +14,10 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('first screen from one summary request', calls.length === 2 && calls.includes('/api/auth/me') && calls.includes('/api/stats/dashboard'), calls);
   const panels = page.locator('.chart-panel');
   check('some charts shown', await panels.count() >= 1);
-  await page.waitForFunction(() => document.querySelectorAll('.chart-panel canvas').length >= document.querySelectorAll('.chart-panel').length);
-  check('every chart drawn', true);
+  // every panel with numbers gets its chart; an empty one says 暂无数据 and draws none
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart-panel')].filter((p) => p.querySelector('.chart'))
+    .every((p) => p.querySelector('canvas') || !p.querySelector('.chart-empty').hidden));
+  check('every chart with numbers drawn', await page.locator('.chart-panel canvas').count() === await page.locator('.chart-panel .chart-empty[hidden]').count());
 
   // coverage: the chart's numbers are the preview's
   const cov = page.locator('.chart-panel', { hasText: '各条款覆盖企业' });
@@ -32,6 +34,19 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('coverage numbers are the matching engine\'s', same, rows.slice(0, 5));
   await cov.getByRole('button', { name: '图表' }).click();
 
+  // firms that miss out: the page's total is the API's, and a clause's 导出名单 is its missed list
+  // (eligible, never applied), as many firms as the table says
+  const cv = (await getJSON(base, '/api/stats/dashboard')).body.coverage;
+  check('missed total shown', (await page.locator('#dash-missed').innerText()).includes(String(cv.missed).replace(/\B(?=(\d{3})+(?!\d))/g, ',')), cv.missed);
+  const firstMissed = page.locator('#dash-missed-list tbody tr').first();
+  if (await firstMissed.count()) {
+    const href = await firstMissed.locator('a').getAttribute('href');
+    const shownMissed = Number((await firstMissed.locator('td').nth(3).innerText()).replace(/,/g, ''));
+    const ml = await getJSON(base, href.replace('&format=xlsx', '&page_size=1'));
+    check('missed list is as long as the table says', ml.status === 200 && ml.body.total === shownMissed, [href, ml.body && ml.body.total, shownMissed]);
+    const row = cv.clauses.find((c) => href.includes(`/clauses/${c.id}/`));
+    check('missed = eligible − eligible applicants', row && row.missed === shownMissed && row.missed <= row.eligible, row);
+  }
   const stats = await getJSON(base, '/api/stats/money?by=month');
   check('paid total to the fen', (await page.locator('#kpi-paid .exact').innerText()) === yuan(BigInt(stats.body.paid_fen)));
   if (stats.body.paid_fen > 0) { // the numbers behind a money chart add up to the total, to the fen

@@ -1,7 +1,9 @@
 // 政策发布 (policy.html), the officer's flow: paste a policy, 解析, every clause highlighted with its
 // exact text, live counts, a typo's error at line:col while typing and gone when fixed, 保存草稿,
 // 发布, then the money shown for a qualifying enterprise equals the API's integer fen. A policy
-// whose text carries <script> shows it as text. Ported from the DevTools-protocol test.
+// whose text carries <script> shows it as text. Then a Word file uploaded with the keyboard fills
+// the text box and shows the same clauses; a PDF is refused on the page. Ported from the
+// DevTools-protocol test.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -84,6 +86,28 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
   check('published in the API', list.body.policies.some((p) => p.title === title));
   await checkFits(page, 'policy published');
   await shot(page, 'policy-published');
+
+  // upload a Word file (高新技术企业认定 第十一条, Word's own list numbering): its text fills the box
+  // and the clauses are proposed exactly as the API proposes them for the pasted text; a PDF is
+  // refused in Chinese on the page
+  await page.goto(base + '/policy.html');
+  await page.waitForLoadState('networkidle');
+  const docx = path.join(__dirname, '../data/docfile/hitech.docx');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#pol-upload').press('Enter')]);
+  await chooser.setFiles(docx);
+  await page.waitForFunction(() => document.querySelectorAll('.pol-clause').length >= 8);
+  const original = fs.readFileSync(path.join(__dirname, '../data/extract/hitech_article11.txt'), 'utf8');
+  check('uploaded Word text in the box', await page.inputValue('#pol-text') === original);
+  const ref = await getJSON(base, '/api/policies/extract', { method: 'POST', body: original });
+  const upMarks = await page.$$eval('.pol-source mark', (ms) => ms.map((m) => m.textContent));
+  check('uploaded clauses as pasted', upMarks.length === ref.body.clauses.length &&
+    upMarks.every((m, i) => m === String(ref.body.clauses[i].seq) + ref.body.clauses[i].text), { marks: upMarks.length, n: ref.body.clauses.length });
+  check('upload message', /已读取“hitech\.docx”，共识别 \d+ 条条款/.test(await page.locator('#pol-extract-msg').innerText()));
+  await shot(page, 'policy-uploaded');
+  await page.setInputFiles('#pol-file', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  const pdfErr = page.locator('#pol-work > .error-box');
+  await pdfErr.waitFor();
+  check('PDF refused in Chinese', (await pdfErr.innerText()).includes('暂不支持 PDF'), await pdfErr.innerText());
   checkNoErrors(page, 'policy');
 };
 module.exports = flow;

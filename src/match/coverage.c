@@ -1,0 +1,184 @@
+/* Owns coverage: every published clause in force counted (eligible, unknown) on one scope of a
+ * generation, and the cache that makes the dashboard's repeated requests a lookup. At a city's
+ * size a count is ~1 ms per clause, so thousands of clauses are seconds: once per generation.
+ *
+ * Where the cache lives: on the generation (index_gen_extra), not in a global. A generation is
+ * immutable, so its counts can only go stale by the catalog changing (a clause published or
+ * withdrawn swaps the catalog while the index stays); every enterprise edit publishes a new
+ * generation, which starts with an empty cache, and the old cache is freed with the old generation
+ * when its last reader lets go. A global keyed by the generation's address would need its own
+ * rule for when an entry dies, and an address can be reused after a free; the catalog's part of
+ * the key is its serial, not its address, for the same reason. Memory: MATCH_COVERAGE_SCOPES
+ * entries per live generation (city-wide plus the districts and areas that asked), each 20 bytes
+ * per published clause, the least recently used evicted.
+ *
+ * Two first requests for the same key at once: one computes, the other waits for it (a condition
+ * variable) rather than computing too. At 2,000,000 enterprises and thousands of clauses the count
+ * is seconds of CPU; two threads doing it on a loaded server each take longer than one does, and
+ * the waiter gets the same answer no later. If the count fails, the waiter computes itself.
+ *
+ * Does not own the scope's meaning (the caller's region, as POST /api/match/preview cuts it) nor
+ * the dashboard's JSON (src/http/api_stats.c). */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "match/match.h"
+
+static void coverage_retain(const struct match_coverage *c) {
+    atomic_fetch_add(&((struct match_coverage *)(uintptr_t)c)->refs, 1);
+}
+
+void match_coverage_release(const struct match_coverage *cc) {
+    struct match_coverage *c = (struct match_coverage *)(uintptr_t)cc;
+    if (!c || atomic_fetch_sub(&c->refs, 1) != 1) return;
+    free(c->clause);
+    free(c->eligible);
+    free(c->unknown);
+    free(c);
+}
+
+/* The rows registered within region (NULL for the whole city): the cut of POST /api/match/preview
+ * for an area-scoped caller. */
+static int scope_rows(const struct index_gen *g, int region, roaring_bitmap_t **out,
+                      struct error *err) {
+    *out = NULL;
+    if (region < 0) return 0;
+    struct index_atom a = {F_REGION, INDEX_WITHIN, region, {0, 1}};
+    return index_eval_atom_within(g, &a, NULL, out, NULL, err);
+}
+
+int match_coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
+                           const struct match_coverage **out, struct error *err) {
+    size_t m = cat->n_clauses > 0 ? (size_t)cat->n_clauses : 1;
+    struct match_coverage *c = calloc(1, sizeof *c);
+    if (c) {
+        atomic_init(&c->refs, 1);
+        c->clause = malloc(m * sizeof *c->clause);
+        c->eligible = malloc(m * sizeof *c->eligible);
+        c->unknown = malloc(m * sizeof *c->unknown);
+    }
+    if (!c || !c->clause || !c->eligible || !c->unknown) {
+        match_coverage_release(c);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    roaring_bitmap_t *scope = NULL;
+    int rc = scope_rows(g, region, &scope, err);
+    int32_t today = index_gen_today(g);
+    for (int i = 0; !rc && i < cat->n_clauses; i++) {
+        const struct rule_version *v =
+            cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
+        if (!v || !v->cond) continue;
+        struct match_sets sets;
+        rc = match_cond_within(g, v->cond, scope, &sets, err);
+        if (rc) break;
+        c->clause[c->n] = i;
+        c->eligible[c->n] = roaring_bitmap_get_cardinality(sets.eligible);
+        c->unknown[c->n] = roaring_bitmap_get_cardinality(sets.unknown);
+        if (!c->eligible[c->n]) c->n_none++;
+        c->n++;
+        match_sets_release(&sets);
+    }
+    c->rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
+    if (scope) roaring_bitmap_free(scope);
+    if (rc) {
+        match_coverage_release(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+/* ---- the cache on a generation ---- */
+
+struct cov_slot {
+    bool is_used;    /* holds a key: an answer, or one being computed */
+    uint64_t serial; /* the key: catalog serial and region */
+    int region;      /* (-1: the whole city) */
+    uint64_t used;   /* the cache's tick when last read (least recently used goes first) */
+    const struct match_coverage *cov; /* one reference; NULL while being computed */
+};
+
+struct cov_cache {
+    pthread_mutex_t mu;
+    pthread_cond_t done; /* a computation finished (or failed) */
+    uint64_t tick;
+    struct cov_slot slot[MATCH_COVERAGE_SCOPES];
+};
+
+static const char cache_key; /* this module's index_gen_extra key */
+
+static void *cache_new(void) {
+    struct cov_cache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->done, NULL);
+    return c;
+}
+
+static void cache_free(void *p) {
+    struct cov_cache *c = p;
+    for (int k = 0; k < MATCH_COVERAGE_SCOPES; k++)
+        match_coverage_release(c->slot[k].cov);
+    pthread_cond_destroy(&c->done);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static struct cov_slot *find(struct cov_cache *c, uint64_t serial, int region) {
+    for (int k = 0; k < MATCH_COVERAGE_SCOPES; k++) {
+        struct cov_slot *s = &c->slot[k];
+        if (s->is_used && s->serial == serial && s->region == region) return s;
+    }
+    return NULL;
+}
+
+/* A free slot, else the least recently used finished one (its answer dropped); NULL when every
+ * slot is being computed. */
+static struct cov_slot *victim(struct cov_cache *c) {
+    struct cov_slot *best = NULL;
+    for (int k = 0; k < MATCH_COVERAGE_SCOPES; k++) {
+        struct cov_slot *s = &c->slot[k];
+        if (!s->is_used) return s;
+        if (s->cov && (!best || s->used < best->used)) best = s;
+    }
+    if (best) {
+        match_coverage_release(best->cov);
+        best->cov = NULL;
+        best->is_used = false;
+    }
+    return best;
+}
+
+int match_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
+                   const struct match_coverage **out, struct error *err) {
+    struct cov_cache *c = index_gen_extra(g, &cache_key, cache_new, cache_free);
+    if (!c) return match_coverage_compute(g, cat, region, out, err); /* no slot: uncached */
+    pthread_mutex_lock(&c->mu);
+    struct cov_slot *s;
+    while ((s = find(c, cat->serial, region)) != NULL && !s->cov)
+        pthread_cond_wait(&c->done, &c->mu); /* another request is counting this key */
+    if (s) {
+        s->used = ++c->tick;
+        coverage_retain(s->cov);
+        *out = s->cov;
+        pthread_mutex_unlock(&c->mu);
+        return 0;
+    }
+    s = victim(c);
+    if (s) {
+        *s = (struct cov_slot){true, cat->serial, region, ++c->tick, NULL};
+    }
+    pthread_mutex_unlock(&c->mu);
+    int rc = match_coverage_compute(g, cat, region, out, err);
+    if (!s) return rc; /* every slot busy counting other scopes: answered, not kept */
+    pthread_mutex_lock(&c->mu);
+    if (rc) {
+        s->is_used = false; /* a waiter finds no key and counts itself */
+    } else {
+        coverage_retain(*out);
+        s->cov = *out;
+    }
+    pthread_cond_broadcast(&c->done);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}

@@ -1,0 +1,156 @@
+/* POST /api/policies/extract with a policy file's bytes (src/http/api_policy.c over
+ * src/text/docfile.c), without a socket: a Word file and a GB18030 text come back as their text
+ * with the clauses proposed on it, the same clauses as the pasted text; PDF is 415 with the
+ * message the page shows, a file that is not a Word document 422, bytes in no encoding 400, a body
+ * over the route's limit 413, and a reviewer may not call it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "store/store.h"
+#include "tauth.h"
+#include "test.h"
+
+static struct tauth officer, reviewer;
+
+/* One upload as who: the bytes with that Content-Type (NULL: none) to target. */
+static json_t *upload(struct http_server *srv, const struct tauth *who, const char *target,
+                      const char *ct, const char *body, size_t len, bool too_large, int *status) {
+    struct http_header h[3];
+    int n = tauth_headers(who, h);
+    if (ct) h[n++] = (struct http_header){"Content-Type", ct};
+    struct http_input in = {.method = "POST",
+                            .target = target,
+                            .headers = h,
+                            .n_headers = n,
+                            .body = body,
+                            .body_len = len,
+                            .is_body_too_large = too_large};
+    struct http_response res;
+    http_server_handle(srv, &in, &res);
+    *status = res.status;
+    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    http_response_release(&res);
+    return j;
+}
+
+static const char *error_zh(json_t *o) {
+    const char *s = json_string_value(json_object_get(json_object_get(o, "error"), "zh"));
+    return s ? s : "";
+}
+
+static char *data_file(const char *name, size_t *len) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", test_data_dir(), name);
+    return test_read_file(path, len);
+}
+
+TEST(policy_upload_http) {
+    struct error err;
+    CHECK_INT(refdata_load(&err), 0);
+    char db_path[256];
+    snprintf(db_path, sizeof db_path, "/tmp/duijie_policy_upload_%d.db", (int)getpid());
+    unlink(db_path);
+    struct store *s;
+    if (store_open(db_path, &s, &err)) {
+        test_failf(__FILE__, __LINE__, "store: %s", err.en);
+        return;
+    }
+    CHECK_INT(tauth_sign_in(s, ROLE_OFFICER, NULL, NULL, "青岛市科学技术局", &officer), 0);
+    CHECK_INT(tauth_sign_in(s, ROLE_REVIEWER, NULL, NULL, NULL, &reviewer), 0);
+    struct http_config cfg = {.port = 0, .db = db_path, .threads = 1};
+    struct http_server *srv = NULL;
+    if (http_server_new(&cfg, &srv, &err) < 0) {
+        test_failf(__FILE__, __LINE__, "server: %s", err.en);
+        store_close(s);
+        unlink(db_path);
+        return;
+    }
+    int st;
+    size_t dlen, tlen, glen;
+    char *docx = data_file("docfile/hitech.docx", &dlen);
+    char *txt = data_file("extract/hitech_article11.txt", &tlen);
+    char *gb = data_file("docfile/articles_gb18030.txt", &glen);
+    CHECK(docx && txt && gb);
+    if (!docx || !txt || !gb) goto out;
+
+    /* the pasted text: the reference */
+    json_t *req = json_object();
+    json_object_set_new(req, "text", json_stringn(txt, tlen));
+    char *rb = json_dumps(req, 0);
+    json_decref(req);
+    json_t *pasted = upload(srv, &officer, "/api/policies/extract", "application/json", rb,
+                            strlen(rb), false, &st);
+    free(rb);
+    CHECK_INT(st, 200);
+    CHECK(json_object_get(pasted, "source") == NULL);
+
+    /* the Word file: its text comes back (Word's list numbers rebuilt) with the same clauses */
+    json_t *word = upload(srv, &officer, "/api/policies/extract?filename=%E9%AB%98%E6%96%B0.docx",
+                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                          docx, dlen, false, &st);
+    CHECK_INT(st, 200);
+    CHECK_STR(json_string_value(json_object_get(word, "text")), txt);
+    json_t *src = json_object_get(word, "source");
+    CHECK_STR(json_string_value(json_object_get(src, "kind")), "docx");
+    CHECK_STR(json_string_value(json_object_get(src, "filename")), "高新.docx");
+    json_t *a = json_object_get(pasted, "clauses"), *b = json_object_get(word, "clauses");
+    CHECK(json_array_size(a) >= 8);
+    CHECK_INT(json_array_size(b), json_array_size(a));
+    for (size_t i = 0; i < json_array_size(a) && i < json_array_size(b); i++) {
+        json_t *x = json_array_get(a, i), *y = json_array_get(b, i);
+        CHECK_STR(json_string_value(json_object_get(y, "text")),
+                  json_string_value(json_object_get(x, "text")));
+        CHECK_INT(json_integer_value(json_object_get(y, "start16")),
+                  json_integer_value(json_object_get(x, "start16")));
+        CHECK_STR(json_string_value(json_object_get(y, "rule")),
+                  json_string_value(json_object_get(x, "rule")));
+    }
+    json_decref(word);
+    json_decref(pasted);
+
+    /* a .txt from Windows in GB18030, sent as the browser sends a file of unknown type */
+    json_t *g = upload(srv, &officer, "/api/policies/extract?filename=a.txt",
+                       "application/octet-stream", gb, glen, false, &st);
+    CHECK_INT(st, 200);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(g, "source"), "encoding")),
+              "GB18030");
+    const char *gt = json_string_value(json_object_get(g, "text"));
+    CHECK(gt && strstr(gt, "𠮷") != NULL);
+    CHECK(json_array_size(json_object_get(g, "clauses")) > 0);
+    json_decref(g);
+
+    /* refusals, each with the message the page shows */
+    json_t *e = upload(srv, &officer, "/api/policies/extract?filename=scan.pdf", "application/pdf",
+                       "%PDF-1.4\n%%EOF\n", 15, false, &st);
+    CHECK_INT(st, 415);
+    CHECK(strstr(error_zh(e), "暂不支持 PDF") != NULL);
+    json_decref(e);
+    e = upload(srv, &officer, "/api/policies/extract?filename=x.docx",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx,
+               dlen / 2, false, &st);
+    CHECK_INT(st, 422);
+    CHECK(strstr(error_zh(e), "不是 Word 文档") != NULL);
+    json_decref(e);
+    e = upload(srv, &officer, "/api/policies/extract", "text/plain", "abc\x81\x20", 5, false, &st);
+    CHECK_INT(st, 400);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(e, "error"), "code")), "utf8");
+    json_decref(e);
+    e = upload(srv, &officer, "/api/policies/extract", "application/octet-stream", "", 0, true,
+               &st);
+    CHECK_INT(st, 413);
+    json_decref(e);
+    e = upload(srv, &reviewer, "/api/policies/extract", "text/plain", "第一条", 9, false, &st);
+    CHECK_INT(st, 403);
+    json_decref(e);
+
+out:
+    free(docx);
+    free(txt);
+    free(gb);
+    http_server_free(srv);
+    store_close(s);
+    unlink(db_path);
+}
