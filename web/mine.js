@@ -186,7 +186,7 @@ async function evaluate() {
 
 function clauseItem(m) {
   const why = (m.explanation || []).map((e) => h('li', { class: 'why-' + e.outcome }, zhDates(e.text || e.condition)));
-  const meta = [m.deadline ? '申报截止 ' + dateText(m.deadline) : '长期有效'];
+  const meta = [m.deadline ? h('span', { class: 'nowrap' }, '申报截止 ' + dateText(m.deadline)) : '长期有效'];
   if (m.department) meta.push(m.department);
   const award = m.award_fen !== null && m.award_fen !== undefined ? moneyNode(m.award_fen) : h('span', { class: 'summary' }, '金额以审核为准');
   return h('article', { class: 'clause-item', 'data-clause': String(m.clause_id), 'data-status': m.status },
@@ -194,7 +194,7 @@ function clauseItem(m) {
       m.open === false ? h('span', { class: 'tag size-0 closed' }, '已截止') : null,
       m.exempt ? h('span', { class: 'tag size-1', title: '无需申请，符合条件即由财政直接兑付' }, '免申即享') : null,
       h('span', { class: 'match-award' }, award)),
-    h('div', { class: 'explain' }, meta.join(' · '), m.contact ? h('span', {}, ' · 咨询电话 ', h('span', { class: 'mono' }, m.contact)) : null),
+    h('div', { class: 'explain' }, meta.flatMap((x, i) => (i ? [' · ', x] : [x])), m.contact ? h('span', {}, ' · 咨询电话 ', h('span', { class: 'mono' }, m.contact)) : null),
     m.status === 'nearly' ? h('div', { class: 'failing' }, '未满足：', m.failing || m.failing_condition) : null,
     m.status === 'unknown' && m.missing && m.missing.length ? h('div', { class: 'missing-row' }, '缺少资料：', m.missing.join('、'),
       m.missing.map((label) => st.byLabel.get(label) ? h('button', { class: 'btn plain small', type: 'button',

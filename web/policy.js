@@ -268,7 +268,10 @@ function clauseCard(c) {
   const kind = h('select', { class: 'kind-in', 'aria-label': `第 ${c.seq} 条类别` }, h('option', { value: '' }, '类别'),
     kinds.map((k) => h('option', { value: k, selected: k === kind0 }, k)));
   c.kindInput = kind;
-  const title = h('input', { type: 'text', class: 'title-in', 'aria-label': `第 ${c.seq} 条标题`, value: (c.subject || c.text).slice(0, 40) });
+  // a one-line title that wraps instead of being cut at the box's edge (a phone showed 16 of its
+  // 40 characters); Enter does not break it, the saved title is one line
+  const title = h('textarea', { class: 'title-in', rows: '1', 'aria-label': `第 ${c.seq} 条标题`, value: (c.subject || c.text).slice(0, 40) });
+  title.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') ev.preventDefault(); });
   const use = h('input', { type: 'checkbox' }); use.checked = c.use;
   const card = h('div', { class: 'pol-clause' + (c.use ? '' : ' off'), id: 'cl-' + c.idx },
     h('div', { class: 'actions' }, h('label', {}, use, ` 第 ${c.seq} 条 纳入匹配`), kind),
@@ -317,7 +320,7 @@ async function saveDraft() {
     department: document.getElementById('pf-dept').value.trim(),
     deadline: document.getElementById('pf-deadline').value,
     source: state.text,
-    clauses: chosen.map(c => ({ title: c.titleInput.value.trim(), text: c.text, rule: c.ruleInput.value,
+    clauses: chosen.map(c => ({ title: c.titleInput.value.replace(/\s*\n\s*/g, '').trim(), text: c.text, rule: c.ruleInput.value,
       kind: c.kindInput.value || null }))
   };
   const after = document.getElementById('pol-after');

@@ -51,9 +51,12 @@ function hitNode(hit) {
   const meta = [];
   if (hit.policy_title) meta.push('《' + hit.policy_title + '》');
   for (const k of ['department', 'region']) if (hit[k]) meta.push(hit[k]);
-  if (hit.deadline) meta.push('申报截止 ' + dateText(hit.deadline));
+  if (hit.deadline) meta.push(el('span', 'nowrap', '申报截止 ' + dateText(hit.deadline)));
   if (hit.contact) meta.push(hit.contact);
-  card.append(el('p', 'summary', meta.join(' · ')));
+  // a date stays on one line on a phone (was "申报截止 2026年12月" / "31日")
+  const line = el('p', 'summary');
+  meta.forEach((m, i) => line.append(...(i ? [' · ', m] : [m])));
+  card.append(line);
   if (hit.amount_fen != null && hit.amount_fen > 0) {
     const p = el('p', 'match-award', '最高金额 ');
     p.append(moneyNode(hit.amount_fen));
