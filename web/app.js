@@ -70,10 +70,10 @@ async function showList(params) {
   }
   countySel.addEventListener('change', () => { fillTowns(); });
   fillTowns();
-  const [indInput, indList] = industryInput('industry', industry, '代码或名称，如 C39 / 软件');
+  const [indInput, indList] = industryInput('industry', industry, '如 C39 或 软件');
   const sizeSel = h('select', { name: 'size' }, h('option', { value: '' }, '全部规模'),
     SIZES.map(s => h('option', { value: s, selected: s === size }, s)));
-  const qInput = h('input', { type: 'search', name: 'q', value: q, placeholder: '企业名称或统一社会信用代码' });
+  const qInput = h('input', { type: 'search', name: 'q', value: q, placeholder: '企业名称或信用代码' });
 
   const form = h('form', { class: 'filters', role: 'search', onsubmit: ev => {
     ev.preventDefault();
@@ -205,7 +205,7 @@ function fieldInput(d, tree) {
     case 'enum':
       return h('select', { name }, h('option', { value: '' }, '请选择'), (d.values || []).map(v => h('option', { value: v }, v)));
     case 'set':
-      return h('div', { class: 'checks' }, (d.values || []).map(v => h('label', {}, h('input', { type: 'checkbox', name, value: v }), v)));
+      return h('div', { class: 'checks check-grid' }, (d.values || []).map(v => h('label', {}, h('input', { type: 'checkbox', name, value: v }), v)));
     case 'bool':
       return h('select', { name }, h('option', { value: '' }, '未知'), h('option', { value: 'true' }, '是'), h('option', { value: 'false' }, '否'));
     case 'date':

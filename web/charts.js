@@ -53,13 +53,14 @@ function drawLater(job) {
 const PALETTE = ['#1d4f91', '#e0a800', '#1a7f37', '#c8161d', '#6b7280', '#7c3aed', '#0891b2', '#b45309'];
 
 // spec: {title, kind: 'bar'|'hbar'|'pie'|'line', categories: [..], series: [{name, data: [numbers]}],
-//        money: true when data are fen, unit: '家'/'件'…}
+//        money: true when data are fen, unit: '家'/'件'…, wide: the whole row of a chart grid (long
+//        category names: policies' titles)}
 function chartPanel(spec) {
   const box = h('div', { class: spec.kind === 'hbar' ? 'chart tall' : 'chart', role: 'img', 'aria-label': spec.title });
   const table = h('div', { class: 'chart-table table-wrap', hidden: true });
   const note = h('p', { class: 'summary chart-note', hidden: true }, '图表组件未安装（运行 make web），以表格显示。');
   const toggle = h('button', { class: 'btn plain small', type: 'button', 'aria-pressed': 'false' }, '数据');
-  const panel = h('section', { class: 'chart-panel' },
+  const panel = h('section', { class: spec.wide ? 'chart-panel wide' : 'chart-panel' },
     h('div', { class: 'chart-head' }, h('h3', {}, spec.title), toggle), box, table, note);
   // chart: the ECharts instance, made when the panel first has something to draw (an empty panel
   // says 暂无数据 and costs no chart); tableFor: the spec the table was last built from (built on
@@ -93,7 +94,10 @@ function chartPanel(spec) {
     const horizontal = s.kind === 'hbar';
     // a vertical chart's labels share the width: few categories get room for their whole name
     const slot = Math.floor((box.clientWidth || 300) / Math.max(1, s.categories.length)) - 8;
-    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: !horizontal && slot < 56 ? 35 : 0 } };
+    // a rotated label runs along its own slant, not across the slot: it gets room for a district's
+    // or a month's whole name (2026年10月)
+    const rotate = !horizontal && slot < 56;
+    const cat = { type: 'category', data: s.categories, axisLabel: { interval: 0, width: horizontal ? (box.clientWidth < 500 ? 84 : 160) : rotate ? 96 : Math.max(64, Math.min(160, slot)), overflow: 'truncate', rotate: rotate ? 35 : 0 } };
     // counts (件, 家, 次) have no halves
     // the unit names the value axis above a vertical chart; a horizontal one's would be cut off at
     // the right edge (its title and tooltip say the unit)

@@ -103,9 +103,19 @@ function wanText(fenIn) {
   if (rest) s += '.' + rest.toString().padStart(6, '0').replace(/0+$/, '');
   return (neg ? '-' : '') + s + ' 万元';
 }
+// 万元 for reading: at most two decimals (961.730847 万元 reads as 约 961.73 万元); "约" says it was
+// rounded, and the exact value is always beside it. wanText stays exact: it fills input fields.
+function wanShort(fenIn) {
+  let fen = toFen(fenIn); const neg = fen < 0n; if (neg) fen = -fen;
+  const cents = (fen + 5000n) / 10000n; // hundredths of a 万元, rounded half up
+  if (cents * 10000n === fen) return wanText(fenIn);
+  if (cents === 0n) return (neg ? '-' : '') + '不足 0.01 万元';
+  const dec = (cents % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+  return '约 ' + (neg ? '-' : '') + groupDigits((cents / 100n).toString()) + (dec ? '.' + dec : '') + ' 万元';
+}
 // 万元 shown, the exact 元 on hover and in a smaller note (also read by screen readers).
 function moneyNode(fen) {
-  return h('span', {}, h('span', { class: 'money', title: '精确值 ' + yuanText(fen), tabindex: '0' }, wanText(fen)),
+  return h('span', { class: 'money-pair' }, h('span', { class: 'money', title: '精确值 ' + yuanText(fen), tabindex: '0' }, wanShort(fen)),
     h('span', { class: 'exact' }, yuanText(fen)));
 }
 

@@ -7,8 +7,13 @@
 const dash = document.getElementById('dash');
 const STATE_ZH = { draft: '草稿', submitted: '已提交', accepted: '已受理', reviewed: '已审核', approved: '已批准', paid: '已兑现', returned: '退回修改', rejected: '不予通过' };
 
-// 202612 → 2026年12月 (the money statistics' months)
-function periodText(t) { const m = /^(\d{4})(\d{2})$/.exec(t); return m ? `${m[1]}年${+m[2]}月` : t; }
+// 202612 → 2026年12月 (the money statistics' months); 12月 alone when every month shown is of one
+// year (the chart's title then names the year), so twelve labels fit under the chart unclipped
+function periodText(t, short) { const m = /^(\d{4})(\d{2})$/.exec(t); return m ? (short ? `${+m[2]}月` : `${m[1]}年${+m[2]}月`) : t; }
+function oneYear(groups) {
+  const years = new Set(groups.map((x) => String(x.label || x.key).slice(0, 4)));
+  return years.size === 1 && groups.every((x) => /^\d{6}$/.test(String(x.label || x.key))) ? [...years][0] : null;
+}
 
 function section(title, note, ...panels) {
   return h('section', { class: 'card' }, h('h2', {}, title), note ? h('p', { class: 'summary' }, note) : null,
@@ -73,10 +78,11 @@ async function main() {
     kpi('已兑现资金', moneyNode(m.paid_fen), 'kpi-paid'),
     kpi('已批准待兑现', moneyNode(m.approved_unpaid_fen), 'kpi-unpaid'))));
 
-  const moneyPanel = (groups, title, kind) => chartPanel({ title, kind, money: true, categoryLabel: title.replace(/^按/, ''),
-    categories: groups.map((x) => periodText(String(x.label || x.key))), series: [{ name: '已兑现', data: groups.map((x) => x.paid_fen) }] });
+  const moneyPanel = (groups, title, kind) => chartPanel({ title, kind, money: true, wide: kind === 'hbar', categoryLabel: title.replace(/^按/, ''),
+    categories: groups.map((x) => periodText(String(x.label || x.key), kind === 'line' && oneYear(groups))), series: [{ name: '已兑现', data: groups.map((x) => x.paid_fen) }] });
+  const year = oneYear(m.by_month);
   parts.push(section('资金兑现', '已兑现金额（万元）；悬停查看，点“数据”看精确到分的数字。',
-    moneyPanel(m.by_month, '按月份', 'line'), moneyPanel(m.by_district, '按区（市）', 'bar'),
+    moneyPanel(m.by_month, year ? `按月份（${year}年）` : '按月份', 'line'), moneyPanel(m.by_district, '按区（市）', 'bar'),
     moneyPanel(m.by_policy, '按政策', 'hbar'), moneyPanel(m.by_industry, '按行业门类', 'hbar')));
   const apps = m.applications || {};
   const states = Object.keys(STATE_ZH).filter((k) => k in apps);

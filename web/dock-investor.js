@@ -109,11 +109,19 @@ async function saveRanking() {
     : errorBox(r.body, '保存失败'));
 }
 
+// The server explains a pair as "中文 / English" (src/dock/stable.c): the page is Chinese only, so
+// the Chinese half is shown and the whole stays on hover for whoever supports the user.
+function zhPart(text) {
+  const s = String(text || '');
+  const i = s.lastIndexOf(' / ');
+  return i > 0 && /[A-Za-z]/.test(s.slice(i + 3)) ? s.slice(0, i) : s;
+}
+
 function pairs() {
   const name = (pid) => (inv.matches.find((m) => m.id === pid) || { name: `项目 ${pid}` }).name;
   const mine = (inv.match.assignment || []).filter((p) => p.investor === inv.id);
   $('inv-pairs').replaceChildren(mine.length
-    ? h('ul', { class: 'dock-reasons' }, mine.map((p) => h('li', {}, h('strong', {}, name(p.project)), `（${p.score} 分）`, h('br'), p.why_matched)))
+    ? h('ul', { class: 'dock-reasons' }, mine.map((p) => h('li', { title: p.why_matched }, h('strong', {}, name(p.project)), `（${p.score} 分）`, h('br'), zhPart(p.why_matched))))
     : h('p', { class: 'summary' }, '按当前排序暂无配对'));
 }
 

@@ -68,3 +68,12 @@ document.addEventListener('DOMContentLoaded', () => {
   const u = new URLSearchParams(location.hash.slice(1)).get('uscc');
   if (u) { document.getElementById('l-uscc').value = u; compare(); }
 });
+
+// An enterprise compares for itself only (the server refuses another's): its code is filled in.
+sessionReady.then(() => {
+  const field = document.getElementById('l-uscc');
+  if (session.me && session.me.role === 'enterprise' && session.me.uscc && !field.value.trim()) {
+    field.value = session.me.uscc;
+    field.readOnly = true;
+  }
+});

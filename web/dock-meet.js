@@ -1,6 +1,8 @@
 // 我的对接会: a participant's page for matchmaking events (对接会). An enterprise, bank or investor
 // signed in sees the events, registers for an open one, asks other registered participants for a
-// 1:1 meeting, accepts or declines what it was asked, and sees its personal agenda (time, table,
+// 1:1 meeting, says when it is free to meet (its availability: stretches such as 09:00–11:00, saved
+// through …/participants/{pid}/availability and shown back as the event's slots), accepts or
+// declines what it was asked, and sees its personal agenda (time, table,
 // the other party) with the iCalendar and XLSX downloads; an enterprise also sees its roadshow
 // slots (/api/dock/roadshows/{id}). Data from /api/dock/events, …/participants (its own),
 // …/directory (who else is registered), …/requests and …/agenda/{pid}.
@@ -56,7 +58,8 @@ const base = () => '/api/dock/events/' + encodeURIComponent(meet.id);
 
 async function load(id) {
   meet.id = String(id);
-  for (const c of ['m-register-card', 'm-ask-card', 'm-requests-card', 'm-agenda-card']) $(c).hidden = true;
+  for (const c of ['m-register-card', 'm-avail-card', 'm-ask-card', 'm-requests-card', 'm-agenda-card']) $(c).hidden = true;
+  setStatus('m-avail-status', null);
   setStatus('m-status', h('p', { class: 'loading' }, '正在加载…'));
   const p = await api(base() + '/participants');
   if (!p.ok) { setStatus('m-status', errorBox(p.body, '加载失败')); return; }
@@ -70,7 +73,93 @@ async function load(id) {
     $('m-reg-name').focus();
     return;
   }
-  await Promise.all([directory(), requests(), agendas()]);
+  await Promise.all([availability(), directory(), requests(), agendas()]);
+}
+
+// ---- availability: the stretches a participant is free, one form per own participant ----
+
+const availURL = (pid) => base() + '/participants/' + encodeURIComponent(pid) + '/availability';
+
+async function availability() {
+  const forms = [];
+  for (const p of meet.mine) {
+    const r = await api(availURL(p.id));
+    if (!r.ok) { forms.push(errorBox(r.body, '加载失败')); continue; }
+    forms.push(availForm(p, r.body));
+  }
+  $('m-avail').replaceChildren(...forms);
+  $('m-avail-card').hidden = false;
+}
+
+function stretchesText(a) {
+  if (a.all_day) return `全天可参加（${a.hours.from}–${a.hours.to}，共 ${a.slots.length} 个时段）`;
+  if (!a.available_slots) return '没有可洽谈的时段';
+  return `${a.ranges.map((x) => `${x.from}–${x.to}`).join('、')}（共 ${a.available_slots} 个时段）`;
+}
+
+function availRow(list, from, to) {
+  const n = list.children.length + 1;
+  const row = h('div', { class: 'dock-avail-row' },
+    h('label', {}, '从', h('input', { type: 'time', class: 'm-avail-from', required: true, step: 300, value: from || '' })),
+    h('label', {}, '至', h('input', { type: 'time', class: 'm-avail-to', required: true, step: 300, value: to || '' })),
+    h('button', {
+      class: 'btn secondary', type: 'button', 'aria-label': `删除第 ${n} 段`,
+      onclick: () => { row.remove(); renumber(list); }
+    }, '删除'));
+  list.append(row);
+  return row;
+}
+
+function renumber(list) {
+  [...list.children].forEach((row, i) => row.querySelector('button').setAttribute('aria-label', `删除第 ${i + 1} 段`));
+}
+
+function availForm(p, a) {
+  const list = h('div', { class: 'dock-avail-rows' });
+  const rows = a.all_day ? [a.hours] : a.ranges;
+  for (const x of rows) availRow(list, x.from, x.to);
+  const now = h('p', { class: 'summary m-avail-now' }, '当前：', stretchesText(a));
+  const chips = h('ul', { class: 'dock-slots', 'aria-label': '各时段' }, a.slots.map((x) =>
+    h('li', { class: 'dock-badge' + (x.available ? ' ok' : ' off'), 'data-slot': x.slot },
+      `${x.start}–${x.end} ${x.available ? '可洽谈' : '不可'}`)));
+  const note = h('div', { class: 'm-avail-note', 'aria-live': 'polite' });
+  const form = h('form', { class: 'dock-avail', 'data-pid': p.id, novalidate: true },
+    meet.mine.length > 1 ? h('h3', {}, p.name) : null,
+    h('p', { class: 'summary' }, `活动时间 ${a.hours.from}–${a.hours.to}，每场洽谈 ${a.slot_min} 分钟`),
+    now,
+    h('fieldset', {}, h('legend', {}, '空闲时间段'), list),
+    h('p', { class: 'dock-avail-actions' },
+      h('button', {
+        class: 'btn secondary', type: 'button', onclick: () => {
+          availRow(list, '', '').querySelector('input').focus();
+        }
+      }, '添加时间段'), ' ',
+      h('button', { class: 'btn m-avail-save', type: 'submit' }, '保存时段'), ' ',
+      h('button', { class: 'btn secondary m-avail-all', type: 'button', onclick: () => saveAvail(form, p, { all_day: true }) }, '全天可参加')),
+    chips, note);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const ranges = [...list.children].map((row) => ({
+      from: row.querySelector('.m-avail-from').value, to: row.querySelector('.m-avail-to').value
+    }));
+    saveAvail(form, p, { ranges });
+  });
+  return form;
+}
+
+async function saveAvail(form, p, body) {
+  const note = form.querySelector('.m-avail-note');
+  const r = await api(availURL(p.id), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!r.ok) { note.replaceChildren(errorBox(r.body, '保存失败')); return; }
+  const fresh = availForm(p, r.body);
+  form.replaceWith(fresh);
+  const saved = [h('p', { class: 'summary m-avail-saved' }, '已保存：', stretchesText(r.body))];
+  if (r.body.meetings_outside) {
+    saved.push(h('p', { class: 'dock-badge warn m-avail-outside' },
+      `已排定的 ${r.body.meetings_outside} 场洽谈不在所选时段内，主办方重新排程后将调整`));
+  }
+  fresh.querySelector('.m-avail-note').replaceChildren(...saved);
+  fresh.querySelector('.m-avail-save').focus();
 }
 
 async function register(e) {
@@ -129,10 +218,17 @@ async function requests() {
   $('m-outgoing').replaceChildren(...(outgoing.length ? outgoing.map((x) => h('li', { 'data-rid': x.id },
     h('span', {}, `${x.a} → ${x.b}`), ' ', h('span', { class: 'badge' }, x.status), ' ',
     x.status === '已接受' ? slotText(x) : null,
+    x.status === '待确认' || x.status === '已接受' ? ' ' : null,
     x.status === '待确认' || x.status === '已接受'
       ? h('button', { class: 'btn secondary', type: 'button', onclick: () => answer(x.id, '已取消') }, '取消') : null))
     : [h('li', { class: 'summary' }, '暂无')]));
   $('m-requests-card').hidden = false;
+}
+
+// "2026-12-08 09:00" – "2026-12-08 09:20" → 2026年12月8日 09:00–09:20 (dates the one way on screen)
+function whenText(m) {
+  const [d1, t1] = String(m.start || '').split(' '), [d2, t2] = String(m.end || '').split(' ');
+  return `${dateText(d1)} ${t1 || ''}–${d2 && d2 !== d1 ? dateText(d2) + ' ' : ''}${t2 || ''}`;
 }
 
 async function agendas() {
@@ -146,7 +242,7 @@ async function agendas() {
     out.push(ms.length
       ? h('table', { class: 'table agenda' },
         h('thead', {}, h('tr', {}, h('th', {}, '时间'), h('th', {}, '桌号'), h('th', {}, '洽谈对象'))),
-        h('tbody', {}, ms.map((m) => h('tr', {}, h('td', {}, `${m.start}–${m.end}`),
+        h('tbody', {}, ms.map((m) => h('tr', {}, h('td', {}, whenText(m)),
           h('td', {}, String(m.table + 1)), h('td', {}, m.with)))))
       : h('p', { class: 'summary m-agenda-empty' }, '尚无排定的洽谈（已接受的邀约由主办方排程后在此显示）'));
     out.push(h('p', { class: 'actions' },

@@ -48,7 +48,8 @@ async function load() {
   list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', { class: 'num' }, '金额 / 期限'), h('th', {}, '用途'),
       h('th', {}, '发布日期'), h('th', {}, '进度'), h('th', { class: 'num' }, '授信 / 放款'))),
-    h('tbody', {}, r.body.needs.map(needRow)))));
+    h('tbody', {}, r.body.needs.length ? r.body.needs.map(needRow)
+      : h('tr', {}, h('td', { colspan: 6, class: 'summary', id: 'n-none' }, '暂无融资需求'))))));
 }
 
 async function detail(id) {

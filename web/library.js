@@ -30,7 +30,10 @@ async function load() {
         if (v === '(未填)') return;
         document.getElementById('l-' + k).value = v; page = 1; load();
       } }, `${v}（${n}）`)))));
-  list.replaceChildren(h('table', {},
+  if (!r.body.documents.length) {
+    // an empty table head reads as a broken page: say that nothing matched, and what to try
+    list.replaceChildren(h('p', { class: 'summary empty' }, r.body.total ? '本页没有文件' : '暂无符合条件的政策文件，可放宽筛选条件后再查询'));
+  } else list.replaceChildren(h('table', {},
     h('thead', {}, h('tr', {}, ...['标题', '文号', '发文机关', '层级', '成文日期', '效力', '类别'].map((x) => h('th', {}, x)))),
     h('tbody', {}, ...r.body.documents.map((d) => h('tr', {},
       h('td', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); openDoc(d.id); } }, d.title)),

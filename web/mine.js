@@ -34,7 +34,7 @@ function calcInput(d, current, canSave) {
   let input;
   if (d.type === 'set') {
     const have = new Set(Array.isArray(current && current.value) ? current.value : []);
-    input = h('div', { class: 'checks', id, role: 'group', 'aria-label': d.label }, (d.values || []).map((v) => {
+    input = h('div', { class: 'checks check-grid', id, role: 'group', 'aria-label': d.label }, (d.values || []).map((v) => {
       const box = h('input', { type: 'checkbox', value: v });
       box.checked = have.has(v);
       box.addEventListener('change', () => onChange([...input.querySelectorAll('input:checked')].map((x) => x.value)));

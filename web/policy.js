@@ -291,7 +291,7 @@ function clauseCard(c) {
     prev.replaceChildren(h('span', { class: 'loading' }, '计算中…'));
     const r = await postJSON('/api/match/preview', { rule: rule.value });
     if (mine !== seq) return; // a newer keystroke answered first
-    prev.replaceChildren(r.ok ? h('span', {}, counts(r.body.counts), h('span', { class: 'summary' }, ` / 共 ${r.body.enterprises_total} 家`)) : errorBox(r.body, '规则有误'));
+    prev.replaceChildren(r.ok ? h('span', {}, counts(r.body.counts), h('span', { class: 'summary count-total' }, ` / 共 ${r.body.enterprises_total} 家`)) : errorBox(r.body, '规则有误'));
     editor.setError(r.ok ? null : r.body && r.body.error);
     card.classList.toggle('has-error', !r.ok);
     if (r.ok && (live.idx === c.idx || live.idx < 0 || document.activeElement === rule)) showLive(c, r.body);
@@ -372,11 +372,13 @@ async function clauseResult(c) {
     if (!el.ok) { list.replaceChildren(errorBox(el.body)); return; }
     list.replaceChildren(h('p', { class: 'summary' }, `${PUSH_STATUS[status.value]}的企业共 ${el.body.total} 家，显示前 ${el.body.enterprises.length} 家`),
       h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, '统一社会信用代码'), h('th', {}, '企业名称'), h('th', { class: 'hide-sm' }, '区（市）'),
+        // the firm's name (its code beneath) in one column: a phone had the 18-character code and
+        // the name each broken over three lines; the place is the registered town, not a 区（市）
+        h('thead', {}, h('tr', {}, h('th', {}, '企业'), h('th', { class: 'hide-sm' }, '注册地'),
           status.value === 'nearly' ? h('th', {}, '未满足') : h('th', {}, '可获金额'))),
         h('tbody', {}, el.body.enterprises.map(e => h('tr', {},
-          h('td', { class: 'mono' }, h('a', { href: 'index.html#/e/' + encodeURIComponent(e.uscc) }, e.uscc)),
-          h('td', {}, e.name || ''), h('td', { class: 'hide-sm' }, e.region || ''),
+          h('td', {}, h('a', { href: 'index.html#/e/' + encodeURIComponent(e.uscc) }, e.name || e.uscc), h('div', { class: 'mono summary' }, e.uscc)),
+          h('td', { class: 'hide-sm' }, e.region || ''),
           status.value === 'nearly' ? h('td', {}, e.failing || '') : h('td', {}, e.award_fen != null ? moneyNode(e.award_fen) : '—')))))));
   }
   status.addEventListener('change', () => { links(); show(); });

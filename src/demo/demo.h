@@ -12,6 +12,7 @@
 #include "enterprise/enterprise.h"
 #include "store/store.h"
 #include "util/error.h"
+#include "workflow/workflow.h"
 
 #define DEMO_FISCAL_YEAR 2025 /* yearly values are for 2025, with 2024 and 2023 as history */
 
@@ -71,5 +72,28 @@ int demo_network(struct store *s, uint64_t seed, int64_t n_enterprises, int n_co
  * When the demo banks are already there (an earlier or a concurrent demo), writes nothing. */
 int demo_dock(struct store *s, uint64_t seed, int64_t n_enterprises, int n_participants,
               struct error *err);
+
+/* What demo_history left in the store (read back from the workflow's tables). */
+struct demo_history_stats {
+    bool is_skipped; /* the store had applications already: nothing was added */
+    int64_t applications, by_state[WF_STATE_COUNT];
+    int64_t payments, paid_fen; /* every payment row: applications and the 免申即享 batch */
+    int64_t exempt_payments;    /* of which the batch's */
+};
+
+/* The demo city's past (src/demo/demo_history.c): up to 2,400 applications over the 365 days
+ * before `today`, by firms among the city's first 20,000 (whatever n_enterprises beyond that) that
+ * the matching engine finds eligible and the rules confirm eligible on the day they apply, for
+ * clauses open that day; each replayed through workflow_create / workflow_step with backdated
+ * times: the firm submits, demo_reviewer accepts, reviews, approves, returns or rejects (reasons in
+ * Chinese), demo_finance pays (兑现日期 and a bank reference "QD<date>…"); steps whose time is not
+ * past by `today` stay undone, so recent applications wait in the queue. The demo enterprise
+ * user's firm is left without history. When the store holds at most 20,000 firms, also one
+ * 免申即享 batch (workflow_exempt_create / confirm / pay) 75 days back, for the 免申即享 clause
+ * with the most eligible firms up to 300. Deterministic for (seed, today). Needs the demo users
+ * and the published clauses; does nothing when the store has applications already. Runs outside a
+ * transaction (every step is one of the workflow's). */
+int demo_history(struct store *s, uint64_t seed, int64_t n_enterprises, int32_t today,
+                 struct demo_history_stats *out, struct error *err);
 
 #endif

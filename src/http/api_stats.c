@@ -6,9 +6,10 @@
  * page made 48 requests before: money five times, the network twice, and a policy read and a rule
  * preview per clause). It reuses the same sources, not new sums: workflow_stats per grouping, the
  * match endpoints' index and published clauses (each clause's rule counted as POST
- * /api/match/preview counts it), network_stats per centre and per commissioner. It does not own any
- * of those figures. Eligible vs applied per clause joins the two: workflow_applicants' firms as
- * rows of the index, the clause's rule evaluated on those rows only. */
+ * /api/match/preview counts it, once per index generation, catalog and scope: match_coverage's
+ * cache), network_stats per centre and per commissioner. It does not own any of those figures.
+ * Eligible vs applied per clause joins the two: workflow_applicants' firms as rows of the index,
+ * the clause's rule evaluated on those rows only. */
 #include <stdlib.h>
 #include <string.h>
 

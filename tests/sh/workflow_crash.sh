@@ -28,7 +28,9 @@ fi
 today=$(( ($(date +%s) + 8 * 3600) / 86400 ))
 clauses=$(q "SELECT id FROM clause WHERE status = 1 AND is_exempt = 0 AND
     (deadline IS NULL OR deadline >= $((today + 1))) ORDER BY id LIMIT 3")
-usccs=$(q "SELECT uscc FROM enterprise ORDER BY id LIMIT ${APPLICANTS:-4}")
+# firms without applications in the demo's history: the workload's applications are its own
+usccs=$(q "SELECT uscc FROM enterprise WHERE uscc NOT IN (SELECT uscc FROM application)
+    ORDER BY id LIMIT ${APPLICANTS:-4}")
 [ -n "$clauses" ] && [ -n "$usccs" ] || suite_abort "no open clause or enterprise in the demo"
 adduser() { echo "crash-test-pw-1" | "$D" user add "$@" --db "$DB" >/dev/null 2>&1; }
 adduser reviewer1 --role reviewer || bad "user add reviewer"
@@ -167,8 +169,10 @@ paid=$(q "SELECT COUNT(*) FROM application WHERE state = 'paid'")
 [ "$paid" -gt 0 ] && ok || bad "no application reached paid"
 if "$D" audit verify --db "$DB" >"$T/verify" 2>&1; then ok; else bad "audit verify: $(cat "$T/verify")"; fi
 # and verify does see a tampered copy
+# (the workload's first approval: the demo's history has approvals of its own before it)
 tamper="UPDATE audit_log SET after_json = replace(after_json, '123456', '999999') WHERE
-    action = 'approve' AND seq = (SELECT MIN(seq) FROM audit_log WHERE action = 'approve')"
+    action = 'approve' AND seq = (SELECT MIN(seq) FROM audit_log WHERE action = 'approve'
+    AND after_json LIKE '%123456%')"
 if [ "${CRASH_PG:-0}" = 1 ]; then
     psql -qX "$uri" -c "CREATE DATABASE tampered TEMPLATE crash" >/dev/null 2>&1 || bad "copy database"
     TDB=${uri%/*}/tampered

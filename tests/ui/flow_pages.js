@@ -50,17 +50,31 @@ const flow = async ({ base, page, context, check, shot, checkFits, checkNoErrors
   const want = await page.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, summary, [tabindex="0"]')]
     .filter((e) => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0).length);
   const seen = new Set();
+  const faint = [];
   for (let i = 0; i < want + 5; i++) {
     await page.keyboard.press('Tab');
     const k = await page.evaluate(() => {
       const e = document.activeElement;
       if (!e || e === document.body) return null;
       if (!e.dataset.tabProbe) e.dataset.tabProbe = String(Math.random());
-      return e.dataset.tabProbe;
+      // where Tab got to must show on the white page: an outline of 3:1 contrast against white
+      // (WCAG 2.2 focus appearance); the header's yellow outline was 1.4:1 on the cards
+      let faint = null;
+      if (e.closest('main') && !['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName) || e.type === 'checkbox') {
+        const cs = getComputedStyle(e);
+        const rgb = (cs.outlineColor.match(/\d+(\.\d+)?/g) || []).slice(0, 3).map(Number);
+        const lum = rgb.map((c) => c / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+        const L = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+        const ratio = 1.05 / (L + 0.05);
+        // 'auto' is the browser's own focus ring, drawn to be seen
+        if (cs.outlineStyle !== 'auto' && (cs.outlineStyle === 'none' || parseFloat(cs.outlineWidth) < 2 || ratio < 3)) faint = `${e.textContent.trim().slice(0, 10) || e.tagName} ${cs.outlineColor} ${ratio.toFixed(1)}:1`;
+      }
+      return [e.dataset.tabProbe, faint];
     });
-    if (k) seen.add(k);
+    if (k) { seen.add(k[0]); if (k[1]) faint.push(k[1]); }
   }
   check('Tab reaches every control on 我的政策', seen.size >= want, [seen.size, want]);
+  check('focus visible on 我的政策 (outline 3:1 against white)', faint.length === 0, faint.slice(0, 5));
   checkNoErrors(page, 'mine keyboard');
 };
 module.exports = flow;

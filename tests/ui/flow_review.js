@@ -97,7 +97,9 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   check('comment shown as text', (await page.locator('#rv-app').innerText()).includes('<b>不是标记</b>'));
   const computed = (await getJSON(base, '/api/applications/' + id)).body.computed_fen;
   await page.getByRole('button', { name: '批准', exact: true }).click();
-  await page.waitForFunction(() => !document.getElementById('rv-amount'));
+  // the queue and the application reload after 批准: shoot them loaded, not "正在加载…"
+  await page.waitForFunction(() => !document.getElementById('rv-amount') && document.getElementById('rv-app') &&
+    !document.querySelector('#rv-list .loading, #rv-detail .loading') || document.querySelector('#rv-list .loading')?.textContent === '没有待办的申请');
   const after = await getJSON(base, '/api/applications/' + id);
   check('approved in the API', after.body.state === 'approved', after.body.state);
   check('approved amount = the computed award, to the fen', computed == null || after.body.amount_fen === computed, [after.body.amount_fen, computed]);

@@ -74,8 +74,66 @@ async function checkText(page, name) {
   check(`${name}: no null/undefined/NaN on screen`, leaked.length === 0, leaked.slice(0, 5));
 }
 
+// What a look at the screenshots found, kept from coming back on every page shot:
+// - an amount broken over two lines ("4,204 万" / "元", "200,000.00" / "元");
+// - 万元 with more decimals than a reader wants (961.730847 万元: the exact 元 is beside it);
+// - a set of checkboxes in ragged columns (each row's boxes at other x than the first row's);
+// - a form's section heading squeezed into one column of the form's grid (订阅设置 at 1366);
+// - a table that is only its head row (no rows and no word that nothing matched);
+// - a row of filters whose fields do not line up (a select 1.5 px taller than a text input);
+// - a placeholder cut off by its field.
+async function checkLayout(page, name) {
+  const found = await page.evaluate(() => {
+    const shown = (e) => e.offsetParent !== null && e.getClientRects().length > 0;
+    const out = { broken: [], ragged: [], squeezed: [], empty: [], misaligned: [], clipped: [] };
+    for (const e of document.querySelectorAll('.money, .exact'))
+      if (shown(e) && e.getClientRects().length > 1) out.broken.push(e.textContent);
+    for (const g of document.querySelectorAll('.checks')) {
+      const boxes = [...g.querySelectorAll(':scope > label')].filter(shown);
+      if (boxes.length < 6) continue;
+      const top = boxes[0].getBoundingClientRect().top;
+      const cols = new Set(boxes.filter((b) => Math.abs(b.getBoundingClientRect().top - top) < 4).map((b) => Math.round(b.getBoundingClientRect().left)));
+      const off = boxes.filter((b) => !cols.has(Math.round(b.getBoundingClientRect().left)));
+      if (off.length) out.ragged.push(off.slice(0, 3).map((b) => b.textContent.trim()).join('、'));
+    }
+    for (const f of document.querySelectorAll('form')) {
+      if (!shown(f)) continue;
+      const fw = f.getBoundingClientRect().width;
+      for (const h3 of f.querySelectorAll(':scope > h3'))
+        if (shown(h3) && h3.getBoundingClientRect().width < fw * 0.9) out.squeezed.push(h3.textContent);
+    }
+    for (const t of document.querySelectorAll('table'))
+      if (shown(t) && t.tHead && t.tBodies.length && ![...t.tBodies].some((b) => b.rows.length)) out.empty.push(t.tHead.textContent.trim().slice(0, 30));
+    for (const row of document.querySelectorAll('.filters')) {
+      if (!shown(row)) continue;
+      const fields = [...row.querySelectorAll('input:not([type=checkbox]):not([type=radio]), select, textarea')].filter(shown).map((e) => e.getBoundingClientRect());
+      for (const a of fields) for (const b of fields)
+        if (a !== b && Math.abs(a.bottom - b.bottom) < 12 && Math.abs(a.top - b.top) > 0.5) out.misaligned.push([Math.round(a.top * 2) / 2, Math.round(b.top * 2) / 2]);
+    }
+    const ctx = document.createElement('canvas').getContext('2d');
+    for (const i of document.querySelectorAll('input[placeholder]')) {
+      if (!shown(i) || i.value) continue;
+      const cs = getComputedStyle(i);
+      ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+      const room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (ctx.measureText(i.placeholder).width > room + 1) out.clipped.push(i.placeholder);
+    }
+    return out;
+  });
+  check(`${name}: no amount broken over two lines`, !found.broken.length, found.broken.slice(0, 5));
+  const text = await page.evaluate(() => document.body.innerText);
+  const long = text.match(/\d\.\d{3,}\s*万元/g) || [];
+  check(`${name}: 万元 with at most two decimals`, !long.length, long.slice(0, 5));
+  check(`${name}: checkboxes in even columns`, !found.ragged.length, found.ragged.slice(0, 3));
+  check(`${name}: form headings span their form`, !found.squeezed.length, found.squeezed.slice(0, 3));
+  check(`${name}: no table that is only its head`, !found.empty.length, found.empty.slice(0, 3));
+  check(`${name}: filter fields line up`, !found.misaligned.length, found.misaligned.slice(0, 3));
+  check(`${name}: placeholders fit their fields`, !found.clipped.length, found.clipped.slice(0, 3));
+}
+
 async function shot(page, name) {
   await checkText(page, name);
+  await checkLayout(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}-${page.viewportSize().width}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -103,4 +161,4 @@ async function getJSON(base, p, init) {
   return { status: r.status, body };
 }
 
-module.exports = { check, signIn, session, newPage, shot, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };
+module.exports = { check, signIn, session, newPage, shot, checkLayout, checkFits, checkNoErrors, getJSON, results, VIEWPORTS };
