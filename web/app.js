@@ -382,7 +382,9 @@ async function health() {
   const el = document.getElementById('health');
   if (!r.ok) { el.textContent = '服务不可用'; return; }
   const n = r.body.enterprises;
-  el.textContent = `对接 ${r.body.version} · 数据库 ${r.body.store}` + (n === null || n === undefined ? '' : ` · 企业 ${groupDigits(String(n))} 家`);
+  // the store's key (sqlite, postgres) is a raw word to a reader: name the product properly
+  const store = { sqlite: 'SQLite', postgres: 'PostgreSQL', none: '未连接' }[r.body.store] || r.body.store;
+  el.textContent = `对接 ${r.body.version} · 数据库 ${store}` + (n === null || n === undefined ? '' : ` · 企业 ${groupDigits(String(n))} 家`);
 }
 
 window.addEventListener('hashchange', route);

@@ -88,6 +88,15 @@ function timeText(seconds) {
 // Today in Beijing as 2026-03-01 (a date input's value).
 function todayISO() { return beijing(Date.now()).toISOString().slice(0, 10); }
 
+// Server text that carries "中文 / English: detail" (the extractor's notes: "资质不在字段词典中 /
+// qualification not in the dictionary: 独立法人资格"); the page is in Chinese: the English goes, the detail stays
+// ("资质不在字段词典中：独立法人资格"). Only a slash with a space either side parts the languages
+// (GB/T 4754 is a name); a colon before a lower-case word is still English ("a range: the upper
+// end is proposed").
+function zhOnly(t) {
+  return String(t).replace(/\s+\/\s+[A-Za-z](?:(?!\s\/\s)(?::\s*(?=[a-z])|[^:\u3000-\u9fff\uff00-\uffef]))*(?::\s*|$)/g, (m) => (/:\s*$/.test(m) ? '：' : ''));
+}
+
 // ---- money: integer fen → text, with BigInt only ----
 
 function groupDigits(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }

@@ -172,8 +172,11 @@ function condText(c) {
   if (Array.isArray(v)) v = v.join('、');
   return `${c.field} ${c.op} ${v}`;
 }
-// The extractor's notes carry "中文 / English"; the page is in Chinese.
-function zhOnly(t) { return String(t).split(' / ')[0]; }
+// The proposed rule's comment lines carry the same notes ("# 需人工确认 / for the officer: …"):
+// shown in Chinese too; comments do not change what the rule matches.
+function zhComments(rule) {
+  return String(rule || '').split('\n').map((line) => (/^\s*#/.test(line) ? zhOnly(line) : line)).join('\n');
+}
 
 // ---- step 1: extract ----
 
@@ -258,7 +261,7 @@ function renderEditor() {
 
 function clauseCard(c) {
   const prev = h('div', { class: 'preview', 'aria-live': 'polite' });
-  const editor = ruleEditor(c.rule, `第 ${c.seq} 条的规则`);
+  const editor = ruleEditor(zhComments(c.rule), `第 ${c.seq} 条的规则`);
   const rule = editor.textarea;
   const kinds = ['奖励', '补助', '补贴', '奖补', '贴息', '津贴', '其他'];
   const kind0 = (c.benefits[0] || {}).kind || '';

@@ -40,6 +40,9 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   for (let k = 0; k < 3; k++) {
     picked.push(await add.inputValue());
     await page.locator('#rs-add-form').getByRole('button', { name: '加入' }).click();
+    // the next pick is read only once this one is in the list (and out of the picker): on a
+    // loaded machine the old option was read twice
+    await page.waitForFunction((n) => document.querySelectorAll('#rs-lineup li').length >= n, k + 1);
   }
   await page.locator(`#rs-lineup li[data-project="${picked[2]}"] button[data-move=up]`).click();
   const order = [picked[0], picked[2], picked[1]];

@@ -1,6 +1,6 @@
 // Every page the role flows do not walk, opened by the user it is for (服务专员 and its 服务包, 站内信,
 // 诉求, 诉求办理, 订阅设置, 政策文库): its main content is shown, it fits the viewport, it is
-// screenshotted, nothing went to the console, and no English word is on screen. Also proves the harness itself: an error logged
+// screenshotted (shot() also checks that no English word is on screen), nothing went to the console. Also proves the harness itself: an error logged
 // on a page is caught (so "no console errors" in every flow can fail), and every link and button
 // on the enterprise's 我的政策 is reachable with Tab.
 'use strict';
@@ -14,9 +14,6 @@ const PAGES = [
   ['tickets-admin', 'admin', 'tickets-admin.html', '#q-list table, #q-list .empty'],
   ['library', 'admin', 'library.html', '#l-list table, #l-msg']
 ];
-
-// Latin words a Chinese page may show: product and file names.
-const ALLOWED = new Set(['Excel', 'ECharts', 'Word']);
 
 const flow = async ({ base, page, context, check, shot, checkFits, checkNoErrors, signIn }) => {
   // the harness catches what a page logs as an error
@@ -35,8 +32,6 @@ const flow = async ({ base, page, context, check, shot, checkFits, checkNoErrors
     await page.goto(base + '/' + url.replace('{uscc}', encodeURIComponent(uscc)));
     await page.locator(ready).first().waitFor();
     check(`${name}: no error shown`, await page.locator('main .error-box').count() === 0, await page.locator('main').innerText().catch(() => ''));
-    const english = ((await page.locator('body').innerText()).match(/\b[A-Za-z]{5,}\b/g) || []).filter((w) => !ALLOWED.has(w));
-    check(`${name}: Chinese only on screen`, english.length === 0, english.slice(0, 10));
     await checkFits(page, name);
     await shot(page, 'page-' + name);
     checkNoErrors(page, name);
