@@ -3,7 +3,8 @@
  * the file name's extension as a hint, and reading Word documents: word/document.xml through the
  * shared OOXML reader (util/zipxml.h), one line per paragraph, table rows as lines with cells
  * separated by a tab, deleted revisions dropped and insertions kept, and the list numbers Word
- * generates (一、 （一） 1. ① …) rebuilt from word/numbering.xml. Plain text is UTF-8 (BOM or
+ * generates (一、 （一） 1. ① …) rebuilt from word/numbering.xml, whether a paragraph carries its
+ * list itself or through its style (word/styles.xml: 标题 1 → 一、). Plain text is UTF-8 (BOM or
  * not), UTF-16 with a BOM, or GB18030; HTML and GB18030 go through convert.c. Does not normalise
  * or split the text (normalize.c, split.c) and reads no PDF (no PDF library is linked). */
 #include <stdbool.h>
@@ -24,10 +25,11 @@
 #define DOC_LEVELS 9
 
 struct doc_level {
-    char fmt[32];  /* w:numFmt: decimal, chineseCounting, decimalEnclosedCircle, bullet … */
-    char text[64]; /* w:lvlText, e.g. "%1、", "（%2）" */
-    int start;     /* w:start */
-    char suff;     /* what follows the number (w:suff): ' ' for tab or space, 0 for nothing */
+    char fmt[32];    /* w:numFmt: decimal, chineseCounting, decimalEnclosedCircle, bullet … */
+    char text[64];   /* w:lvlText, e.g. "%1、", "（%2）" */
+    int start;       /* w:start */
+    char suff;       /* what follows the number (w:suff): ' ' for tab or space, 0 for nothing */
+    char pstyle[64]; /* w:pStyle: the paragraph style this level belongs to ("" when none) */
 };
 
 /* Word counts per abstract list: the numIds that share one continue each other's numbers, unless
@@ -45,6 +47,14 @@ struct doc_num {
     bool used;
 };
 
+/* A paragraph style from styles.xml that numbers its paragraphs (标题 1 → 一、): Word numbers a
+ * paragraph by its style when the paragraph itself has no w:numPr. */
+struct doc_style {
+    char id[64], based_on[64];
+    int num_id; /* 0 when the style has no w:numPr (then its base style's counts) */
+    int ilvl;   /* -1 when not given: the level whose w:pStyle names the style, else 0 */
+};
+
 struct docx {
     struct error *err;
     int stop;
@@ -54,6 +64,8 @@ struct docx {
     struct doc_num *nums;
     int n_nums, cap_nums;
     int cur_abs, cur_lvl, cur_num, cur_override_lvl; /* indexes while reading numbering.xml */
+    struct doc_style *styles;
+    int n_styles, cap_styles, cur_style, style_ppr;
     /* document */
     struct buf out;  /* the text so far */
     struct buf para; /* the paragraph being read */
@@ -63,6 +75,8 @@ struct docx {
     int in_del;      /* inside w:del / w:moveFrom: text dropped */
     int in_ppr;      /* inside the paragraph's properties */
     int num_id, num_lvl;
+    bool has_numpr;   /* the paragraph has its own w:numPr (numId 0 there: no number) */
+    char p_style[64]; /* the paragraph's w:pStyle */
     int tbl_depth;
     int cells_in_row;  /* cells begun in the current row (outermost table) */
     int paras_in_cell; /* paragraphs written in the current cell */
@@ -125,6 +139,8 @@ static void XMLCALL num_start(void *ud, const XML_Char *name, const XML_Char **a
             l->start = att_int(atts, "val", 1);
         else if (strcmp(n, "suff") == 0)
             l->suff = strcmp(v, "nothing") == 0 ? 0 : ' ';
+        else if (strcmp(n, "pStyle") == 0)
+            snprintf(l->pstyle, sizeof l->pstyle, "%s", v);
     } else if (strcmp(n, "num") == 0) {
         if (d->n_nums == d->cap_nums) {
             int cap = d->cap_nums ? d->cap_nums * 2 : 16;
@@ -162,6 +178,79 @@ static void XMLCALL num_end(void *ud, const XML_Char *name) {
         d->cur_num = -1;
     else if (strcmp(n, "lvlOverride") == 0)
         d->cur_override_lvl = -1;
+}
+
+/* ---- styles.xml: the paragraph styles that carry numbering ---- */
+
+static void XMLCALL style_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct docx *d = ud;
+    const char *n = wlocal(name);
+    if (strcmp(n, "style") == 0) {
+        const char *id = zipxml_attr(atts, "styleId");
+        if (!id) return;
+        if (d->n_styles == d->cap_styles) {
+            int cap = d->cap_styles ? d->cap_styles * 2 : 32;
+            struct doc_style *v = realloc(d->styles, sizeof *v * (size_t)cap);
+            if (!v) return oom(d);
+            d->styles = v;
+            d->cap_styles = cap;
+        }
+        struct doc_style *st = &d->styles[d->n_styles];
+        memset(st, 0, sizeof *st);
+        snprintf(st->id, sizeof st->id, "%s", id);
+        st->ilvl = -1;
+        d->cur_style = d->n_styles++;
+        return;
+    }
+    if (d->cur_style < 0) return;
+    struct doc_style *st = &d->styles[d->cur_style];
+    if (strcmp(n, "basedOn") == 0) {
+        const char *v = zipxml_attr(atts, "val");
+        if (v) snprintf(st->based_on, sizeof st->based_on, "%s", v);
+    } else if (strcmp(n, "pPr") == 0) {
+        d->style_ppr = 1;
+    } else if (d->style_ppr && strcmp(n, "numId") == 0) {
+        st->num_id = att_int(atts, "val", 0);
+    } else if (d->style_ppr && strcmp(n, "ilvl") == 0) {
+        st->ilvl = att_int(atts, "val", 0);
+    }
+}
+
+static void XMLCALL style_end(void *ud, const XML_Char *name) {
+    struct docx *d = ud;
+    const char *n = wlocal(name);
+    if (strcmp(n, "style") == 0)
+        d->cur_style = -1;
+    else if (strcmp(n, "pPr") == 0)
+        d->style_ppr = 0;
+}
+
+/* The numbering a paragraph of style id gets from its style (or the styles it is based on). */
+static void style_numbering(const struct docx *d, const char *id, int *num_id, int *lvl) {
+    *num_id = 0;
+    *lvl = 0;
+    for (int hop = 0; hop < 16 && id[0]; hop++) {
+        const struct doc_style *st = NULL;
+        for (int i = 0; i < d->n_styles && !st; i++)
+            if (strcmp(d->styles[i].id, id) == 0) st = &d->styles[i];
+        if (!st) return;
+        if (st->num_id) {
+            *num_id = st->num_id;
+            *lvl = st->ilvl >= 0 ? st->ilvl : 0;
+            if (st->ilvl >= 0) return;
+            /* no w:ilvl: the level of the style's list that names this style */
+            for (int i = 0; i < d->n_nums; i++) {
+                if (d->nums[i].id != st->num_id) continue;
+                for (int a = 0; a < d->n_abs; a++) {
+                    if (d->abs[a].id != d->nums[i].abstract) continue;
+                    for (int k = 0; k < DOC_LEVELS; k++)
+                        if (strcmp(d->abs[a].lvl[k].pstyle, st->id) == 0) *lvl = k;
+                }
+            }
+            return;
+        }
+        id = st->based_on;
+    }
 }
 
 /* ---- list numbers as text ---- */
@@ -334,16 +423,24 @@ static void XMLCALL doc_start(void *ud, const XML_Char *name, const XML_Char **a
         if (strcmp(n, "moveFrom") == 0) d->in_del = 1;
         break;
     case 'n':
-        if (strcmp(n, "numId") == 0 && d->in_ppr) d->num_id = att_int(atts, "val", 0);
+        if (strcmp(n, "numId") == 0 && d->in_ppr) {
+            d->num_id = att_int(atts, "val", 0);
+            d->has_numpr = true;
+        }
         break;
     case 'p':
         if (strcmp(n, "p") == 0) {
             if (d->p_depth++ == 0) {
                 d->num_id = 0;
                 d->num_lvl = 0;
+                d->has_numpr = false;
+                d->p_style[0] = 0;
             }
         } else if (strcmp(n, "pPr") == 0) {
             d->in_ppr++;
+        } else if (strcmp(n, "pStyle") == 0 && d->in_ppr && d->p_depth == 1) {
+            const char *v = zipxml_attr(atts, "val");
+            if (v) snprintf(d->p_style, sizeof d->p_style, "%s", v);
         }
         break;
     case 'r':
@@ -385,6 +482,8 @@ static void XMLCALL doc_end(void *ud, const XML_Char *name) {
         if (d->in_ppr) d->in_ppr--;
     } else if (strcmp(n, "p") == 0) {
         if (d->p_depth && --d->p_depth == 0) {
+            if (!d->has_numpr && d->p_style[0])
+                style_numbering(d, d->p_style, &d->num_id, &d->num_lvl);
             if (d->num_id > 0) {
                 struct buf num;
                 buf_init(&num);
@@ -421,8 +520,13 @@ static int read_docx(struct docx *d, zip_t *z) {
                             .end = num_end,
                             .ud = d,
                             .stop = &d->stop};
-    d->cur_abs = d->cur_lvl = d->cur_num = d->cur_override_lvl = -1;
+    d->cur_abs = d->cur_lvl = d->cur_num = d->cur_override_lvl = d->cur_style = -1;
     int rc = zipxml_parse(z, &p, d->err);
+    if (rc && rc != ERR_NOTFOUND) return rc;
+    p.name = "word/styles.xml";
+    p.start = style_start;
+    p.end = style_end;
+    rc = zipxml_parse(z, &p, d->err);
     if (rc && rc != ERR_NOTFOUND) return rc;
     p.name = "word/document.xml";
     p.start = doc_start;
@@ -440,10 +544,10 @@ int text_from_docx(const char *s, size_t len, char **out, size_t *out_len, struc
     *out_len = 0;
     zip_t *z = zipxml_open_buffer(s, len, "Word 文档", "Word document", err);
     if (!z) {
-        char zh[320], en[320];
-        snprintf(zh, sizeof zh, "不是 Word 文档:%.200s", err ? err->zh : "");
-        snprintf(en, sizeof en, "not a Word document: %.200s", err ? err->en : "");
-        return error_set_text(err, ERR_INVALID, zh, en);
+        char en[320];
+        snprintf(en, sizeof en, "not a Word document (damaged, or not a .docx): %.200s",
+                 err ? err->en : "");
+        return error_set_text(err, ERR_INVALID, "不是 Word 文档(文件已损坏,或不是 .docx 文件)", en);
     }
     struct docx d;
     memset(&d, 0, sizeof d);
@@ -455,6 +559,7 @@ int text_from_docx(const char *s, size_t len, char **out, size_t *out_len, struc
     zip_discard(z);
     free(d.abs);
     free(d.nums);
+    free(d.styles);
     buf_release(&d.para);
     if (!rc && d.out.is_oom) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     if (rc) {

@@ -83,7 +83,9 @@ const char *text_doc_kind_name(enum text_doc_kind k);
  * tab, w:tab as a space, w:br as a line break, deleted revisions dropped, insertions kept, list
  * numbers rebuilt from word/numbering.xml (一、 （一） 1. ① …; bullets dropped). Not a zip or no
  * word/document.xml: ERR_INVALID "不是 Word 文档"; a part over TEXT_MAX_INPUT uncompressed:
- * ERR_TOO_LARGE. Numbering that comes from a paragraph style (not from w:numPr) is not rebuilt. */
+ * ERR_TOO_LARGE. Numbers a paragraph gets through its style (styles.xml) are rebuilt too; fields
+ * (page numbers, cross references) keep the text Word last showed; footnotes and headers are left
+ * out. */
 int text_from_docx(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
 /* Any uploaded policy document → UTF-8 text: Word as above; HTML's visible text; plain text in
  * UTF-8 (BOM dropped), UTF-16 with a BOM, or GB18030 when not valid UTF-8 (else ERR_UTF8 with

@@ -12,7 +12,7 @@
 static zip_t *open_fail(zip_error_t *ze, const char *kind_zh, const char *kind_en,
                         struct error *err) {
     char zh[200], en[200];
-    snprintf(zh, sizeof zh, "不是有效的%s(%s)", kind_zh, zip_error_strerror(ze));
+    snprintf(zh, sizeof zh, "不是有效的 %s(%s)", kind_zh, zip_error_strerror(ze));
     snprintf(en, sizeof en, "not a valid %s (%s)", kind_en, zip_error_strerror(ze));
     error_set_text(err, ERR_INVALID, zh, en);
     zip_error_fini(ze);
@@ -144,7 +144,7 @@ int zipxml_parse(zip_t *z, const struct zipxml_part *p, struct error *err) {
                 rc = *p->stop;
             } else if (c.dtd) {
                 char zh[200], en[200];
-                snprintf(zh, sizeof zh, "%s 含有 DTD,不是有效的%s", p->name, p->kind_zh);
+                snprintf(zh, sizeof zh, "%s 含有 DTD,不是有效的 %s", p->name, p->kind_zh);
                 snprintf(en, sizeof en, "%s has a DTD: not a valid %s", p->name, p->kind_en);
                 rc = error_set_text(err, ERR_PARSE, zh, en);
             } else {

@@ -94,7 +94,8 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
   await page.waitForLoadState('networkidle');
   const docx = path.join(__dirname, '../data/docfile/hitech.docx');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#pol-upload').press('Enter')]);
-  await chooser.setFiles(docx);
+  // the file as the drafting office names it (the page repeats the name, and shows only Chinese)
+  await chooser.setFiles({ name: '高新技术企业认定管理办法.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: fs.readFileSync(docx) });
   await page.waitForFunction(() => document.querySelectorAll('.pol-clause').length >= 8);
   const original = fs.readFileSync(path.join(__dirname, '../data/extract/hitech_article11.txt'), 'utf8');
   check('uploaded Word text in the box', await page.inputValue('#pol-text') === original);
@@ -102,7 +103,7 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
   const upMarks = await page.$$eval('.pol-source mark', (ms) => ms.map((m) => m.textContent));
   check('uploaded clauses as pasted', upMarks.length === ref.body.clauses.length &&
     upMarks.every((m, i) => m === String(ref.body.clauses[i].seq) + ref.body.clauses[i].text), { marks: upMarks.length, n: ref.body.clauses.length });
-  check('upload message', /已读取“hitech\.docx”，共识别 \d+ 条条款/.test(await page.locator('#pol-extract-msg').innerText()));
+  check('upload message', /已读取“高新技术企业认定管理办法\.docx”，共识别 \d+ 条条款/.test(await page.locator('#pol-extract-msg').innerText()));
   await shot(page, 'policy-uploaded');
   await page.setInputFiles('#pol-file', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   const pdfErr = page.locator('#pol-work > .error-box');

@@ -157,6 +157,40 @@ write('measures.expected.txt', '青岛市支持企业创新若干措施\n'
       '项目\t条件\t奖励\n研发费用补助\t研发费用500万元以上 且增长10%\t最高100万元\n'
       '以上措施自2026年3月1日起施行。\n')
 
+# 2b. Numbering through paragraph styles, as a drafting office's template does it: 标题 1 (styleId
+# "1") numbers 一、 through its list, whose level 0 names the style; 标题 2 is based on a style that
+# carries level 1 （一）; a paragraph whose own w:numPr has numId 0 keeps its style but no number.
+def write_docx_styles(name, body, numbering_xml, styles_xml):
+    write_zip(name, [('[Content_Types].xml', CONTENT_TYPES), ('_rels/.rels', RELS),
+                     ('word/document.xml', document(body)), ('word/numbering.xml', numbering_xml),
+                     ('word/styles.xml', styles_xml)])
+
+
+def styled(text, style, numpr=''):
+    return ('<w:p><w:pPr><w:pStyle w:val="%s"/>%s</w:pPr>%s</w:p>' % (style, numpr, run(text)))
+
+
+lv0 = ('<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="1"/>'
+       '<w:suff w:val="nothing"/><w:lvlText w:val="%1、"/></w:lvl>')
+lv1 = ('<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+       '<w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/></w:lvl>')
+num_styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering %s>'
+              '<w:abstractNum w:abstractNumId="7">%s%s</w:abstractNum>'
+              '<w:num w:numId="9"><w:abstractNumId w:val="7"/></w:num></w:numbering>') % (W, lv0, lv1)
+styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles %s>'
+          '<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>'
+          '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/>'
+          '<w:pPr><w:numPr><w:numId w:val="9"/></w:numPr></w:pPr></w:style>'
+          '<w:style w:type="paragraph" w:styleId="20"><w:name w:val="list 2"/>'
+          '<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="9"/></w:numPr></w:pPr></w:style>'
+          '<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="20"/></w:style>'
+          '</w:styles>') % W
+body = (styled('总则', '1') + styled('适用范围', '2') + styled('支持对象', '2')
+        + styled('不编号的标题', '1', '<w:numPr><w:numId w:val="0"/></w:numPr>')
+        + styled('支持措施', '1') + styled('研发投入补助', '2') + styled('正文段落。', 'a'))
+write_docx_styles('styles.docx', body, num_styles, styles)
+write('styles.expected.txt', '一、总则\n（一）适用范围\n（二）支持对象\n不编号的标题\n二、支持措施\n（一）研发投入补助\n正文段落。\n')
+
 # 3. A Word file without numbering.xml: plain paragraphs.
 write_docx('plain.docx', para('第一条 为支持中小企业发展，制定本办法。') + para('第二条 本办法自发布之日起施行。'))
 write('plain.expected.txt', '第一条 为支持中小企业发展，制定本办法。\n第二条 本办法自发布之日起施行。\n')
