@@ -19,14 +19,9 @@
 #include "http/http.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
+#include "clock.h"
 
 #define N_SESSIONS 1000
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 static void die(const char *what, const struct error *e) {
     fprintf(stderr, "bench auth: %s: %s / %s\n", what, e ? e->zh : "", e ? e->en : "");

@@ -30,21 +30,10 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "clock.h"
 
 #define SEED 20260601u
 #define DISTRICT "市南区"
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static double cpu_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 static void die(const char *what, const char *detail) {
     fprintf(stderr, "bench/coverage: %s: %s\n", what, detail);

@@ -16,19 +16,7 @@
 #include "import/import.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-/* CPU time of this process: the machine is shared, so wall time says little about our code. */
-static double cpu_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
+#include "clock.h"
 
 static void die(const char *what, const struct error *e) {
     char buf[900];
@@ -95,10 +83,10 @@ static double run_import(const char *db, const char *csv, bool is_dry_run, int64
     struct import_options o = {.is_dry_run = is_dry_run};
     struct import_result r;
     import_result_init(&r);
-    double t0 = now_ms(), c0 = cpu_ms();
+    double t0 = now_ms(), c0 = proc_cpu_ms();
     if (import_file(s, csv, &o, &r, &err)) die("import", &err);
     double ms = now_ms() - t0;
-    *cpu = cpu_ms() - c0;
+    *cpu = proc_cpu_ms() - c0;
     if (r.rows_valid != n || r.n_errors) {
         fprintf(stderr, "bench import: %lld of %lld rows valid, %lld errors; first: row %d %s %s\n",
                 (long long)r.rows_valid, (long long)n, (long long)r.n_errors,

@@ -46,25 +46,12 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "clock.h"
 
 #define SEED 20260601u
 #define N_SAMPLE 100    /* clauses timed for the push list (BENCH_SAMPLE lowers it) */
 #define N_ENT_SAMPLE 20 /* enterprises timed against all clauses */
 #define CHUNK 200       /* clauses per SQL statement for enterprise → clauses */
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-/* This thread's CPU time: on a shared machine it leaves out the time other processes had the core.
- */
-static double cpu_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 /* The process's CPU time, every thread. */
 static double process_cpu_ms(void) {

@@ -16,18 +16,7 @@
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "util/date.h"
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static double cpu_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
+#include "clock.h"
 
 static void die(const char *what, const struct error *e) {
     char buf[900];
@@ -119,10 +108,10 @@ static struct run measure(const char *uri, const struct index_gen *g, int n) {
     int64_t pid = policy(s);
     struct run r = {0};
     struct notify_counts c;
-    double t0 = now_ms(), c0 = cpu_ms();
+    double t0 = now_ms(), c0 = proc_cpu_ms();
     if (notify_policy_published(s, g, pid, 1000, &c, &err)) die("publish", &err);
     r.ms = now_ms() - t0;
-    r.cpu = cpu_ms() - c0;
+    r.cpu = proc_cpu_ms() - c0;
     r.queued = c.queued;
     if (c.queued != n) {
         fprintf(stderr, "bench notify: queued %lld, expected %d\n", (long long)c.queued, n);

@@ -36,15 +36,10 @@
 #include "schema/schema.h"
 #include "store/store.h"
 #include "util/date.h"
+#include "clock.h"
 
 #define SEED 20260601u
 #define MAX_SIZES 8
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 /* A line of /proc/self/status or /proc/meminfo in kB ("VmRSS:", "VmHWM:", "MemAvailable:"). */
 static long proc_kb(const char *file, const char *key) {

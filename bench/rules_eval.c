@@ -13,14 +13,9 @@
 #include "../tests/rules_rows.h"
 #include "rules/rules.h"
 #include "util/date.h"
+#include "clock.h"
 
 #define POOL 4096
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static long long sql_count(sqlite3 *db, const char *where, double *ms) {
     char *q = malloc(strlen(where) + 64);

@@ -23,6 +23,7 @@
 #include "refdata/refdata.h"
 #include "search/search.h"
 #include "util/date.h"
+#include "clock.h"
 
 #define MAX_QUERIES 256
 
@@ -30,20 +31,6 @@ struct judged {
     char *q;
     char *rel; /* space-separated ids */
 };
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* CPU time of this thread: on a shared machine, wall time also counts the slices other processes
- * took, which says nothing about either engine. Both are reported. */
-static double cpu_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint64_t rnd(void) {
