@@ -28,7 +28,7 @@ const PAGES = [
   ['commissioner', 'commissioner', 'commissioner.html', '#cm-queue tbody tr'],
   ['servicepack', 'commissioner', 'servicepack.html?uscc={uscc}', '#sp-content > *'],
   ['dashboard', 'admin', 'dashboard.html', '#dash .chart:not(.is-empty) canvas'],
-  ['library', '', 'library.html', '#l-list table'],
+  ['library', '', 'library.html', '#l-list table, #l-list .empty'],
   ['inbox', 'enterprise', 'inbox.html', '#i-list > *'],
   ['ticket', 'enterprise', 'ticket.html', '#t-list > *'],
   ['tickets-admin', 'admin', 'tickets-admin.html', '#q-list table, #q-list .empty'],
