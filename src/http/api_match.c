@@ -455,19 +455,15 @@ static int drop_applicants(struct http_request *req, struct store *s, const stru
                            const struct index_gen *g, roaring_bitmap_t *eligible,
                            struct error *err) {
     const struct actor *who = http_actor(req);
-    if (who->dept[0] &&
-        (who->role == ROLE_OFFICER || who->role == ROLE_REVIEWER || who->role == ROLE_FINANCE)) {
-        struct policy p;
-        int rc = store_get_policy(s, cl->policy_id, &p, http_arena(req), err);
-        if (rc) return rc;
-        if (!p.department || strcmp(p.department, who->dept))
-            return error_set(
-                err, ERR_FORBIDDEN, "只能查看本部门条款的未申报企业",
-                "only your own department's clauses list the firms that did not apply");
-    }
+    struct policy p;
+    int rc = store_get_policy(s, cl->policy_id, &p, http_arena(req), err);
+    if (rc) return rc;
+    if (!workflow_sees_department(who, p.department))
+        return error_set(err, ERR_FORBIDDEN, "只能查看本部门条款的未申报企业",
+                         "only your own department's clauses list the firms that did not apply");
     struct workflow_applicant *a;
     int64_t n;
-    int rc = workflow_applicants(s, who, cl->id, &a, &n, err);
+    rc = workflow_applicants(s, who, cl->id, &a, &n, err);
     if (rc) return rc;
     for (int64_t i = 0; i < n; i++) {
         uint32_t row;

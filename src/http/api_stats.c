@@ -101,19 +101,14 @@ struct applied {
     int n_pols;
 };
 
-/* Whether the actor sees the applications of clause c at all: a department's officer, reviewer
- * or finance user sees only its own department's (wf_scope_sql), so the others' are unknown to
- * it, not zero. */
+/* Whether the actor sees the applications of clause c at all (workflow_sees_department for the
+ * department of c's policy): where it does not, they are unknown to it, not zero. */
 static bool applied_visible(const struct applied *ap, const struct clause *c) {
     if (!ap->pairs) return false;
-    const struct actor *who = ap->who;
-    if (!who->dept[0] ||
-        (who->role != ROLE_OFFICER && who->role != ROLE_REVIEWER && who->role != ROLE_FINANCE))
-        return true;
     for (int lo = 0, hi = ap->n_pols - 1; lo <= hi;) {
         int mid = lo + (hi - lo) / 2;
         if (ap->pols[mid].id == c->policy_id)
-            return ap->pols[mid].department && strcmp(ap->pols[mid].department, who->dept) == 0;
+            return workflow_sees_department(ap->who, ap->pols[mid].department);
         if (ap->pols[mid].id < c->policy_id)
             lo = mid + 1;
         else
@@ -141,22 +136,26 @@ static roaring_bitmap_t *applied_rows(const struct applied *ap, int64_t id) {
     return b;
 }
 
-/* applied (firms that applied or were paid without applying), missed (eligible today and never
- * applied: the firms that miss out) on clause c, into o; both null when the actor cannot see the
- * clause's applications. eligible: the clause's eligible count on the actor's rows. */
+/* On clause c: *applied (firms that applied or were paid without applying) and *missed (eligible
+ * today and never applied: the firms that miss out), both written into o; false (and both null in
+ * o) when the actor cannot see the clause's applications. eligible: the clause's eligible count on
+ * the actor's rows. */
 static int clause_applied(const struct applied *ap, const struct clause *c,
                           const struct rule_cond *cond, const roaring_bitmap_t *scope,
-                          uint64_t eligible, json_t *o, uint64_t *missed, struct error *err) {
-    *missed = 0;
-    if (!applied_visible(ap, c)) {
+                          uint64_t eligible, json_t *o, bool *is_seen, uint64_t *applied,
+                          uint64_t *missed, struct error *err) {
+    *applied = *missed = 0;
+    *is_seen = applied_visible(ap, c);
+    if (!*is_seen) {
         json_object_set_new(o, "applied", json_null());
         json_object_set_new(o, "missed", json_null());
         return 0;
     }
     roaring_bitmap_t *rows = applied_rows(ap, c->id);
     if (scope) roaring_bitmap_and_inplace(rows, scope);
-    uint64_t applied = roaring_bitmap_get_cardinality(rows), applied_eligible = 0;
-    if (applied) { /* the rule on the applicants' rows only: a sparse scope costs little */
+    uint64_t applied_eligible = 0;
+    *applied = roaring_bitmap_get_cardinality(rows);
+    if (*applied) { /* the rule on the applicants' rows only: a sparse scope costs little */
         struct match_sets sets;
         if (match_cond_within(ap->g, cond, rows, &sets, err)) {
             roaring_bitmap_free(rows);
@@ -167,7 +166,7 @@ static int clause_applied(const struct applied *ap, const struct clause *c,
     }
     roaring_bitmap_free(rows);
     *missed = eligible - applied_eligible;
-    json_object_set_new(o, "applied", json_integer((json_int_t)applied));
+    json_object_set_new(o, "applied", json_integer((json_int_t)*applied));
     json_object_set_new(o, "missed", json_integer((json_int_t)*missed));
     return 0;
 }
@@ -196,18 +195,19 @@ static int dash_coverage(const struct index_gen *g, const struct match_catalog *
         const struct clause *c = &cat->clauses[cv->clause[k]];
         const struct rule_version *v = rules_version_at(cat->rules[cv->clause[k]], today);
         json_t *o = json_object();
-        uint64_t missed;
-        if (clause_applied(ap, c, v->cond, scope, cv->eligible[k], o, &missed, err)) {
+        bool is_seen;
+        uint64_t applied, missed;
+        if (clause_applied(ap, c, v->cond, scope, cv->eligible[k], o, &is_seen, &applied, &missed,
+                           err)) {
             json_decref(o);
             json_decref(list);
             match_coverage_release(cv);
             return -1;
         }
-        if (json_is_integer(json_object_get(o, "applied"))) {
+        if (is_seen) {
             is_any_visible = true;
             missed_total += missed;
-            if (cv->eligible[k] && !json_integer_value(json_object_get(o, "applied")))
-                n_unapplied++;
+            if (cv->eligible[k] && !applied) n_unapplied++;
         }
         if (k >= DASH_CLAUSES) {
             json_decref(o);

@@ -142,14 +142,23 @@ void wf_place_of(const struct profile *p, struct wf_place *out) {
     }
 }
 
+/* The roles whose scope is their department's policies (when they have one). */
+static bool is_dept_scoped(const struct actor *who) {
+    return (who->role == ROLE_OFFICER || who->role == ROLE_REVIEWER || who->role == ROLE_FINANCE) &&
+           who->dept[0];
+}
+
+bool workflow_sees_department(const struct actor *who, const char *department) {
+    return !is_dept_scoped(who) || (department && strcmp(department, who->dept) == 0);
+}
+
 void wf_scope_sql(const struct actor *who, struct buf *where, struct store_val *args, int *n) {
     if (who->role == ROLE_ENTERPRISE) {
         buf_puts(where, " AND uscc = ?");
         args[(*n)++] = store_val_text(who->uscc);
         return;
     }
-    if ((who->role == ROLE_OFFICER || who->role == ROLE_REVIEWER || who->role == ROLE_FINANCE) &&
-        who->dept[0]) {
+    if (is_dept_scoped(who)) {
         buf_puts(where, " AND department = ?");
         args[(*n)++] = store_val_text(who->dept);
     }

@@ -93,6 +93,11 @@ struct workflow_step {
 /* Roles that see applications and the money in them at all (within their scope); the rest (banks,
  * investors) see none. */
 bool workflow_may_list(const struct actor *who);
+/* Whether the actor's scope holds the applications of a policy of `department` at all (a
+ * department's officer, reviewer or finance user sees only its own department's; the scope's
+ * other cuts are by area and firm). A caller that counts applications per clause says "unknown",
+ * not 0, where this is false. */
+bool workflow_sees_department(const struct actor *who, const char *department);
 
 int workflow_create(struct store *s, const struct actor *who, int64_t clause_id, const char *uscc,
                     int64_t now, int64_t *id, struct error *err);
