@@ -92,6 +92,21 @@ static struct store *participant_store(struct http_request *req, struct http_res
     return is_found ? st : NULL;
 }
 
+/* event_store (into *st), and the event's participants (a new list); NULL once the reply is
+ * sent. */
+static json_t *event_participants(struct http_request *req, struct http_response *res, int64_t *id,
+                                  struct store **st) {
+    *st = event_store(req, res, id);
+    if (!*st) return NULL;
+    json_t *list = NULL;
+    struct error err;
+    if (dock_list(*st, "participant", "event_id", store_val_int(*id), 0, 0, &list, &err)) {
+        dock_fail(res, &err);
+        return NULL;
+    }
+    return list;
+}
+
 static void event_counts(struct store *st, json_t *ev, int64_t id) {
     json_object_set_new(ev, "participants",
                         json_integer(dock_count(
@@ -155,14 +170,10 @@ static void participants_list(struct http_request *req, struct http_response *re
     int fmt = http_query_format(req, res);
     if (fmt == -2) return;
     int64_t id;
-    struct store *st = event_store(req, res, &id);
-    if (!st) return;
-    json_t *list = NULL, *p;
+    struct store *st;
+    json_t *list = event_participants(req, res, &id, &st), *p;
+    if (!list) return;
     struct error err;
-    if (dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &list, &err)) {
-        dock_fail(res, &err);
-        return;
-    }
     const struct actor *who = http_actor(req);
     if (!is_organiser(who)) {
         json_t *mine = json_array();
@@ -722,14 +733,9 @@ static void intent_new(struct http_request *req, struct http_response *res) {
  * the caller's own. A party must be registered itself (403 otherwise); organisers see all. */
 static void participants_directory(struct http_request *req, struct http_response *res) {
     int64_t id;
-    struct store *st = event_store(req, res, &id);
-    if (!st) return;
-    json_t *list = NULL, *p;
-    struct error err;
-    if (dock_list(st, "participant", "event_id", store_val_int(id), 0, 0, &list, &err)) {
-        dock_fail(res, &err);
-        return;
-    }
+    struct store *st;
+    json_t *list = event_participants(req, res, &id, &st), *p;
+    if (!list) return;
     const struct actor *who = http_actor(req);
     bool org = is_organiser(who), is_in = org;
     json_t *items = json_array();
