@@ -24,7 +24,7 @@ const char *network_fit_key(enum network_fit f) {
 }
 
 const char *network_fit_label(enum network_fit f) {
-    static const char *const labels[] = {"符合", "可能符合(缺数据)", "差一项"};
+    static const char *const labels[] = {"符合", "可能符合（缺数据）", "差一项"};
     return f >= 0 && f <= NETWORK_NEARLY ? labels[f] : NULL;
 }
 
