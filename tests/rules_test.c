@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "test.h"
 #include "util/date.h"
+#include "util/utf8.h"
 
 #define DEFAULT_DATE "2026-06-30"
 
@@ -352,6 +353,13 @@ static void run_eval_case(const char *dir, const char *name, struct rule *r, int
             continue;
         }
         check_expected(name, lineno, e, v, want);
+        /* every text people read is valid UTF-8, even cut short */
+        for (int k = 0; v && k < e->n_atoms; k++) {
+            const struct rule_atom_result *x = &e->atoms[k];
+            CHECK(utf8_is_valid(x->text, strlen(x->text), NULL));
+            CHECK(utf8_is_valid(x->condition, strlen(x->condition), NULL));
+        }
+        CHECK(utf8_is_valid(e->award_text, strlen(e->award_text), NULL));
         if (v) CHECK(rules_eval_cond(v->cond, &ps[i]) == e->result);
         json_decref(want);
     }

@@ -213,6 +213,21 @@ static void fmt_field_value(enum field_id f, const struct profile *p, char *buf,
     buf_release(&b);
 }
 
+/* src into dst (n bytes); a text too long is cut at a character boundary and ends in "…", so
+ * what people read stays valid UTF-8. */
+static void put_text(char *dst, size_t n, const char *src) {
+    size_t len = strlen(src);
+    if (len < n) {
+        memcpy(dst, src, len + 1);
+        return;
+    }
+    size_t cut = n - 4; /* room for "…" (3 bytes) and the NUL */
+    while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(dst, src, cut);
+    memcpy(dst + cut, "…", 4);
+}
+
 /* Ends a text: whether the condition as the clause asks for it (非 applied) is met. */
 static const char *verdict(enum tri outcome) {
     return outcome == TRI_TRUE ? "（满足）" : "（不满足）";
@@ -296,9 +311,9 @@ static void explain_atom(const struct rule_cond *c, const struct profile *p,
                          struct rule_atom_result *ar) {
     struct buf b;
     buf_init(&b);
-    snprintf(ar->rule, sizeof ar->rule, "%s", c->text);
+    put_text(ar->rule, sizeof ar->rule, c->text);
     rules_describe_cond(c, ar->is_negated, &b);
-    snprintf(ar->condition, sizeof ar->condition, "%s", buf_str(&b));
+    put_text(ar->condition, sizeof ar->condition, buf_str(&b));
     buf_clear(&b);
     if (ar->truth == TRI_UNKNOWN)
         explain_unknown(c, p, ar, &b);
@@ -306,7 +321,7 @@ static void explain_atom(const struct rule_cond *c, const struct profile *p,
         explain_cmp(c, p, ar, &b);
     else
         explain_member(c, p, ar, &b);
-    snprintf(ar->text, sizeof ar->text, "%s", buf_str(&b));
+    put_text(ar->text, sizeof ar->text, buf_str(&b));
     buf_release(&b);
 }
 
@@ -486,7 +501,7 @@ bool rules_award(const struct rule_award *a, const struct profile *p, int64_t *f
         if (e->kind == RE_CAP || ratio_cmp(ratio_reduce(v), (struct ratio){*fen, 1}) != 0)
             buf_printf(&b, " → %s", money_format(*fen, t, sizeof t));
     }
-    if (text) snprintf(text, text_len, "%s", buf_str(&b));
+    if (text && text_len > 4) put_text(text, text_len, buf_str(&b));
     buf_release(&b);
     return ok;
 }

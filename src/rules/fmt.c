@@ -173,7 +173,9 @@ static void put_choice(const struct rule_expr *e, struct buf *out, bool words) {
     buf_printf(out, words ? "按%s（" : "分别(%s", f->label);
     for (int i = 0; i < e->n_choices; i++) {
         if (words) {
-            buf_printf(out, "%s%s ", i ? "；" : "", f->values[e->choices[i].value]);
+            buf_puts(out, i ? "；" : "");
+            rules_puts_quoted(out, f->values[e->choices[i].value]);
+            buf_putc(out, ' ');
         } else {
             buf_puts(out, "; ");
             buf_json_str(out, f->values[e->choices[i].value]);

@@ -167,7 +167,8 @@ const struct rule_version *rules_version_at(const struct rule *r, int32_t date);
 
 /* ---- evaluating one enterprise ---- */
 
-/* The outcome of one atom for one enterprise (the explanation's unit). An atom under 非 is
+/* The outcome of one atom for one enterprise (the explanation's unit). Texts too long for their
+ * arrays end in "…" (cut at a character). An atom under 非 is
  * reported as the condition the clause actually asks for: in `… 且 非 失信` an honest firm's atom
  * 失信 has truth FALSE but outcome TRUE (the condition 失信：否 is satisfied). */
 struct rule_atom_result {
@@ -178,10 +179,10 @@ struct rule_atom_result {
     bool is_negated;       /* under an odd number of 非 */
     bool is_decisive;      /* one of the atoms that decided the rule's result */
     enum field_id missing; /* the field whose absence made it unknown, F_COUNT when none */
-    char rule[240];        /* the atom as written canonically: "营业收入 >= 2,000万元" */
-    char condition[240]; /* the condition for people, 非 applied: "营业收入 不低于 2,000万元",
+    char rule[320];        /* the atom as written canonically: "营业收入 >= 2,000万元" */
+    char condition[320]; /* the condition for people, 非 applied: "营业收入 不低于 2,000万元",
                             "失信：否" */
-    char text[400]; /* with the value and verdict: "营业收入 1,800万元，低于 2,000万元
+    char text[640]; /* with the value and verdict: "营业收入 1,800万元，低于 2,000万元
                        （不满足）" / "缺少“研发费用”，无法判断是否满足“…”" */
 };
 
