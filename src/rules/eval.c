@@ -295,7 +295,7 @@ static void explain_member(const struct rule_cond *c, const struct profile *p,
     char v[200];
     fmt_field_value(c->field, p, v, sizeof v);
     bool holds = ar->truth == TRI_TRUE;
-    if (c->kind == RC_BOOL) {
+    if (c->kind == RC_BOOL || (c->kind == RC_IN && f->type == FT_ENUM && c->n_values == 1)) {
         buf_printf(b, "%s：%s%s", f->label, v, verdict(ar->outcome));
         return;
     }
@@ -311,7 +311,9 @@ static void explain_atom(const struct rule_cond *c, const struct profile *p,
                          struct rule_atom_result *ar) {
     struct buf b;
     buf_init(&b);
-    put_text(ar->rule, sizeof ar->rule, c->text);
+    if (!c->text) rules_format_cond(c, &b); /* an atom the compiler made (a lowered tier) */
+    put_text(ar->rule, sizeof ar->rule, c->text ? c->text : buf_str(&b));
+    buf_clear(&b);
     rules_describe_cond(c, ar->is_negated, &b);
     put_text(ar->condition, sizeof ar->condition, buf_str(&b));
     buf_clear(&b);

@@ -322,7 +322,12 @@ static void put_atom(const struct rule_cond *c, struct buf *out, bool words, boo
         break;
     }
     case RC_IN:
-        buf_printf(out, "%s %s ", f->label, is_negated ? "不属于" : "属于");
+        if (!words)
+            buf_printf(out, "%s 属于 ", f->label);
+        else if (f->type == FT_ENUM && c->n_values == 1) /* one value of a list: 上市阶段 为 上市 */
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不为" : "为");
+        else
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不属于" : "属于");
         put_values(c, out, words);
         break;
     case RC_HAS:
