@@ -27,7 +27,7 @@ const PAGES = [
   ['payments', 'finance', 'review.html#payments', '#rv-payments tbody tr, #review .card .loading'],
   ['commissioner', 'commissioner', 'commissioner.html', '#cm-queue tbody tr'],
   ['servicepack', 'commissioner', 'servicepack.html?uscc={uscc}', '#sp-content > *'],
-  ['dashboard', 'admin', 'dashboard.html', '#dash .chart:not(.is-empty) canvas'],
+  ['dashboard', 'admin', 'dashboard.html', '#dash .chart:not(.is-empty) svg'],
   ['library', '', 'library.html', '#l-list table, #l-list .empty'],
   ['inbox', 'enterprise', 'inbox.html', '#i-list > *'],
   ['ticket', 'enterprise', 'ticket.html', '#t-list > *'],
