@@ -425,7 +425,7 @@ static json_t *page_rows(struct store *s, const struct index_gen *g, roaring_bit
         roaring_bitmap_range_uint32_array(sets[k], (size_t)offset, (size_t)take, rows);
         struct buf failing;
         buf_init(&failing);
-        if (conds && conds[k]) rules_format_cond(conds[k], &failing);
+        if (conds && conds[k]) rules_describe_cond(conds[k], false, &failing);
         for (uint64_t i0 = 0; i0 < take; i0 += PAGE_READ) {
             int m = take - i0 < PAGE_READ ? (int)(take - i0) : PAGE_READ;
             for (int j = 0; j < m; j++) {
@@ -751,11 +751,21 @@ static bool add_nearly(json_t *o, const struct match_catalog *c, const struct ma
     rules_format_cond(kids[k], &b);
     json_object_set_new(o, "status", json_string("nearly"));
     json_object_set_new(o, "failing_condition", json_string(buf_str(&b)));
-    buf_release(&b);
-    struct rule_eval *ev = kids[k]->atom >= 0 ? malloc(sizeof *ev) : NULL;
+    /* failing: the condition in words with this enterprise's value when it is one atom (through
+     * any 非: the atom's text already reads as the negated condition), else in words alone */
+    const struct rule_cond *atom = kids[k];
+    while (atom->kind == RC_NOT)
+        atom = atom->kids[0];
+    struct rule_eval *ev = atom->atom >= 0 ? malloc(sizeof *ev) : NULL;
     struct error err;
-    if (ev && rules_eval(v, p, ev, &err) == 0)
-        json_object_set_new(o, "failing", json_string(ev->atoms[kids[k]->atom].text));
+    if (ev && rules_eval(v, p, ev, &err) == 0) {
+        json_object_set_new(o, "failing", json_string(ev->atoms[atom->atom].text));
+    } else {
+        buf_clear(&b);
+        rules_describe_cond(kids[k], false, &b);
+        json_object_set_new(o, "failing", json_string(buf_str(&b)));
+    }
+    buf_release(&b);
     free(ev);
     int64_t fen;
     char buf[64];

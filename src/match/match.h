@@ -155,6 +155,12 @@ int match_preview_json(const struct index_gen *g, const struct rule_cond *c, jso
  * sees of a rule. */
 int match_preview_json_within(const struct index_gen *g, const struct rule_cond *c,
                               const roaring_bitmap_t *scope, json_t **out, struct error *err);
+/* The evaluator's explanation as JSON, one object per condition: condition (for people, 非
+ * applied), outcome (eligible / ineligible / unknown: does the condition help the clause hold),
+ * text (with the enterprise's value), decisive (one of the conditions that decided the clause's
+ * status), rule (the atom as the rule writes it) and truth (true / false / unknown: the atom's own
+ * value, ignoring 非). */
+json_t *match_explanation_json(const struct rule_eval *ev);
 /* One hit for an enterprise: clause id, title, status, award (fen and text), deadline, and the
  * evaluator's explanation when explain is set. */
 json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,
