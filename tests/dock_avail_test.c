@@ -284,8 +284,13 @@ STORE_TEST(dock_event_view) {
     CHECK_STR(json_string_value(json_object_get(json_object_get(e, "after"), "status")), "已接受");
     json_decref(e);
     struct dock_schedule_stats st;
-    CHECK_INT(dock_schedule(s, ev, false, &st, &err), 0);
+    CHECK_INT(dock_schedule_as(s, ev, false, NULL, &st, &err), 0);
     CHECK_INT(st.n_placed, 2);
+    e = newest_entry(s, "dock_event", ev, &act);
+    CHECK_STR(act, "event_schedule");
+    CHECK_INT((int64_t)json_array_size(json_object_get(json_object_get(e, "after"), "meetings")),
+              2);
+    json_decref(e);
     /* refused: another event's request, an unknown status; nothing changes, nothing is written */
     n_audit = count(s, "SELECT COUNT(*) FROM audit_log WHERE seq > ?", 0);
     CHECK_INT(dock_request_status_as(s, other_ev, r01, "已取消", NULL, &err), ERR_NOTFOUND);

@@ -1,7 +1,8 @@
 /* 对接会 through the HTTP API, signed in as an organiser, two enterprises and an investor: every
  * state change of an event leaves its audit entry (who, role, when, which participant or request,
  * before → after) read back through /api/audit — registration, a meeting request sent, accepted,
- * declined and cancelled (its meeting dropped), check-in and no-show — a refused change none, and
+ * declined and cancelled (its meeting dropped), the schedule computed, check-in and no-show — a
+ * refused change none, and
  * the chain still verifies. Then the organiser's availability view (GET
  * /api/dock/events/{id}/availability): everyone's stretches, who never said (all day said is
  * said), the meetings against them, and the conflicts named in Chinese (a meeting outside a
@@ -196,6 +197,13 @@ static void audited(struct cast *c) {
     CHECK_INT(r.status, 200);
     CHECK_INT(json_integer_value(json_object_get(r.json, "placed")), 2);
     json_decref(r.json);
+    e = newest(c, "dock_event", c->ev, "event_schedule", &c->org, asked, __LINE__);
+    CHECK_INT((int64_t)json_array_size(json_object_get(json_object_get(e, "before"), "meetings")),
+              0);
+    CHECK_INT((int64_t)json_array_size(json_object_get(json_object_get(e, "after"), "meetings")),
+              2);
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(e, "after"), "placed")), 2);
+    json_decref(e);
     snprintf(t, sizeof t, "/api/dock/events/%lld/requests/%lld", (long long)c->ev, (long long)r12);
     CHECK_INT(status_of(c->srv, &c->ent_1, "POST", t, "{\"status\":\"已取消\"}"), 200);
     e = newest(c, "dock_request", r12, "event_request_cancel", &c->ent_1, asked, __LINE__);

@@ -146,6 +146,12 @@ struct dock_schedule_stats {
  * lets a new request in (sched_repair). Unplaced requests keep their reason in dock_request. */
 int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock_schedule_stats *st,
                   struct error *err);
+/* dock_schedule on behalf of who (NULL = the system) with its audit entry in the same
+ * transaction (store_event_audit.c): "event_schedule" or "event_schedule_repair" on "dock_event",
+ * before {event_id, meetings: [[request_id, slot, table], …]}, after the same plus repair,
+ * requests, placed, moved, method. */
+int dock_schedule_as(struct store *s, int64_t event_id, bool is_repair, const struct actor *who,
+                     struct dock_schedule_stats *st, struct error *err);
 /* The stored schedule as [{"a", "b", "slot", "table", "request_id", "a_id", "b_id", "no_show"}]. */
 int dock_meetings(struct store *s, int64_t event_id, json_t **out, struct error *err);
 

@@ -2,10 +2,11 @@
  * the same transaction as the change: registration (event_register), check-in (event_checkin),
  * no-shows (event_noshow), meeting requests sent (event_request_send) and their status changes
  * (event_request_accept / _decline / _cancel, event_request_status for any other an organiser
- * sets) with the meeting a dropped request loses. Who, role and time come from audit_append; the
- * object is the participant (dock_participant) or the request (dock_request), before → after.
- * The rules themselves (the day, the deadline, the seats, the check-in window) are
- * store_flows.c's; who may do what is the HTTP layer's. */
+ * sets) with the meeting a dropped request loses, and the schedule computed or repaired
+ * (event_schedule / event_schedule_repair on the event, every placement before and after). Who,
+ * role and time come from audit_append; the object is the participant (dock_participant) or the
+ * request (dock_request), before → after. The rules themselves (the day, the deadline, the seats,
+ * the check-in window) are store_flows.c's; who may do what is the HTTP layer's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,5 +163,47 @@ int dock_request_status_as(struct store *s, int64_t event_id, int64_t rid, const
         rc = audit_append(s, who, status_action(status), "dock_request", rid, before, after, NULL,
                           err);
     json_decref(before), json_decref(after);
+    return dock_tx_end(s, is_mine, rc, err);
+}
+
+/* The event's placements as [[request_id, slot, table], …] in request order. */
+static int placements(struct store *s, int64_t event_id, json_t **out, struct error *err) {
+    struct store_val a = store_val_int(event_id);
+    struct store_rows *r = NULL;
+    int rc = store_sql(s,
+                       "SELECT request_id, slot, tbl FROM dock_meeting WHERE event_id = ? ORDER BY"
+                       " request_id",
+                       &a, 1, &r, err);
+    *out = rc ? NULL : json_array();
+    for (int i = 0; !rc && i < store_rows_count(r); i++)
+        json_array_append_new(*out, json_pack("[I, I, I]", (json_int_t)store_rows_int(r, i, 0),
+                                              (json_int_t)store_rows_int(r, i, 1),
+                                              (json_int_t)store_rows_int(r, i, 2)));
+    store_rows_free(r);
+    return rc;
+}
+
+int dock_schedule_as(struct store *s, int64_t event_id, bool is_repair, const struct actor *who,
+                     struct dock_schedule_stats *st, struct error *err) {
+    bool is_mine = false;
+    json_t *before = NULL, *after = NULL;
+    struct dock_schedule_stats mine = {0};
+    int rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc) rc = placements(s, event_id, &before, err);
+    if (!rc) rc = dock_schedule(s, event_id, is_repair, &mine, err);
+    if (!rc) rc = placements(s, event_id, &after, err);
+    if (!rc) {
+        json_t *b = json_pack("{s:I, s:o}", "event_id", (json_int_t)event_id, "meetings", before);
+        json_t *a = json_pack("{s:I, s:b, s:i, s:i, s:i, s:s, s:o}", "event_id",
+                              (json_int_t)event_id, "repair", is_repair, "requests",
+                              mine.n_requests, "placed", mine.n_placed, "moved", mine.n_moved,
+                              "method", mine.method ? mine.method : "", "meetings", after);
+        before = after = NULL;
+        rc = audit_append(s, who, is_repair ? "event_schedule_repair" : "event_schedule",
+                          "dock_event", event_id, b, a, NULL, err);
+        json_decref(b), json_decref(a);
+    }
+    json_decref(before), json_decref(after);
+    if (!rc && st) *st = mine;
     return dock_tx_end(s, is_mine, rc, err);
 }

@@ -519,7 +519,7 @@ static void schedule_compute(struct http_request *req, struct http_response *res
     struct dock_schedule_stats s;
     struct error err;
     error_clear(&err);
-    if (dock_schedule(st, id, repair != 0, &s, &err)) {
+    if (dock_schedule_as(st, id, repair != 0, http_actor(req), &s, &err)) {
         dock_fail(res, &err);
         return;
     }
