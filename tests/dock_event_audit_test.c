@@ -1,12 +1,11 @@
 /* 对接会 through the HTTP API, signed in as an organiser, two enterprises and an investor: every
  * state change of an event leaves its audit entry (who, role, when, which participant or request,
  * before → after) read back through /api/audit — registration, a meeting request sent, accepted,
- * declined and cancelled (its meeting dropped), the schedule computed, check-in and no-show — a
- * refused change none, and
- * the chain still verifies. Then the organiser's availability view (GET
- * /api/dock/events/{id}/availability): everyone's stretches, who never said (all day said is
- * said), the meetings against them, and the conflicts named in Chinese (a meeting outside a
- * participant's stretches; two meetings in one slot); parties are refused. */
+ * declined and cancelled (its meeting dropped), the schedule computed, check-in, no-show and a
+ * follow-up intent — a refused change none, and the chain still verifies. Then the organiser's
+ * availability view (GET /api/dock/events/{id}/availability): everyone's stretches, who never said
+ * (all day said is said), the meetings against them, and the conflicts named in Chinese (a meeting
+ * outside a participant's stretches; two meetings in one slot); parties are refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +235,14 @@ static void audited(struct cast *c) {
     CHECK(json_is_true(json_object_get(ma, "no_show")));
     json_decref(e);
     CHECK_INT(status_of(c->srv, &c->org, "POST", t, "{\"no_show\":false}"), 200); /* undone */
+    /* a follow-up intent from its own participant */
+    snprintf(t, sizeof t, "/api/dock/events/%lld/intents", (long long)c->ev);
+    int64_t iid = created(c->srv, &c->inv, t,
+                          "{\"from_party\":\"丙投资\",\"to_party\":\"甲企业\",\"status\":\"联系\"}",
+                          __LINE__);
+    e = newest(c, "dock_intent", iid, "event_intent", &c->inv, asked, __LINE__);
+    CHECK_STR(field_of(e, "after", "to_party"), "甲企业");
+    json_decref(e);
 
     r = ask(c->srv, &c->org, "GET", "/api/audit/verify", NULL);
     CHECK_INT(r.status, 200);

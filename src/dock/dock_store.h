@@ -103,6 +103,10 @@ int dock_no_show_as(struct store *s, int64_t event_id, int64_t participant_id, i
  * "event_request_send" on "dock_request" (after = the row as stored). */
 int dock_request_send_as(struct store *s, json_t *request, const struct actor *who, int64_t *id,
                          struct error *err);
+/* Stores a follow-up intent after an event (a dock_intent row) and its audit entry "event_intent"
+ * on "dock_intent" (after = the row as stored). */
+int dock_intent_add_as(struct store *s, json_t *intent, const struct actor *who, int64_t *id,
+                       struct error *err);
 /* Sets request rid of the event to status (待确认|已接受|已拒绝|已取消; any but 已接受 drops its
  * meeting) with its audit entry on "dock_request": "event_request_accept", "_decline", "_cancel"
  * (or "event_request_status"), before/after {event_id, status, slot, table, no_show} (the meeting's

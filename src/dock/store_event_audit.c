@@ -3,7 +3,8 @@
  * no-shows (event_noshow), meeting requests sent (event_request_send) and their status changes
  * (event_request_accept / _decline / _cancel, event_request_status for any other an organiser
  * sets) with the meeting a dropped request loses, and the schedule computed or repaired
- * (event_schedule / event_schedule_repair on the event, every placement before and after). Who,
+ * (event_schedule / event_schedule_repair on the event, every placement before and after), and
+ * the follow-up intents recorded after it (event_intent). Who,
  * role and time come from audit_append; the object is the participant (dock_participant) or the
  * request (dock_request), before → after. The rules themselves (the day, the deadline, the seats,
  * the check-in window) are store_flows.c's; who may do what is the HTTP layer's. */
@@ -205,5 +206,19 @@ int dock_schedule_as(struct store *s, int64_t event_id, bool is_repair, const st
     }
     json_decref(before), json_decref(after);
     if (!rc && st) *st = mine;
+    return dock_tx_end(s, is_mine, rc, err);
+}
+
+int dock_intent_add_as(struct store *s, json_t *intent, const struct actor *who, int64_t *id,
+                       struct error *err) {
+    bool is_mine = false;
+    int64_t iid = 0;
+    json_t *row = NULL;
+    int rc = dock_tx_begin(s, &is_mine, err);
+    if (!rc) rc = dock_put(s, "intent", intent, &iid, err);
+    if (!rc) rc = dock_get(s, "intent", iid, &row, err);
+    if (!rc) rc = audit_append(s, who, "event_intent", "dock_intent", iid, NULL, row, NULL, err);
+    json_decref(row);
+    if (!rc && id) *id = iid;
     return dock_tx_end(s, is_mine, rc, err);
 }

@@ -732,7 +732,7 @@ static void intent_new(struct http_request *req, struct http_response *res) {
     }
     int64_t iid = 0;
     json_t *row = NULL;
-    int rc = dock_put(st, "intent", in, &iid, &err);
+    int rc = dock_intent_add_as(st, in, who, &iid, &err);
     json_decref(in);
     if (!rc) rc = dock_get(st, "intent", iid, &row, &err);
     if (rc) {
