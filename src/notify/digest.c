@@ -238,7 +238,7 @@ static int gather_visits(struct store *s, const struct network *n, int32_t day, 
             if (u < 0) continue;
             char due[16], line[512];
             date_format(vs[i].next_date, due, sizeof due);
-            snprintf(line, sizeof line, "走访后续 %s:%s(应于 %s)", vs[i].uscc,
+            snprintf(line, sizeof line, "走访后续 %s：%s（应于 %s）", vs[i].uscc,
                      vs[i].next_step ? vs[i].next_step : "", due);
             rc = add_late(x, u, line, err);
         }
@@ -284,20 +284,20 @@ static void digest_text(struct store *s, const struct index_gen *g, const struct
     char d0[16], d1[16];
     date_format(day, d0, sizeof d0);
     date_format(day - 1, d1, sizeof d1);
-    buf_printf(b, "%s:%s 每日摘要。\n", u->name ? u->name : "专员", d0);
-    buf_printf(b, "一、%s 发布的条款中,您服务的企业符合条件 %zu 家次", d1, nh);
-    buf_puts(b, nh ? ":\n" : "。\n");
+    buf_printf(b, "%s：%s 每日摘要。\n", u->name ? u->name : "专员", d0);
+    buf_printf(b, "一、%s 发布的条款中，您服务的企业符合条件 %zu 家次", d1, nh);
+    buf_puts(b, nh ? "：\n" : "。\n");
     int lines = 0;
     for (size_t i = 0; i < nh;) {
         size_t j = i;
         while (j < nh && h[j].clause == h[i].clause)
             j++;
         if (++lines > LIST_CLAUSES) {
-            buf_printf(b, "  (另有条款略)\n");
+            buf_printf(b, "  （另有条款略）\n");
             break;
         }
         const struct clause *c = x->cs[h[i].clause];
-        buf_printf(b, "  「%s」%zu 家:", c->title ? c->title : "", j - i);
+        buf_printf(b, "  「%s」%zu 家：", c->title ? c->title : "", j - i);
         for (size_t k = i; k < j && k < i + LIST_FIRMS; k++) {
             char name[160];
             firm_name(s, g, h[k].row, name, sizeof name);
@@ -306,10 +306,10 @@ static void digest_text(struct store *s, const struct index_gen *g, const struct
         buf_puts(b, j - i > LIST_FIRMS ? " 等\n" : "\n");
         i = j;
     }
-    buf_printf(b, "二、超期事项 %zu 项%s\n", nl, nl ? ":" : "。");
+    buf_printf(b, "二、超期事项 %zu 项%s\n", nl, nl ? "：" : "。");
     for (size_t i = 0; i < nl && i < LIST_OVERDUE * 3; i++)
         buf_printf(b, "  %s\n", l[i].line);
-    if (nl > LIST_OVERDUE * 3) buf_printf(b, "  (另有 %zu 项略)\n", nl - LIST_OVERDUE * 3);
+    if (nl > LIST_OVERDUE * 3) buf_printf(b, "  （另有 %zu 项略）\n", nl - LIST_OVERDUE * 3);
 }
 
 int notify_daily_digest(struct store *s, const struct index_gen *g, int32_t day, int64_t now,

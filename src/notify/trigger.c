@@ -42,16 +42,16 @@ static void publish_text(const struct clause_ctx *x, enum event_kind k, const ch
     static const char *const lead[] = {"您符合", "您可能符合", "您差一项条件即符合"};
     buf_clear(subject);
     buf_clear(body);
-    buf_printf(subject, "新政策:%s「%s」", lead[k], title);
+    buf_printf(subject, "新政策：%s「%s」", lead[k], title);
     buf_printf(body, "《%s》", x->p->title ? x->p->title : "");
-    if (x->p->doc_no) buf_printf(body, "(%s)", x->p->doc_no);
+    if (x->p->doc_no) buf_printf(body, "（%s）", x->p->doc_no);
     buf_printf(body, "第%d条「%s」已发布。", x->c->seq, title);
     if (k == EV_ELIGIBLE)
-        buf_puts(body, "根据贵企业在平台的数据,贵企业符合申报条件。");
+        buf_puts(body, "根据贵企业在平台的数据，贵企业符合申报条件。");
     else if (k == EV_UNKNOWN)
-        buf_puts(body, "贵企业可能符合申报条件,但平台缺少部分数据,请补充企业信息后确认。");
+        buf_puts(body, "贵企业可能符合申报条件，但平台缺少部分数据，请补充企业信息后确认。");
     else
-        buf_printf(body, "贵企业还差一项条件:%s。", missing);
+        buf_printf(body, "贵企业还差一项条件：%s。", missing);
     buf_printf(body, "%s。", x->deadline);
 }
 
@@ -108,7 +108,7 @@ static int publish_clause(struct notify_queue *q, const struct index_gen *g,
     buf_init(&cond);
     for (int i = 0; !rc && i < near.n_groups; i++) {
         buf_clear(&cond);
-        rules_format_cond(near.groups[i].cond, &cond);
+        rules_describe_cond(near.groups[i].cond, false, &cond); /* for people: 不低于, not >= */
         rc = queue_set(q, g, near.groups[i].rows, x, EV_NEARLY, buf_str(&cond), &n->nearly, err);
     }
     buf_release(&cond);
@@ -233,10 +233,10 @@ static int remind_clause(struct store *s, struct notify_queue *q, const struct i
         if (has_apps) remove_applied(s, g, c->id, set);
         char subject[512], body[1024], ref[64], dl[64];
         deadline_text(c, p, dl, sizeof dl);
-        snprintf(subject, sizeof subject, "申报提醒:「%s」还有%d天截止", c->title ? c->title : "",
+        snprintf(subject, sizeof subject, "申报提醒：「%s」还有%d天截止", c->title ? c->title : "",
                  days);
         snprintf(body, sizeof body,
-                 "贵企业符合《%s》第%d条「%s」的申报条件,尚未申报。%s,请及时办理。",
+                 "贵企业符合《%s》第%d条「%s」的申报条件，尚未申报。%s，请及时办理。",
                  p->title ? p->title : "", c->seq, c->title ? c->title : "", dl);
         snprintf(ref, sizeof ref, "policy:%lld:clause:%lld", (long long)p->id, (long long)c->id);
         roaring_uint32_iterator_t *it = roaring_create_iterator(set);
@@ -309,8 +309,8 @@ int notify_application_changed(struct store *s, int64_t application_id, int64_t 
         return error_set(err, ERR_INVALID, "缺少企业或状态", "the firm or the state is missing");
     char key[96], subject[512], body[1024], ref[48];
     snprintf(key, sizeof key, "app:%lld:%lld", (long long)application_id, (long long)event_id);
-    snprintf(subject, sizeof subject, "申报进度:%s", state_label(state));
-    snprintf(body, sizeof body, "贵企业关于「%s」的申报(编号 %lld)状态已更新为「%s」。",
+    snprintf(subject, sizeof subject, "申报进度：%s", state_label(state));
+    snprintf(body, sizeof body, "贵企业关于「%s」的申报（编号 %lld）状态已更新为「%s」。",
              clause_title ? clause_title : "", (long long)application_id, state_label(state));
     snprintf(ref, sizeof ref, "app:%lld", (long long)application_id);
     struct notify_msg m = {.key = key,
@@ -330,8 +330,8 @@ int notify_commissioner_assigned(struct store *s, const char *uscc, int64_t comm
                          "the firm or the commissioner is missing");
     char key[96], body[1024];
     snprintf(key, sizeof key, "commissioner:%s:%lld", uscc, (long long)commissioner_id);
-    snprintf(body, sizeof body, "已为贵企业指派政策服务专员 %s%s%s,可咨询政策和申报事宜。",
-             commissioner_name, contact && *contact ? ",联系方式 " : "", contact ? contact : "");
+    snprintf(body, sizeof body, "已为贵企业指派政策服务专员 %s%s%s，可咨询政策和申报事宜。",
+             commissioner_name, contact && *contact ? "，联系方式 " : "", contact ? contact : "");
     struct notify_msg m = {.key = key,
                            .recipient = uscc,
                            .topic = "commissioner",
@@ -367,7 +367,7 @@ int notify_flush_held(struct store *s, int32_t day, int64_t now, int64_t *n_dige
             buf_printf(&body, "%d. %s\n", ++k, store_rows_text(r, j, 2));
         char key[160], subject[128];
         snprintf(key, sizeof key, "held:%s:%s:%s", rcpt, ch, dbuf);
-        snprintf(subject, sizeof subject, "政策通每日汇总(%d 条)", k);
+        snprintf(subject, sizeof subject, "政策通每日汇总（%d 条）", k);
         struct store_val a[] = {
             store_val_text(key),     store_val_text(rcpt),           store_val_text(ch),
             store_val_text(subject), store_val_text(buf_str(&body)), store_val_int(now),
