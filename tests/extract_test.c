@@ -60,6 +60,30 @@ TEST(extract_normalize_maps_back_to_input) {
     text_norm_release(&n);
 }
 
+/* text_unwrap: the same lines joined as text_normalize joins, the characters as they were (spaces
+ * inside a line, full-width punctuation), page numbers gone, paragraphs kept, and a space between
+ * two Latin words that the page's width had split. */
+TEST(extract_unwrap_keeps_the_text_joins_the_lines) {
+    const char *in = "对主营业务收入首次突破100亿元、50亿\n元的企业，分别给予 100 万 元、\n— 2 "
+                     "—\n50万元的奖励。对新认定的企业给予\n10万元奖励。\n2.支持中小企业发展。\n\n"
+                     "第三条 Apply online at the\nportal.\n";
+    char *out = NULL;
+    size_t len = 0;
+    struct error err;
+    CHECK_INT(text_unwrap(in, strlen(in), &out, &len, &err), 0);
+    CHECK_STR(
+        out ? out : "",
+        "对主营业务收入首次突破100亿元、50亿元的企业，分别给予 100 万 元、50万元的奖励。对新认定"
+        "的企业给予10万元奖励。\n2.支持中小企业发展。\n\n第三条 Apply online at the portal.\n");
+    CHECK_INT(len, out ? strlen(out) : 0);
+    free(out);
+    CHECK_INT(text_unwrap("a\xff", 2, &out, &len, &err), ERR_UTF8);
+    CHECK(out == NULL);
+    CHECK_INT(text_unwrap("", 0, &out, &len, &err), 0);
+    CHECK_STR(out ? out : "(null)", "");
+    free(out);
+}
+
 TEST(extract_normalize_rejects_bad_input) {
     struct text_norm n;
     struct error err;

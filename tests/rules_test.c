@@ -1,6 +1,7 @@
 /* Tests for src/rules. Most are data-driven: every folder under tests/data/rules/ is a case with
  * rule.txt and either error.txt (the expected "line:col" and words of the message) or
- * input.jsonl + expected.jsonl (result, award_fen, missing, explanation words per enterprise);
+ * input.jsonl + expected.jsonl (result, award_fen, missing, explanation words per enterprise, and
+ * optionally each atom's outcome, truth, condition and text in full: see check_atoms);
  * optional date.txt (evaluation date, default 2026-06-30) and fmt.txt (the canonical form). For
  * every case that compiles the runner also checks that fmt is idempotent and keeps the meaning,
  * and that the SQL of rules_sql selects exactly what rules_eval_cond decides on SQLite, for the
@@ -19,6 +20,7 @@
 #include "store/store.h"
 #include "test.h"
 #include "util/date.h"
+#include "util/utf8.h"
 
 #define DEFAULT_DATE "2026-06-30"
 
@@ -211,6 +213,38 @@ static bool explain_has(const struct rule_eval *e, const char *word) {
     return false;
 }
 
+static const char *truth_name(enum tri t) {
+    return t == TRI_TRUE ? "true" : t == TRI_FALSE ? "false" : "unknown";
+}
+
+/* Optional per-atom lists in source order, each compared whole: "outcomes" (does the condition
+ * help the clause hold, 非 applied: eligible / ineligible / unknown), "truths" (the atom's own
+ * value: true / false / unknown), "conditions" (for people) and "texts" (with the values). */
+static void check_atoms(const char *name, int lineno, const struct rule_eval *e,
+                        const struct rule_version *v, json_t *want) {
+    static const char *const keys[] = {"outcomes", "truths", "conditions", "texts"};
+    for (int k = 0; v && k < 4; k++) {
+        json_t *w = json_object_get(want, keys[k]);
+        if (!w) continue;
+        if ((int)json_array_size(w) != e->n_atoms) {
+            test_failf(__FILE__, __LINE__, "%s line %d: %s has %d entries, the rule %d atoms\n",
+                       name, lineno, keys[k], (int)json_array_size(w), e->n_atoms);
+            continue;
+        }
+        for (int i = 0; i < e->n_atoms; i++) {
+            const struct rule_atom_result *a = &e->atoms[i];
+            const char *got = k == 0   ? tri_name(a->outcome)
+                              : k == 1 ? truth_name(a->truth)
+                              : k == 2 ? a->condition
+                                       : a->text;
+            const char *exp = json_string_value(json_array_get(w, (size_t)i));
+            if (!exp || strcmp(got, exp) != 0)
+                test_failf(__FILE__, __LINE__, "%s line %d: %s[%d] is \"%s\", expected \"%s\"\n",
+                           name, lineno, keys[k], i, got, exp ? exp : "?");
+        }
+    }
+}
+
 static void check_expected(const char *name, int lineno, const struct rule_eval *e,
                            const struct rule_version *v, json_t *want) {
     const char *res = v ? tri_name(e->result) : "ineligible";
@@ -235,6 +269,7 @@ static void check_expected(const char *name, int lineno, const struct rule_eval 
         if (!ok)
             test_failf(__FILE__, __LINE__, "%s line %d: missing fields differ\n", name, lineno);
     }
+    check_atoms(name, lineno, e, v, want);
     json_t *wx = json_object_get(want, "explain");
     for (size_t i = 0; v && i < json_array_size(wx); i++) {
         const char *w = json_string_value(json_array_get(wx, i));
@@ -318,6 +353,13 @@ static void run_eval_case(const char *dir, const char *name, struct rule *r, int
             continue;
         }
         check_expected(name, lineno, e, v, want);
+        /* every text people read is valid UTF-8, even cut short */
+        for (int k = 0; v && k < e->n_atoms; k++) {
+            const struct rule_atom_result *x = &e->atoms[k];
+            CHECK(utf8_is_valid(x->text, strlen(x->text), NULL));
+            CHECK(utf8_is_valid(x->condition, strlen(x->condition), NULL));
+        }
+        CHECK(utf8_is_valid(e->award_text, strlen(e->award_text), NULL));
         if (v) CHECK(rules_eval_cond(v->cond, &ps[i]) == e->result);
         json_decref(want);
     }

@@ -49,6 +49,7 @@ struct demo_args {
     int n_clauses;
     const char *db, *policies;
     bool has_history; /* the year of applications and payments (off: --no-history) */
+    bool has_library; /* the policy document library (off: --no-library) */
 };
 
 static int parse_args(int argc, char **argv, struct demo_args *a) {
@@ -68,6 +69,7 @@ static int parse_args(int argc, char **argv, struct demo_args *a) {
     a->policies = cli_option(argc, argv, "--policies");
     if (!a->policies) a->policies = "data/demo/policies.json";
     a->has_history = !cli_flag(argc, argv, "--no-history");
+    a->has_library = !cli_flag(argc, argv, "--no-library");
     return 0;
 }
 
@@ -113,6 +115,25 @@ static int write_history(struct store *s, const struct demo_args *a, struct erro
     return 0;
 }
 
+/* The policy document library, written from the committed policies and clauses. */
+static int write_library(struct store *s, const struct demo_args *a, struct error *err) {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct demo_library_stats st;
+    int rc = demo_library(s, a->seed, date_today(), &st, err);
+    if (rc) return rc;
+    if (st.is_skipped)
+        fprintf(stderr, "政策文件库 / library: 已有文件，未添加 / documents exist, none added\n");
+    else
+        fprintf(stderr,
+                "政策文件库 / library: 政策文件 / documents %d, 历史版本 / earlier versions %d "
+                "(%d 个系列 / series), 政策解读 / interpretations %d, 申报通知 / notices %d, "
+                "%.2f s\n",
+                st.documents, st.old_versions, st.series, st.interpretations, st.related,
+                seconds_since(&t0));
+    return 0;
+}
+
 static double cpu_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
@@ -136,7 +157,7 @@ int cli_demo(int argc, char **argv) {
     struct demo_args a;
     if (parse_args(argc, argv, &a)) {
         fprintf(stderr, "usage: duijie demo [--enterprises N] [--seed S] [--db PATH] "
-                        "[--clauses N] [--policies FILE] [--no-history]\n");
+                        "[--clauses N] [--policies FILE] [--no-history] [--no-library]\n");
         return 2;
     }
     struct error err;
@@ -153,6 +174,7 @@ int cli_demo(int argc, char **argv) {
     int rc = is_bulk ? store_begin_bulk(s, &err) : store_begin(s, &err);
     if (!rc) rc = write_all(s, &a, &err);
     if (!rc) rc = commit(s, &err);
+    if (!rc && a.has_library) rc = write_library(s, &a, &err);
     /* one statement at a time, outside a transaction: on PostgreSQL a user another run added at
      * the same moment must not abort the rest */
     if (!rc) rc = demo_add_users(s, a.seed, a.n_enterprises, &err);

@@ -1,12 +1,11 @@
 /* Owns `duijie extract`: a policy in (plain UTF-8 text, HTML, GB18030 text, a Word .docx, or a
- * PDF through pdftotext; a file or stdin), its clauses out, one JSON object per line (--json) or a
- * short readable listing. The extraction itself is src/extract's; the conversions src/text's. */
-#include <spawn.h>
+ * PDF read as an uploaded one is, src/text/pdf.c; a file or stdin), its clauses out, one JSON
+ * object per line (--json) or a short readable listing. The extraction itself is src/extract's; the
+ * conversions src/text's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -36,43 +35,6 @@ static char *read_all(FILE *f, size_t *len, struct error *err) {
     *len = b.len;
     char *s = buf_detach(&b);
     return s ? s : calloc(1, 1);
-}
-
-extern char **environ;
-
-/* A PDF through `pdftotext -layout -enc UTF-8 FILE -` (poppler-utils). */
-static char *read_pdf(const char *path, size_t *len, struct error *err) {
-    int fd[2];
-    if (pipe(fd)) {
-        error_set(err, ERR_IO, "无法创建管道", "cannot create a pipe");
-        return NULL;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fd[0]);
-    char *args[] = {"pdftotext", "-layout", "-enc", "UTF-8", (char *)path, "-", NULL};
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "pdftotext", &fa, NULL, args, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fd[1]);
-    if (rc) {
-        close(fd[0]);
-        error_set(err, ERR_UNSUPPORTED, "读取 PDF 需要 pdftotext (poppler-utils)",
-                  "reading a PDF needs pdftotext (poppler-utils)");
-        return NULL;
-    }
-    FILE *f = fdopen(fd[0], "rb");
-    char *text = f ? read_all(f, len, err) : NULL;
-    if (f) fclose(f);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (text && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
-        free(text);
-        error_set(err, ERR_IO, "pdftotext 无法读取 %s", "pdftotext cannot read %s", path);
-        return NULL;
-    }
-    return text;
 }
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -137,7 +99,16 @@ int cli_extract(int argc, char **argv) {
     char *text = NULL;
     bool html_done = false; /* text_from_document has already read it as HTML */
     if (path && strcmp(path, "-") != 0 && (ends_with(path, ".pdf") || pdf)) {
-        text = read_pdf(path, &len, &err);
+        /* the same reader as an uploaded PDF's (src/text/pdf.c) */
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "duijie extract: 无法打开 %s / cannot open %s\n", path, path);
+            return 1;
+        }
+        char *bytes = read_all(f, &len, &err);
+        fclose(f);
+        if (bytes && text_from_pdf(bytes, len, &text, &len, &err)) text = NULL;
+        free(bytes);
     } else {
         FILE *f = !path || strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
         if (!f) {

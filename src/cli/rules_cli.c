@@ -138,10 +138,15 @@ static json_t *eval_json(const struct rule_version *v, const struct profile *p) 
         const struct rule_atom_result *a = &e->atoms[i];
         json_t *x = json_object();
         json_object_set_new(x, "condition", json_string(a->condition));
+        json_object_set_new(x, "rule", json_string(a->rule));
         json_object_set_new(x, "outcome",
                             json_string(a->outcome == TRI_TRUE    ? "true"
                                         : a->outcome == TRI_FALSE ? "false"
                                                                   : "unknown"));
+        json_object_set_new(x, "truth",
+                            json_string(a->truth == TRI_TRUE    ? "true"
+                                        : a->truth == TRI_FALSE ? "false"
+                                                                : "unknown"));
         json_object_set_new(x, "decisive", json_boolean(a->is_decisive));
         json_object_set_new(x, "text", json_string(a->text));
         json_array_append_new(ex, x);

@@ -96,4 +96,25 @@ struct demo_history_stats {
 int demo_history(struct store *s, uint64_t seed, int64_t n_enterprises, int32_t today,
                  struct demo_history_stats *out, struct error *err);
 
+/* What demo_library wrote. */
+struct demo_library_stats {
+    bool is_skipped;                     /* the library had documents: nothing was added */
+    int documents;                       /* current policy documents: one per policy */
+    int series, old_versions;            /* series with earlier versions, and those versions */
+    int interpretations, related, links; /* 政策解读, 申报通知, links between policies */
+};
+
+/* The demo's policy document library (src/demo/demo_library.c), through src/library's API: every
+ * policy in the store as a document linked to it (its 文号, department as 发文机关, level, region,
+ * a theme read from its title and clauses, issue and effective dates from its own, 有效 or, past
+ * its end date on `today`, 失效; its text as the body and as a .txt original file); three series
+ * with earlier versions (one with two) whose note says which award changed, the old ones 失效 or
+ * 废止 and replaced by the current one; a 政策解读 for six policies and a 申报通知 for three open
+ * ones, written from their clauses (who qualifies, amounts, deadlines, 免申即享) and linked to
+ * them; each policy linked as related to the first policy of its theme. Deterministic for (seed,
+ * today). Does nothing when the library has documents already. Runs outside a transaction (every
+ * document is library_put's own). */
+int demo_library(struct store *s, uint64_t seed, int32_t today, struct demo_library_stats *out,
+                 struct error *err);
+
 #endif

@@ -304,13 +304,27 @@ static void fill_for(struct rng *r, const struct clause_template *t, const char 
     f->y = between(r, 2, 8);
 }
 
-/* Policy k of the generated set, issued by `region` ("青岛市" or a district). */
+/* The 文号 prefix of a government's own documents: 青政发 for the city, 崂政发 for 崂山区 … */
+static const char *doc_prefix(const char *region) {
+    static const char *const prefixes[][2] = {
+        {"青岛市", "青政发"}, {"市南区", "南政发"},   {"市北区", "北政发"},
+        {"李沧区", "李政发"}, {"崂山区", "崂政发"},   {"西海岸新区", "青西新管发"},
+        {"城阳区", "城政发"}, {"即墨区", "即政发"},   {"胶州市", "胶政发"},
+        {"平度市", "平政发"}, {"莱西市", "莱西政发"},
+    };
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
+        if (strcmp(region, prefixes[k][0]) == 0) return prefixes[k][1];
+    return "青政发";
+}
+
+/* Policy k of the generated set, issued by `region` ("青岛市" or a district). The 文号 numbers
+ * start at 101, clear of the demo file's own. */
 static int put_generated_policy(struct store *s, uint64_t seed, int k, const char *region,
                                 int64_t *id, struct error *err) {
     char code[32], title[160], doc_no[80];
     snprintf(code, sizeof code, "DEMO-%llu-%05d", (unsigned long long)seed, k + 1);
     snprintf(title, sizeof title, "%s支持企业高质量发展的若干政策措施(第%d号)", region, k + 1);
-    snprintf(doc_no, sizeof doc_no, "%s政发〔2025〕%d号", region, k + 1);
+    snprintf(doc_no, sizeof doc_no, "%s〔2025〕%d号", doc_prefix(region), k + 101);
     int idx = region_find(region, strlen(region), NULL);
     struct policy p = {0,
                        code,

@@ -96,7 +96,7 @@ static bool cond_rule(struct arena *ar, struct notes *ns, const struct extract_c
             quoted(o, c->str);
             return true;
         }
-        note(ar, ns, "地点不在区划表中,请确认 / place not in the region table",
+        note(ar, ns, "地点不在区划表中，请确认 / place not in the region table",
              c->type == EV_STR ? c->str : c->text);
         return false;
     }
@@ -191,7 +191,7 @@ static bool cond_rule(struct arena *ar, struct notes *ns, const struct extract_c
         return true;
     }
     if (strcmp(c->field, "其他") == 0)
-        note(ar, ns, "其他条件,请人工判断 / other condition, for the officer", c->text);
+        note(ar, ns, "其他条件，请人工判断 / other condition, for the officer", c->text);
     else
         note(ar, ns, "字段不在词典中 / field not in the dictionary", c->field);
     return false;
@@ -294,7 +294,7 @@ static void award_rule(struct arena *ar, struct notes *ns, const struct extract_
     if (!b) return;
     if (n > 1) {
         if (tier_award(c, n, o) || choice_award(c, n, o)) return;
-        note(ar, ns, "多档或分别给予的金额,请按档拆分 / several amounts: split by tier", c->text);
+        note(ar, ns, "多档或分别给予的金额，请按档拆分 / several amounts: split by tier", c->text);
         return;
     }
     char pb[64];
@@ -302,7 +302,7 @@ static void award_rule(struct arena *ar, struct notes *ns, const struct extract_
         const struct field_def *f = basis_field(b->basis);
         if (!f) {
             note(ar, ns, "比例的基数不是词典字段 / the rate's basis is not a field",
-                 b->basis ? b->basis : "(未写明)");
+                 b->basis ? b->basis : "（未写明）");
             return;
         }
         buf_printf(o, "\n奖励 = %s × %s", f->label, ratio_format_percent(b->rate, pb, sizeof pb));
@@ -320,13 +320,13 @@ static void award_rule(struct arena *ar, struct notes *ns, const struct extract_
     if (b->has_max) {
         buf_puts(o, "\n奖励 = ");
         money_text(o, b->max_fen);
-        note(ar, ns, "金额为区间,按上限提议 / a range: the upper end is proposed", c->text);
+        note(ar, ns, "金额为区间，按上限提议 / a range: the upper end is proposed", c->text);
         return;
     }
     if (b->has_cap) {
         buf_puts(o, "\n奖励 = ");
         money_text(o, b->cap_fen);
-        note(ar, ns, "只给出上限,实际金额请确认 / only a cap is given", c->text);
+        note(ar, ns, "只给出上限，实际金额请确认 / only a cap is given", c->text);
         return;
     }
     note(ar, ns, "只给出下限 / only a minimum is given", c->text);

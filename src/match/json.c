@@ -44,10 +44,14 @@ json_t *match_breakdown_json(const struct match_breakdown *b) {
     return o;
 }
 
-static json_t *cond_text(const struct rule_cond *c) {
+/* The condition as the rule writes it (words false, for the rule editor) or for people. */
+static json_t *cond_text(const struct rule_cond *c, bool words) {
     struct buf b;
     buf_init(&b);
-    rules_format_cond(c, &b);
+    if (words)
+        rules_describe_cond(c, false, &b);
+    else
+        rules_format_cond(c, &b);
     json_t *s = json_string(buf_str(&b));
     buf_release(&b);
     return s;
@@ -74,7 +78,8 @@ int match_preview_json_within(const struct index_gen *g, const struct rule_cond 
         uint64_t n = roaring_bitmap_get_cardinality(nl.groups[i].rows);
         n_near += n;
         json_t *x = json_object();
-        json_object_set_new(x, "condition", cond_text(nl.groups[i].cond));
+        json_object_set_new(x, "condition", cond_text(nl.groups[i].cond, false));
+        json_object_set_new(x, "text", cond_text(nl.groups[i].cond, true));
         json_object_set_new(x, "count", json_integer((json_int_t)n));
         json_array_append_new(groups, x);
     }
@@ -100,6 +105,25 @@ int match_preview_json_within(const struct index_gen *g, const struct rule_cond 
     return 0;
 }
 
+json_t *match_explanation_json(const struct rule_eval *ev) {
+    json_t *atoms = json_array();
+    for (int i = 0; i < ev->n_atoms; i++) {
+        const struct rule_atom_result *a = &ev->atoms[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "condition", json_string(a->condition));
+        json_object_set_new(x, "outcome", json_string(tri_name(a->outcome)));
+        json_object_set_new(x, "text", json_string(a->text));
+        json_object_set_new(x, "decisive", json_boolean(a->is_decisive));
+        json_object_set_new(x, "rule", json_string(a->rule));
+        json_object_set_new(x, "truth",
+                            json_string(a->truth == TRI_TRUE    ? "true"
+                                        : a->truth == TRI_FALSE ? "false"
+                                                                : "unknown"));
+        json_array_append_new(atoms, x);
+    }
+    return atoms;
+}
+
 json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *h,
                        const struct profile *p, bool explain) {
     const struct clause *cl = &cat->clauses[cat->clause_of[h->clause]];
@@ -120,15 +144,7 @@ json_t *match_hit_json(const struct match_catalog *cat, const struct match_hit *
     struct rule_eval *ev = malloc(sizeof *ev);
     struct error err;
     if (ev && match_explain(cat->set, h->clause, p, ev, &err) == 0) {
-        json_t *atoms = json_array();
-        for (int i = 0; i < ev->n_atoms; i++) {
-            json_t *x = json_object();
-            json_object_set_new(x, "condition", json_string(ev->atoms[i].condition));
-            json_object_set_new(x, "outcome", json_string(tri_name(ev->atoms[i].outcome)));
-            json_object_set_new(x, "text", json_string(ev->atoms[i].text));
-            json_array_append_new(atoms, x);
-        }
-        json_object_set_new(o, "explanation", atoms);
+        json_object_set_new(o, "explanation", match_explanation_json(ev));
         json_t *missing = json_array();
         for (int i = 0; i < ev->n_missing; i++)
             json_array_append_new(missing, json_string(schema_field(ev->missing[i])->label));

@@ -58,7 +58,7 @@ int network_reassign(struct store *s, const struct network *n, const char *uscc,
     if (rc) return rc;
     if (!reason || !*reason || !utf8_is_valid(reason, strlen(reason), NULL) ||
         strlen(reason) > 1000) {
-        error_set(err, ERR_INVALID, "请写明改派原因(有效文本,最多 1000 字节)",
+        error_set(err, ERR_INVALID, "请写明改派原因（有效文本，最多 1000 字节）",
                   "a reason is required (valid text, at most 1000 bytes)");
         return error_field(err, "reason");
     }
@@ -163,7 +163,7 @@ int network_applied_from_store(struct store *s, struct network_applied *out, str
     if (rc && rc != ERR_NOTFOUND) return rc;
     error_clear(err);
     if (!v) {
-        out->note = "申请模块(workflow)尚未安装:未排除已申请的条款 / the applications module "
+        out->note = "申请模块（workflow）尚未安装：未排除已申请的条款 / the applications module "
                     "(workflow) is not installed: clauses already applied for are not left out";
         return 0;
     }

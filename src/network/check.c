@@ -20,7 +20,7 @@ int network_check_text(const char *s, const char *field, bool is_required, size_
         return error_field(err, field);
     }
     if (len > max) {
-        error_set(err, ERR_TOO_LARGE, "%s 过长(最多 %zu 字节)",
+        error_set(err, ERR_TOO_LARGE, "%s 过长（最多 %zu 字节）",
                   "%s is too long (at most %zu bytes)", field, max);
         return error_field(err, field);
     }
@@ -31,7 +31,7 @@ int network_check_uscc(const char *uscc, char norm[20], struct error *err) {
     struct uscc_result r;
     uscc_check(uscc, uscc ? strlen(uscc) : 0, &r);
     if (!r.is_valid) {
-        error_set(err, ERR_INVALID, "统一社会信用代码无效:%s", "invalid USCC: %s", r.error_zh);
+        error_set(err, ERR_INVALID, "统一社会信用代码无效：%s", "invalid USCC: %s", r.error_zh);
         snprintf(err->en, sizeof err->en, "invalid USCC: %s", r.error_en);
         return error_field(err, "uscc");
     }

@@ -24,7 +24,7 @@ const char *network_fit_key(enum network_fit f) {
 }
 
 const char *network_fit_label(enum network_fit f) {
-    static const char *const labels[] = {"符合", "可能符合(缺数据)", "差一项"};
+    static const char *const labels[] = {"符合", "可能符合（缺数据）", "差一项"};
     return f >= 0 && f <= NETWORK_NEARLY ? labels[f] : NULL;
 }
 
@@ -127,7 +127,7 @@ const char *network_contact(struct store *s, const char *department, struct aren
 static json_t *cond_json(const struct rule_cond *c) {
     struct buf b;
     buf_init(&b);
-    rules_format_cond(c, &b);
+    rules_describe_cond(c, false, &b);
     json_t *s = json_string(buf_str(&b));
     buf_release(&b);
     return s;
@@ -143,14 +143,7 @@ static void explain(const struct match_catalog *cat, const struct network_pack_i
         free(ev);
         return;
     }
-    json_t *why = json_array(), *missing = json_array();
-    for (int i = 0; i < ev->n_atoms; i++) {
-        json_t *x = json_object();
-        json_object_set_new(x, "condition", json_string(ev->atoms[i].condition));
-        json_object_set_new(x, "outcome", json_string(tri_name(ev->atoms[i].outcome)));
-        json_object_set_new(x, "text", json_string(ev->atoms[i].text));
-        json_array_append_new(why, x);
-    }
+    json_t *why = match_explanation_json(ev), *missing = json_array();
     if (it->fit == NETWORK_MIGHT)
         for (int i = 0; i < ev->n_missing; i++)
             json_array_append_new(missing, json_string(schema_field(ev->missing[i])->label));

@@ -38,7 +38,7 @@ static const struct {
     const char *key, *label;
 } kinds[NETWORK_KIND_COUNT] = {
     [NETWORK_HUB] = {"hub", "市级枢纽"},
-    [NETWORK_CENTRE] = {"centre", "区(市)服务中心"},
+    [NETWORK_CENTRE] = {"centre", "区（市）服务中心"},
     [NETWORK_STATION] = {"station", "服务站"},
     [NETWORK_COMMISSIONER] = {"commissioner", "政策服务专员"},
 };
@@ -133,13 +133,13 @@ static int check_unit(struct store *s, struct network_unit *u, struct error *err
     int pkind = -1, pregion = -1, ptowns[NETWORK_MAX_TOWNS], n_ptowns = 0;
     if ((rc = read_parent(s, u->parent_id, &pkind, &pregion, ptowns, &n_ptowns, err))) return rc;
     if (pkind != u->kind - 1)
-        return bad(err, "parent_id", "上级单位的类型不对(枢纽→中心→服务站→专员)",
+        return bad(err, "parent_id", "上级单位的类型不对（枢纽→中心→服务站→专员）",
                    "the parent is of the wrong kind (hub → centre → station → commissioner)");
     if (u->kind == NETWORK_CENTRE) {
         if (u->region < 0 || u->region >= region_count() ||
             region_at(u->region)->level != REGION_COUNTY ||
             region_at(u->region)->parent != qingdao())
-            return bad(err, "region", "服务中心的区域应为青岛市的一个区(市)",
+            return bad(err, "region", "服务中心的区域应为青岛市的一个区（市）",
                        "a centre's region must be a district of Qingdao");
         u->n_towns = 0;
         return 0;
@@ -151,7 +151,7 @@ static int check_unit(struct store *s, struct network_unit *u, struct error *err
                                                 : has_town(ptowns, n_ptowns, u->towns[i]);
         if (!is_ok)
             return bad(err, "towns",
-                       u->kind == NETWORK_STATION ? "服务站的镇街应在其服务中心的区(市)内"
+                       u->kind == NETWORK_STATION ? "服务站的镇街应在其服务中心的区（市）内"
                                                   : "专员的镇街应属于其服务站",
                        u->kind == NETWORK_STATION ? "a station's towns must lie in its centre's "
                                                     "district"

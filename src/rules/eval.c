@@ -201,87 +201,146 @@ enum tri rules_eval_cond(const struct rule_cond *c, const struct profile *p) {
 
 /* ---- explanation ---- */
 
+/* A field's value for people: schema_format_value's (money in 万元 / 元, exact), with any ASCII
+ * quotes of a dictionary value (专精特新"小巨人"企业) made full-width. */
 static void fmt_field_value(enum field_id f, const struct profile *p, char *buf, size_t n) {
     schema_format_value(schema_field(f), &p->v[f], buf, n);
-}
-
-/* "营业收入 1,800万元 < 2,000万元": the actual relation between the value and the bound. */
-static void explain_cmp(const struct rule_cond *c, const struct profile *p, enum tri r,
-                        struct rule_atom_result *ar) {
+    if (!strchr(buf, '"')) return;
     struct buf b;
     buf_init(&b);
-    if (r == TRI_UNKNOWN) {
-        if (ar->missing < F_COUNT)
-            buf_printf(&b, "缺少 %s,无法判断 %s", schema_field(ar->missing)->label, ar->condition);
-        else
-            buf_printf(&b, "无法计算(除数为 0 或溢出),无法判断 %s", ar->condition);
-    } else {
-        struct ratio a, k;
-        enum field_id m;
-        eval_expr(c->lhs, p, &a, &m);
-        eval_expr(c->rhs, p, &k, &m);
-        int cmp = ratio_cmp(a, k);
-        const char *rel = cmp < 0 ? "<" : cmp > 0 ? ">" : "=";
-        bool pct = c->is_simple && schema_field(c->field)->type == FT_RATIO;
-        if (c->lhs->kind == RE_FIELD) {
-            char v[96];
-            fmt_field_value(c->lhs->field, p, v, sizeof v);
-            buf_printf(&b, "%s %s", schema_field(c->lhs->field)->label, v);
-        } else {
-            rules_format_expr(c->lhs, &b);
-            buf_puts(&b, " = ");
-            rules_format_const(c->lhs->dim, a, pct, &b);
-        }
-        buf_printf(&b, " %s ", rel);
-        rules_format_const(c->rhs->dim, k, pct || c->rhs->is_percent, &b);
-        const struct field_def *f = c->is_simple ? schema_field(c->field) : NULL;
-        if (f && f->type == FT_INT && f->unit[0] && ratio_reduce(k).den == 1) buf_puts(&b, f->unit);
-        buf_puts(&b, r == TRI_TRUE ? "(满足)" : "(不满足)");
-    }
-    snprintf(ar->text, sizeof ar->text, "%s", buf_str(&b));
+    rules_puts_quoted(&b, buf);
+    snprintf(buf, n, "%s", buf_str(&b));
     buf_release(&b);
 }
 
-static void explain_atom(const struct rule_cond *c, const struct profile *p, enum tri r,
-                         struct rule_atom_result *ar) {
-    snprintf(ar->condition, sizeof ar->condition, "%s", c->text);
-    if (c->kind == RC_CMP) {
-        explain_cmp(c, p, r, ar);
+/* src into dst (n bytes); a text too long is cut at a character boundary and ends in "…", so
+ * what people read stays valid UTF-8. */
+static void put_text(char *dst, size_t n, const char *src) {
+    size_t len = strlen(src);
+    if (len < n) {
+        memcpy(dst, src, len + 1);
         return;
     }
-    struct buf b;
-    buf_init(&b);
-    const struct field_def *f = schema_field(c->field);
-    if (!p->v[c->field].has) {
-        buf_printf(&b, "缺少 %s,无法判断 %s", f->label, ar->condition);
+    size_t cut = n - 4; /* room for "…" (3 bytes) and the NUL */
+    while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(dst, src, cut);
+    memcpy(dst + cut, "…", 4);
+}
+
+/* Ends a text: whether the condition as the clause asks for it (非 applied) is met. */
+static const char *verdict(enum tri outcome) {
+    return outcome == TRI_TRUE ? "（满足）" : "（不满足）";
+}
+
+/* The actual relation between two values in words: 低于 / 高于 / 等于 (dates 早于 / 晚于). */
+static const char *relation_words(int cmp, enum rule_dim dim) {
+    if (cmp == 0) return "等于";
+    if (dim == RD_DATE) return cmp < 0 ? "早于" : "晚于";
+    return cmp < 0 ? "低于" : "高于";
+}
+
+/* Why an atom is unknown: a missing value, arithmetic without a value, or a region / industry
+ * known only more coarsely than the rule asks. */
+static void explain_unknown(const struct rule_cond *c, const struct profile *p,
+                            const struct rule_atom_result *ar, struct buf *b) {
+    if (ar->missing < F_COUNT) {
+        buf_printf(b, "缺少“%s”，无法判断是否满足“%s”", schema_field(ar->missing)->label,
+                   ar->condition);
+    } else if (c->kind == RC_CMP) {
+        buf_printf(b, "无法计算（除数为 0 或溢出），无法判断是否满足“%s”", ar->condition);
     } else {
         char v[200];
         fmt_field_value(c->field, p, v, sizeof v);
-        if (c->kind == RC_BOOL)
-            buf_printf(&b, "%s:%s", f->label, r == TRI_TRUE ? "是" : "否");
-        else if (r == TRI_UNKNOWN)
-            buf_printf(&b, "%s 只知道 %s,不够细,无法判断 %s", f->label, v, ar->condition);
-        else
-            buf_printf(&b, "%s %s%s", f->label, v[0] ? v : "(无)",
-                       r == TRI_TRUE ? "(满足)" : "(不满足)");
+        buf_printf(b, "%s只知道是 %s，不够细，无法判断是否满足“%s”", schema_field(c->field)->label,
+                   v, ar->condition);
     }
-    snprintf(ar->text, sizeof ar->text, "%s", buf_str(&b));
+}
+
+/* "营业收入 1,800万元，低于 2,000万元（不满足）": the actual relation between the value and the
+ * bound, then whether the condition (非 applied) is met. */
+static void explain_cmp(const struct rule_cond *c, const struct profile *p,
+                        const struct rule_atom_result *ar, struct buf *b) {
+    struct ratio a, k;
+    enum field_id m;
+    eval_expr(c->lhs, p, &a, &m);
+    eval_expr(c->rhs, p, &k, &m);
+    bool pct = c->is_simple && schema_field(c->field)->type == FT_RATIO;
+    if (c->lhs->kind == RE_FIELD && !pct) {
+        char v[96];
+        fmt_field_value(c->lhs->field, p, v, sizeof v);
+        buf_printf(b, "%s %s", schema_field(c->lhs->field)->label, v);
+    } else {
+        /* a ratio exactly (4.99999998%, not a rounded 5% beside a bound of 5%) */
+        if (c->lhs->kind == RE_FIELD)
+            buf_printf(b, "%s ", schema_field(c->lhs->field)->label);
+        else {
+            rules_describe_expr(c->lhs, b);
+            buf_puts(b, " = ");
+        }
+        rules_describe_const(c->lhs->dim, a, pct, b);
+    }
+    buf_printf(b, "，%s ", relation_words(ratio_cmp(a, k), c->lhs->dim));
+    rules_format_const(c->rhs->dim, k, pct || c->rhs->is_percent, b);
+    const struct field_def *f = c->is_simple ? schema_field(c->field) : NULL;
+    if (f && f->type == FT_INT && f->unit[0] && ratio_reduce(k).den == 1) buf_puts(b, f->unit);
+    buf_puts(b, verdict(ar->outcome));
+}
+
+/* "注册地：济南市，不属于 青岛市（不满足）", "资质：高新技术企业，不包含
+ * 专精特新中小企业（不满足）", "失信：否（满足）". */
+static void explain_member(const struct rule_cond *c, const struct profile *p,
+                           const struct rule_atom_result *ar, struct buf *b) {
+    const struct field_def *f = schema_field(c->field);
+    char v[200];
+    fmt_field_value(c->field, p, v, sizeof v);
+    bool holds = ar->truth == TRI_TRUE;
+    if (c->kind == RC_BOOL || (c->kind == RC_IN && f->type == FT_ENUM && c->n_values == 1)) {
+        buf_printf(b, "%s：%s%s", f->label, v, verdict(ar->outcome));
+        return;
+    }
+    const char *rel = c->kind == RC_IN  ? (holds ? "属于" : "不属于")
+                      : c->n_values > 1 ? (holds ? "同时包含" : "未同时包含")
+                                        : (holds ? "包含" : "不包含");
+    buf_printf(b, "%s：%s，%s ", f->label, v[0] ? v : "无", rel);
+    rules_describe_values(c, b);
+    buf_puts(b, verdict(ar->outcome));
+}
+
+static void explain_atom(const struct rule_cond *c, const struct profile *p,
+                         struct rule_atom_result *ar) {
+    struct buf b;
+    buf_init(&b);
+    if (!c->text) rules_format_cond(c, &b); /* an atom the compiler made (a lowered tier) */
+    put_text(ar->rule, sizeof ar->rule, c->text ? c->text : buf_str(&b));
+    buf_clear(&b);
+    rules_describe_cond(c, ar->is_negated, &b);
+    put_text(ar->condition, sizeof ar->condition, buf_str(&b));
+    buf_clear(&b);
+    if (ar->truth == TRI_UNKNOWN)
+        explain_unknown(c, p, ar, &b);
+    else if (c->kind == RC_CMP)
+        explain_cmp(c, p, ar, &b);
+    else
+        explain_member(c, p, ar, &b);
+    put_text(ar->text, sizeof ar->text, buf_str(&b));
     buf_release(&b);
 }
 
-/* Evaluates with every atom recorded (no short-circuit, so the explanation is complete). */
-static enum tri eval_full(const struct rule_cond *c, const struct profile *p,
+/* Evaluates with every atom recorded (no short-circuit, so the explanation is complete);
+ * is_negated: c stands under an odd number of 非. */
+static enum tri eval_full(const struct rule_cond *c, const struct profile *p, bool is_negated,
                           struct rule_eval *out) {
     switch (c->kind) {
     case RC_TRUE:
         return TRI_TRUE;
     case RC_NOT:
-        return tri_not(eval_full(c->kids[0], p, out));
+        return tri_not(eval_full(c->kids[0], p, !is_negated, out));
     case RC_AND:
     case RC_OR: {
         enum tri r = c->kind == RC_AND ? TRI_TRUE : TRI_FALSE;
         for (int i = 0; i < c->n_kids; i++) {
-            enum tri k = eval_full(c->kids[i], p, out);
+            enum tri k = eval_full(c->kids[i], p, is_negated, out);
             r = c->kind == RC_AND ? tri_and(r, k) : tri_or(r, k);
         }
         return r;
@@ -290,11 +349,13 @@ static enum tri eval_full(const struct rule_cond *c, const struct profile *p,
         struct rule_atom_result *ar = &out->atoms[c->atom];
         ar->atom = c;
         ar->missing = F_COUNT;
-        ar->outcome = eval_atom(c, p, &ar->missing);
-        if (ar->outcome != TRI_UNKNOWN) ar->missing = F_COUNT;
+        ar->truth = eval_atom(c, p, &ar->missing);
+        ar->is_negated = is_negated;
+        ar->outcome = is_negated ? tri_not(ar->truth) : ar->truth;
+        if (ar->truth != TRI_UNKNOWN) ar->missing = F_COUNT;
         if (ar->missing < F_COUNT) ar->missing = base_missing(ar->missing, p);
-        explain_atom(c, p, ar->outcome, ar);
-        return ar->outcome;
+        explain_atom(c, p, ar);
+        return ar->truth;
     }
     }
 }
@@ -333,7 +394,7 @@ int rules_eval(const struct rule_version *v, const struct profile *p, struct rul
     out->award_fen = 0;
     out->award_text[0] = 0;
     memset(out->atoms, 0, sizeof out->atoms[0] * (size_t)v->n_atoms);
-    out->result = eval_full(v->cond, p, out);
+    out->result = eval_full(v->cond, p, false, out);
     mark(v->cond, out->result, p, out);
     for (int i = 0; i < v->n_atoms; i++) {
         enum field_id m = out->atoms[i].missing;
@@ -359,7 +420,7 @@ static void put_valued(const struct rule_expr *e, const struct profile *p, struc
     case RE_FIELD: {
         char t[96];
         fmt_field_value(e->field, p, t, sizeof t);
-        buf_printf(b, "%s %s", schema_field(e->field)->label, p->v[e->field].has ? t : "(缺)");
+        buf_printf(b, "%s %s", schema_field(e->field)->label, p->v[e->field].has ? t : "（缺）");
         return;
     }
     case RE_CONST:
@@ -374,29 +435,29 @@ static void put_valued(const struct rule_expr *e, const struct profile *p, struc
         bool pa = (e->kind == RE_MUL || e->kind == RE_DIV) &&
                   (e->a->kind == RE_ADD || e->a->kind == RE_SUB);
         bool pb = e->kind != RE_ADD && e->b->kind != RE_CONST && e->b->kind != RE_FIELD;
-        if (pa) buf_putc(b, '(');
+        if (pa) buf_puts(b, "（");
         put_valued(e->a, p, b);
-        if (pa) buf_putc(b, ')');
+        if (pa) buf_puts(b, "）");
         buf_puts(b, ops[e->kind]);
-        if (pb) buf_putc(b, '(');
+        if (pb) buf_puts(b, "（");
         put_valued(e->b, p, b);
-        if (pb) buf_putc(b, ')');
+        if (pb) buf_puts(b, "）");
         return;
     }
     case RE_MIN:
     case RE_MAX:
-        buf_puts(b, e->kind == RE_MIN ? "min(" : "max(");
+        buf_puts(b, e->kind == RE_MIN ? "较小值（" : "较大值（");
         put_valued(e->a, p, b);
-        buf_puts(b, ", ");
+        buf_puts(b, "，");
         put_valued(e->b, p, b);
-        buf_putc(b, ')');
+        buf_puts(b, "）");
         return;
     case RE_CAP:
         put_valued(e->a, p, b);
         return;
     case RE_TIER:
     case RE_CHOICE:
-        rules_format_expr(e, b);
+        rules_describe_expr(e, b);
         if (eval_expr(e, p, &v, &m) == VAL_OK) {
             buf_puts(b, " → ");
             rules_format_const(e->dim, v, false, b);
@@ -417,9 +478,9 @@ bool rules_award(const struct rule_award *a, const struct profile *p, int64_t *f
     const struct rule_expr *e = a->expr;
     if (!ok) {
         if (missing < F_COUNT)
-            buf_printf(&b, "缺少 %s,无法计算奖励", schema_field(missing)->label);
+            buf_printf(&b, "缺少“%s”，无法计算奖励", schema_field(missing)->label);
         else
-            buf_puts(&b, "奖励无法计算(除数为 0 或溢出)");
+            buf_puts(&b, "奖励无法计算（除数为 0 或溢出）");
     } else if (e->kind == RE_CONST) {
         rules_format_const(RD_MONEY, e->k, false, &b);
     } else {
@@ -434,15 +495,15 @@ bool rules_award(const struct rule_award *a, const struct profile *p, int64_t *f
             rules_format_const(RD_MONEY, bv, false, &b);
         }
         for (const struct rule_expr *c = e; c->kind == RE_CAP; c = c->a) {
-            buf_puts(&b, " (最高 ");
-            rules_format_expr(c->b, &b);
-            buf_putc(&b, ')');
+            buf_puts(&b, "（最高 ");
+            rules_describe_expr(c->b, &b);
+            buf_puts(&b, "）");
         }
         char t[64];
         if (e->kind == RE_CAP || ratio_cmp(ratio_reduce(v), (struct ratio){*fen, 1}) != 0)
             buf_printf(&b, " → %s", money_format(*fen, t, sizeof t));
     }
-    if (text) snprintf(text, text_len, "%s", buf_str(&b));
+    if (text && text_len > 4) put_text(text, text_len, buf_str(&b));
     buf_release(&b);
     return ok;
 }

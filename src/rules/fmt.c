@@ -1,6 +1,8 @@
-/* Owns the canonical text of rules: rules_format (what `duijie fmt` prints), conditions and
- * expressions for explanations, and constants for people ("500万元", "5%", "2025-01-01"). The
- * canonical form parses back to the same tree, so fmt(fmt(x)) == fmt(x). */
+/* Owns the text of rules: the canonical form (rules_format, what `duijie fmt` prints; it parses
+ * back to the same tree, so fmt(fmt(x)) == fmt(x)) and the words people read in explanations
+ * (rules_describe_cond: relations as 不低于 / 属于 A、B, full-width punctuation, 非 pushed down to
+ * the conditions it negates), and constants for both ("500万元", "5%", "2025-01-01"). Does not
+ * own the per-enterprise explanation texts (eval.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +13,18 @@
 const char *rules_op_text(enum rule_op op) {
     static const char *const t[] = {"=", "!=", "<", "<=", ">", ">="};
     return (unsigned)op < 6 ? t[op] : "?";
+}
+
+const char *rules_op_words(enum rule_op op, enum rule_dim dim) {
+    static const char *const num[] = {"等于", "不等于", "低于", "不高于", "高于", "不低于"};
+    static const char *const date[] = {"为", "不是", "早于", "不晚于", "晚于", "不早于"};
+    if ((unsigned)op >= 6) return "?";
+    return dim == RD_DATE ? date[op] : num[op];
+}
+
+enum rule_op rules_op_negate(enum rule_op op) {
+    static const enum rule_op t[] = {RO_NE, RO_EQ, RO_GE, RO_GT, RO_LE, RO_LT};
+    return (unsigned)op < 6 ? t[op] : op;
 }
 
 bool rules_op_holds(enum rule_op op, int cmp) {
@@ -79,6 +93,32 @@ void rules_format_const(enum rule_dim dim, struct ratio k, bool is_percent, stru
     }
 }
 
+void rules_describe_const(enum rule_dim dim, struct ratio k, bool is_percent, struct buf *out) {
+    char tmp[80];
+    struct ratio p = ratio_reduce(k);
+    if (dim == RD_NUM && is_percent && !ratio_mul(p, (struct ratio){100, 1}, &p)) p.den = 3;
+    int places = decimal_places(p);
+    if (dim != RD_NUM || (places >= 0 && places <= 10)) {
+        rules_format_const(dim, k, is_percent, out);
+        return;
+    }
+    /* not a short decimal (1/3): rounded, and said to be */
+    buf_printf(out, "约 %s%s", ratio_format(is_percent ? p : ratio_reduce(k), 4, tmp, sizeof tmp),
+               is_percent ? "%" : "");
+}
+
+void rules_puts_quoted(struct buf *out, const char *s) {
+    bool is_open = false;
+    for (; *s; s++) {
+        if (*s == '"') {
+            is_open = !is_open;
+            buf_puts(out, is_open ? "“" : "”");
+        } else {
+            buf_putc(out, *s);
+        }
+    }
+}
+
 /* Binding strength for parentheses: + - bind 1, × ÷ bind 2, atoms 3. */
 static int prec(const struct rule_expr *e) {
     switch (e->kind) {
@@ -97,9 +137,58 @@ static int prec(const struct rule_expr *e) {
     }
 }
 
-static void put_expr(const struct rule_expr *e, struct buf *out, int min_prec) {
+/* The tree is spelt two ways: canonical (words false: the rule language, parsed back by the
+ * compiler) or for people (words true: relations in words, full-width punctuation, no quotes). */
+static void put_open(struct buf *out, bool words) {
+    buf_puts(out, words ? "（" : "(");
+}
+
+static void put_close(struct buf *out, bool words) {
+    buf_puts(out, words ? "）" : ")");
+}
+
+static void put_expr(const struct rule_expr *e, struct buf *out, int min_prec, bool words);
+
+static void put_tier(const struct rule_expr *e, struct buf *out, bool words) {
+    bool pct = e->a->kind == RE_FIELD && schema_field(e->a->field)->type == FT_RATIO;
+    buf_puts(out, words ? "分档（" : "分档(");
+    put_expr(e->a, out, 0, words);
+    for (int i = 0; i < e->n_tiers; i++) {
+        const struct rule_tier *t = &e->tiers[i];
+        buf_puts(out, !words ? "; " : i ? "；" : "：");
+        if (t->is_else) {
+            buf_puts(out, "否则 ");
+        } else {
+            buf_printf(out, "%s ", words ? rules_op_words(t->op, e->a->dim) : rules_op_text(t->op));
+            rules_format_const(e->a->dim, t->bound, pct, out);
+            buf_puts(out, words ? " 得 " : ": ");
+        }
+        put_expr(t->amount, out, 0, words);
+    }
+    put_close(out, words);
+}
+
+static void put_choice(const struct rule_expr *e, struct buf *out, bool words) {
+    const struct field_def *f = schema_field(e->field);
+    buf_printf(out, words ? "按%s（" : "分别(%s", f->label);
+    for (int i = 0; i < e->n_choices; i++) {
+        if (words) {
+            buf_puts(out, i ? "；" : "");
+            rules_puts_quoted(out, f->values[e->choices[i].value]);
+            buf_putc(out, ' ');
+        } else {
+            buf_puts(out, "; ");
+            buf_json_str(out, f->values[e->choices[i].value]);
+            buf_puts(out, ": ");
+        }
+        put_expr(e->choices[i].amount, out, 0, words);
+    }
+    put_close(out, words);
+}
+
+static void put_expr(const struct rule_expr *e, struct buf *out, int min_prec, bool words) {
     bool paren = prec(e) < min_prec;
-    if (paren) buf_putc(out, '(');
+    if (paren) put_open(out, words);
     switch (e->kind) {
     case RE_CONST:
         rules_format_const(e->dim, e->k, e->is_percent, out);
@@ -114,60 +203,43 @@ static void put_expr(const struct rule_expr *e, struct buf *out, int min_prec) {
         static const char *const ops[] = {
             [RE_ADD] = " + ", [RE_SUB] = " - ", [RE_MUL] = " × ", [RE_DIV] = " ÷ "};
         int p = prec(e);
-        put_expr(e->a, out, p);
+        put_expr(e->a, out, p, words);
         buf_puts(out, ops[e->kind]);
-        put_expr(e->b, out, p + 1);
+        put_expr(e->b, out, p + 1, words);
         break;
     }
     case RE_MIN:
     case RE_MAX:
-        buf_puts(out, e->kind == RE_MIN ? "min(" : "max(");
-        put_expr(e->a, out, 0);
-        buf_puts(out, ", ");
-        put_expr(e->b, out, 0);
-        buf_putc(out, ')');
+        if (words)
+            buf_puts(out, e->kind == RE_MIN ? "较小值（" : "较大值（");
+        else
+            buf_puts(out, e->kind == RE_MIN ? "min(" : "max(");
+        put_expr(e->a, out, 0, words);
+        buf_puts(out, words ? "，" : ", ");
+        put_expr(e->b, out, 0, words);
+        put_close(out, words);
         break;
     case RE_CAP:
-        put_expr(e->a, out, 1);
-        buf_puts(out, ", 最高 ");
-        put_expr(e->b, out, 1);
+        put_expr(e->a, out, 1, words);
+        buf_puts(out, words ? "，最高 " : ", 最高 ");
+        put_expr(e->b, out, 1, words);
         break;
     case RE_TIER:
-        buf_puts(out, "分档(");
-        put_expr(e->a, out, 0);
-        for (int i = 0; i < e->n_tiers; i++) {
-            const struct rule_tier *t = &e->tiers[i];
-            buf_puts(out, "; ");
-            if (t->is_else) {
-                buf_puts(out, "否则 ");
-            } else {
-                bool pct = e->a->kind == RE_FIELD && schema_field(e->a->field)->type == FT_RATIO;
-                buf_printf(out, "%s ", rules_op_text(t->op));
-                rules_format_const(e->a->dim, t->bound, pct, out);
-                buf_puts(out, ": ");
-            }
-            put_expr(t->amount, out, 0);
-        }
-        buf_putc(out, ')');
+        put_tier(e, out, words);
         break;
-    case RE_CHOICE: {
-        const struct field_def *f = schema_field(e->field);
-        buf_printf(out, "分别(%s", f->label);
-        for (int i = 0; i < e->n_choices; i++) {
-            buf_puts(out, "; ");
-            buf_json_str(out, f->values[e->choices[i].value]);
-            buf_puts(out, ": ");
-            put_expr(e->choices[i].amount, out, 0);
-        }
-        buf_putc(out, ')');
+    case RE_CHOICE:
+        put_choice(e, out, words);
         break;
     }
-    }
-    if (paren) buf_putc(out, ')');
+    if (paren) put_close(out, words);
 }
 
 void rules_format_expr(const struct rule_expr *e, struct buf *out) {
-    put_expr(e, out, 0);
+    put_expr(e, out, 0, false);
+}
+
+void rules_describe_expr(const struct rule_expr *e, struct buf *out) {
+    put_expr(e, out, 0, true);
 }
 
 /* A value's name in the rule: regions by path-free name, industries by code. */
@@ -182,13 +254,35 @@ static void put_value(const struct rule_cond *c, int v, struct buf *out) {
     }
 }
 
-static void put_values(const struct rule_cond *c, struct buf *out) {
+/* A value's name for people: a region by name (with the parent's where the name is ambiguous:
+ * 市中区（济南市）), an industry by name (in “” when a list holds it and the name has its own
+ * 、), an enum or set value as written. */
+static void put_value_words(const struct rule_cond *c, int v, struct buf *out) {
     const struct field_def *f = schema_field(c->field);
-    bool list = c->n_values > 1;
+    if (f->type == FT_REGION) {
+        const struct region *r = region_at(v);
+        struct error e;
+        buf_puts(out, r->name);
+        if (region_find(r->name, strlen(r->name), &e) != v && r->parent >= 0)
+            buf_printf(out, "（%s）", region_at(r->parent)->name);
+    } else if (f->type == FT_INDUSTRY) {
+        const char *name = industry_at(v)->name;
+        bool quote = c->n_values > 1 && strstr(name, "、");
+        buf_printf(out, quote ? "“%s”" : "%s", name);
+    } else {
+        rules_puts_quoted(out, f->values[v]);
+    }
+}
+
+static void put_values(const struct rule_cond *c, struct buf *out, bool words) {
+    const struct field_def *f = schema_field(c->field);
+    bool list = c->n_values > 1 && !words;
     if (list) buf_putc(out, '[');
     for (int i = 0; i < c->n_values; i++) {
-        if (i) buf_puts(out, ", ");
-        if (f->type == FT_REGION) {
+        if (i) buf_puts(out, words ? "、" : ", ");
+        if (words) {
+            put_value_words(c, c->values[i], out);
+        } else if (f->type == FT_REGION) {
             /* names read better; the code where a name is ambiguous (市中区) */
             const struct region *r = region_at(c->values[i]);
             struct error e;
@@ -203,12 +297,19 @@ static void put_values(const struct rule_cond *c, struct buf *out) {
     if (list) buf_putc(out, ']');
 }
 
-static void put_atom(const struct rule_cond *c, struct buf *out) {
+void rules_describe_values(const struct rule_cond *c, struct buf *out) {
+    put_values(c, out, true);
+}
+
+/* One atom; is_negated (words only) says it stands under an odd number of 非 and is spelt as
+ * its negation: 非 营业收入 >= 100万元 → 营业收入 低于 100万元. */
+static void put_atom(const struct rule_cond *c, struct buf *out, bool words, bool is_negated) {
     const struct field_def *f = c->field < F_COUNT ? schema_field(c->field) : NULL;
     switch (c->kind) {
     case RC_CMP: {
-        put_expr(c->lhs, out, 0);
-        buf_printf(out, " %s ", rules_op_text(c->op));
+        enum rule_op op = is_negated ? rules_op_negate(c->op) : c->op;
+        put_expr(c->lhs, out, 0, words);
+        buf_printf(out, " %s ", words ? rules_op_words(op, c->lhs->dim) : rules_op_text(op));
         if (c->is_simple && c->rhs->kind == RE_CONST) {
             rules_format_const(c->rhs->dim, c->rhs->k, f->type == FT_RATIO || c->rhs->is_percent,
                                out);
@@ -216,54 +317,79 @@ static void put_atom(const struct rule_cond *c, struct buf *out) {
                 decimal_places(c->rhs->k) >= 0)
                 buf_puts(out, f->unit);
         } else {
-            put_expr(c->rhs, out, 0);
+            put_expr(c->rhs, out, 0, words);
         }
         break;
     }
     case RC_IN:
-        buf_printf(out, "%s 属于 ", f->label);
-        put_values(c, out);
+        if (!words)
+            buf_printf(out, "%s 属于 ", f->label);
+        else if (f->type == FT_ENUM && c->n_values == 1) /* one value of a list: 上市阶段 为 上市 */
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不为" : "为");
+        else
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不属于" : "属于");
+        put_values(c, out, words);
         break;
     case RC_HAS:
-        buf_printf(out, "%s 包含 ", f->label);
-        put_values(c, out);
+        if (!words)
+            buf_printf(out, "%s 包含 ", f->label);
+        else if (c->n_values > 1)
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不同时包含" : "同时包含");
+        else
+            buf_printf(out, "%s %s ", f->label, is_negated ? "不包含" : "包含");
+        put_values(c, out, words);
         break;
     case RC_BOOL:
-        buf_puts(out, f->label);
+        if (words)
+            buf_printf(out, "%s：%s", f->label, is_negated ? "否" : "是");
+        else
+            buf_puts(out, f->label);
         break;
     default:
         break;
     }
 }
 
-static void put_cond(const struct rule_cond *c, struct buf *out, int min_prec) {
-    /* precedence: 或 0, 且 1, 非 and atoms 2 */
+/* precedence: 或 0, 且 1, 非 and atoms 2. In words a 非 is pushed down to the atoms (De Morgan:
+ * 非 (A 且 B) reads as 非A 或 非B), so people never have to resolve a negation themselves. */
+static void put_cond(const struct rule_cond *c, struct buf *out, int min_prec, bool words,
+                     bool is_negated) {
     switch (c->kind) {
     case RC_AND:
     case RC_OR: {
-        int p = c->kind == RC_OR ? 0 : 1;
-        if (p < min_prec) buf_putc(out, '(');
+        bool is_or = (c->kind == RC_OR) != is_negated;
+        int p = is_or ? 0 : 1;
+        if (p < min_prec) put_open(out, words);
         for (int i = 0; i < c->n_kids; i++) {
-            if (i) buf_puts(out, c->kind == RC_OR ? " 或 " : " 且 ");
-            put_cond(c->kids[i], out, p + 1);
+            if (i) buf_puts(out, is_or ? " 或 " : " 且 ");
+            put_cond(c->kids[i], out, p + 1, words, is_negated);
         }
-        if (p < min_prec) buf_putc(out, ')');
+        if (p < min_prec) put_close(out, words);
         break;
     }
     case RC_NOT:
-        buf_puts(out, "非 ");
-        put_cond(c->kids[0], out, 2);
+        if (words) {
+            put_cond(c->kids[0], out, min_prec, words, !is_negated);
+        } else {
+            buf_puts(out, "非 ");
+            put_cond(c->kids[0], out, 2, words, false);
+        }
         break;
     case RC_TRUE:
+        if (words) buf_puts(out, is_negated ? "不可能满足" : "无条件");
         break;
     default:
-        put_atom(c, out);
+        put_atom(c, out, words, is_negated);
         break;
     }
 }
 
 void rules_format_cond(const struct rule_cond *c, struct buf *out) {
-    put_cond(c, out, 0);
+    put_cond(c, out, 0, false, false);
+}
+
+void rules_describe_cond(const struct rule_cond *c, bool is_negated, struct buf *out) {
+    put_cond(c, out, 0, true, is_negated);
 }
 
 void rules_format(const struct rule *r, struct buf *out) {

@@ -68,9 +68,22 @@ const char *rules_tok_name(enum tok_kind k);
 
 /* The canonical text of an operator: ">=", "<", … */
 const char *rules_op_text(enum rule_op op);
-/* True when cmp (-1, 0, 1 from ratio_cmp) satisfies op. */
+/* The relation in words for people: ">=" → "不低于" (dates: "不早于"). */
+const char *rules_op_words(enum rule_op op, enum rule_dim dim);
+/* The operator that holds exactly when op does not: >= ↔ <, = ↔ !=. */
+enum rule_op rules_op_negate(enum rule_op op);
+/* An expression in words for people (full-width punctuation, tiers and choices spelt out). */
+void rules_describe_expr(const struct rule_expr *e, struct buf *out);
+/* An RC_IN / RC_HAS atom's values for people: "市南区、市北区". */
+void rules_describe_values(const struct rule_cond *c, struct buf *out);
 /* A constant for people: "500万元", "5%", "2025-01-01", "20". */
 void rules_format_const(enum rule_dim dim, struct ratio k, bool is_percent, struct buf *out);
+
+/* The same for people: exact when it is a decimal of at most 10 places, else "约 33.3333%". */
+void rules_describe_const(enum rule_dim dim, struct ratio k, bool is_percent, struct buf *out);
+
+/* s with its ASCII quotes as full-width pairs: 专精特新"小巨人"企业 → 专精特新“小巨人”企业. */
+void rules_puts_quoted(struct buf *out, const char *s);
 
 /* The numeric value of a field for one profile, in its dim's base unit; false when missing. */
 bool rules_field_value(const struct profile *p, enum field_id f, struct ratio *out);

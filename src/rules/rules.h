@@ -167,14 +167,23 @@ const struct rule_version *rules_version_at(const struct rule *r, int32_t date);
 
 /* ---- evaluating one enterprise ---- */
 
-/* The outcome of one atom for one enterprise (the explanation's unit). */
+/* The outcome of one atom for one enterprise (the explanation's unit). Texts too long for their
+ * arrays end in "…" (cut at a character). An atom under 非 is
+ * reported as the condition the clause actually asks for: in `… 且 非 失信` an honest firm's atom
+ * 失信 has truth FALSE but outcome TRUE (the condition 失信：否 is satisfied). */
 struct rule_atom_result {
     const struct rule_cond *atom;
-    enum tri outcome;
+    enum tri outcome;      /* does this condition help the clause hold: the atom's truth through
+                              every 非 above it (TRUE satisfied, FALSE not, UNKNOWN) */
+    enum tri truth;        /* the atom's own value, ignoring any 非 above it */
+    bool is_negated;       /* under an odd number of 非 */
     bool is_decisive;      /* one of the atoms that decided the rule's result */
     enum field_id missing; /* the field whose absence made it unknown, F_COUNT when none */
-    char condition[160];   /* the atom as written canonically: "营业收入 >= 2,000万元" */
-    char text[240]; /* with the value: "营业收入 1,800万元 < 2,000万元" / "缺少 研发费用" */
+    char rule[320];        /* the atom as written canonically: "营业收入 >= 2,000万元" */
+    char condition[320]; /* the condition for people, 非 applied: "营业收入 不低于 2,000万元",
+                            "失信：否" */
+    char text[640]; /* with the value and verdict: "营业收入 1,800万元，低于 2,000万元
+                       （不满足）" / "缺少“研发费用”，无法判断是否满足“…”" */
 };
 
 struct rule_eval {
@@ -182,7 +191,7 @@ struct rule_eval {
     bool has_award;       /* false when the rule has no award or it cannot be computed */
     int64_t award_fen;    /* rounded half away from zero to the fen, never negative; computed for
                              eligible and unknown (what it would be) results, not for ineligible */
-    char award_text[400]; /* "设备投资额 4,200万元 × 10% = 420万元 (最高 500万元)" */
+    char award_text[400]; /* "设备投资额 4,200万元 × 10% = 420万元（最高 500万元）" */
     struct rule_atom_result atoms[RULES_MAX_ATOMS];
     int n_atoms;
     enum field_id missing[F_COUNT]; /* distinct fields missing in unknown atoms, source order */
@@ -209,6 +218,10 @@ bool rules_award(const struct rule_award *a, const struct profile *p, int64_t *f
 void rules_format(const struct rule *r, struct buf *out);
 /* One condition or expression in canonical form (for explanations and the index's plans). */
 void rules_format_cond(const struct rule_cond *c, struct buf *out);
+/* One condition in words for people: relations as 不低于 / 属于 市南区、市北区, full-width
+ * punctuation, every 非 pushed down to the atoms (非 营业收入 >= 100万元 → 营业收入 低于 100万元).
+ * is_negated spells the condition's negation (for one found under 非). Not parseable. */
+void rules_describe_cond(const struct rule_cond *c, bool is_negated, struct buf *out);
 void rules_format_expr(const struct rule_expr *e, struct buf *out);
 
 /* ---- SQL ---- */

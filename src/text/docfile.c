@@ -5,8 +5,8 @@
  * separated by a tab, deleted revisions dropped and insertions kept, and the list numbers Word
  * generates (一、 （一） 1. ① …) rebuilt from word/numbering.xml, whether a paragraph carries its
  * list itself or through its style (word/styles.xml: 标题 1 → 一、). Plain text is UTF-8 (BOM or
- * not), UTF-16 with a BOM, or GB18030; HTML and GB18030 go through convert.c. Does not normalise
- * or split the text (normalize.c, split.c) and reads no PDF (no PDF library is linked). */
+ * not), UTF-16 with a BOM, or GB18030; HTML and GB18030 go through convert.c; a PDF goes to
+ * pdf.c. Does not normalise or split the text (normalize.c, split.c). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -724,8 +724,8 @@ int text_from_document(const char *s, size_t len, const char *name, char **out, 
     if (info) info->kind = text_doc_kind_name(k);
     switch (k) {
     case TEXT_DOC_PDF:
-        return error_set(err, ERR_UNSUPPORTED, "暂不支持 PDF,请复制文字粘贴或上传 Word 文档",
-                         "PDF is not supported yet: paste the text or upload a Word document");
+        if (info) info->encoding = "UTF-8";
+        return text_from_pdf(s, len, out, out_len, err);
     case TEXT_DOC_DOC:
         return error_set(err, ERR_UNSUPPORTED,
                          "暂不支持旧版 Word(.doc/.wps)文件,请在 Word 中另存为 .docx 后上传",

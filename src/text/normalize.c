@@ -10,6 +10,7 @@
 
 #include <unicode/unorm2.h>
 
+#include "util/buf.h"
 #include "util/utf8.h"
 
 struct out {
@@ -101,6 +102,7 @@ struct line {
     size_t a, b;        /* span in the per-line buffer */
     int n_chars;        /* code points */
     int32_t last;       /* last code point, 0 when empty */
+    uint32_t start;     /* input offset of the line's first byte */
     uint32_t nl_offset; /* input offset of the line's newline (or end of input) */
     bool is_page;       /* a page number line: "— 2 —", "-2-", "第2页" */
 };
@@ -140,6 +142,81 @@ static bool ends_closed(int32_t cp) {
     return cp == 0x3002 || cp == ';' || cp == ':' || cp == '!' || cp == '?';
 }
 
+/* The input's lines, each folded into lb (spaces dropped, NFKC, full-width folded) with its
+ * length, last character and whether it is a page number; *width the longest non-page line in
+ * characters. Shared by text_normalize and text_unwrap, so both join the same lines. */
+struct lines {
+    struct out lb;
+    struct line *v;
+    int n, width;
+    bool is_oom;
+};
+
+static void lines_scan(const char *s, size_t len, struct lines *ls) {
+    memset(ls, 0, sizeof *ls);
+    int cap = 0;
+    const char *p = s, *e = s + len;
+    struct line cur = {0};
+    for (;;) {
+        const char *q = p;
+        int32_t cp = p < e ? utf8_next(&p, e) : '\n';
+        bool at_end = q >= e;
+        if (cp == '\n') {
+            cur.b = ls->lb.len;
+            cur.nl_offset = (uint32_t)(q - s);
+            if (ls->n == cap) {
+                cap = cap ? cap * 2 : 64;
+                struct line *nl = realloc(ls->v, (size_t)cap * sizeof *nl);
+                if (!nl) {
+                    ls->is_oom = true;
+                    break;
+                }
+                ls->v = nl;
+            }
+            cur.is_page = cur.b > cur.a && line_is_page(ls->lb.s + cur.a, cur.b - cur.a);
+            ls->v[ls->n++] = cur;
+            memset(&cur, 0, sizeof cur);
+            cur.a = ls->lb.len;
+            cur.start = (uint32_t)(p - s);
+            if (at_end) break;
+            continue;
+        }
+        if (is_space(cp)) continue;
+        size_t before = ls->lb.len;
+        put_cp(&ls->lb, cp, (uint32_t)(q - s), (uint32_t)(p - s));
+        if (ls->lb.len > before) {
+            const char *r = ls->lb.s + before;
+            while (r < ls->lb.s + ls->lb.len) {
+                cur.last = utf8_next(&r, ls->lb.s + ls->lb.len);
+                cur.n_chars++;
+            }
+        }
+    }
+    ls->is_oom = ls->is_oom || ls->lb.is_oom;
+    for (int i = 0; i < ls->n; i++)
+        if (!ls->v[i].is_page && ls->v[i].n_chars > ls->width) ls->width = ls->v[i].n_chars;
+}
+
+static void lines_release(struct lines *ls) {
+    free(ls->lb.s);
+    free(ls->lb.from);
+    free(ls->lb.to);
+    free(ls->v);
+}
+
+/* Whether content line i continues content line prev (the same sentence broken by the page's
+ * width): prev does not end a sentence, i does not start an item (第三条, （一）, 1.), and prev
+ * ends open (，、（“《) or, in text whose lines are all short (a PDF's), runs to 70% of the width.
+ */
+static bool lines_join(const struct lines *ls, int prev, int i) {
+    const struct line *pl = &ls->v[prev], *l = &ls->v[i];
+    enum text_marker mk;
+    bool pdf_like = ls->width > 0 && ls->width <= 60;
+    bool next_marked = text_item_marker(ls->lb.s + l->a, l->b - l->a, &mk) > 0;
+    return !ends_closed(pl->last) && !next_marked &&
+           (ends_open(pl->last) || (pdf_like && pl->n_chars * 10 >= ls->width * 7));
+}
+
 int text_normalize(const char *s, size_t len, struct text_norm *res, struct error *err) {
     memset(res, 0, sizeof *res);
     if (len > TEXT_MAX_INPUT)
@@ -153,78 +230,32 @@ int text_normalize(const char *s, size_t len, struct text_norm *res, struct erro
         if (err) err->offset = (int64_t)bad;
         return ERR_UTF8;
     }
-    struct out lb = {0}, o = {0};
-    struct line *lines = NULL;
-    int n_lines = 0, cap_lines = 0;
-    const char *p = s, *e = s + len;
-    struct line cur = {0};
-    for (;;) {
-        const char *q = p;
-        int32_t cp = p < e ? utf8_next(&p, e) : '\n';
-        bool at_end = q >= e;
-        if (cp == '\n') {
-            cur.b = lb.len;
-            cur.nl_offset = (uint32_t)(q - s);
-            if (n_lines == cap_lines) {
-                cap_lines = cap_lines ? cap_lines * 2 : 64;
-                struct line *nl = realloc(lines, (size_t)cap_lines * sizeof *nl);
-                if (!nl) {
-                    lb.is_oom = true;
-                    break;
-                }
-                lines = nl;
-            }
-            cur.is_page = cur.b > cur.a && line_is_page(lb.s + cur.a, cur.b - cur.a);
-            lines[n_lines++] = cur;
-            memset(&cur, 0, sizeof cur);
-            cur.a = lb.len;
-            if (at_end) break;
-            continue;
-        }
-        if (is_space(cp)) continue;
-        size_t before = lb.len;
-        put_cp(&lb, cp, (uint32_t)(q - s), (uint32_t)(p - s));
-        if (lb.len > before) {
-            const char *r = lb.s + before;
-            while (r < lb.s + lb.len) {
-                cur.last = utf8_next(&r, lb.s + lb.len);
-                cur.n_chars++;
-            }
-        }
-    }
-    int width = 0;
-    for (int i = 0; i < n_lines; i++)
-        if (!lines[i].is_page && lines[i].n_chars > width) width = lines[i].n_chars;
-    bool pdf_like = width > 0 && width <= 60;
+    struct out o = {0};
+    struct lines ls;
+    lines_scan(s, len, &ls);
+    const struct out *lb = &ls.lb;
     int prev = -1; /* last content line written */
-    for (int i = 0; i < n_lines && !lb.is_oom; i++) {
-        struct line *l = &lines[i];
+    for (int i = 0; i < ls.n && !ls.is_oom; i++) {
+        struct line *l = &ls.v[i];
         if (l->is_page) continue;
         if (l->b == l->a) { /* a blank line closes the paragraph */
             prev = -1;
             continue;
         }
         if (prev >= 0) {
-            struct line *pl = &lines[prev];
-            enum text_marker mk;
-            bool next_marked = text_item_marker(lb.s + l->a, l->b - l->a, &mk) > 0;
-            bool join = !ends_closed(pl->last) && !next_marked &&
-                        (ends_open(pl->last) || (pdf_like && pl->n_chars * 10 >= width * 7));
-            if (!join) out_put(&o, "\n", 1, pl->nl_offset, pl->nl_offset + 1);
+            if (!lines_join(&ls, prev, i))
+                out_put(&o, "\n", 1, ls.v[prev].nl_offset, ls.v[prev].nl_offset + 1);
         } else if (o.len) {
-            uint32_t at = lines[i].a < lb.len ? lb.from[lines[i].a] : (uint32_t)len;
+            uint32_t at = l->a < lb->len ? lb->from[l->a] : (uint32_t)len;
             out_put(&o, "\n", 1, at, at);
         }
         for (size_t k = l->a; k < l->b; k++)
-            out_put(&o, lb.s + k, 1, lb.from[k], lb.to[k]);
+            out_put(&o, lb->s + k, 1, lb->from[k], lb->to[k]);
         prev = i;
     }
     out_put(&o, "", 0, (uint32_t)len, (uint32_t)len);
-    bool oom = lb.is_oom || o.is_oom;
-    free(lb.s);
-    free(lb.from);
-    free(lb.to);
-    free(lines);
+    bool oom = ls.is_oom || o.is_oom;
+    lines_release(&ls);
     if (!oom && !o.s) { /* empty input: an empty text */
         o.s = calloc(1, 1);
         o.from = calloc(1, sizeof *o.from);
@@ -244,6 +275,62 @@ int text_normalize(const char *s, size_t len, struct text_norm *res, struct erro
     res->len = o.len;
     res->from = o.from;
     res->to = o.to;
+    return 0;
+}
+
+static bool is_word_byte(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+int text_unwrap(const char *s, size_t len, char **out, size_t *out_len, struct error *err) {
+    *out = NULL;
+    *out_len = 0;
+    if (len > TEXT_MAX_INPUT)
+        return error_set(err, ERR_TOO_LARGE, "政策文本过大:%zu 字节,上限 %u 字节",
+                         "policy text too large: %zu bytes, the limit is %u", len,
+                         (unsigned)TEXT_MAX_INPUT);
+    if (!utf8_is_valid(s, len, NULL))
+        return error_set(err, ERR_UTF8, "无效的 UTF-8 编码", "invalid UTF-8");
+    struct lines ls;
+    lines_scan(s, len, &ls);
+    struct buf b;
+    buf_init(&b);
+    int prev = -1;
+    bool blank = false; /* a blank line waits to be written before the next content */
+    for (int i = 0; i < ls.n && !ls.is_oom; i++) {
+        const struct line *l = &ls.v[i];
+        if (l->is_page) continue;
+        if (l->b == l->a) {
+            blank = prev >= 0 || blank;
+            prev = -1;
+            continue;
+        }
+        /* the line's own bytes, without the spaces and \r around them */
+        size_t a = l->start, z = l->nl_offset;
+        while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+            a++;
+        while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r'))
+            z--;
+        if (prev >= 0 && lines_join(&ls, prev, i)) {
+            if (b.len && is_word_byte(b.data[b.len - 1]) && is_word_byte(s[a]))
+                buf_append(&b, " ", 1);
+        } else if (b.len) {
+            buf_append(&b, blank ? "\n\n" : "\n", blank ? 2 : 1);
+        }
+        blank = false;
+        buf_append(&b, s + a, z - a);
+        prev = i;
+    }
+    bool oom = ls.is_oom || b.is_oom;
+    lines_release(&ls);
+    if (!oom && len && s[len - 1] == '\n' && b.len) buf_append(&b, "\n", 1);
+    if (oom || b.is_oom) {
+        buf_release(&b);
+        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    }
+    *out_len = b.len;
+    *out = b.data ? buf_detach(&b) : calloc(1, 1);
+    if (!*out) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #ifndef DUIJIE_TEXT_POLICY_TEXT_H
 #define DUIJIE_TEXT_POLICY_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ struct text_norm {
  * TEXT_MAX_INPUT is ERR_TOO_LARGE. */
 int text_normalize(const char *s, size_t len, struct text_norm *out, struct error *err);
 void text_norm_release(struct text_norm *n);
+/* The text with the lines text_normalize would join joined (a sentence broken by a PDF page's
+ * width is one line again, a space kept only between two Latin letters or digits) and page-number
+ * lines dropped; every other character as it was (no folding): what a reader sees and edits.
+ * *out is malloc'd. */
+int text_unwrap(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
 /* The input span [*start, *end) covering normalised bytes [a, b) (a < b <= n->len). */
 void text_norm_span(const struct text_norm *n, size_t a, size_t b, size_t *start, size_t *end);
 
@@ -87,9 +93,16 @@ const char *text_doc_kind_name(enum text_doc_kind k);
  * (page numbers, cross references) keep the text Word last showed; footnotes and headers are left
  * out. */
 int text_from_docx(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
-/* Any uploaded policy document → UTF-8 text: Word as above; HTML's visible text; plain text in
- * UTF-8 (BOM dropped), UTF-16 with a BOM, or GB18030 when not valid UTF-8 (else ERR_UTF8 with
- * err->offset at the first byte that is not UTF-8); PDF and old .doc are ERR_UNSUPPORTED with
+/* A PDF's text layer (src/text/pdf.c: Poppler's pdftotext in a child process with CPU, memory
+ * and time limits), lines as the page broke them. Errors: the reader not installed
+ * (ERR_UNSUPPORTED), not a PDF or damaged (ERR_PARSE), a password (ERR_UNSUPPORTED), no text layer,
+ * a scan (ERR_UNSUPPORTED), too slow or too much text (ERR_TOO_LARGE). *out is malloc'd. */
+int text_from_pdf(const char *s, size_t len, char **out, size_t *out_len, struct error *err);
+/* Whether text_from_pdf's reader is installed (DUIJIE_PDFTOTEXT, else /usr/bin/pdftotext). */
+bool text_pdf_available(void);
+/* Any uploaded policy document → UTF-8 text: Word as above; PDF as above; HTML's visible text;
+ * plain text in UTF-8 (BOM dropped), UTF-16 with a BOM, or GB18030 when not valid UTF-8 (else
+ * ERR_UTF8 with err->offset at the first byte that is not UTF-8); old .doc is ERR_UNSUPPORTED with
  * what to do instead. *out is malloc'd; info may be NULL. */
 int text_from_document(const char *s, size_t len, const char *name, char **out, size_t *out_len,
                        struct text_doc_info *info, struct error *err);

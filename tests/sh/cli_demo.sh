@@ -28,9 +28,18 @@ check "clauses published with rules" '[ "$(q "select count(*) from clause where 
 check "schema version 3" '[ "$(q "select value from meta where key = '"'"'schema_version'"'"'")" = 3 ]'
 check "WAL mode" '[ "$(q "pragma journal_mode")" = wal ]'
 check "indexes rebuilt after the bulk load" '[ "$(q "select count(*) from sqlite_master where type = '"'"'index'"'"' and tbl_name = '"'"'enterprise'"'"' and sql is not null")" = 2 ]'
+check "demo reports the library" 'grep -q "政策文件库 / library: 政策文件 / documents 23," "$tmp/err"'
+check "one current library document per policy" '[ "$(q "select count(distinct policy_id) from library_doc where kind = '"'"'policy'"'"' and is_current = 1 and policy_id in (select id from policy)")" = "$(q "select count(*) from policy")" ] && [ "$(q "select count(*) from library_doc where kind = '"'"'policy'"'"' and is_current = 1")" = "$(q "select count(*) from policy")" ]'
+check "library 文号 unique" '[ "$(q "select count(*) from library_doc where doc_no is not null")" = "$(q "select count(distinct doc_no) from library_doc")" ]'
+check "earlier versions replaced by the current one" '[ "$(q "select count(*) from library_doc o join library_doc c on c.id = o.replaced_by where o.is_current = 0 and c.is_current = 1 and c.series = o.series and o.validity in ('"'"'失效'"'"', '"'"'废止'"'"')")" = 4 ]'
+check "政策解读 linked to their policies" '[ "$(q "select count(*) from library_link l join library_doc d on d.id = l.other_id where l.kind = '"'"'interpretation'"'"' and d.kind = '"'"'interpretation'"'"'")" = 6 ]'
 before=$(q "select count(*) from enterprise")
+lib_before=$(q "select count(*) from library_doc")
 $D demo --enterprises 3000 --seed 5 --db "$db" >/dev/null 2>&1
 check "a second run updates by USCC" '[ "$(q "select count(*) from enterprise")" = "$before" ]'
+check "a second run adds no library document" '[ "$(q "select count(*) from library_doc")" = "$lib_before" ]'
+$D demo --enterprises 10 --seed 6 --db "$tmp/nolib.db" --no-history --no-library >/dev/null 2>&1
+check "--no-library leaves the library empty" '[ "$(sqlite3 "$tmp/nolib.db" "select count(*) from library_doc")" = 0 ]'
 $D demo --enterprises 10 --seed 6 --db "$db" --policies "$tmp/nope.json" >/dev/null 2>&1; rc=$?
 check "a failed demo exits 1" '[ $rc -eq 1 ]'
 check "a failed demo leaves the store as before" '[ "$(q "select count(*) from clause")" -ge 140 ] && [ "$(q "select count(*) from enterprise")" = "$before" ]'

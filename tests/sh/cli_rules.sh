@@ -42,9 +42,10 @@ done
 out=$(echo '{"注册地":"崂山区","资质":"专精特新中小企业","设备投资额":"4200万元","失信":false}' |
     $D eval tests/data/rules/issue_example_zh/rule.txt --date 2026-06-30)
 check "eval prints the four keys in order" 'echo "$out" | grep -q "^{\"result\":\"eligible\",\"award_fen\":420000000,\"explain\":\[.*\],\"missing\":\[\]}$"'
-check "eval explains the award" 'echo "$out" | grep -qF "设备投资额 4,200万元 × 10% = 420万元 (最高 500万元)"'
+check "eval explains the award" 'echo "$out" | grep -qF "设备投资额 4,200万元 × 10% = 420万元（最高 500万元）"'
+check "eval: 非 失信 met by an honest firm" 'echo "$out" | grep -qF "{\"condition\":\"失信：否\",\"rule\":\"失信\",\"outcome\":\"true\",\"truth\":\"false\""'
 out=$(printf '{"营业收入":"1800万元"}\n' >"$T/in"; printf '营业收入 >= 2000万元 且 研发费用 >= 1万元\n' >"$T/r.txt"; $D eval "$T/r.txt" <"$T/in")
-check "eval explains an ineligible value" 'echo "$out" | grep -qF "营业收入 1,800万元 < 2,000万元"'
+check "eval explains an ineligible value" 'echo "$out" | grep -qF "营业收入 1,800万元，低于 2,000万元（不满足）"'
 check "eval lists missing keys" 'echo "$out" | grep -qF "\"missing\":[\"rd_expense\"]"'
 out=$(printf 'not json\n{}\n' | $D eval "$T/r.txt"); rc=$?
 check "eval survives a bad line" '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 2 ]'

@@ -31,6 +31,10 @@ check "gb18030 with --gb18030" '[ "$($D extract --json --gb18030 "$T/gb.txt" | w
 # without the flag too: bytes that are not UTF-8 but valid GB18030 are read as GB18030 (docfile.c)
 check "gb18030 without the flag: read as GB18030" '[ "$($D extract --json "$T/gb.txt" | wc -l)" -eq 5 ]'
 check "a Word file" '[ "$($D extract --json tests/data/docfile/hitech.docx | wc -l)" -ge 8 ]'
+# a PDF, read as an uploaded one is (src/text/pdf.c): the same clauses as the Word file
+if command -v pdftotext >/dev/null 2>&1; then
+    check "a PDF: the Word file's clauses" '[ "$($D extract --json tests/data/docfile/hitech_pdf.pdf | wc -l)" -eq "$($D extract --json tests/data/docfile/hitech.docx | wc -l)" ]'
+fi
 printf '对企业\xff给予20万元奖励' > "$T/bad.txt"
 $D extract --json "$T/bad.txt" > "$T/o" 2> "$T/e"; rc=$?
 check "invalid UTF-8 names the byte" '[ $rc -eq 1 ] && grep -q "byte 9" "$T/e"'

@@ -14,7 +14,7 @@ skip() {
 suite_needs node
 node -e 'require("playwright-core")' 2>/dev/null || skip "no playwright-core (make web)"
 db=$tmp/r.db
-$D demo --enterprises 300 --seed 2 --db "$db" --clauses 3 >/dev/null 2>&1
+$D demo --enterprises 300 --seed 2 --db "$db" --clauses 3 --no-library >/dev/null 2>&1
 printf '%%PDF-1.4 青岛 test\n' >"$tmp/zjtx.pdf"
 $D library put --db "$db" --title "关于支持专精特新企业发展的若干政策" --doc-no "青政发〔2025〕8号" \
     --authority 青岛市人民政府 --level 市 --region 青岛市 --theme 企业培育 --issued 2025-06-01 \

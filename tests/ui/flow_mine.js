@@ -33,6 +33,11 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('unknown group as the API', await n('unknown') === want('unknown'));
   check('nearly group as the API', await n('nearly') === want('nearly'));
   check('total to the fen', (await page.locator('#total-money .exact').innerText()) === yuan(BigInt(found.before.eligible_total_fen)));
+  // 非 失信: an honest firm's eligible clauses show that condition met, as the API says
+  const elig = found.before.matches.filter((m) => m.status === 'eligible');
+  const apiFailed = elig.flatMap((m) => m.explanation || []).filter((e) => e.outcome === 'ineligible').length;
+  check('eligible clauses: 非 失信 shown met', elig.flatMap((m) => m.explanation || []).every((e) => e.rule !== '失信' || e.outcome === 'eligible'));
+  check('eligible clauses: failed conditions as the API', await page.locator('.clause-item[data-status="eligible"] li.why-ineligible').count() === apiFailed, apiFailed);
   check('failing condition shown', (await page.locator(`.clause-item[data-clause="${found.clause}"] .failing`).innerText()).includes('从业人员'));
   check('size class explained', (await page.locator('#size-why').innerText()).length > 5);
   await checkFits(page, 'mine');

@@ -2,7 +2,8 @@
 // exact text, live counts, a typo's error at line:col while typing and gone when fixed, 保存草稿,
 // 发布, then the money shown for a qualifying enterprise equals the API's integer fen. A policy
 // whose text carries <script> shows it as text. Then a Word file uploaded with the keyboard fills
-// the text box and shows the same clauses; a PDF is refused on the page. Ported from the
+// the text box and shows the same clauses, and so does a PDF (its broken lines joined); a scanned or
+// damaged PDF is refused on the page. Ported from the
 // DevTools-protocol test.
 'use strict';
 const fs = require('fs');
@@ -88,8 +89,7 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
   await shot(page, 'policy-published');
 
   // upload a Word file (高新技术企业认定 第十一条, Word's own list numbering): its text fills the box
-  // and the clauses are proposed exactly as the API proposes them for the pasted text; a PDF is
-  // refused in Chinese on the page
+  // and the clauses are proposed exactly as the API proposes them for the pasted text
   await page.goto(base + '/policy.html');
   await page.waitForLoadState('networkidle');
   const docx = path.join(__dirname, '../data/docfile/hitech.docx');
@@ -105,10 +105,24 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
     upMarks.every((m, i) => m === String(ref.body.clauses[i].seq) + ref.body.clauses[i].text), { marks: upMarks.length, n: ref.body.clauses.length });
   check('upload message', /已读取“高新技术企业认定管理办法\.docx”，共识别 \d+ 条条款/.test(await page.locator('#pol-extract-msg').innerText()));
   await shot(page, 'policy-uploaded');
-  await page.setInputFiles('#pol-file', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  // a PDF (the same article printed on a narrow page, its sentences broken by the width): the box
+  // gets the text with the sentences whole, and the same clauses are proposed
+  await page.setInputFiles('#pol-file', { name: '高新技术企业认定管理办法.pdf', mimeType: 'application/pdf', buffer: fs.readFileSync(path.join(__dirname, '../data/docfile/hitech_pdf.pdf')) });
+  await page.waitForFunction(() => /已读取“[^”]*\.pdf”/.test(document.getElementById('pol-extract-msg').textContent));
+  const pdfText = await page.inputValue('#pol-text');
+  check('uploaded PDF text in the box, sentences whole', pdfText.startsWith('高新技术企业认定管理办法（节选）\n') && pdfText.endsWith(original), pdfText.slice(0, 80));
+  const pdfMarks = await page.$$eval('.pol-source mark', (ms) => ms.map((m) => m.textContent));
+  check('PDF clauses as pasted', pdfMarks.length === ref.body.clauses.length &&
+    pdfMarks.every((m, i) => m === String(ref.body.clauses[i].seq) + ref.body.clauses[i].text), { marks: pdfMarks.length, n: ref.body.clauses.length });
+  await shot(page, 'policy-uploaded-pdf');
+  // a damaged PDF and a scan: refused in Chinese, saying what to do
+  await page.setInputFiles('#pol-file', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: fs.readFileSync(path.join(__dirname, '../data/docfile/scan.pdf')) });
   const pdfErr = page.locator('#pol-work > .error-box');
   await pdfErr.waitFor();
-  check('PDF refused in Chinese', (await pdfErr.innerText()).includes('暂不支持 PDF'), await pdfErr.innerText());
+  check('a scanned PDF refused in Chinese', (await pdfErr.innerText()).includes('没有可复制的文字'), await pdfErr.innerText());
+  await page.setInputFiles('#pol-file', { name: 'bad.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForFunction(() => /文件已损坏/.test((document.querySelector('#pol-work > .error-box') || {}).textContent || ''));
+  check('a damaged PDF refused in Chinese', (await page.locator('#pol-work > .error-box').innerText()).includes('文件已损坏'));
   checkNoErrors(page, 'policy');
 };
 module.exports = flow;
