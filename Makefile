@@ -87,7 +87,7 @@ $(foreach v,rel asan tsan fuzz,build/$(v)/src/http/openapi_data.o): build/openap
 
 # deps first, then a fresh make: pkg-config flags are read when make starts.
 run: deps
-	@$(MAKE) --no-print-directory build/duijie web
+	@$(MAKE) --no-print-directory build/duijie
 	@scripts/run.sh
 
 # The tests also drive the web UI in a real browser: Debian's Chromium and CJK fonts.
@@ -96,19 +96,14 @@ test:
 	@$(MAKE) --no-print-directory web
 	@scripts/test.sh
 
-# ---- web: npm packages from package-lock.json; ECharts copied into the served folder ----
-# Without npm the pages still work; the charts say they are unavailable.
+# ---- web: npm packages from package-lock.json (playwright-core, for the browser tests) ----
+# The served pages need nothing from npm: web/ is served as it is (the charts are web/charts.js).
 web:
-	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web/vendor/echarts.common.min.js; \
-	else echo "web: npm not found (scripts/deps.sh --with-browser installs it); charts disabled"; fi
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	else echo "web: npm not found (scripts/deps.sh --with-browser installs it); the browser tests will be skipped"; fi
 node_modules/.package-lock.json: package-lock.json package.json
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
-# the common build (line, bar, pie, tooltip, legend: what charts.js draws) is 705 KB, the full
-# one 1.1 MB: the dashboard's first load parses it
-web/vendor/echarts.common.min.js: node_modules/.package-lock.json
-	@mkdir -p web/vendor
-	cp node_modules/echarts/dist/echarts.common.min.js $@
 
 BENCH_N ?= 2000000
 bench: deps

@@ -13,7 +13,9 @@
  * Figures (bench/tmp/coverage.json), ms: coverage_city_cold / coverage_district_cold (the first
  * request: every clause counted; wall, and this thread's CPU printed beside it),
  * coverage_city_cached / coverage_district_cached (median of BENCH_LOOKUPS lookups, default 10000),
- * each beside SQLite's per-clause counts for the same scope. */
+ * each beside SQLite's per-clause counts for the same scope; coverage_after_edit (the first
+ * dashboard after one enterprise's edit: the answers carried over, median of BENCH_EDITS edits,
+ * default 9) beside the recount it replaced and SQLite's counts of both scopes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +167,74 @@ static void scope_figures(const struct index_gen *g, const struct match_catalog 
     match_coverage_release(cov);
 }
 
+/* After an edit of one enterprise (a firm takes another's values: a new generation), the new
+ * generation's answers for both scopes: carried over (match_coverage_carry, then the two lookups
+ * the dashboard makes) against recounted (match_coverage_compute of both scopes, what the first
+ * dashboard after every edit paid before the carry). Medians of n_edits edits; the last edit's
+ * carried answers are checked equal to the recount. */
+static void edit_figure(struct index_gen *g0, const struct match_catalog *cat, int district,
+                        int n_edits, struct figure *f) {
+    struct error err;
+    struct index *ix = index_new(index_gen_today(g0));
+    index_gen_retain(g0);
+    index_publish(ix, g0);
+    struct index_gen *g = index_acquire(ix);
+    struct profile *p = malloc(sizeof *p);
+    double *carry = malloc((size_t)n_edits * sizeof *carry);
+    double *recount = malloc((size_t)n_edits * sizeof *recount);
+    if (!p || !carry || !recount) die("edit", "out of memory");
+    char uscc[32];
+    uint32_t n_live = (uint32_t)index_gen_count(g);
+    for (int e = 0; e < n_edits; e++) {
+        uint32_t a, b;
+        roaring_bitmap_select(
+            index_gen_live(g),
+            (uint32_t)((uint64_t)n_live * (uint64_t)(2 * e + 1) / (uint64_t)(2 * n_edits + 1)), &a);
+        roaring_bitmap_select(
+            index_gen_live(g),
+            (uint32_t)((uint64_t)n_live * (uint64_t)(2 * e + 2) / (uint64_t)(2 * n_edits + 1)), &b);
+        index_row_uscc(g, a, uscc, sizeof uscc);
+        int64_t id = index_row_id(g, a);
+        index_row_profile(g, b, p);
+        p->v[F_USCC] = (struct value){.has = true, .s = uscc};
+        if (index_update(ix, &id, p, 1, &err)) die("index_update", err.en);
+        struct index_gen *next = index_acquire(ix);
+        double t0 = now_ms();
+        int carried = match_coverage_carry(g, next, cat, uscc);
+        const struct match_coverage *city, *dist;
+        if (match_coverage(next, cat, -1, &city, &err) ||
+            match_coverage(next, cat, district, &dist, &err))
+            die("match_coverage", err.en);
+        carry[e] = now_ms() - t0;
+        if (carried != 2) die("carry", "the two scopes' answers were not carried");
+        const struct match_coverage *city2, *dist2;
+        t0 = now_ms();
+        if (match_coverage_compute(next, cat, -1, &city2, &err) ||
+            match_coverage_compute(next, cat, district, &dist2, &err))
+            die("match_coverage_compute", err.en);
+        recount[e] = now_ms() - t0;
+        for (int k = 0; e == n_edits - 1 && k < city->n; k++)
+            if (city->eligible[k] != city2->eligible[k] || city->unknown[k] != city2->unknown[k] ||
+                dist->eligible[k] != dist2->eligible[k] || dist->unknown[k] != dist2->unknown[k])
+                die("carry", "carried counts differ from the recount");
+        match_coverage_release(city);
+        match_coverage_release(dist);
+        match_coverage_release(city2);
+        match_coverage_release(dist2);
+        index_gen_release(g);
+        g = next;
+    }
+    qsort(carry, (size_t)n_edits, sizeof *carry, cmp_double);
+    qsort(recount, (size_t)n_edits, sizeof *recount, cmp_double);
+    f->duijie = carry[n_edits / 2];
+    f->cpu = recount[n_edits / 2]; /* the recount, printed beside it */
+    free(p);
+    free(carry);
+    free(recount);
+    index_gen_release(g);
+    index_free(ix);
+}
+
 int main(void) {
     struct error err;
     if (refdata_load(&err)) die("refdata", err.en);
@@ -199,6 +269,10 @@ int main(void) {
                           {"coverage_district_cached", 0, 0, -1}};
     scope_figures(g, cat, -1, 0, db, n_sql, n_lookups, &f[0], &f[1]);
     scope_figures(g, cat, district, region_at(district)->code, db, n_sql, n_lookups, &f[2], &f[3]);
+    int n_edits = getenv("BENCH_EDITS") ? atoi(getenv("BENCH_EDITS")) : 9;
+    if (n_edits < 1) n_edits = 1;
+    struct figure edit = {"coverage_after_edit", 0, f[0].sqlite + f[2].sqlite, 0};
+    edit_figure(g, cat, district, n_edits, &edit);
 
     printf("\n%-26s %14s %14s %14s %12s\n", "figure (ms)", "duijie", "sqlite", "sqlite/duijie",
            "duijie cpu");
@@ -208,6 +282,13 @@ int main(void) {
         printf("%-26s %14.6f %14.1f %13.0f× %12s\n", f[i].name, f[i].duijie, f[i].sqlite,
                f[i].sqlite / f[i].duijie, cpu);
     }
+    printf("%-26s %14.6f %14.1f %13.0f× %12s\n", edit.name, edit.duijie, edit.sqlite,
+           edit.sqlite / edit.duijie, "—");
+    printf("# coverage_after_edit: the first dashboard after one enterprise's edit, both scopes "
+           "(carried: match_coverage_carry + two lookups, median of %d edits); a recount of both "
+           "on the new generation took %.1f ms (%.0f× the carry), checked equal; sqlite: both "
+           "scopes' per-clause counts\n",
+           n_edits, edit.cpu, edit.cpu / edit.duijie);
     printf("# before this cache every request paid the cold figure: cold/cached %.0f× (city), "
            "%.0f× (district)\n",
            f[0].duijie / f[1].duijie, f[2].duijie / f[3].duijie);
@@ -223,6 +304,10 @@ int main(void) {
         for (int i = 0; i < 4; i++)
             fprintf(out, "%s{\"name\": \"%s\", \"duijie_ms\": %.6f, \"sqlite_ms\": %.4f}",
                     i ? ", " : "", f[i].name, f[i].duijie, f[i].sqlite);
+        fprintf(out,
+                ", {\"name\": \"%s\", \"duijie_ms\": %.6f, \"sqlite_ms\": %.4f, "
+                "\"recount_ms\": %.4f}",
+                edit.name, edit.duijie, edit.sqlite, edit.cpu);
         fputs("]}\n", out);
         fclose(out);
     }

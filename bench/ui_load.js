@@ -27,7 +27,9 @@ const PAGES = [
   ['payments', 'finance', 'review.html#payments', '#rv-payments tbody tr, #review .card .loading'],
   ['commissioner', 'commissioner', 'commissioner.html', '#cm-queue tbody tr'],
   ['servicepack', 'commissioner', 'servicepack.html?uscc={uscc}', '#sp-content > *'],
-  ['dashboard', 'admin', 'dashboard.html', '#dash .chart:not(.is-empty) canvas'],
+  // the first chart drawn: SVG (charts.js), or an ECharts canvas when UI_LOAD_WEB serves an earlier
+  // commit's web/ (before 20dd986) for the comparison
+  ['dashboard', 'admin', 'dashboard.html', '#dash .chart:not(.is-empty) :is(svg, canvas)'],
   ['library', '', 'library.html', '#l-list table, #l-list .empty'],
   ['inbox', 'enterprise', 'inbox.html', '#i-list > *'],
   ['ticket', 'enterprise', 'ticket.html', '#t-list > *'],

@@ -12,7 +12,7 @@ for opt in "$@"; do
         # chromium-l10n: the zh-CN locale pack, so that --lang=zh-CN (the browser tests, bench/ui_load)
         # shows date inputs as 年/月/日 the way a Chinese user's browser does, not mm/dd/yyyy
         pkgs+=(chromium chromium-l10n fonts-noto-cjk nodejs)
-        # npm fetches ECharts and playwright-core (package-lock.json); a Node that bundles npm is
+        # npm fetches playwright-core (package-lock.json); a Node that bundles npm is
         # enough
         command -v npm >/dev/null 2>&1 || pkgs+=(npm)
         ;;

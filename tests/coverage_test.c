@@ -223,6 +223,92 @@ TEST(coverage_new_generation_recounts) {
     fixture_release(&fx);
 }
 
+/* A run of edits of one enterprise each — a firm takes another's values (its district, sizes,
+ * money), loses every value but its district (unknowns), leaves, or a new firm arrives — each
+ * carried over with match_coverage_carry: after every edit the new generation's cached answers
+ * (city-wide and a district's) are the carried ones, not recounted, and equal a full recount. */
+TEST(coverage_carried_over_edits_equals_recount) {
+    struct fixture fx;
+    if (!fixture_init(&fx, "cov_carry", 900, 24)) {
+        fixture_release(&fx);
+        return;
+    }
+    struct error err;
+    struct index *ix = index_new(index_gen_today(fx.g));
+    index_gen_retain(fx.g);
+    index_publish(ix, fx.g);
+    struct index_gen *g = index_acquire(ix);
+    const struct match_coverage *c0 = NULL, *d0 = NULL;
+    CHECK_INT(match_coverage(g, fx.cat, -1, &c0, &err), 0);
+    CHECK_INT(match_coverage(g, fx.cat, fx.district, &d0, &err), 0);
+    match_coverage_release(c0);
+    match_coverage_release(d0);
+    struct profile *p = malloc(sizeof *p);
+    char uscc[32], fresh[32];
+    uint64_t seed = 7;
+    int n_carried = 0, n_moved = 0;
+    for (int step = 0; p && step < 40; step++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        uint32_t n_live = (uint32_t)index_gen_count(g), a, b;
+        roaring_bitmap_select(index_gen_live(g), (uint32_t)(seed >> 33) % n_live, &a);
+        roaring_bitmap_select(index_gen_live(g), (uint32_t)(seed >> 13) % n_live, &b);
+        index_row_uscc(g, a, uscc, sizeof uscc);
+        int kind = step % 4;
+        int rc;
+        if (kind == 2) { /* a leaves */
+            rc = index_remove(ix, uscc, &err);
+        } else {
+            index_row_profile(g, b, p); /* b's values … */
+            int64_t id = index_row_id(g, a);
+            if (kind == 1) { /* … or none but b's district */
+                struct value region = p->v[F_REGION];
+                profile_clear(p);
+                p->v[F_REGION] = region;
+            }
+            if (kind == 3) { /* … for a new firm */
+                snprintf(fresh, sizeof fresh, "91370200TEST%05dX", step);
+                p->v[F_USCC] = (struct value){.has = true, .s = fresh};
+                id = 1000000 + step;
+            } else {
+                p->v[F_USCC] = (struct value){.has = true, .s = uscc};
+            }
+            rc = index_update(ix, &id, p, 1, &err);
+        }
+        CHECK_INT(rc, 0);
+        struct index_gen *next = index_acquire(ix);
+        const char *who = kind == 3 ? fresh : uscc;
+        n_carried += match_coverage_carry(g, next, fx.cat, who);
+        for (int scope = 0; scope < 2; scope++) {
+            int region = scope ? fx.district : -1;
+            const struct match_coverage *was = NULL, *now = NULL;
+            CHECK_INT(match_coverage(g, fx.cat, region, &was, &err), 0);
+            CHECK_INT(match_coverage(next, fx.cat, region, &now, &err), 0);
+            if (was && now) {
+                check_against_compute(next, fx.cat, region, now);
+                for (int k = 0; k < now->n; k++)
+                    n_moved +=
+                        now->eligible[k] != was->eligible[k] || now->unknown[k] != was->unknown[k];
+            }
+            match_coverage_release(was);
+            match_coverage_release(now);
+        }
+        index_gen_release(g);
+        g = next;
+    }
+    CHECK_INT(n_carried, 80); /* both scopes, every edit: none was recounted */
+    CHECK(n_moved > 10);      /* and the edits did move counts */
+    /* nothing to carry: a generation without answers, and the same generation */
+    struct index_gen *bare = NULL;
+    CHECK_INT(index_load(fx.s, index_gen_today(fx.g), &bare, &err), 0);
+    if (bare) CHECK_INT(match_coverage_carry(bare, g, fx.cat, uscc), 0);
+    CHECK_INT(match_coverage_carry(g, g, fx.cat, uscc), 0);
+    if (bare) index_gen_release(bare);
+    free(p);
+    index_gen_release(g);
+    index_free(ix);
+    fixture_release(&fx);
+}
+
 TEST(coverage_new_catalog_recounts) {
     struct fixture fx;
     if (!fixture_init(&fx, "cov_cat", 600, 10)) {

@@ -1,4 +1,4 @@
-// 数据看板: what the platform counts, each as an ECharts chart with its numbers one click away, all
+// 数据看板: what the platform counts, each as a chart (charts.js, SVG) with its numbers one click away, all
 // from one answer (GET /api/stats/dashboard): money and applications are src/workflow's sums,
 // coverage (enterprises eligible per clause) the matching engine's, service activity the network's
 // statistics (shown to the network's roles). Nothing here is estimated or made up.
@@ -57,10 +57,8 @@ function missedSection(cov, seen) {
 
 // The first screen in one request: GET /api/stats/dashboard sums on the server what the page
 // once fetched in 48 (money per grouping, the network twice, a policy and a rule preview per
-// clause). The numbers are shown first; ECharts (preloaded by dashboard.html, run only now) draws
-// the charts into the panels afterwards.
+// clause), and the charts are drawn from it in the same frame as the numbers.
 async function main() {
-  holdCharts();
   const data = api('/api/stats/dashboard');
   await sessionReady;
   if (!requireSignIn()) return;
@@ -110,9 +108,8 @@ async function main() {
   } else {
     parts.push(h('p', { class: 'summary', id: 'dash-missing' }, '您的账号不属于服务网络，不显示服务中心与服务专员的走访活动。'));
   }
+  // each chart draws itself as its panel enters the page (charts.js), in this same frame
   dash.replaceChildren(...parts);
-  // the numbers are on screen: now the chart library runs and each panel draws its chart
-  releaseCharts();
 }
 
 main().catch((e) => dash.replaceChildren(errorBox(null, '页面出错：' + e.message)));

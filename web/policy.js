@@ -112,7 +112,7 @@ function ruleEditor(value, label) {
   return wrap;
 }
 
-// ---- live distribution of the clause being edited (ECharts, numbers one click away) ----
+// ---- live distribution of the clause being edited (charts.js, numbers one click away) ----
 
 const live = { panel: null, title: null, charts: null, idx: -1 };
 

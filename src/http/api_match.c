@@ -176,6 +176,16 @@ int http_match_reload(const struct http_server *srv, struct store *s, struct err
     return rc;
 }
 
+/* With state.mu held, after an edit of uscc published a new generation over old: the dashboard's
+ * coverage answers cached on old move over, shifted by that one enterprise (match_coverage_carry),
+ * so the first dashboard after an edit is a lookup, not a recount of every row and clause. */
+static void carry_coverage(const struct index_gen *old, const char *uscc) {
+    if (!state.cat) return;
+    struct index_gen *g = index_acquire(state.ix);
+    match_coverage_carry(old, g, state.cat->cat, uscc);
+    index_gen_release(g);
+}
+
 void http_match_note_enterprise(const struct http_server *srv, int64_t id,
                                 const struct profile *p) {
     struct profile *d = malloc(sizeof *d);
@@ -189,9 +199,12 @@ void http_match_note_enterprise(const struct http_server *srv, int64_t id,
         struct index_gen *g = index_acquire(state.ix);
         uint32_t row;
         bool is_new = index_find_uscc(g, d->v[F_USCC].s, &row) != 0;
-        index_gen_release(g);
         struct error err;
-        if (index_update(state.ix, &id, d, 1, &err) == 0 && is_new) state.n_enterprises++;
+        if (index_update(state.ix, &id, d, 1, &err) == 0) {
+            if (is_new) state.n_enterprises++;
+            carry_coverage(g, d->v[F_USCC].s);
+        }
+        index_gen_release(g);
     } else if (state.is_loading) {
         state.checked = 0; /* the load under way may have read the row before it changed */
         state.n_enterprises = -1;
@@ -205,8 +218,14 @@ void http_match_note_removed(const struct http_server *srv, const char *uscc) {
     while (state.is_loading && srv->watch)
         pthread_cond_wait(&state.loaded, &state.mu);
     struct error err;
-    if (state.ix && state.server == srv && index_remove(state.ix, uscc, &err) == 0)
-        state.n_enterprises--;
+    if (state.ix && state.server == srv) {
+        struct index_gen *g = index_acquire(state.ix);
+        if (index_remove(state.ix, uscc, &err) == 0) {
+            state.n_enterprises--;
+            carry_coverage(g, uscc);
+        }
+        index_gen_release(g);
+    }
     pthread_mutex_unlock(&state.mu);
 }
 

@@ -72,7 +72,7 @@ void *index_gen_extra(const struct index_gen *cg, const void *key, void *(*make)
         k++;
     if (k < INDEX_GEN_EXTRAS && g->extra[k].key) {
         p = g->extra[k].p;
-    } else if (k < INDEX_GEN_EXTRAS && (p = make()) != NULL) {
+    } else if (k < INDEX_GEN_EXTRAS && make && (p = make()) != NULL) {
         g->extra[k].key = key;
         g->extra[k].p = p;
         g->extra[k].drop = drop;

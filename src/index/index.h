@@ -99,8 +99,9 @@ int index_remove(struct index *ix, const char *uscc, struct error *err);
  * dashboard counts), made by the first caller, freed by drop when the generation is, so it can
  * never outlive or be mistaken for another generation's. key tells the owners apart (the address of
  * one of the owner's statics). Returns the extra (made by make() if this generation had none for
- * key), or NULL when make failed or the INDEX_GEN_EXTRAS slots are taken by other keys.
- * Thread-safe; the extra itself must be (the generation is shared). */
+ * key), or NULL when make failed or the INDEX_GEN_EXTRAS slots are taken by other keys. make NULL
+ * only looks: NULL when the generation has none for key. Thread-safe; the extra itself must be (the
+ * generation is shared). */
 #define INDEX_GEN_EXTRAS 4
 void *index_gen_extra(const struct index_gen *g, const void *key, void *(*make)(void),
                       void (*drop)(void *p));

@@ -5,12 +5,13 @@
  * Where the cache lives: on the generation (index_gen_extra), not in a global. A generation is
  * immutable, so its counts can only go stale by the catalog changing (a clause published or
  * withdrawn swaps the catalog while the index stays); every enterprise edit publishes a new
- * generation, which starts with an empty cache, and the old cache is freed with the old generation
- * when its last reader lets go. A global keyed by the generation's address would need its own
- * rule for when an entry dies, and an address can be reused after a free; the catalog's part of
- * the key is its serial, not its address, for the same reason. Memory: MATCH_COVERAGE_SCOPES
- * entries per live generation (city-wide plus the districts and areas that asked), each 20 bytes
- * per published clause, the least recently used evicted.
+ * generation, whose cache starts with the old one's answers shifted by that one enterprise
+ * (match_coverage_carry: its outcome per clause before and after, not a recount), and the old
+ * cache is freed with the old generation when its last reader lets go. A global keyed by the
+ * generation's address would need its own rule for when an entry dies, and an address can be reused
+ * after a free; the catalog's part of the key is its serial, not its address, for the same reason.
+ * Memory: MATCH_COVERAGE_SCOPES entries per live generation (city-wide plus the districts and areas
+ * that asked), each 20 bytes per published clause, the least recently used evicted.
  *
  * Two first requests for the same key at once: one computes, the other waits for it (a condition
  * variable) rather than computing too. At 2,000,000 enterprises and thousands of clauses the count
@@ -181,4 +182,123 @@ int match_coverage(const struct index_gen *g, const struct match_catalog *cat, i
     pthread_cond_broadcast(&c->done);
     pthread_mutex_unlock(&c->mu);
     return rc;
+}
+
+/* ---- carrying the answers over an edit of one enterprise ---- */
+
+/* The enterprise's outcome per catalog clause on g (res[i], TRI_FALSE for clauses not in force)
+ * and whether its row is in each scope; *is_here false when g has no live row for uscc. */
+struct one_row {
+    bool is_here;
+    uint32_t row;
+    enum tri *res;
+};
+
+static int one_row_eval(const struct index_gen *g, const struct match_catalog *cat,
+                        const char *uscc, struct profile *p, struct match_hit *hits,
+                        struct one_row *o) {
+    for (int i = 0; i < cat->n_clauses; i++)
+        o->res[i] = TRI_FALSE;
+    o->is_here = index_find_uscc(g, uscc, &o->row) == 0;
+    if (!o->is_here) return 0;
+    index_row_profile(g, o->row, p);
+    if (match_enterprise(cat->set, p, hits)) return ERR_NOMEM;
+    for (int k = 0; k < cat->n_in; k++)
+        o->res[cat->clause_of[hits[k].clause]] = hits[k].result;
+    return 0;
+}
+
+static bool in_scope(const struct index_gen *g, const struct one_row *o, int region) {
+    if (!o->is_here) return false;
+    if (region < 0) return true;
+    struct index_atom a = {F_REGION, INDEX_WITHIN, region, {0, 1}};
+    return index_row_atom(g, o->row, &a) == TRI_TRUE;
+}
+
+/* from's counts moved by the one enterprise: NULL when they do not fit the catalog (another day's
+ * clauses in force) or would go below zero (they were not this catalog's). */
+static struct match_coverage *shifted(const struct match_coverage *from,
+                                      const struct match_catalog *cat, bool was, bool is,
+                                      const enum tri *before, const enum tri *after) {
+    if (from->n != cat->n_in) return NULL;
+    for (int k = 0; k < from->n; k++)
+        if (from->clause[k] != cat->clause_of[k]) return NULL;
+    size_t m = from->n > 0 ? (size_t)from->n : 1;
+    struct match_coverage *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    atomic_init(&c->refs, 1);
+    c->clause = malloc(m * sizeof *c->clause);
+    c->eligible = malloc(m * sizeof *c->eligible);
+    c->unknown = malloc(m * sizeof *c->unknown);
+    bool is_ok = c->clause && c->eligible && c->unknown && (from->rows > 0 || !was);
+    c->n = from->n;
+    c->rows = from->rows - (was ? 1 : 0) + (is ? 1 : 0);
+    for (int k = 0; is_ok && k < c->n; k++) {
+        int i = from->clause[k];
+        enum tri b = was ? before[i] : TRI_FALSE, a = is ? after[i] : TRI_FALSE;
+        c->clause[k] = i;
+        c->eligible[k] = from->eligible[k];
+        c->unknown[k] = from->unknown[k];
+        if ((b == TRI_TRUE && !c->eligible[k]) || (b == TRI_UNKNOWN && !c->unknown[k])) {
+            is_ok = false;
+            break;
+        }
+        c->eligible[k] = c->eligible[k] - (b == TRI_TRUE) + (a == TRI_TRUE);
+        c->unknown[k] = c->unknown[k] - (b == TRI_UNKNOWN) + (a == TRI_UNKNOWN);
+        if (!c->eligible[k]) c->n_none++;
+    }
+    if (!is_ok) {
+        match_coverage_release(c);
+        return NULL;
+    }
+    return c;
+}
+
+int match_coverage_carry(const struct index_gen *g_old, const struct index_gen *g_new,
+                         const struct match_catalog *cat, const char *uscc) {
+    struct cov_cache *from = index_gen_extra(g_old, &cache_key, NULL, cache_free);
+    if (!from || g_old == g_new) return 0;
+    /* the finished answers for this catalog, each with a reference of ours */
+    const struct match_coverage *cov[MATCH_COVERAGE_SCOPES];
+    int region[MATCH_COVERAGE_SCOPES], n = 0;
+    pthread_mutex_lock(&from->mu);
+    for (int k = 0; k < MATCH_COVERAGE_SCOPES; k++) {
+        const struct cov_slot *s = &from->slot[k];
+        if (!s->is_used || !s->cov || s->serial != cat->serial) continue;
+        coverage_retain(s->cov);
+        cov[n] = s->cov;
+        region[n++] = s->region;
+    }
+    pthread_mutex_unlock(&from->mu);
+    if (!n) return 0;
+    size_t m = cat->n_clauses > 0 ? (size_t)cat->n_clauses : 1;
+    struct profile *p = malloc(sizeof *p);
+    struct match_hit *hits = malloc((cat->n_in > 0 ? (size_t)cat->n_in : 1) * sizeof *hits);
+    struct one_row was = {false, 0, malloc(m * sizeof(enum tri))};
+    struct one_row is = {false, 0, malloc(m * sizeof(enum tri))};
+    int carried = 0;
+    bool is_ok = p && hits && was.res && is.res &&
+                 one_row_eval(g_old, cat, uscc, p, hits, &was) == 0 &&
+                 one_row_eval(g_new, cat, uscc, p, hits, &is) == 0;
+    struct cov_cache *to = is_ok ? index_gen_extra(g_new, &cache_key, cache_new, cache_free) : NULL;
+    for (int j = 0; j < n; j++) {
+        struct match_coverage *c = to ? shifted(cov[j], cat, in_scope(g_old, &was, region[j]),
+                                                in_scope(g_new, &is, region[j]), was.res, is.res)
+                                      : NULL;
+        match_coverage_release(cov[j]);
+        if (!c) continue;
+        pthread_mutex_lock(&to->mu);
+        struct cov_slot *s = find(to, cat->serial, region[j]) ? NULL : victim(to);
+        if (s) {
+            *s = (struct cov_slot){true, cat->serial, region[j], ++to->tick, c};
+            carried++;
+        }
+        pthread_mutex_unlock(&to->mu);
+        if (!s) match_coverage_release(c); /* a request counted it first (or no room) */
+    }
+    free(p);
+    free(hits);
+    free(was.res);
+    free(is.res);
+    return carried;
 }

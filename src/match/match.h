@@ -184,6 +184,14 @@ int match_coverage(const struct index_gen *g, const struct match_catalog *cat, i
 int match_coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
                            const struct match_coverage **out, struct error *err);
 void match_coverage_release(const struct match_coverage *c);
+/* After an edit of one enterprise (added, changed or removed: uscc) made g_new from g_old, moves
+ * g_old's cached answers for cat over to g_new: each clause's counts shifted by that enterprise's
+ * outcome on g_old and on g_new (two evaluations of every clause in force, ~0.3 ms at 10,000
+ * clauses) instead of a recount of every row (seconds at a city's size). Answers g_new already has
+ * are kept; an answer that does not fit (another catalog, another day) is not carried. Returns how
+ * many were carried. */
+int match_coverage_carry(const struct index_gen *g_old, const struct index_gen *g_new,
+                         const struct match_catalog *cat, const char *uscc);
 /* The cache's slots per generation: scopes beyond it evict the least recently used. */
 #define MATCH_COVERAGE_SCOPES 16
 

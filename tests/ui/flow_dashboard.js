@@ -16,8 +16,30 @@ const flow = async ({ base, page, check, shot, checkFits, checkNoErrors, getJSON
   check('some charts shown', await panels.count() >= 1);
   // every panel with numbers gets its chart; an empty one says 暂无数据 and draws none
   await page.waitForFunction(() => [...document.querySelectorAll('.chart-panel')].filter((p) => p.querySelector('.chart'))
-    .every((p) => p.querySelector('canvas') || !p.querySelector('.chart-empty').hidden));
-  check('every chart with numbers drawn', await page.locator('.chart-panel canvas').count() === await page.locator('.chart-panel .chart-empty[hidden]').count());
+    .every((p) => p.querySelector('svg.chart-svg') || !p.querySelector('.chart-empty').hidden));
+  check('every chart with numbers drawn', await page.locator('.chart-panel svg.chart-svg').count() === await page.locator('.chart-panel .chart-empty[hidden]').count());
+
+  // the drawing is the numbers: in 按区（市） each district's bar is as tall, relative to the
+  // tallest, as its paid sum is to the largest (to a pixel), and the keyboard's tooltip shows a
+  // district's sum to the fen
+  const dash0 = (await getJSON(base, '/api/stats/dashboard')).body;
+  const byDistrict = dash0.money.by_district.filter((g) => BigInt(g.paid_fen) > 0n);
+  if (byDistrict.length) {
+    const dist = page.locator('.chart-panel', { hasText: '按区（市）' }).locator('svg.chart-svg');
+    const heights = await dist.locator('rect[class^="c"]').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+    const top = byDistrict.reduce((a, g) => (BigInt(g.paid_fen) > a ? BigInt(g.paid_fen) : a), 0n);
+    const hmax = Math.max(...heights);
+    check('one bar per district with money', heights.length === byDistrict.length, [heights.length, byDistrict.length]);
+    check('bars proportional to the sums', byDistrict.every((g, i) => Math.abs(heights[i] - hmax * Number(BigInt(g.paid_fen) * 10000n / top) / 10000) <= 1.5),
+      [heights.slice(0, 4), byDistrict.slice(0, 4).map((g) => g.paid_fen)]);
+    await dist.focus();
+    await page.keyboard.press('ArrowRight');
+    const first = dash0.money.by_district[0];
+    const tipText = await page.locator('.chart-tip').innerText();
+    check('tooltip (arrow key) shows the district and its sum to the fen', tipText.includes(String(first.label || first.key)) && tipText.includes(yuan(BigInt(first.paid_fen))), [tipText, first]);
+    await page.keyboard.press('Escape');
+    check('Escape hides the tooltip', await page.locator('.chart-tip').isHidden());
+  }
 
   // coverage: the chart's numbers are the preview's
   const cov = page.locator('.chart-panel', { hasText: '各条款覆盖企业' });

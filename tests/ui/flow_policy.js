@@ -48,7 +48,7 @@ const flow = async ({ base, page, phone, session, check, shot, checkFits, checkN
   await page.waitForFunction(() => /^第 2 条：符合 \d+ 家/.test(document.getElementById('live-title').textContent));
   const pv = await getJSON(base, '/api/match/preview', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rule: before }) });
   check('live counts are the API\'s', (await page.locator('#live-title').innerText()).includes(`符合 ${pv.body.counts.eligible} 家`));
-  check('charts drawn', await page.locator('#live .chart canvas').count() >= 3);
+  check('charts drawn', await page.locator('#live .chart svg.chart-svg').count() >= 3);
   const districtPanel = page.locator('#live .chart-panel').first();
   await districtPanel.getByRole('button', { name: '数据' }).click();
   const sum = await districtPanel.locator('tbody tr').evaluateAll((trs) => trs.reduce((a, tr) => a + Number(tr.children[1].textContent.replace(/,/g, '')), 0));
