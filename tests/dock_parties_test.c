@@ -404,12 +404,14 @@ static void availability(struct http_server *srv, struct cast *c, int64_t ev, in
     CHECK_INT(r.status, 200);
     CHECK(json_is_true(json_object_get(r.json, "all_day")));
     json_decref(r.json);
-    /* two entries, newest first: the organiser's, then the enterprise's own */
+    /* three entries, newest first: the organiser's, the enterprise's own, its registration */
     snprintf(t, sizeof t, "/api/audit?object_type=dock_participant&object_id=%lld", (long long)pid);
     r = ask(srv, &c->org, "GET", t, NULL);
-    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), 2);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), 3);
     json_t *items = json_object_get(r.json, "items");
     json_t *e0 = json_array_get(items, 0), *e1 = json_array_get(items, 1);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(items, 2), "action")),
+              "event_register");
     CHECK_STR(json_string_value(json_object_get(e0, "action")), "event_availability");
     CHECK_INT(json_integer_value(json_object_get(e0, "actor_id")), c->org.actor.user_id);
     CHECK_INT(json_integer_value(json_object_get(e1, "actor_id")), c->ent_1.actor.user_id);

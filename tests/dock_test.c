@@ -440,6 +440,12 @@ TEST(dock_stable_no_blocking_pair) {
                 char why[400];
                 stable_explain(&in, &r, a, b, NULL, NULL, why, sizeof why);
                 CHECK(strstr(why, "已满") != NULL);
+                /* people read it: Chinese only (no " / English" tail) */
+                stable_explain(&in, &r, a, b, "甲", "乙", why, sizeof why);
+                bool is_latin = false;
+                for (const char *c = why; *c; c++)
+                    is_latin = is_latin || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z');
+                CHECK(!is_latin);
             }
         stable_result_release(&r);
     }

@@ -12,43 +12,21 @@
 #include "tauth.h"
 #include "test.h"
 
-struct reply {
-    int status;
-    json_t *json;
-    char disposition[256];
-};
-
-static struct reply ask(struct http_server *srv, const struct tauth *t, const char *method,
-                        const char *target, const char *body) {
-    struct http_header h[3];
-    int n = t ? tauth_headers(t, h) : 0;
-    h[n++] = (struct http_header){"Content-Type", "application/json"};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = n,
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status};
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    for (int i = 0; i < res.n_headers; i++)
-        if (strcmp(res.headers[i].name, "Content-Disposition") == 0)
-            snprintf(r.disposition, sizeof r.disposition, "%s", res.headers[i].value);
-    http_response_release(&res);
-    return r;
+/* as t, a JSON request (tests/tauth.h) */
+static struct tauth_reply ask(struct http_server *srv, const struct tauth *t, const char *method,
+                              const char *target, const char *body) {
+    return tauth_send(srv, t, method, target, "application/json", body, body ? strlen(body) : 0);
 }
 
 static int status_of(struct http_server *srv, const struct tauth *t, const char *method,
                      const char *target, const char *body) {
-    struct reply r = ask(srv, t, method, target, body);
-    json_decref(r.json);
+    struct tauth_reply r = ask(srv, t, method, target, body);
+    tauth_reply_release(&r);
     return r.status;
 }
 
 /* The "field" of an error reply; "" when none. */
-static const char *error_field_of(const struct reply *r) {
+static const char *error_field_of(const struct tauth_reply *r) {
     const char *f = json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
     return f ? f : "";
 }
@@ -71,13 +49,13 @@ TEST(http_list_pages_formats_and_fields) {
     CHECK_INT(http_server_new(&cfg, &srv, &err), 0);
 
     /* ?page=: 1 to 1,000,000 on every list; the library's page size is its own */
-    struct reply r = ask(srv, NULL, "GET", "/api/library?page=500000", NULL);
+    struct tauth_reply r = ask(srv, NULL, "GET", "/api/library?page=500000", NULL);
     CHECK_INT(r.status, 200);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, NULL, "GET", "/api/library?page=0", NULL);
     CHECK_INT(r.status, 400);
     CHECK_STR(error_field_of(&r), "page");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, NULL, "GET", "/api/library?page=1000001", NULL), 400);
     CHECK_INT(status_of(srv, &hub, "GET", "/api/tickets?page=1000000", NULL), 200);
     CHECK_INT(status_of(srv, &hub, "GET", "/api/tickets?page=-1", NULL), 400);
@@ -90,17 +68,17 @@ TEST(http_list_pages_formats_and_fields) {
     CHECK_STR(json_string_value(json_object_get(r.json, "region")), "青岛市崂山区");
     int64_t id = json_integer_value(json_object_get(r.json, "id"));
     CHECK(id > 0);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &officer, "POST", "/api/library",
             "{\"title\":\"x\",\"doc_no\":\"y\",\"issued\":\"2026-13-45\"}");
     CHECK(r.status >= 400 && r.status < 500);
     CHECK_STR(error_field_of(&r), "issued");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &officer, "POST", "/api/library",
             "{\"title\":\"x\",\"doc_no\":\"y\",\"region\":\"火星\"}");
     CHECK(r.status >= 400 && r.status < 500);
     CHECK_STR(error_field_of(&r), "region");
-    json_decref(r.json);
+    tauth_reply_release(&r);
 
     /* a change answers with the document as it now is; an error with its status */
     char target[96];
@@ -108,11 +86,11 @@ TEST(http_list_pages_formats_and_fields) {
     r = ask(srv, &officer, "POST", target, "{\"validity\":\"失效\"}");
     CHECK_INT(r.status, 200);
     CHECK_STR(json_string_value(json_object_get(r.json, "validity")), "失效");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &officer, "POST", target, "{\"validity\":\"半效\"}");
     CHECK_INT(r.status, 422);
     CHECK_STR(error_field_of(&r), "validity");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, NULL, "GET", "/api/library/0", NULL), 400);
     CHECK_INT(status_of(srv, NULL, "GET", "/api/library/99999", NULL), 404);
 
@@ -120,15 +98,15 @@ TEST(http_list_pages_formats_and_fields) {
     r = ask(srv, &hub, "GET", "/api/tickets/stats?format=json", NULL);
     CHECK_INT(r.status, 200);
     CHECK(json_object_get(r.json, "by_topic") != NULL);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &hub, "GET", "/api/tickets/stats?format=csv", NULL);
     CHECK_INT(r.status, 200);
     CHECK_STR(r.disposition, "attachment; filename=\"ticket-stats.csv\"");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &hub, "GET", "/api/tickets/stats?format=xlsx", NULL);
     CHECK_INT(r.status, 200);
     CHECK_STR(r.disposition, "attachment; filename=\"ticket-stats.xlsx\"");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, &hub, "GET", "/api/tickets/stats?format=pdf", NULL), 400);
 
     /* a required date: absent or empty is the same error */
@@ -137,11 +115,11 @@ TEST(http_list_pages_formats_and_fields) {
     r = ask(srv, &admin, "POST", "/api/calendar", "{\"date\":\"2026-13-01\"}");
     CHECK(r.status >= 400 && r.status < 500);
     CHECK_STR(error_field_of(&r), "date");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = ask(srv, &admin, "POST", "/api/calendar", "{\"date\":\"2026-10-09\",\"kind\":\"workday\"}");
     CHECK_INT(r.status, 200);
     CHECK(json_is_true(json_object_get(r.json, "ok")));
-    json_decref(r.json);
+    tauth_reply_release(&r);
 
     /* a route's region: a name or a code number, unknown ones named */
     CHECK_INT(
@@ -153,7 +131,7 @@ TEST(http_list_pages_formats_and_fields) {
             "{\"topic\":\"tax\",\"region\":\"火星\",\"level\":1,\"dept\":\"x\"}");
     CHECK(r.status >= 400 && r.status < 500);
     CHECK_STR(error_field_of(&r), "region");
-    json_decref(r.json);
+    tauth_reply_release(&r);
 
     /* a list shown whole: total and its items, no page */
     r = ask(srv, &officer, "GET", "/api/policies", NULL);
@@ -161,7 +139,7 @@ TEST(http_list_pages_formats_and_fields) {
     CHECK(json_is_integer(json_object_get(r.json, "total")));
     CHECK(json_is_array(json_object_get(r.json, "policies")));
     CHECK(json_object_get(r.json, "page") == NULL);
-    json_decref(r.json);
+    tauth_reply_release(&r);
 
     http_server_free(srv);
     char p2[160];

@@ -14,40 +14,20 @@
 #include "notify/notify.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
+#include "tauth.h"
 #include "test.h"
 #include "util/date.h"
 
-struct reply {
-    int status;
-    char *body; /* malloc'd */
-    size_t len;
-    char type[64];
-};
-
-static struct reply call(struct http_server *srv, const char *method, const char *target,
-                         const char *body) {
-    struct http_header h = {"Content-Type", "application/json"};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = &h,
-                            .n_headers = 1,
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status, .len = res.body_len};
-    r.body = malloc(res.body_len + 1);
-    if (res.body_len) memcpy(r.body, res.body, res.body_len);
-    r.body[res.body_len] = 0;
-    snprintf(r.type, sizeof r.type, "%s", res.content_type ? res.content_type : "");
-    http_response_release(&res);
-    return r;
+/* anonymous, a JSON request (tests/tauth.h) */
+static struct tauth_reply call(struct http_server *srv, const char *method, const char *target,
+                               const char *body) {
+    return tauth_send(srv, NULL, method, target, "application/json", body, body ? strlen(body) : 0);
 }
 
 static int status_of(struct http_server *srv, const char *method, const char *target,
                      const char *body) {
-    struct reply r = call(srv, method, target, body);
-    free(r.body);
+    struct tauth_reply r = call(srv, method, target, body);
+    tauth_reply_release(&r);
     return r.status;
 }
 
@@ -81,14 +61,14 @@ TEST(reach_http_public_and_anonymous) {
     struct http_config cfg = {.port = 0, .db = path, .threads = 2};
     struct http_server *srv;
     CHECK_INT(http_server_new(&cfg, &srv, &err), 0);
-    struct reply r = call(srv, "GET", "/api/library?level=%E5%B8%82&year=2025", NULL);
+    struct tauth_reply r = call(srv, "GET", "/api/library?level=%E5%B8%82&year=2025", NULL);
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "\"total\":1") && strstr(r.body, "青政发〔2025〕8号"));
     CHECK(strstr(r.body, "\"facets\":{\"authority\":{\"青岛市人民政府\":1}"));
-    free(r.body);
+    tauth_reply_release(&r);
     r = call(srv, "GET", "/api/library?year=2024", NULL);
     CHECK(strstr(r.body, "\"total\":0"));
-    free(r.body);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, "GET", "/api/library?region=%E7%81%AB%E6%98%9F", NULL), 400);
     CHECK_INT(status_of(srv, "GET", "/api/library?year=abc", NULL), 400);
     char target[64];
@@ -97,14 +77,14 @@ TEST(reach_http_public_and_anonymous) {
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "\"history\":[{"));
     CHECK(strstr(r.body, d.file_hash));
-    free(r.body);
+    tauth_reply_release(&r);
     snprintf(target, sizeof target, "/api/library/%lld/file", (long long)d.id);
     r = call(srv, "GET", target, NULL);
     CHECK_INT(r.status, 200);
     CHECK_INT((int)r.len, (int)sizeof file);
     CHECK(r.len == sizeof file && memcmp(r.body, file, sizeof file) == 0);
     CHECK_STR(r.type, "application/pdf");
-    free(r.body);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, "GET", "/api/library/999", NULL), 404);
     CHECK_INT(status_of(srv, "GET", "/api/library/x", NULL), 400);
     /* writes need a signed-in officer */
@@ -115,7 +95,7 @@ TEST(reach_http_public_and_anonymous) {
     r = call(srv, "GET", url, NULL);
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "已退订") != NULL);
-    free(r.body);
+    tauth_reply_release(&r);
     CHECK_INT(status_of(srv, "GET", "/api/notify/unsubscribe?token=nope", NULL), 404);
     CHECK_INT(status_of(srv, "GET", "/api/notify/unsubscribe", NULL), 400);
     /* personal and staff endpoints: 401 without a session */
@@ -138,11 +118,11 @@ TEST(reach_http_public_and_anonymous) {
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "\"2026-02-14\"") != NULL); /* a 调休 Saturday */
     CHECK(strstr(r.body, "\"2026-10-01\"") != NULL);
-    free(r.body);
+    tauth_reply_release(&r);
     r = call(srv, "GET", "/api/clauses/1/faq", NULL);
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "\"faq\":[]") != NULL);
-    free(r.body);
+    tauth_reply_release(&r);
     http_server_free(srv);
     char p2[160];
     snprintf(p2, sizeof p2, "%s-wal", path);

@@ -16,34 +16,16 @@
 #include "test.h"
 #include "ticket/ticket.h"
 
-struct reply {
-    int status;
-    json_t *json;
-};
-
-static struct reply as(struct http_server *srv, const struct tauth *t, const char *method,
-                       const char *target, const char *body) {
-    struct http_header h[3];
-    int n = t ? tauth_headers(t, h) : 0;
-    h[n++] = (struct http_header){"Content-Type", "application/json"};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = n,
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status};
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return r;
+/* as t, a JSON request (tests/tauth.h) */
+static struct tauth_reply as(struct http_server *srv, const struct tauth *t, const char *method,
+                             const char *target, const char *body) {
+    return tauth_send(srv, t, method, target, "application/json", body, body ? strlen(body) : 0);
 }
 
 static int status(struct http_server *srv, const struct tauth *t, const char *method,
                   const char *target, const char *body) {
-    struct reply r = as(srv, t, method, target, body);
-    json_decref(r.json);
+    struct tauth_reply r = as(srv, t, method, target, body);
+    tauth_reply_release(&r);
     return r.status;
 }
 
@@ -77,14 +59,14 @@ TEST(reach_roles_tickets_inbox_library) {
     struct http_config cfg = {.port = 0, .db = path, .threads = 2};
     struct http_server *srv;
     CHECK_INT(http_server_new(&cfg, &srv, &err), 0);
-    struct reply r = as(srv, &a, "POST", "/api/tickets",
-                        "{\"kind\":\"problem\",\"topic\":\"water\",\"region\":\"崂山区\","
-                        "\"title\":\"厂区停水\",\"body\":\"自昨日起停水\"}");
+    struct tauth_reply r = as(srv, &a, "POST", "/api/tickets",
+                              "{\"kind\":\"problem\",\"topic\":\"water\",\"region\":\"崂山区\","
+                              "\"title\":\"厂区停水\",\"body\":\"自昨日起停水\"}");
     CHECK_INT(r.status, 201);
     int64_t id = int_at(r.json, "id");
     CHECK_STR(json_string_value(json_object_get(r.json, "dept")), "崂山区水务局");
     CHECK_STR(json_string_value(json_object_get(r.json, "state")), "assigned");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     char t1[64], t2[64];
     snprintf(t1, sizeof t1, "/api/tickets/%lld", (long long)id);
     snprintf(t2, sizeof t2, "/api/tickets/%lld/move", (long long)id);
@@ -94,16 +76,16 @@ TEST(reach_roles_tickets_inbox_library) {
     CHECK_INT(status(srv, &com_ls, "GET", t1, NULL), 200);
     r = as(srv, &b, "GET", "/api/tickets", NULL);
     CHECK_INT(int_at(r.json, "total"), 0);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = as(srv, &com_sn, "GET", "/api/tickets", NULL);
     CHECK_INT(int_at(r.json, "total"), 0);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = as(srv, &com_ls, "GET", "/api/tickets?state=open", NULL);
     CHECK_INT(int_at(r.json, "total"), 1);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = as(srv, &officer, "GET", "/api/tickets", NULL);
     CHECK_INT(int_at(r.json, "total"), 1);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     /* the requester cannot work it; the officer can; only the requester closes */
     CHECK_INT(status(srv, &a, "POST", t2, "{\"state\":\"in_progress\"}"), 403);
     CHECK_INT(status(srv, &officer, "POST", t2, "{\"state\":\"in_progress\"}"), 200);
@@ -118,7 +100,7 @@ TEST(reach_roles_tickets_inbox_library) {
     r = as(srv, &com_ls, "GET", "/api/tickets/stats", NULL);
     CHECK_INT(r.status, 200);
     CHECK_INT(int_at(json_object_get(r.json, "total"), "count"), 1);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     {
         struct http_header h[2];
         struct http_input in = {.method = "GET",
@@ -145,17 +127,17 @@ TEST(reach_roles_tickets_inbox_library) {
     CHECK_INT(r.status, 200);
     CHECK_INT(int_at(r.json, "unread"), st.sent);
     int64_t msg = int_at(json_array_get(json_object_get(r.json, "messages"), 0), "id");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = as(srv, &b, "GET", "/api/notify/inbox", NULL);
     CHECK_INT(int_at(r.json, "total"), 0);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     char rd[64];
     snprintf(rd, sizeof rd, "/api/notify/inbox/%lld/read", (long long)msg);
     CHECK_INT(status(srv, &b, "POST", rd, NULL), 404); /* not B's message */
     r = as(srv, &a, "POST", rd, NULL);
     CHECK_INT(r.status, 200);
     CHECK_INT(int_at(r.json, "unread"), st.sent - 1);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     /* preferences */
     CHECK_INT(status(srv, &a, "POST", "/api/notify/prefs", "{\"channels\":[\"inapp\",\"fax\"]}"),
               422);
@@ -166,10 +148,10 @@ TEST(reach_roles_tickets_inbox_library) {
            "\"quiet_to\":480}");
     CHECK_INT(r.status, 200);
     CHECK_INT(int_at(r.json, "quiet_to"), 480);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     r = as(srv, &a, "GET", "/api/notify/prefs", NULL);
     CHECK_STR(json_string_value(json_object_get(r.json, "email")), "boss@example.cn");
-    json_decref(r.json);
+    tauth_reply_release(&r);
     /* receipts and outbox stats are staff's */
     CHECK_INT(status(srv, &a, "GET", "/api/policies/1/receipts", NULL), 403);
     CHECK_INT(status(srv, &com_ls, "GET", "/api/policies/1/receipts", NULL), 200);
@@ -185,7 +167,7 @@ TEST(reach_roles_tickets_inbox_library) {
     r = as(srv, &officer, "POST", "/api/library", doc);
     CHECK_INT(r.status, 201);
     CHECK_INT(int_at(r.json, "file_len"), 8); /* "%PDF-1.4" */
-    json_decref(r.json);
+    tauth_reply_release(&r);
     CHECK_INT(status(srv, &officer, "POST", "/api/library",
                      "{\"title\":\"x\",\"doc_no\":\"y\","
                      "\"file_base64\":\"!!!\"}"),
@@ -203,7 +185,7 @@ TEST(reach_roles_tickets_inbox_library) {
     char *text = json_dumps(r.json, 0);
     CHECK(text && strstr(text, "2026-12-31"));
     free(text);
-    json_decref(r.json);
+    tauth_reply_release(&r);
     http_server_free(srv);
     char p2[160];
     snprintf(p2, sizeof p2, "%s-wal", path);

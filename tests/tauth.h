@@ -14,6 +14,7 @@
 #define DUIJIE_TESTS_TAUTH_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -87,26 +88,68 @@ static inline int tauth_headers(const struct tauth *t, struct http_header h[2]) 
     return 2;
 }
 
-/* One request to srv as who (NULL: anonymous), a JSON body when body is not NULL; the answer's
- * status in *status and its body parsed (NULL when empty or not JSON; the caller decrefs). */
-static inline json_t *tauth_call(struct http_server *srv, const struct tauth *who,
-                                 const char *method, const char *target, const char *body,
-                                 int *status) {
+/* One answer as the tests read it: the status, the body (NUL-terminated, owned), the body parsed
+ * as JSON (NULL when empty or not JSON), the content type and Content-Disposition ("" when none).
+ * Give it back with tauth_reply_release. */
+struct tauth_reply {
+    int status;
+    char *body;
+    size_t len;
+    json_t *json;
+    char type[64];
+    char disposition[256];
+};
+
+static inline void tauth_reply_release(struct tauth_reply *r) {
+    json_decref(r->json);
+    free(r->body);
+    r->json = NULL;
+    r->body = NULL;
+}
+
+/* One request to srv as who (NULL: anonymous): body_len bytes of body (NULL: none) sent as ctype
+ * (NULL: no Content-Type header). Handled in this thread, no socket. */
+static inline struct tauth_reply tauth_send(struct http_server *srv, const struct tauth *who,
+                                            const char *method, const char *target,
+                                            const char *ctype, const char *body, size_t body_len) {
     struct http_header h[3];
     int n = 0;
-    if (body) h[n++] = (struct http_header){"Content-Type", "application/json"};
+    if (ctype) h[n++] = (struct http_header){"Content-Type", ctype};
     if (who) n += tauth_headers(who, h + n);
     struct http_input in = {.method = method,
                             .target = target,
                             .headers = h,
                             .n_headers = n,
                             .body = body,
-                            .body_len = body ? strlen(body) : 0};
+                            .body_len = body ? body_len : 0};
     struct http_response res;
     http_server_handle(srv, &in, &res);
-    *status = res.status;
-    json_t *j = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    struct tauth_reply r = {.status = res.status, .len = res.body_len};
+    r.body = malloc(res.body_len + 1);
+    if (r.body) {
+        if (res.body_len) memcpy(r.body, res.body, res.body_len);
+        r.body[res.body_len] = 0;
+    }
+    r.json = res.body_len ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
+    snprintf(r.type, sizeof r.type, "%s", res.content_type ? res.content_type : "");
+    for (int i = 0; i < res.n_headers; i++)
+        if (strcmp(res.headers[i].name, "Content-Disposition") == 0)
+            snprintf(r.disposition, sizeof r.disposition, "%s", res.headers[i].value);
     http_response_release(&res);
+    return r;
+}
+
+/* The same with a JSON body (NULL: none, and no Content-Type); the status in *status and the body
+ * parsed (NULL when empty or not JSON; the caller decrefs). */
+static inline json_t *tauth_call(struct http_server *srv, const struct tauth *who,
+                                 const char *method, const char *target, const char *body,
+                                 int *status) {
+    struct tauth_reply r = tauth_send(srv, who, method, target, body ? "application/json" : NULL,
+                                      body, body ? strlen(body) : 0);
+    *status = r.status;
+    json_t *j = r.json;
+    r.json = NULL;
+    tauth_reply_release(&r);
     return j;
 }
 

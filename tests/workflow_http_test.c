@@ -19,56 +19,32 @@
 
 static char db_path[256];
 
-struct reply {
-    int status;
-    json_t *json;
-    char *body; /* malloc'd raw body */
-    size_t len;
-};
-
-static struct reply call_as(struct http_server *srv, const struct tauth *who, const char *method,
-                            const char *target, const char *ctype, const char *body,
-                            size_t body_len) {
-    struct http_header h[3] = {{"Content-Type", ctype ? ctype : "application/json"}};
-    int n = 1 + (who ? tauth_headers(who, h + 1) : 0);
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = n,
-                            .body = body,
-                            .body_len = body ? body_len : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {res.status, NULL, NULL, res.body_len};
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    r.body = malloc(res.body_len + 1);
-    if (r.body) {
-        if (res.body_len) memcpy(r.body, res.body, res.body_len);
-        r.body[res.body_len] = 0;
-    }
-    http_response_release(&res);
-    return r;
+/* as who, ctype (NULL: JSON) (tests/tauth.h) */
+static struct tauth_reply call_as(struct http_server *srv, const struct tauth *who,
+                                  const char *method, const char *target, const char *ctype,
+                                  const char *body, size_t body_len) {
+    return tauth_send(srv, who, method, target, ctype ? ctype : "application/json", body, body_len);
 }
 
 static int post(struct http_server *srv, const struct tauth *who, const char *target,
                 const char *body, json_t **out) {
-    struct reply r =
+    struct tauth_reply r =
         call_as(srv, who, "POST", target, NULL, body ? body : "{}", strlen(body ? body : "{}"));
-    free(r.body);
-    if (out)
+    if (out) {
         *out = r.json;
-    else
-        json_decref(r.json);
+        r.json = NULL;
+    }
+    tauth_reply_release(&r);
     return r.status;
 }
 
 static int get(struct http_server *srv, const struct tauth *who, const char *target, json_t **out) {
-    struct reply r = call_as(srv, who, "GET", target, NULL, NULL, 0);
-    free(r.body);
-    if (out)
+    struct tauth_reply r = call_as(srv, who, "GET", target, NULL, NULL, 0);
+    if (out) {
         *out = r.json;
-    else
-        json_decref(r.json);
+        r.json = NULL;
+    }
+    tauth_reply_release(&r);
     return r.status;
 }
 
@@ -166,22 +142,19 @@ TEST(workflow_http_flow) {
     /* an attachment, checked against its bytes */
     snprintf(target, sizeof target,
              "/api/applications/%lld/files?name=%%E6%%89%%A7%%E7%%85%%A7.pdf", (long long)id);
-    struct reply r = call_as(srv, &ent, "POST", target, "application/pdf", "%PDF-1.7 x", 10);
+    struct tauth_reply r = call_as(srv, &ent, "POST", target, "application/pdf", "%PDF-1.7 x", 10);
     CHECK_INT(r.status, 201);
     int64_t fid = json_integer_value(json_object_get(r.json, "id"));
-    json_decref(r.json);
-    free(r.body);
+    tauth_reply_release(&r);
     r = call_as(srv, &ent, "POST", target, "application/pdf", "MZ", 2);
     CHECK_INT(r.status, 422);
-    json_decref(r.json);
-    free(r.body);
+    tauth_reply_release(&r);
     snprintf(target, sizeof target, "/api/applications/%lld/files/%lld", (long long)id,
              (long long)fid);
     r = call_as(srv, &rev, "GET", target, NULL, NULL, 0);
     CHECK_INT(r.status, 200);
     CHECK(r.len == 10 && memcmp(r.body, "%PDF-1.7 x", 10) == 0);
-    json_decref(r.json);
-    free(r.body);
+    tauth_reply_release(&r);
     CHECK_INT(get(srv, &other, target, NULL), 403);
     /* the steps: the wrong role is refused before the handler, the wrong state by the workflow */
     struct {
@@ -248,15 +221,13 @@ TEST(workflow_http_flow) {
         CHECK_STR(c.v[1][7], "1234.57");
         CHECK_STR(c.v[1][2], t[0].uscc);
         CHECK_STR(c.v[1][8], "2025-12-30");
-        json_decref(r.json);
-        free(r.body);
+        tauth_reply_release(&r);
     }
     r = call_as(srv, &fin, "GET", "/api/payments?format=csv", NULL, NULL, 0);
     CHECK_INT(r.status, 200);
     CHECK(strstr(r.body, "1234.57") != NULL && strstr(r.body, "BANK-7") != NULL);
     CHECK(strstr(r.body, t[0].name) != NULL);
-    json_decref(r.json);
-    free(r.body);
+    tauth_reply_release(&r);
     /* each payment names its firm (the list joins the enterprise's name) */
     CHECK_INT(get(srv, &fin, "/api/payments", &o), 200);
     CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(o, "items"), 0),

@@ -1,7 +1,8 @@
 // 对接会: an event's counts, the schedule as a slot × table grid, compute and repair, check-in and
 // no-shows by participant, and a participant's printable agenda with its .ics and XLSX downloads;
-// the participants and the whole schedule as XLSX. Data from
-// /api/dock/events.
+// the participants and the whole schedule as XLSX; everyone's free stretches (and who never said)
+// with the meetings scheduled against them and the conflicts the server names (one request:
+// /api/dock/events/{id}/availability). Data from /api/dock/events.
 'use strict';
 
 let current = null;   // the event id shown
@@ -46,6 +47,62 @@ async function show(id, extra) {
   people = p.ok ? p.body.items : [];
   listPeople();
   requests();
+  availability();
+}
+
+// Who can meet when: every participant's stretches, its meetings, and the conflicts (a meeting
+// outside its stretches; two meetings in one slot), as the server words them.
+let avail = null;
+async function availability() {
+  const r = await api(`/api/dock/events/${current}/availability`);
+  const sum = document.getElementById('v-summary');
+  if (!r.ok) { sum.replaceChildren(errorBox(r.body, '加载失败')); avail = null; return; }
+  avail = r.body;
+  const a = avail;
+  sum.replaceChildren(h('div', { class: 'dock-badges', id: 'v-badges' },
+    h('span', { class: 'dock-badge' }, `活动时间 ${a.hours.from}–${a.hours.to}，每场 ${a.slot_min} 分钟，共 ${a.slots.length} 个时段`),
+    h('span', { class: 'dock-badge' }, `参会 ${a.participants} 位，已填写可洽谈时段 ${a.participants - a.not_set} 位`),
+    a.not_set ? h('span', { class: 'dock-badge warn' }, `未填写 ${a.not_set} 位（视为全天可参加）`) : null,
+    h('span', { class: a.conflicts.length ? 'dock-badge bad' : 'dock-badge ok', id: 'v-count' },
+      a.conflicts.length ? `冲突 ${a.conflicts.length} 处，涉及 ${a.with_conflicts} 位参会者` : '没有冲突')));
+  const shownConflicts = a.conflicts.slice(0, 30);
+  document.getElementById('v-conflicts').replaceChildren(...(a.conflicts.length
+    ? [h('div', { class: 'error-box', role: 'alert' }, h('strong', {}, '排程冲突（调整排程可移开时段外的洽谈）'),
+      h('ul', { class: 'dock-conflicts', id: 'v-conflict-list' }, shownConflicts.map((c) => h('li', { 'data-pid': c.participant_id }, c.text))),
+      a.conflicts.length > shownConflicts.length ? h('p', {}, `另有 ${a.conflicts.length - shownConflicts.length} 处，筛选“有冲突的”查看`) : null)]
+    : []));
+  listAvail();
+}
+
+function availText(p) {
+  if (!p.set) return '未填写（视为全天可参加）';
+  if (p.all_day) return '全天可参加';
+  return p.ranges.length ? p.ranges.map((x) => `${x.from}–${x.to}`).join('、') : '没有可洽谈的时段';
+}
+
+function listAvail() {
+  if (!avail) return;
+  const want = document.getElementById('v-show').value;
+  const q = document.getElementById('v-q').value.trim();
+  const keep = (p) => (!q || p.name.includes(q)) && (!want || (want === 'conflict' ? p.conflicts.length > 0
+    : want === 'unset' ? !p.set : p.set));
+  // conflicts first, then those who never said, then the rest in registration order
+  const rank = (p) => (p.conflicts.length ? 0 : p.set ? 2 : 1);
+  const all = avail.items.filter(keep).sort((x, y) => rank(x) - rank(y) || x.id - y.id);
+  const shown = all.slice(0, 30);
+  const bad = (p, m) => p.conflicts.some((c) => c.request_ids.includes(m.request_id));
+  document.getElementById('v-list').replaceChildren(
+    h('p', { class: 'summary', id: 'v-shown' }, `符合条件 ${all.length} 位，显示 ${shown.length} 位`),
+    shown.length ? h('ul', { class: 'dock-avail-list', id: 'v-people' }, shown.map((p) => h('li', { class: p.conflicts.length ? 'dock-item conflict' : 'dock-item', 'data-pid': p.id },
+      h('div', { class: 'dock-item-head' }, h('strong', {}, p.name),
+        h('span', { class: 'dock-badges' }, h('span', { class: 'dock-badge' }, p.kind || '参会者'),
+          p.conflicts.length ? h('span', { class: 'dock-badge bad' }, `冲突 ${p.conflicts.length}`) : null)),
+      h('div', { class: p.set ? 'v-avail' : 'v-avail v-unset' }, '可洽谈：', availText(p)),
+      p.meetings.length ? h('ul', { class: 'dock-reasons v-meetings' }, p.meetings.map((m) =>
+        h('li', { class: bad(p, m) ? 'bad' : null }, `${m.start}–${m.end} · ${m.table + 1} 号桌 · 与 ${m.with}`, m.no_show ? '（缺席）' : '')))
+        : h('div', { class: 'summary' }, '暂无已排定的洽谈'),
+      p.conflicts.length ? h('ul', { class: 'dock-reasons dock-conflicts' }, p.conflicts.map((c) => h('li', {}, c.text))) : null)))
+      : h('p', { class: 'summary' }, '没有符合条件的参会者'));
 }
 
 // The event's meeting requests: who asked whom, the status, and where each accepted one was placed
@@ -166,6 +223,9 @@ document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('e-compute').addEventListener('click', () => schedule(false));
   document.getElementById('e-repair').addEventListener('click', () => schedule(true));
   document.getElementById('p-q').addEventListener('input', listPeople);
+  document.getElementById('v-show').addEventListener('change', listAvail);
+  document.getElementById('v-q').addEventListener('input', listAvail);
+  document.getElementById('v-form').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('p-form').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('r-status').addEventListener('change', listRequests);
   document.getElementById('r-form').addEventListener('submit', (e) => e.preventDefault());

@@ -227,11 +227,10 @@ static bool all_exclude_dishonest(const struct lib_policy *lp) {
 
 static void interpretation_text(const struct lib_policy *lp, struct buf *b) {
     char d1[32], d2[32], no[16], amount[48];
-    buf_printf(b,
-               "《%s》政策解读\n\n一、出台背景\n为加大%s方面的支持力度，%s印发了《%s》（%"
-               "s，以下简称《政策》），自%s起施行",
-               lp->p->title, lp->theme, lp->authority, lp->p->title, lp->doc_no,
-               zh_date(lp->effective, d1, sizeof d1));
+    buf_printf(b, "《%s》政策解读\n\n一、出台背景\n", lp->p->title);
+    buf_printf(b, "为加大%s方面的支持力度，%s印发了《%s》（%s，以下简称《政策》），", lp->theme,
+               lp->authority, lp->p->title, lp->doc_no);
+    buf_printf(b, "自%s起施行", zh_date(lp->effective, d1, sizeof d1));
     if (lp->expires != STORE_NO_DATE)
         buf_printf(b, "，有效期至%s", zh_date(lp->expires, d2, sizeof d2));
     buf_printf(b, "。\n\n二、支持对象和标准\n《政策》共%d条扶持措施：\n", lp->n_cs);
@@ -251,11 +250,9 @@ static void interpretation_text(const struct lib_policy *lp, struct buf *b) {
     if (best >= 0)
         buf_printf(b, "\n三、支持额度\n各项措施中，单项支持最高为%s（%s）。\n",
                    wan(lp->cs[best]->award_cap_fen, amount, sizeof amount), lp->cs[best]->title);
-    buf_printf(b,
-               "\n%"
-               "s、如何申请\n企业可登录青岛惠企政策精准匹配平台，在“我的政策”中查看本企业符合的条款"
-               "并在线申报。",
-               best >= 0 ? "四" : "三");
+    buf_printf(b, "\n%s、如何申请\n", best >= 0 ? "四" : "三");
+    buf_puts(b,
+             "企业可登录青岛惠企政策精准匹配平台，在“我的政策”中查看本企业符合的条款并在线申报。");
     if (all_exclude_dishonest(lp)) buf_puts(b, "列入失信名单的企业不享受本政策支持。");
     buf_putc(b, '\n');
 }
@@ -278,11 +275,11 @@ static bool notice_text(const struct lib_policy *lp, int32_t today, struct buf *
     for (int i = 0; i < lp->n_cs; i++) {
         const struct clause *c = lp->cs[i];
         if (!is_open(c, today)) continue;
-        if (!n++)
-            buf_printf(b,
-                       "关于做好《%s》申报工作的通知\n\n各有关企业：\n为落实《%s》（%"
-                       "s），现将申报工作有关事项通知如下。\n\n一、申报事项\n",
-                       lp->p->title, lp->p->title, lp->doc_no);
+        if (!n++) {
+            buf_printf(b, "关于做好《%s》申报工作的通知\n\n各有关企业：\n", lp->p->title);
+            buf_printf(b, "为落实《%s》（%s），现将申报工作有关事项通知如下。\n\n一、申报事项\n",
+                       lp->p->title, lp->doc_no);
+        }
         buf_printf(b, "（%s）%s：%s", zh_number(n, no, sizeof no), c->title ? c->title : "",
                    c->text ? c->text : "");
         if (c->deadline != STORE_NO_DATE)
@@ -331,7 +328,8 @@ static struct library_doc doc_for(const struct lib_policy *lp, const char *kind)
 static int changed_clause(const struct lib_policy *lp, const char **at, int64_t *award_wan) {
     for (int i = 0; i < lp->n_cs; i++) {
         const struct clause *c = lp->cs[i];
-        if (c->award_cap_fen < 2 * WAN || c->award_cap_fen % WAN || !c->text) continue;
+        /* from 4万元 up: two earlier amounts a quarter apart stay whole and above zero */
+        if (c->award_cap_fen < 4 * WAN || c->award_cap_fen % WAN || !c->text) continue;
         char needle[32];
         snprintf(needle, sizeof needle, "%lld万元", (long long)(c->award_cap_fen / WAN));
         *at = NULL;

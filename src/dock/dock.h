@@ -314,7 +314,8 @@ int stable_match(const struct stable_input *in, struct stable_result *out, struc
 void stable_result_release(struct stable_result *r);
 
 /* Why a and b were (not) matched, for people, naming them (NULL = "a", "b"): "双方互选：…",
- * "… 未将 … 列入意向", "… 的 2 个名额已满，均为其更靠前的意向 …", with English after " / ". */
+ * "… 未将 … 列入意向", "… 的 2 个名额已满，均为其更靠前的意向 …", in Chinese only (people read it;
+ * rows stored before 2026-12 may still carry " / English" after it, which the pages drop). */
 void stable_explain(const struct stable_input *in, const struct stable_result *r, int a, int b,
                     const char *name_a, const char *name_b, char *buf, size_t n);
 

@@ -88,6 +88,33 @@ int dock_check_in(struct store *s, int64_t event_id, int64_t participant_id, int
 int dock_no_show(struct store *s, int64_t event_id, int64_t participant_id, int64_t other,
                  bool is_no_show, struct error *err);
 
+/* The same changes on behalf of who (NULL = the system), each with its audit entry in the same
+ * transaction (store_event_audit.c): "event_register" on "dock_participant" (after = the row as
+ * stored), "event_checkin" (before/after {event_id, checked_in_at}), "event_noshow" (before/after
+ * {event_id, with, meetings: [{request_id, no_show}]}). */
+struct actor;
+int dock_register_as(struct store *s, int64_t event_id, json_t *participant, int32_t today,
+                     const struct actor *who, int64_t *id, struct error *err);
+int dock_check_in_as(struct store *s, int64_t event_id, int64_t participant_id, int64_t t,
+                     const struct actor *who, struct error *err);
+int dock_no_show_as(struct store *s, int64_t event_id, int64_t participant_id, int64_t other,
+                    bool is_no_show, const struct actor *who, struct error *err);
+/* Stores a meeting request (a dock_request row, checked by the caller) and its audit entry
+ * "event_request_send" on "dock_request" (after = the row as stored). */
+int dock_request_send_as(struct store *s, json_t *request, const struct actor *who, int64_t *id,
+                         struct error *err);
+/* Stores a follow-up intent after an event (a dock_intent row) and its audit entry "event_intent"
+ * on "dock_intent" (after = the row as stored). */
+int dock_intent_add_as(struct store *s, json_t *intent, const struct actor *who, int64_t *id,
+                       struct error *err);
+/* Sets request rid of the event to status (待确认|已接受|已拒绝|已取消; any but 已接受 drops its
+ * meeting) with its audit entry on "dock_request": "event_request_accept", "_decline", "_cancel"
+ * (or "event_request_status"), before/after {event_id, status, slot, table, no_show} (the meeting's
+ * columns null when it has none). ERR_NOTFOUND for another event's request; ERR_INVALID on
+ * "status" for an unknown one. */
+int dock_request_status_as(struct store *s, int64_t event_id, int64_t rid, const char *status,
+                           const struct actor *who, struct error *err);
+
 /* A participant's availability (store_avail.c), as avail_describe gives it plus "event_id",
  * "participant_id" and "meetings_outside" (its scheduled meetings in slots it cannot attend, which
  * the organiser's repair moves). ERR_NOTFOUND for another event's participant. */
@@ -97,9 +124,19 @@ int dock_availability(struct store *s, int64_t event_id, int64_t pid, json_t **o
  * answers as dock_availability. Refused after the event's day (ERR_CONFLICT on "date"). The change
  * and its audit entry ("event_availability" on "dock_participant", before and after
  * {"avail_mask"}, on behalf of who, NULL = the system) commit together. */
-struct actor;
 int dock_set_availability(struct store *s, int64_t event_id, int64_t pid, json_t *ranges,
                           int32_t today, const struct actor *who, json_t **out, struct error *err);
+
+/* The organiser's view of the event's availability (store_avail.c), for one screen:
+ * {"event_id", "hours", "slot_min", "slots": [{slot, start, end}], "participants", "not_set",
+ * "with_conflicts", "meetings", "conflicts": [...], "items": [{"id", "name", "kind",
+ * "checked_in", "set" (said when it is free, all day included: an availability audit entry or a
+ * stored mask), "all_day", "available_slots", "ranges": [{from, to}], "meetings": [{request_id,
+ * slot, table, start, end, with, with_id, no_show}] in slot order, "conflicts": [...]}]}. A
+ * conflict is {"kind": "outside" (a meeting in a slot the participant cannot attend) | "overlap"
+ * (two or more of its meetings in one slot), participant_id, participant, slot, start, end,
+ * "with": [names], request_ids, "text": the Chinese sentence naming them}. */
+int dock_event_availability(struct store *s, int64_t event_id, json_t **out, struct error *err);
 
 struct dock_schedule_stats {
     int n_requests; /* accepted requests considered */
@@ -113,6 +150,12 @@ struct dock_schedule_stats {
  * lets a new request in (sched_repair). Unplaced requests keep their reason in dock_request. */
 int dock_schedule(struct store *s, int64_t event_id, bool is_repair, struct dock_schedule_stats *st,
                   struct error *err);
+/* dock_schedule on behalf of who (NULL = the system) with its audit entry in the same
+ * transaction (store_event_audit.c): "event_schedule" or "event_schedule_repair" on "dock_event",
+ * before {event_id, meetings: [[request_id, slot, table], …]}, after the same plus repair,
+ * requests, placed, moved, method. */
+int dock_schedule_as(struct store *s, int64_t event_id, bool is_repair, const struct actor *who,
+                     struct dock_schedule_stats *st, struct error *err);
 /* The stored schedule as [{"a", "b", "slot", "table", "request_id", "a_id", "b_id", "no_show"}]. */
 int dock_meetings(struct store *s, int64_t event_id, json_t **out, struct error *err);
 

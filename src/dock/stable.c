@@ -205,26 +205,22 @@ void stable_explain(const struct stable_input *in, const struct stable_result *r
     int ra = rank_on(in->pref_a, in->start_a, a, b), rb = rank_on(in->pref_b, in->start_b, b, a);
     struct stable_pair key = {a, b, 0, 0};
     if (bsearch(&key, r->pairs, (size_t)r->n_pairs, sizeof key, pair_cmp)) {
-        snprintf(buf, n,
-                 "双方互选：%1$s 把 %2$s 排第 %3$d，%2$s 把 %1$s 排第 %4$d / matched: %1$s ranks "
-                 "%2$s #%3$d, %2$s ranks %1$s #%4$d",
-                 x, y, ra + 1, rb + 1);
+        snprintf(buf, n, "双方互选：%1$s 把 %2$s 排第 %3$d，%2$s 把 %1$s 排第 %4$d", x, y, ra + 1,
+                 rb + 1);
         return;
     }
     if (ra < 0 || rb < 0) {
         const char *p = ra < 0 ? x : y, *q = ra < 0 ? y : x;
-        snprintf(buf, n, "%1$s 未将 %2$s 列入意向 / %1$s did not choose %2$s", p, q);
+        snprintf(buf, n, "%1$s 未将 %2$s 列入意向", p, q);
         return;
     }
     int na = r->n_of_a[a], wa = r->worst_of_a[a], nb = r->n_of_b[b], wb = r->worst_of_b[b];
     bool a_full = na >= in->cap_a[a] && wa < ra;
     if (a_full || (nb >= in->cap_b[b] && wb < rb))
-        snprintf(
-            buf, n,
-            "%1$s 的 %3$d 个名额已满，均为其更靠前的意向（最靠后的排第 %4$d，%2$s 排第 %5$d） / "
-            "%1$s is full (%3$d) with partners it ranks higher (worst #%4$d, %2$s is #%5$d)",
-            a_full ? x : y, a_full ? y : x, a_full ? in->cap_a[a] : in->cap_b[b],
-            (a_full ? wa : wb) + 1, (a_full ? ra : rb) + 1);
+        snprintf(buf, n,
+                 "%1$s 的 %3$d 个名额已满，均为其更靠前的意向（最靠后的排第 %4$d，%2$s 排第 %5$d）",
+                 a_full ? x : y, a_full ? y : x, a_full ? in->cap_a[a] : in->cap_b[b],
+                 (a_full ? wa : wb) + 1, (a_full ? ra : rb) + 1);
     else
-        snprintf(buf, n, "阻塞对：结果不稳定 / blocking pair: the result is not stable");
+        snprintf(buf, n, "阻塞对：结果不稳定");
 }

@@ -2,7 +2,9 @@
  * back as slots and stretches with clock times, and changed from the stretches the participant
  * gives (avail.c turns them into slots) together with its audit entry in one transaction, with how
  * many of the participant's scheduled meetings the change leaves outside (the organiser's repair
- * moves them). Who may change whose is the HTTP layer's; the schedule is store_flows.c's. */
+ * moves them); and the organiser's view of a whole event: everyone's stretches (and who never
+ * said), the meetings scheduled against them and the conflicts, named in Chinese. Who may change or
+ * see whose is the HTTP layer's; the schedule is store_flows.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,4 +131,202 @@ int dock_set_availability(struct store *s, int64_t event_id, int64_t pid, json_t
     rc = dock_tx_end(s, is_mine, rc, err);
     if (!rc) *out = describe(&c, n_slots, event_id, pid, mask, n);
     return rc;
+}
+
+/* ---- the organiser's view of a whole event ---- */
+
+struct who_row {
+    int64_t id;
+    json_t *o; /* the participant's entry (borrowed from the answer) */
+    uint64_t mask;
+};
+
+static int who_cmp(const void *x, const void *y) {
+    const struct who_row *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static struct who_row *who_find(struct who_row *w, size_t n, int64_t id) {
+    struct who_row key = {id, NULL, 0};
+    return bsearch(&key, w, n, sizeof *w, who_cmp);
+}
+
+/* "09:00–11:00、14:00–16:00", or "无" for no stretch. */
+static void ranges_text(json_t *ranges, char *buf, size_t n) {
+    size_t len = 0;
+    json_t *r;
+    size_t i;
+    buf[0] = 0;
+    json_array_foreach(ranges, i, r) {
+        int k = snprintf(buf + len, n - len, "%s%s–%s", i ? "、" : "",
+                         json_string_value(json_object_get(r, "from")),
+                         json_string_value(json_object_get(r, "to")));
+        if (k < 0 || (size_t)k >= n - len) break;
+        len += (size_t)k;
+    }
+    if (!buf[0]) snprintf(buf, n, "无");
+}
+
+/* A conflict for the participant p at slot (the slot's clock times from slots), in both the
+ * participant's list and the event's. */
+static void add_conflict(json_t *all, json_t *p, const char *kind, int slot, json_t *slots,
+                         json_t *with, json_t *request_ids, const char *text) {
+    json_t *sl = json_array_get(slots, (size_t)slot);
+    json_t *c =
+        json_pack("{s:s, s:O, s:O, s:i, s:s, s:s, s:o, s:o, s:s}", "kind", kind, "participant_id",
+                  json_object_get(p, "id"), "participant", json_object_get(p, "name"), "slot", slot,
+                  "start", sl ? json_string_value(json_object_get(sl, "start")) : "", "end",
+                  sl ? json_string_value(json_object_get(sl, "end")) : "", "with", with,
+                  "request_ids", request_ids, "text", text);
+    json_array_append(all, c);
+    json_array_append_new(json_object_get(p, "conflicts"), c);
+}
+
+/* The participant's conflicts: each meeting in a slot outside its availability, and each slot
+ * holding two or more of its meetings (its meetings are in slot order). */
+static void find_conflicts(json_t *all, json_t *p, uint64_t mask, int n_slots, json_t *slots) {
+    json_t *ms = json_object_get(p, "meetings");
+    const char *name = json_string_value(json_object_get(p, "name"));
+    char avail[400], text[1200];
+    ranges_text(json_object_get(p, "ranges"), avail, sizeof avail);
+    size_t n = json_array_size(ms);
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_array_get(ms, i);
+        int slot = (int)json_integer_value(json_object_get(m, "slot"));
+        const char *with = json_string_value(json_object_get(m, "with"));
+        if (slot < 0 || slot >= n_slots || !(mask >> slot & 1)) {
+            snprintf(text, sizeof text, "%s 在 %s–%s 与 %s 的洽谈不在其可洽谈时段内（可洽谈：%s）",
+                     name, json_string_value(json_object_get(m, "start")),
+                     json_string_value(json_object_get(m, "end")), with, avail);
+            add_conflict(all, p, "outside", slot, slots, json_pack("[s]", with),
+                         json_pack("[O]", json_object_get(m, "request_id")), text);
+        }
+        size_t j = i + 1;
+        while (j < n && json_integer_value(json_object_get(json_array_get(ms, j), "slot")) == slot)
+            j++;
+        if (j - i < 2) continue;
+        json_t *names = json_array(), *ids = json_array();
+        size_t len = 0;
+        char list[800];
+        list[0] = 0;
+        for (size_t k = i; k < j; k++) {
+            json_t *x = json_array_get(ms, k);
+            const char *w = json_string_value(json_object_get(x, "with"));
+            json_array_append_new(names, json_string(w));
+            json_array_append(ids, json_object_get(x, "request_id"));
+            int q = snprintf(list + len, sizeof list - len, "%s%s", k > i ? "、" : "", w);
+            if (q > 0 && (size_t)q < sizeof list - len) len += (size_t)q;
+        }
+        snprintf(text, sizeof text, "%s 在 %s–%s 同时有 %zu 场洽谈：与 %s", name,
+                 json_string_value(json_object_get(m, "start")),
+                 json_string_value(json_object_get(m, "end")), j - i, list);
+        add_conflict(all, p, "overlap", slot, slots, names, ids, text);
+        /* the meetings after the first in this slot were checked against the mask in turn */
+        for (size_t k = i + 1; k < j; k++) {
+            json_t *x = json_array_get(ms, k);
+            if (mask >> slot & 1) continue;
+            const char *w = json_string_value(json_object_get(x, "with"));
+            snprintf(text, sizeof text, "%s 在 %s–%s 与 %s 的洽谈不在其可洽谈时段内（可洽谈：%s）",
+                     name, json_string_value(json_object_get(x, "start")),
+                     json_string_value(json_object_get(x, "end")), w, avail);
+            add_conflict(all, p, "outside", slot, slots, json_pack("[s]", w),
+                         json_pack("[O]", json_object_get(x, "request_id")), text);
+        }
+        i = j - 1;
+    }
+}
+
+int dock_event_availability(struct store *s, int64_t event_id, json_t **out, struct error *err) {
+    *out = NULL;
+    json_t *ev = NULL;
+    struct agenda_clock c;
+    int n_slots = 0;
+    int rc = dock_get(s, "event", event_id, &ev, err);
+    if (!rc) rc = event_clock(ev, &c, &n_slots, err);
+    json_decref(ev);
+    if (rc) return rc;
+    uint64_t all = avail_all(n_slots);
+    struct store_val a = store_val_int(event_id);
+    struct store_rows *pr = NULL, *sr = NULL, *mr = NULL;
+    rc = store_sql(s,
+                   "SELECT id, name, kind, avail_mask, checked_in_at FROM dock_participant WHERE"
+                   " event_id = ? ORDER BY id",
+                   &a, 1, &pr, err);
+    /* who has said when it is free: its availability is audited (all day too, which stores no
+     * mask), so the audit log's entries tell "set to all day" from "never set" */
+    if (!rc)
+        rc = store_sql(s,
+                       "SELECT DISTINCT object_id FROM audit_log WHERE object_type ="
+                       " 'dock_participant' AND action = 'event_availability' AND object_id IN"
+                       " (SELECT id FROM dock_participant WHERE event_id = ?)",
+                       &a, 1, &sr, err);
+    if (!rc)
+        rc = store_sql(s,
+                       "SELECT m.request_id, m.slot, m.tbl, m.no_show, r.a_id, r.b_id FROM"
+                       " dock_meeting m JOIN dock_request r ON r.id = m.request_id WHERE"
+                       " m.event_id = ? ORDER BY m.slot, m.tbl, m.request_id",
+                       &a, 1, &mr, err);
+    int np = rc ? 0 : store_rows_count(pr);
+    struct who_row *w = calloc((size_t)np + 1, sizeof *w);
+    if (!rc && !w) rc = error_set(err, ERR_NOMEM, "内存不足", "out of memory");
+    if (rc) {
+        store_rows_free(pr), store_rows_free(sr), store_rows_free(mr), free(w);
+        return rc;
+    }
+    json_t *whole = avail_describe(&c, n_slots, all);
+    json_t *slots = json_incref(json_object_get(whole, "slots"));
+    json_t *people = json_array(), *conflicts = json_array();
+    for (int i = 0; i < np; i++) {
+        w[i].id = store_rows_int(pr, i, 0);
+        w[i].mask = store_rows_is_null(pr, i, 3) ? all : (uint64_t)store_rows_int(pr, i, 3) & all;
+        json_t *d = avail_describe(&c, n_slots, w[i].mask);
+        w[i].o = json_pack("{s:I, s:s?, s:s?, s:b, s:b, s:b, s:O, s:O, s:[], s:[]}", "id",
+                           (json_int_t)w[i].id, "name", store_rows_text(pr, i, 1), "kind",
+                           store_rows_text(pr, i, 2), "checked_in", !store_rows_is_null(pr, i, 4),
+                           "set", !store_rows_is_null(pr, i, 3), "all_day", w[i].mask == all,
+                           "available_slots", json_object_get(d, "available_slots"), "ranges",
+                           json_object_get(d, "ranges"), "meetings", "conflicts");
+        json_decref(d);
+        json_array_append_new(people, w[i].o);
+    }
+    /* ids come ordered from the query; sorted again so bsearch holds whatever the collation */
+    qsort(w, (size_t)np, sizeof *w, who_cmp);
+    for (int i = 0; i < store_rows_count(sr); i++) {
+        struct who_row *x = who_find(w, (size_t)np, store_rows_int(sr, i, 0));
+        if (x) json_object_set_new(x->o, "set", json_true());
+    }
+    for (int i = 0; i < store_rows_count(mr); i++) {
+        int64_t rid = store_rows_int(mr, i, 0);
+        int slot = (int)store_rows_int(mr, i, 1), table = (int)store_rows_int(mr, i, 2);
+        bool is_no_show = store_rows_int(mr, i, 3) != 0;
+        struct who_row *pa = who_find(w, (size_t)np, store_rows_int(mr, i, 4));
+        struct who_row *pb = who_find(w, (size_t)np, store_rows_int(mr, i, 5));
+        if (!pa || !pb) continue; /* a meeting with a participant of another event: not ours */
+        json_t *sl = json_array_get(slots, (size_t)slot);
+        const char *st = sl ? json_string_value(json_object_get(sl, "start")) : "—";
+        const char *en = sl ? json_string_value(json_object_get(sl, "end")) : "—";
+        for (int k = 0; k < 2; k++) {
+            struct who_row *me = k ? pb : pa, *other = k ? pa : pb;
+            json_array_append_new(json_object_get(me->o, "meetings"),
+                                  json_pack("{s:I, s:i, s:i, s:s, s:s, s:O, s:I, s:b}",
+                                            "request_id", (json_int_t)rid, "slot", slot, "table",
+                                            table, "start", st, "end", en, "with",
+                                            json_object_get(other->o, "name"), "with_id",
+                                            (json_int_t)other->id, "no_show", is_no_show));
+        }
+    }
+    int n_unset = 0, n_conflicted = 0;
+    for (int i = 0; i < np; i++) {
+        find_conflicts(conflicts, w[i].o, w[i].mask, n_slots, slots);
+        n_unset += !json_is_true(json_object_get(w[i].o, "set"));
+        n_conflicted += json_array_size(json_object_get(w[i].o, "conflicts")) > 0;
+    }
+    *out = json_pack("{s:I, s:O, s:O, s:o, s:i, s:i, s:i, s:I, s:o, s:o}", "event_id",
+                     (json_int_t)event_id, "hours", json_object_get(whole, "hours"), "slot_min",
+                     json_object_get(whole, "slot_min"), "slots", slots, "participants", np,
+                     "not_set", n_unset, "with_conflicts", n_conflicted, "meetings",
+                     (json_int_t)store_rows_count(mr), "conflicts", conflicts, "items", people);
+    json_decref(whole);
+    store_rows_free(pr), store_rows_free(sr), store_rows_free(mr), free(w);
+    return 0;
 }

@@ -235,7 +235,7 @@ static void participant_register(struct http_request *req, struct http_response 
     struct error err;
     error_clear(&err);
     int64_t pid = 0;
-    int rc = dock_register(st, id, in, date_today(), &pid, &err);
+    int rc = dock_register_as(st, id, in, date_today(), who, &pid, &err);
     json_decref(in);
     json_t *p = NULL;
     if (!rc) rc = dock_get(st, "participant", pid, &p, &err);
@@ -255,7 +255,8 @@ static void participant_checkin(struct http_request *req, struct http_response *
     error_clear(&err);
     int64_t t = (int64_t)time(NULL);
     json_t *p = NULL;
-    if (dock_check_in(st, id, pid, t, &err) || dock_get(st, "participant", pid, &p, &err)) {
+    if (dock_check_in_as(st, id, pid, t, http_actor(req), &err) ||
+        dock_get(st, "participant", pid, &p, &err)) {
         dock_fail(res, &err);
         return;
     }
@@ -275,8 +276,8 @@ static void participant_noshow(struct http_request *req, struct http_response *r
     json_t *with = json_object_get(in, "with"), *flag = json_object_get(in, "no_show");
     struct error err;
     error_clear(&err);
-    int rc = dock_no_show(st, id, pid, json_is_integer(with) ? json_integer_value(with) : 0,
-                          !flag || json_is_true(flag), &err);
+    int rc = dock_no_show_as(st, id, pid, json_is_integer(with) ? json_integer_value(with) : 0,
+                             !flag || json_is_true(flag), http_actor(req), &err);
     json_decref(in);
     if (rc) {
         dock_fail(res, &err);
@@ -334,6 +335,25 @@ static void availability_put(struct http_request *req, struct http_response *res
     json_decref(in);
     if (rc) {
         http_reply_err(res, rc == ERR_INVALID || rc == ERR_RANGE ? 422 : 0, &err);
+        return;
+    }
+    http_reply_json(res, 200, out);
+}
+
+/* GET /api/dock/events/{id}/availability: the organiser's one-screen view of who can meet when:
+ * every participant's stretches (and who never said), its scheduled meetings, and the conflicts
+ * (a meeting outside a participant's stretches, two meetings in one slot) in Chinese with the
+ * names. Organisers only (parties see their own through …/participants/{pid}/availability). */
+static void event_availability(struct http_request *req, struct http_response *res) {
+    if (dock_need_organiser(req, res)) return;
+    int64_t id;
+    struct store *st = event_store(req, res, &id);
+    if (!st) return;
+    json_t *out = NULL;
+    struct error err;
+    error_clear(&err);
+    if (dock_event_availability(st, id, &out, &err)) {
+        dock_fail(res, &err);
         return;
     }
     http_reply_json(res, 200, out);
@@ -430,7 +450,7 @@ static void request_new(struct http_request *req, struct http_response *res) {
         json_object_set_new(in, "status", json_string(org ? "已接受" : "待确认"));
     json_object_del(in, "reason");
     int64_t rid = 0;
-    int rc = dock_put(st, "request", in, &rid, &err);
+    int rc = dock_request_send_as(st, in, who, &rid, &err);
     json_decref(in);
     json_t *row = NULL;
     if (!rc) rc = dock_get(st, "request", rid, &row, &err);
@@ -477,16 +497,10 @@ static void request_status(struct http_request *req, struct http_response *res) 
         }
     }
     json_decref(r);
-    json_t *upd = json_pack("{s:I, s:s?}", "id", (json_int_t)rid, "status", status);
-    int rc = ok ? dock_put(st, "request", upd, NULL, &err)
-                : error_set(&err, ERR_INVALID, "须给出 status", "status is required");
-    json_decref(upd);
-    bool is_dropped = status && strcmp(status, "已接受") != 0;
-    json_decref(in);         /* status pointed into it */
-    if (!rc && is_dropped) { /* its meeting, if any, is gone */
-        struct store_val a = store_val_int(rid);
-        rc = store_sql(st, "DELETE FROM dock_meeting WHERE request_id = ?", &a, 1, NULL, &err);
-    }
+    r = NULL;
+    /* the change, the meeting it drops and the audit entry commit together */
+    int rc = dock_request_status_as(st, id, rid, status, who, &err);
+    json_decref(in); /* status pointed into it */
     if (!rc) rc = dock_get(st, "request", rid, &r, &err);
     if (rc) {
         http_reply_err(res, rc == ERR_INVALID ? 422 : 0, &err);
@@ -505,7 +519,7 @@ static void schedule_compute(struct http_request *req, struct http_response *res
     struct dock_schedule_stats s;
     struct error err;
     error_clear(&err);
-    if (dock_schedule(st, id, repair != 0, &s, &err)) {
+    if (dock_schedule_as(st, id, repair != 0, http_actor(req), &s, &err)) {
         dock_fail(res, &err);
         return;
     }
@@ -718,7 +732,7 @@ static void intent_new(struct http_request *req, struct http_response *res) {
     }
     int64_t iid = 0;
     json_t *row = NULL;
-    int rc = dock_put(st, "intent", in, &iid, &err);
+    int rc = dock_intent_add_as(st, in, who, &iid, &err);
     json_decref(in);
     if (!rc) rc = dock_get(st, "intent", iid, &row, &err);
     if (rc) {
@@ -770,6 +784,7 @@ void http_routes_dock_events(struct http_router *r) {
                0);
     http_route(r, "PUT", "/api/dock/events/{id}/participants/{pid}/availability", availability_put,
                0);
+    http_route(r, "GET", "/api/dock/events/{id}/availability", event_availability, 0);
     http_route(r, "GET", "/api/dock/events/{id}/requests", requests_list, 0);
     http_route(r, "POST", "/api/dock/events/{id}/requests", request_new, 0);
     http_route(r, "POST", "/api/dock/events/{id}/requests/{rid}", request_status, 0);

@@ -12,6 +12,7 @@
 
 #include "http/internal.h"
 #include "library/library.h"
+#include "text/policy_text.h"
 #include "refdata/refdata.h"
 #include "store/store.h"
 #include "util/date.h"
@@ -109,7 +110,8 @@ static void library_file_get(struct http_request *req, struct http_response *res
 }
 
 /* POST /api/library {title, doc_no, series, authority, level, region, theme, kind, issued,
- * effective, validity, policy_id, file_name, file_mime, file_base64, body, note} */
+ * effective, validity, policy_id, file_name, file_mime, file_base64, body, note}; without a body
+ * the file's own text is the body */
 static void library_create(struct http_request *req, struct http_response *res) {
     if (!may_edit(req, res)) return;
     json_t *j = http_body_json(req, res);
@@ -149,13 +151,27 @@ static void library_create(struct http_request *req, struct http_response *res) 
             rc = error_field(&err, "file_base64");
         }
     }
+    /* a file without its text: the text is read from the file (Word, PDF, a web page, a text:
+     * src/text/docfile.c), so the search finds the document by its words; a file that gives no
+     * text (a scan) is kept all the same */
+    char *read_text = NULL;
+    if (!rc && file && file_len && (!d.body || !d.body[0])) {
+        struct error ignored;
+        error_clear(&ignored);
+        size_t n;
+        if (text_from_document((const char *)file, file_len, d.file_name, &read_text, &n, NULL,
+                               &ignored) == 0)
+            d.body = read_text;
+    }
     struct store *s = rc ? NULL : http_store(req, res);
     if (!rc && !s) {
+        free(read_text);
         free(file);
         json_decref(j);
         return;
     }
     if (!rc) rc = library_put(s, &d, file, file_len, (int64_t)time(NULL), &err);
+    free(read_text);
     free(file);
     json_decref(j);
     reply_doc(res, s, d.id, rc, &err, 201, true);

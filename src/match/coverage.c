@@ -13,6 +13,10 @@
  * Memory: MATCH_COVERAGE_SCOPES entries per live generation (city-wide plus the districts and areas
  * that asked), each 20 bytes per published clause, the least recently used evicted.
  *
+ * A new catalog (a clause published, changed or withdrawn) on a generation that has an answer for
+ * the previous one: the clauses whose rule source did not change (same id, same SHA-256 key) are
+ * copied from that answer and only the others counted — publishing one clause counts one clause.
+ *
  * Two first requests for the same key at once: one computes, the other waits for it (a condition
  * variable) rather than computing too. At 2,000,000 enterprises and thousands of clauses the count
  * is seconds of CPU; two threads doing it on a loaded server each take longer than one does, and
@@ -22,8 +26,11 @@
  * the dashboard's JSON (src/http/api_stats.c). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "match/match.h"
+#include "store/store.h"
+#include "util/hash.h"
 
 static void coverage_retain(const struct match_coverage *c) {
     atomic_fetch_add(&((struct match_coverage *)(uintptr_t)c)->refs, 1);
@@ -33,9 +40,59 @@ void match_coverage_release(const struct match_coverage *cc) {
     struct match_coverage *c = (struct match_coverage *)(uintptr_t)cc;
     if (!c || atomic_fetch_sub(&c->refs, 1) != 1) return;
     free(c->clause);
+    free(c->clause_id);
+    free(c->rule_key);
     free(c->eligible);
     free(c->unknown);
     free(c);
+}
+
+static atomic_uint_fast64_t counted; /* clauses counted on an index, since the process started */
+
+uint64_t match_coverage_counted(void) {
+    return atomic_load(&counted);
+}
+
+/* The clause's rule source as a key: two catalogs' clauses with the same id and key have the same
+ * version in force on a day, so the same counts on a generation (SHA-256's first 64 bits). */
+static uint64_t rule_key(const struct clause *cl) {
+    char hex[HASH_SHA256_HEX + 1];
+    const char *r = cl->rule ? cl->rule : "";
+    hash_sha256(r, strlen(r), hex);
+    uint64_t k = 0;
+    for (int i = 0; i < 16; i++)
+        k = k << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+    return k;
+}
+
+/* The entry of donor for clause id (donors are in clause id order), -1 when none. */
+static int donor_find(const struct match_coverage *donor, int64_t id) {
+    int lo = 0, hi = donor->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (donor->clause_id[mid] == id) return mid;
+        if (donor->clause_id[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static struct match_coverage *coverage_alloc(size_t m) {
+    struct match_coverage *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    atomic_init(&c->refs, 1);
+    c->clause = malloc(m * sizeof *c->clause);
+    c->clause_id = malloc(m * sizeof *c->clause_id);
+    c->rule_key = malloc(m * sizeof *c->rule_key);
+    c->eligible = malloc(m * sizeof *c->eligible);
+    c->unknown = malloc(m * sizeof *c->unknown);
+    if (!c->clause || !c->clause_id || !c->rule_key || !c->eligible || !c->unknown) {
+        match_coverage_release(c);
+        return NULL;
+    }
+    return c;
 }
 
 /* The rows registered within region (NULL for the whole city): the cut of POST /api/match/preview
@@ -48,20 +105,14 @@ static int scope_rows(const struct index_gen *g, int region, roaring_bitmap_t **
     return index_eval_atom_within(g, &a, NULL, out, NULL, err);
 }
 
-int match_coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
-                           const struct match_coverage **out, struct error *err) {
-    size_t m = cat->n_clauses > 0 ? (size_t)cat->n_clauses : 1;
-    struct match_coverage *c = calloc(1, sizeof *c);
-    if (c) {
-        atomic_init(&c->refs, 1);
-        c->clause = malloc(m * sizeof *c->clause);
-        c->eligible = malloc(m * sizeof *c->eligible);
-        c->unknown = malloc(m * sizeof *c->unknown);
-    }
-    if (!c || !c->clause || !c->eligible || !c->unknown) {
-        match_coverage_release(c);
-        return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
-    }
+/* The coverage of cat on g for region; a clause donor (an answer for another catalog on the same
+ * generation and region, NULL: none) has with the same id and rule source is copied from it, the
+ * others are counted. */
+static int coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
+                            const struct match_coverage *donor, const struct match_coverage **out,
+                            struct error *err) {
+    struct match_coverage *c = coverage_alloc(cat->n_clauses > 0 ? (size_t)cat->n_clauses : 1);
+    if (!c) return error_set(err, ERR_NOMEM, "内存不足", "out of memory");
     roaring_bitmap_t *scope = NULL;
     int rc = scope_rows(g, region, &scope, err);
     int32_t today = index_gen_today(g);
@@ -69,15 +120,25 @@ int match_coverage_compute(const struct index_gen *g, const struct match_catalog
         const struct rule_version *v =
             cat->rules[i] ? rules_version_at(cat->rules[i], today) : NULL;
         if (!v || !v->cond) continue;
-        struct match_sets sets;
-        rc = match_cond_within(g, v->cond, scope, &sets, err);
-        if (rc) break;
-        c->clause[c->n] = i;
-        c->eligible[c->n] = roaring_bitmap_get_cardinality(sets.eligible);
-        c->unknown[c->n] = roaring_bitmap_get_cardinality(sets.unknown);
-        if (!c->eligible[c->n]) c->n_none++;
+        int k = c->n;
+        c->clause[k] = i;
+        c->clause_id[k] = cat->clauses[i].id;
+        c->rule_key[k] = rule_key(&cat->clauses[i]);
+        int d = donor ? donor_find(donor, c->clause_id[k]) : -1;
+        if (d >= 0 && donor->rule_key[d] == c->rule_key[k]) {
+            c->eligible[k] = donor->eligible[d];
+            c->unknown[k] = donor->unknown[d];
+        } else {
+            struct match_sets sets;
+            rc = match_cond_within(g, v->cond, scope, &sets, err);
+            if (rc) break;
+            c->eligible[k] = roaring_bitmap_get_cardinality(sets.eligible);
+            c->unknown[k] = roaring_bitmap_get_cardinality(sets.unknown);
+            match_sets_release(&sets);
+            atomic_fetch_add(&counted, 1);
+        }
+        if (!c->eligible[k]) c->n_none++;
         c->n++;
-        match_sets_release(&sets);
     }
     c->rows = scope ? roaring_bitmap_get_cardinality(scope) : index_gen_count(g);
     if (scope) roaring_bitmap_free(scope);
@@ -87,6 +148,11 @@ int match_coverage_compute(const struct index_gen *g, const struct match_catalog
     }
     *out = c;
     return 0;
+}
+
+int match_coverage_compute(const struct index_gen *g, const struct match_catalog *cat, int region,
+                           const struct match_coverage **out, struct error *err) {
+    return coverage_compute(g, cat, region, NULL, out, err);
 }
 
 /* ---- the cache on a generation ---- */
@@ -165,12 +231,26 @@ int match_coverage(const struct index_gen *g, const struct match_catalog *cat, i
         pthread_mutex_unlock(&c->mu);
         return 0;
     }
+    /* an answer for another catalog (before a clause was published or withdrawn) on this
+     * generation and region: its clauses that did not change are copied, not counted */
+    const struct match_coverage *donor = NULL;
+    uint64_t donor_used = 0;
+    for (int k = 0; k < MATCH_COVERAGE_SCOPES; k++) {
+        const struct cov_slot *d = &c->slot[k];
+        if (d->is_used && d->cov && d->region == region && d->serial != cat->serial &&
+            d->used >= donor_used) {
+            donor = d->cov; /* the most recently read: the latest catalog before this one */
+            donor_used = d->used;
+        }
+    }
+    if (donor) coverage_retain(donor);
     s = victim(c);
     if (s) {
         *s = (struct cov_slot){true, cat->serial, region, ++c->tick, NULL};
     }
     pthread_mutex_unlock(&c->mu);
-    int rc = match_coverage_compute(g, cat, region, out, err);
+    int rc = coverage_compute(g, cat, region, donor, out, err);
+    match_coverage_release(donor);
     if (!s) return rc; /* every slot busy counting other scopes: answered, not kept */
     pthread_mutex_lock(&c->mu);
     if (rc) {
@@ -223,20 +303,17 @@ static struct match_coverage *shifted(const struct match_coverage *from,
     if (from->n != cat->n_in) return NULL;
     for (int k = 0; k < from->n; k++)
         if (from->clause[k] != cat->clause_of[k]) return NULL;
-    size_t m = from->n > 0 ? (size_t)from->n : 1;
-    struct match_coverage *c = calloc(1, sizeof *c);
+    struct match_coverage *c = coverage_alloc(from->n > 0 ? (size_t)from->n : 1);
     if (!c) return NULL;
-    atomic_init(&c->refs, 1);
-    c->clause = malloc(m * sizeof *c->clause);
-    c->eligible = malloc(m * sizeof *c->eligible);
-    c->unknown = malloc(m * sizeof *c->unknown);
-    bool is_ok = c->clause && c->eligible && c->unknown && (from->rows > 0 || !was);
+    bool is_ok = from->rows > 0 || !was;
     c->n = from->n;
     c->rows = from->rows - (was ? 1 : 0) + (is ? 1 : 0);
     for (int k = 0; is_ok && k < c->n; k++) {
         int i = from->clause[k];
         enum tri b = was ? before[i] : TRI_FALSE, a = is ? after[i] : TRI_FALSE;
         c->clause[k] = i;
+        c->clause_id[k] = from->clause_id[k];
+        c->rule_key[k] = from->rule_key[k];
         c->eligible[k] = from->eligible[k];
         c->unknown[k] = from->unknown[k];
         if ((b == TRI_TRUE && !c->eligible[k]) || (b == TRI_UNKNOWN && !c->unknown[k])) {

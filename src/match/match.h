@@ -175,6 +175,9 @@ struct match_coverage {
     uint64_t rows;      /* rows counted: the scope's, or every live row */
     int n;              /* clauses in force, in catalog order */
     int *clause;        /* clause[k]: index into the catalog's clauses (owned) */
+    int64_t *clause_id; /* its id, ascending (owned) */
+    uint64_t *rule_key; /* its rule source's key (SHA-256, 64 bits): the same key and id, the same
+                           counts on the same generation, under another catalog (owned) */
     uint64_t *eligible; /* per k (owned) */
     uint64_t *unknown;  /* per k (owned) */
     int n_none;         /* clauses no row of the scope is eligible for */
@@ -182,7 +185,9 @@ struct match_coverage {
 
 /* The coverage of cat on g for the rows registered within region (a refdata region index, the
  * caller's area; -1: the whole city). Cached on g (index_gen_extra) by (cat->serial, region):
- * the first call for a key computes, later ones on the same generation and catalog look it up.
+ * the first call for a key computes, later ones on the same generation and catalog look it up;
+ * a first call for a new catalog (a clause published, changed or withdrawn) copies the counts of
+ * the clauses whose rule did not change from the previous catalog's answer and counts the rest.
  * The answer is match_coverage_compute's. */
 int match_coverage(const struct index_gen *g, const struct match_catalog *cat, int region,
                    const struct match_coverage **out, struct error *err);
@@ -198,6 +203,9 @@ void match_coverage_release(const struct match_coverage *c);
  * many were carried. */
 int match_coverage_carry(const struct index_gen *g_old, const struct index_gen *g_new,
                          const struct match_catalog *cat, const char *uscc);
+/* How many clauses have been counted on an index (not copied from a cached answer) since the
+ * process started: what tests and the bench read to see that a cache spared the work. */
+uint64_t match_coverage_counted(void);
 /* The cache's slots per generation: scopes beyond it evict the least recently used. */
 #define MATCH_COVERAGE_SCOPES 16
 

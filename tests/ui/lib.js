@@ -134,10 +134,9 @@ async function checkLayout(page, name) {
 // Latin words a Chinese page may show: product and file-format names; and the markup the policy
 // flow pastes to prove user text is escaped (<script>alert("x")</script> shown as text).
 const LATIN_OK = new Set(['Excel', 'Word', 'SQLite', 'PostgreSQL', 'xlsx', 'script', 'alert']);
-// Known, owned elsewhere, narrow: on the investor pages the match reason from src/dock/stable.c is
-// bilingual ("… 排第 2 / matched: X ranks Y #1 …"), drawn by web/dock-investor.js (dockgaps).
-// Only these words on only these pages pass; remove when the reason is Chinese only.
-const LATIN_KNOWN = { 'dock-investor': ['matched', 'ranks'], 'dock-investor-self': ['matched', 'ranks'] };
+// Known, owned elsewhere, narrow: words that only these pages may show (none now: the investor
+// pages' match reasons from src/dock/stable.c are Chinese only since dockorg).
+const LATIN_KNOWN = {};
 
 // All text zh-CN: no English word on screen (the rule editor showed the extractor's "for the
 // officer: … qualification not in the dictionary"; the footer the raw key "sqlite").
