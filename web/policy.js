@@ -359,7 +359,7 @@ async function clauseResult(c) {
   if (!pv.ok) { box.append(errorBox(pv.body)); return box; }
   box.append(h('div', {}, counts(pv.body.counts)));
   if (pv.body.nearly && pv.body.nearly.length) {
-    box.append(h('p', { class: 'summary' }, '差一项即符合：', pv.body.nearly.map(n => `${n.condition}（${n.count} 家）`).join('；')));
+    box.append(h('p', { class: 'summary' }, '差一项即符合：', pv.body.nearly.map(n => `${n.text || n.condition}（${n.count} 家）`).join('；')));
   }
   const status = h('select', { 'aria-label': '推送名单' }, Object.entries(PUSH_STATUS).map(([k, t]) => h('option', { value: k }, t + '的企业')));
   const exp = h('a', { class: 'btn plain', download: '' }, '导出 Excel');
