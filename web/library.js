@@ -33,13 +33,14 @@ async function load() {
   if (!r.body.documents.length) {
     // an empty table head reads as a broken page: say that nothing matched, and what to try
     list.replaceChildren(h('p', { class: 'summary empty' }, r.body.total ? '本页没有文件' : '暂无符合条件的政策文件，可放宽筛选条件后再查询'));
-  } else list.replaceChildren(h('table', {},
+  } else list.replaceChildren(h('table', { class: 'lib-list' }, // on a phone each row is a card (app.css)
     h('thead', {}, h('tr', {}, ...['标题', '文号', '发文机关', '层级', '成文日期', '效力', '类别'].map((x) => h('th', {}, x)))),
     h('tbody', {}, ...r.body.documents.map((d) => h('tr', {},
       h('td', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); openDoc(d.id); } }, d.title)),
-      h('td', {}, d.doc_no || '—'), h('td', {}, d.authority || '—'), h('td', {}, d.level || '—'),
-      h('td', {}, zhDate(d.issued)), h('td', { class: 'validity-' + d.validity }, d.validity),
-      h('td', {}, KIND[d.kind] || d.kind))))));
+      h('td', { 'data-label': '文号' }, d.doc_no || '—'), h('td', { 'data-label': '发文机关' }, d.authority || '—'),
+      h('td', { 'data-label': '层级' }, d.level || '—'), h('td', { 'data-label': '成文日期' }, zhDate(d.issued)),
+      h('td', { 'data-label': '效力', class: 'validity-' + d.validity }, d.validity),
+      h('td', { 'data-label': '类别' }, KIND[d.kind] || d.kind))))));
   document.getElementById('l-pager').replaceChildren(
     h('button', { class: 'btn plain', disabled: page <= 1, onclick: () => { page--; load(); } }, '上一页'),
     h('span', {}, `第 ${page} 页`),
