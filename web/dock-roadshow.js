@@ -6,7 +6,7 @@
 // Text from the server goes in as text nodes only.
 'use strict';
 
-const rs = { id: null, detail: null, regs: null, lineup: [], projects: [], investors: [] };
+const rs = { id: null, detail: null, regs: null, lineup: [], projects: [], investors: [], nav: 0 };
 const $ = (id) => document.getElementById(id);
 const reveal = (id) => { $(id).hidden = false; };
 const status = (id, node) => $(id).replaceChildren(...(node ? [node] : []));
@@ -20,15 +20,24 @@ function todayText() {
 async function start() {
   await sessionReady;
   if (!requireSignIn()) return;
+  const nav = rs.nav;
   const [p, v] = await Promise.all([api('/api/dock/records/invest_project?limit=1000'), api('/api/dock/records/investor?limit=1000')]);
   rs.projects = p.ok ? p.body.items : [];
   rs.investors = v.ok ? v.body.items : [];
+  // the officer created or picked a roadshow meanwhile: keep what is on screen (a second load
+  // would throw away a line-up being arranged), only offer the projects now known
+  if (rs.nav !== nav) { if (rs.detail) lineup(); return; }
   const want = new URLSearchParams(location.hash.slice(1)).get('roadshow');
   await list(want);
 }
 
+// Each navigation (the list, a roadshow picked or created) takes a number; an answer that arrives
+// after a later navigation began is dropped, so a slow first load never replaces the roadshow the
+// officer moved on to.
 async function list(want) {
+  const nav = ++rs.nav;
   const r = await api('/api/dock/roadshows');
+  if (nav !== rs.nav) return;
   if (!r.ok) { status('rs-status', errorBox(r.body, '加载失败')); return; }
   const sel = $('rs-pick');
   const all = r.body.roadshows;
@@ -36,12 +45,13 @@ async function list(want) {
   if (want && all.some((x) => String(x.id) === String(want))) sel.value = String(want);
   if (!all.length) { status('rs-status', h('p', { class: 'summary' }, '尚无路演，请先新建')); $('rs-new').open = true; return; }
   status('rs-status', null);
-  await load(sel.value);
+  await load(sel.value, nav);
 }
 
-async function load(id) {
+async function load(id, nav = ++rs.nav) {
+  const [d, g] = await Promise.all([api('/api/dock/roadshows/' + id), api(`/api/dock/roadshows/${id}/registrations`)]);
+  if (nav !== rs.nav) return;
   rs.id = String(id);
-  const [d, g] = await Promise.all([api('/api/dock/roadshows/' + rs.id), api(`/api/dock/roadshows/${rs.id}/registrations`)]);
   if (!d.ok) { status('rs-status', errorBox(d.body, '加载失败')); return; }
   if (!g.ok) { status('rs-status', errorBox(g.body, '加载失败')); return; }
   rs.detail = d.body;

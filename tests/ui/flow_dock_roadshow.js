@@ -29,6 +29,9 @@ const flow = async ({ base, page, phone, check, shot, checkFits, checkNoErrors, 
   await page.waitForFunction(() => /roadshow=\d+/.test(location.hash));
   const id = Number((await page.evaluate(() => location.hash)).match(/roadshow=(\d+)/)[1]);
   await page.locator('#rs-lineup-card').waitFor();
+  // the page's first load (the project list, the roadshows) may still be answering: the line-up
+  // is arranged once nothing is in flight
+  await page.waitForLoadState('networkidle');
   const created = await getJSON(base, '/api/dock/roadshows/' + id);
   check('roadshow stored as typed', created.status === 200 && created.body.name === name && created.body.capacity === 2 &&
     created.body.start_min === 540 && created.body.date === today, created.body);
