@@ -25,20 +25,14 @@ struct reply {
     json_t *json;
 };
 
+/* A JSON request as who (NULL = nobody signed in), through tests/tauth.h: status and JSON. */
 static struct reply ask(struct http_server *srv, const struct tauth *who, const char *method,
                         const char *target, const char *body) {
-    struct http_header h[3] = {{"Content-Type", "application/json"}};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = 1 + (who ? tauth_headers(who, h + 1) : 0),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status};
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
+    struct tauth_reply t =
+        tauth_send(srv, who, method, target, "application/json", body, body ? strlen(body) : 0);
+    struct reply r = {.status = t.status, .json = t.json};
+    t.json = NULL;
+    tauth_reply_release(&t);
     return r;
 }
 

@@ -31,26 +31,19 @@ struct reply {
 
 static struct tauth organiser; /* every call is an administrator's (an organiser) */
 
+/* A JSON request as who (NULL = nobody signed in), through tests/tauth.h. */
+static struct reply call_as(struct http_server *srv, const struct tauth *who, const char *method,
+                            const char *target, const char *body) {
+    struct tauth_reply t =
+        tauth_send(srv, who, method, target, "application/json", body, body ? strlen(body) : 0);
+    struct reply r = {.status = t.status, .json = t.json, .text = t.body, .len = t.len};
+    snprintf(r.type, sizeof r.type, "%s", t.type);
+    return r;
+}
+
 static struct reply call(struct http_server *srv, const char *method, const char *target,
                          const char *body) {
-    struct http_header h[3] = {{"Content-Type", "application/json"}};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = 1 + tauth_headers(&organiser, h + 1),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status};
-    snprintf(r.type, sizeof r.type, "%s", res.content_type ? res.content_type : "");
-    r.text = malloc(res.body_len + 1);
-    if (res.body_len) memcpy(r.text, res.body, res.body_len);
-    r.text[res.body_len] = 0;
-    r.len = res.body_len;
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return r;
+    return call_as(srv, &organiser, method, target, body);
 }
 
 /* An export read back with the importer's readers: row 1's cells and the count of rows. */
@@ -557,25 +550,6 @@ TEST(dock_http_views) {
     CHECK_INT(dock_view_of(&a), DOCK_INVESTOR);
     a.role = ROLE_FINANCE;
     CHECK_INT(dock_view_of(&a), DOCK_NONE);
-}
-
-/* A call as someone (NULL = nobody signed in). */
-static struct reply call_as(struct http_server *srv, const struct tauth *who, const char *method,
-                            const char *target, const char *body) {
-    struct http_header h[3] = {{"Content-Type", "application/json"}};
-    struct http_input in = {.method = method,
-                            .target = target,
-                            .headers = h,
-                            .n_headers = 1 + (who ? tauth_headers(who, h + 1) : 0),
-                            .body = body,
-                            .body_len = body ? strlen(body) : 0};
-    struct http_response res;
-    http_server_handle(srv, &in, &res);
-    struct reply r = {.status = res.status};
-    r.text = res.body ? strndup(res.body, res.body_len) : strdup("");
-    r.json = res.body ? json_loadb(res.body, res.body_len, 0, NULL) : NULL;
-    http_response_release(&res);
-    return r;
 }
 
 static int status_as(struct http_server *srv, const struct tauth *who, const char *method,
