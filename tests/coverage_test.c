@@ -38,6 +38,14 @@ static bool fixture_init(struct fixture *fx, const char *name, int n_firms, int 
     return fx->g && fx->cat && fx->district >= 0;
 }
 
+/* An index whose current generation is the fixture's (edits then publish new ones). */
+static struct index *fixture_index(struct fixture *fx) {
+    struct index *ix = index_new(index_gen_today(fx->g));
+    index_gen_retain(fx->g);
+    index_publish(ix, fx->g);
+    return ix;
+}
+
 static void fixture_release(struct fixture *fx) {
     if (fx->g) index_gen_release(fx->g);
     match_catalog_free(fx->cat);
@@ -165,9 +173,7 @@ TEST(coverage_new_generation_recounts) {
         return;
     }
     struct error err;
-    struct index *ix = index_new(index_gen_today(fx.g));
-    index_gen_retain(fx.g);
-    index_publish(ix, fx.g);
+    struct index *ix = fixture_index(&fx);
     struct index_gen *g1 = index_acquire(ix);
     const struct match_coverage *c1 = NULL;
     CHECK_INT(match_coverage(g1, fx.cat, -1, &c1, &err), 0);
@@ -234,9 +240,7 @@ TEST(coverage_carried_over_edits_equals_recount) {
         return;
     }
     struct error err;
-    struct index *ix = index_new(index_gen_today(fx.g));
-    index_gen_retain(fx.g);
-    index_publish(ix, fx.g);
+    struct index *ix = fixture_index(&fx);
     struct index_gen *g = index_acquire(ix);
     const struct match_coverage *c0 = NULL, *d0 = NULL;
     CHECK_INT(match_coverage(g, fx.cat, -1, &c0, &err), 0);
@@ -417,12 +421,10 @@ TEST(tsan_coverage_readers_during_swaps) {
         return;
     }
     struct error err;
-    struct race r = {.ix = index_new(index_gen_today(fx.g)), .cat = fx.cat, .region = fx.district};
+    struct race r = {.ix = fixture_index(&fx), .cat = fx.cat, .region = fx.district};
     atomic_init(&r.stop, 0);
     atomic_init(&r.errors, 0);
     atomic_init(&r.reads, 0);
-    index_gen_retain(fx.g);
-    index_publish(r.ix, fx.g);
     pthread_t th[3];
     for (int k = 0; k < 3; k++)
         pthread_create(&th[k], NULL, swap_reader, &r);

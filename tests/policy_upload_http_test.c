@@ -51,27 +51,45 @@ static char *data_file(const char *name, size_t *len) {
     return test_read_file(path, len);
 }
 
-TEST(policy_upload_http) {
+/* A store with an officer and a reviewer signed in and a server on it (no socket). */
+struct env {
+    char db[256];
+    struct store *s;
+    struct http_server *srv;
+};
+
+static bool env_up(struct env *e, const char *name) {
     struct error err;
     CHECK_INT(refdata_load(&err), 0);
-    char db_path[256];
-    snprintf(db_path, sizeof db_path, "/tmp/duijie_policy_upload_%d.db", (int)getpid());
-    unlink(db_path);
-    struct store *s;
-    if (store_open(db_path, &s, &err)) {
+    snprintf(e->db, sizeof e->db, "/tmp/duijie_%s_%d.db", name, (int)getpid());
+    unlink(e->db);
+    e->srv = NULL;
+    if (store_open(e->db, &e->s, &err)) {
         test_failf(__FILE__, __LINE__, "store: %s", err.en);
-        return;
+        return false;
     }
-    CHECK_INT(tauth_sign_in(s, ROLE_OFFICER, NULL, NULL, "青岛市科学技术局", &officer), 0);
-    CHECK_INT(tauth_sign_in(s, ROLE_REVIEWER, NULL, NULL, NULL, &reviewer), 0);
-    struct http_config cfg = {.port = 0, .db = db_path, .threads = 1};
-    struct http_server *srv = NULL;
-    if (http_server_new(&cfg, &srv, &err) < 0) {
+    CHECK_INT(tauth_sign_in(e->s, ROLE_OFFICER, NULL, NULL, "青岛市科学技术局", &officer), 0);
+    CHECK_INT(tauth_sign_in(e->s, ROLE_REVIEWER, NULL, NULL, NULL, &reviewer), 0);
+    struct http_config cfg = {.port = 0, .db = e->db, .threads = 1};
+    if (http_server_new(&cfg, &e->srv, &err) < 0) {
         test_failf(__FILE__, __LINE__, "server: %s", err.en);
-        store_close(s);
-        unlink(db_path);
-        return;
+        store_close(e->s);
+        unlink(e->db);
+        return false;
     }
+    return true;
+}
+
+static void env_down(struct env *e) {
+    http_server_free(e->srv);
+    store_close(e->s);
+    unlink(e->db);
+}
+
+TEST(policy_upload_http) {
+    struct env e0;
+    if (!env_up(&e0, "policy_upload")) return;
+    struct http_server *srv = e0.srv;
     int st;
     size_t dlen, tlen, glen;
     char *docx = data_file("docfile/hitech.docx", &dlen);
@@ -180,9 +198,7 @@ out:
     free(docx);
     free(txt);
     free(gb);
-    http_server_free(srv);
-    store_close(s);
-    unlink(db_path);
+    env_down(&e0);
 }
 
 static int64_t library_add(struct http_server *srv, const char *title, const char *file_name,
@@ -232,25 +248,9 @@ static bool search_finds(struct http_server *srv, const char *q, int64_t id) {
  * document's body, so the search finds it by words only the file holds; a text given with the
  * file is kept as given; a scan without a text layer is still stored. */
 TEST(policy_upload_library_reads_the_file) {
-    struct error err;
-    CHECK_INT(refdata_load(&err), 0);
-    char db_path[256];
-    snprintf(db_path, sizeof db_path, "/tmp/duijie_library_upload_%d.db", (int)getpid());
-    unlink(db_path);
-    struct store *s;
-    if (store_open(db_path, &s, &err)) {
-        test_failf(__FILE__, __LINE__, "store: %s", err.en);
-        return;
-    }
-    CHECK_INT(tauth_sign_in(s, ROLE_OFFICER, NULL, NULL, "青岛市科学技术局", &officer), 0);
-    struct http_config cfg = {.port = 0, .db = db_path, .threads = 1};
-    struct http_server *srv = NULL;
-    if (http_server_new(&cfg, &srv, &err) < 0) {
-        test_failf(__FILE__, __LINE__, "server: %s", err.en);
-        store_close(s);
-        unlink(db_path);
-        return;
-    }
+    struct env e0;
+    if (!env_up(&e0, "library_upload")) return;
+    struct http_server *srv = e0.srv;
     size_t dlen, plen, slen;
     char *docx = data_file("docfile/hitech.docx", &dlen);
     char *pdf = data_file("docfile/hitech_pdf.pdf", &plen);
@@ -286,7 +286,5 @@ TEST(policy_upload_library_reads_the_file) {
     free(docx);
     free(pdf);
     free(scan);
-    http_server_free(srv);
-    store_close(s);
-    unlink(db_path);
+    env_down(&e0);
 }
